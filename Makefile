@@ -1,0 +1,37 @@
+# `make run` and `make test` each do all set-up on a fresh Debian machine, then run.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP_DEB := $(VENV)/.debian-deps
+STAMP_PIP := $(VENV)/.installed
+
+.PHONY: run test lint bench setup clean screenshots
+
+run: setup
+	$(PY) -m app
+
+test: setup
+	$(PY) -m ruff check app tests bench
+	$(PY) -m pytest -q
+
+lint: setup
+	$(PY) -m ruff check app tests bench
+	$(PY) -m ruff format --check app tests bench
+
+setup: $(STAMP_PIP)
+
+$(STAMP_DEB): packaging/debian-packages.txt packaging/install-debian-deps.sh
+	bash packaging/install-debian-deps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP_PIP): pyproject.toml $(STAMP_DEB)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+screenshots: setup
+	$(PY) -m tests.screenshots docs
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,68 @@
+"""The composition root: builds the store, repositories and services once and hands them to the CLI or GUI."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import logs
+from app.paths import Paths
+from app.settings import Settings
+from app.store.db import Database, open_database
+from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.timesheet.entries import EntryService
+from app.timesheet.liveness import Liveness
+from app.timesheet.timer import TimerService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    """Everything below the UI, wired together. The GUI and the CLI use the same instance type."""
+
+    paths: Paths
+    db: Database
+    settings: Settings
+    projects: ProjectRepository
+    entries: EntryRepository
+    timer: TimerService
+    entry_service: EntryService
+    liveness: Liveness
+
+    @property
+    def recovered_from(self) -> Path | None:
+        return self.db.recovered_from
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def build_core(paths: Paths | None = None) -> Core:
+    paths = paths or Paths.from_env()
+    paths.ensure()
+    logs.configure(paths.log_file)
+    db = open_database(paths.database)
+    if db.recovered_from:
+        log.warning("damaged database moved aside to %s; started on a fresh file", db.recovered_from)
+    settings = Settings(SettingsRepository(db))
+    projects = ProjectRepository(db)
+    entries = EntryRepository(db)
+    return Core(
+        paths=paths,
+        db=db,
+        settings=settings,
+        projects=projects,
+        entries=entries,
+        timer=TimerService(entries, projects, settings),
+        entry_service=EntryService(entries, projects),
+        liveness=Liveness(RunRepository(db), entries),
+    )
+
+
+def run_gui() -> int:
+    """Start the desktop app. Qt is imported only here, so the CLI and the core stay GUI-free."""
+    from app.ui.application import run_application
+
+    return run_application(build_core)

@@ -1,0 +1,103 @@
+"""`timetally entries list|add|delete` and `timetally projects add|list`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from app.bootstrap import Core
+from app.commands.output import entry_json, entry_line, note, print_json
+from app.domain.periods import Period, parse_day, parse_week, week_of
+from app.domain.timefmt import format_duration, parse_instant, utcnow
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    entries = sub.add_parser("entries", help="list and add time entries")
+    esub = entries.add_subparsers(dest="action", required=True, metavar="ACTION")
+    lst = esub.add_parser("list", help="list entries of a day or week (default: this week)")
+    add_period_arguments(lst)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_list)
+    add = esub.add_parser("add", help="add a manual entry")
+    add.add_argument("project", metavar="CLIENT/PROJECT")
+    add.add_argument("--start", required=True, metavar="ISO8601")
+    add.add_argument("--end", required=True, metavar="ISO8601")
+    add.add_argument("--description", default="", metavar="TEXT")
+    add.set_defaults(handler=_add)
+    delete = esub.add_parser("delete", help="delete an entry by id")
+    delete.add_argument("id", type=int)
+    delete.set_defaults(handler=_delete)
+
+    projects = sub.add_parser("projects", help="create and list projects")
+    psub = projects.add_subparsers(dest="action", required=True, metavar="ACTION")
+    padd = psub.add_parser("add", help="create CLIENT/PROJECT (the client is created when new)")
+    padd.add_argument("project", metavar="CLIENT/PROJECT")
+    padd.add_argument("--non-billable", action="store_true")
+    padd.set_defaults(handler=_project_add)
+    plist = psub.add_parser("list", help="list projects")
+    plist.add_argument("--json", action="store_true")
+    plist.set_defaults(handler=_project_list)
+
+
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--day", metavar="YYYY-MM-DD")
+    group.add_argument("--week", metavar="YYYY-Www")
+
+
+def period_from(args: argparse.Namespace, week_start: int = 0) -> Period:
+    if getattr(args, "day", None):
+        return parse_day(args.day)
+    if getattr(args, "week", None):
+        return parse_week(args.week)
+    return week_of(date.today(), week_start)
+
+
+def _list(core: Core, args: argparse.Namespace) -> int:
+    period = period_from(args, core.settings.get("review.week_start"))
+    found = core.entry_service.in_period(period)
+    now = utcnow()
+    if args.json:
+        print_json([entry_json(e, now) for e in found])
+        return 0
+    if not found:
+        print(f"No entries from {period.first} to {period.last}.")
+        return 0
+    for entry in found:
+        print(entry_line(entry, now))
+    print(f"Total: {format_duration(sum(e.seconds(now) for e in found))}")
+    return 0
+
+
+def _add(core: Core, args: argparse.Namespace) -> int:
+    project = core.projects.require(args.project)
+    entry, notices = core.entry_service.add_manual(
+        parse_instant(args.start), parse_instant(args.end), args.description, project.id
+    )
+    print(f"Added: {entry_line(entry)}")
+    for notice in notices:
+        note(f"Note: {notice.message}")
+    return 0
+
+
+def _delete(core: Core, args: argparse.Namespace) -> int:
+    core.entry_service.delete(args.id)
+    print(f"Deleted entry #{args.id}.")
+    return 0
+
+
+def _project_add(core: Core, args: argparse.Namespace) -> int:
+    project = core.projects.add_project(args.project, billable=not args.non_billable)
+    print(f"Created project {project.path}.")
+    return 0
+
+
+def _project_list(core: Core, args: argparse.Namespace) -> int:
+    projects = core.projects.projects()
+    if args.json:
+        print_json([{"id": p.id, "client": p.client_name, "project": p.name, "billable": p.billable}
+                    for p in projects])
+    else:
+        for p in projects:
+            print(p.path)
+    return 0

@@ -1,0 +1,50 @@
+"""Shared output helpers for CLI commands: JSON shapes and human lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from app.domain.models import Entry
+from app.domain.timefmt import format_duration, utcnow
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def entry_json(entry: Entry, now: datetime | None = None) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "start": iso(entry.start),
+        "end": iso(entry.end),
+        "duration_seconds": entry.seconds(now or utcnow()),
+        "description": entry.description,
+        "project": entry.project_path,
+        "source": str(entry.source),
+        "status": str(entry.status),
+        "locked": entry.locked,
+        "billable": entry.billable,
+    }
+
+
+def entry_line(entry: Entry, now: datetime | None = None) -> str:
+    end = "running" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
+    project = entry.project_path or "(no project)"
+    text = entry.description or "(no description)"
+    return (
+        f"#{entry.id:<5} {entry.start.astimezone():%a %Y-%m-%d %H:%M}-{end:<7} "
+        f"{format_duration(entry.seconds(now or utcnow())):>6}  {project}  {text}"
+    )
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def note(message: str) -> None:
+    """A remark for the user that is not the command's output (stderr, so scripts can read stdout)."""
+    print(message, file=sys.stderr)

@@ -1,0 +1,118 @@
+"""Plain value types shared by every layer: no I/O, no Qt, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class EntrySource(StrEnum):
+    TIMER = "timer"
+    MANUAL = "manual"
+    CAPTURE = "capture"
+
+
+class EntryStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    INVOICED = "invoiced"
+    PAID = "paid"
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: int
+    name: str
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: int
+    client_id: int
+    client_name: str
+    name: str
+    billable: bool = True
+    archived: bool = False
+
+    @property
+    def path(self) -> str:
+        """The `CLIENT/PROJECT` form users type on the command line."""
+        return f"{self.client_name}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: int
+    project_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A time entry; `end is None` means it is the running timer."""
+
+    id: int
+    start: datetime
+    end: datetime | None
+    description: str = ""
+    project_id: int | None = None
+    project_path: str | None = None
+    task_id: int | None = None
+    source: EntrySource = EntrySource.MANUAL
+    status: EntryStatus = EntryStatus.DRAFT
+    locked: bool = False
+    billable: bool = True
+
+    @property
+    def running(self) -> bool:
+        return self.end is None
+
+    def seconds(self, now: datetime) -> int:
+        """Whole seconds elapsed; a running entry counts up to `now`, a clock jump never gives a negative."""
+        end = self.end or now
+        return max(0, int((end - self.start).total_seconds()))
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """What a caller supplies to record an entry."""
+
+    start: datetime
+    end: datetime | None
+    description: str = ""
+    project_id: int | None = None
+    task_id: int | None = None
+    source: EntrySource = EntrySource.MANUAL
+    billable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A non-blocking remark about an accepted input (an overlap, a long timer)."""
+
+    code: str
+    message: str
+    entry_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of captured activity: one application and title, active or idle.
+
+    Instants are UTC epoch seconds (floats) because spans are counted in the hundreds of thousands and
+    the capture, storage and classification hot paths compare them constantly.
+    """
+
+    start: float
+    end: float
+    app: str
+    title: str
+    exe: str = ""
+    idle: bool = False
+    id: int = 0
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, self.end - self.start)

@@ -1,0 +1,61 @@
+"""Local days and ISO weeks, turned into UTC ranges for the store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from app.domain.errors import ValidationError
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A half-open range of local days [first, last + 1 day)."""
+
+    first: date
+    last: date
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+    def utc_range(self, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+        """Start and end instants in UTC of the local days; `tz` defaults to the machine's zone."""
+        zone = tz or datetime.now().astimezone().tzinfo
+        start = datetime.combine(self.first, time(), zone).astimezone(UTC)
+        end = datetime.combine(self.last + timedelta(days=1), time(), zone).astimezone(UTC)
+        return start, end
+
+
+def parse_day(text: str) -> Period:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError(f"'{text}' is not a day in the form YYYY-MM-DD") from exc
+    return Period(day, day)
+
+
+def parse_week(text: str) -> Period:
+    """`YYYY-Www` as ISO 8601 defines it: weeks start on Monday, week 1 holds the first Thursday."""
+    match = _WEEK.match(text.strip())
+    if not match:
+        raise ValidationError(f"'{text}' is not a week in the form YYYY-Www, e.g. 2026-W47")
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError as exc:
+        raise ValidationError(f"{year} has no week {week}") from exc
+    return Period(monday, monday + timedelta(days=6))
+
+
+def week_of(day: date, week_start: int = 0) -> Period:
+    """The week holding `day`; `week_start` is 0 for Monday through 6 for Sunday."""
+    first = day - timedelta(days=(day.weekday() - week_start) % 7)
+    return Period(first, first + timedelta(days=6))
+
+
+def iso_week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,122 @@
+"""The SQLite engine: WAL, foreign keys, a busy timeout, integrity check and recovery of a damaged file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from app.domain.errors import StoreError
+from app.store.migrate import upgrade
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def explain(exc: BaseException, database: Path) -> str:
+    """A sentence for the user from an SQLite failure."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "readonly" in text or "read-only" in text:
+        return f"TimeTally cannot write to {database}: the file or its folder is read-only."
+    if "disk is full" in text or "disk i/o" in text:
+        return f"TimeTally cannot write to {database}: the disk is full or failing. Free some space and retry."
+    if "unable to open" in text:
+        return f"TimeTally cannot open {database}: check that the folder exists and that you may write to it."
+    if "locked" in text or "busy" in text:
+        return f"The database {database} stayed busy for {BUSY_TIMEOUT_MS // 1000} s; another program holds it."
+    return f"The database {database} refused the change: {text}"
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _damaged(path: Path) -> str | None:
+    """Why the file cannot be used as a database, or None when it passes SQLite's quick integrity check."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            return str(exc)
+        raise StoreError(explain(exc, path)) from exc
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    problems = [row[0] for row in rows if row[0] != "ok"]
+    return "; ".join(problems[:3]) or None
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    backup = path.with_name(f"{path.name}.damaged-{stamp}")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{backup}{suffix}"))
+    except OSError as exc:
+        raise StoreError(f"The database {path} is damaged and could not be moved aside: {exc}") from exc
+    return backup
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    recovered_from: Path | None = None
+    """Where a damaged file was moved, when opening had to start on a fresh one."""
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on error, SQLite failures made readable."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+                session.commit()
+        except DBAPIError as exc:
+            raise StoreError(explain(exc, self.path)) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def create(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def open_database(path: Path, now: datetime | None = None) -> Database:
+    """Open (creating or migrating) the database; a damaged file is kept as a timestamped backup."""
+    recovered_from = None
+    if path.exists() and path.stat().st_size > 0:
+        problem = _damaged(path)
+        if problem:
+            recovered_from = _move_aside(path, now or datetime.now())
+    engine = create(path)
+    try:
+        upgrade(engine, path)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(explain(exc, path)) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(path=path, engine=engine, recovered_from=recovered_from)
