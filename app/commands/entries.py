@@ -1,4 +1,4 @@
-"""`timetally entries list|add|delete` and `timetally projects add|list`."""
+"""`timetally entries list|add|delete`."""
 
 from __future__ import annotations
 
@@ -27,16 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete = esub.add_parser("delete", help="delete an entry by id")
     delete.add_argument("id", type=int)
     delete.set_defaults(handler=_delete)
-
-    projects = sub.add_parser("projects", help="create and list projects")
-    psub = projects.add_subparsers(dest="action", required=True, metavar="ACTION")
-    padd = psub.add_parser("add", help="create CLIENT/PROJECT (the client is created when new)")
-    padd.add_argument("project", metavar="CLIENT/PROJECT")
-    padd.add_argument("--non-billable", action="store_true")
-    padd.set_defaults(handler=_project_add)
-    plist = psub.add_parser("list", help="list projects")
-    plist.add_argument("--json", action="store_true")
-    plist.set_defaults(handler=_project_list)
 
 
 def add_period_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,19 +75,3 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
     print(f"Deleted entry #{args.id}.")
     return 0
 
-
-def _project_add(core: Core, args: argparse.Namespace) -> int:
-    project = core.projects.add_project(args.project, billable=not args.non_billable)
-    print(f"Created project {project.path}.")
-    return 0
-
-
-def _project_list(core: Core, args: argparse.Namespace) -> int:
-    projects = core.projects.projects()
-    if args.json:
-        print_json([{"id": p.id, "client": p.client_name, "project": p.name, "billable": p.billable}
-                    for p in projects])
-    else:
-        for p in projects:
-            print(p.path)
-    return 0
