@@ -13,7 +13,7 @@ MAX_DESCRIPTION = 2_000
 
 def clean_description(text: str | None) -> str:
     """Whitespace folded, control characters dropped; over-long text is refused rather than cut."""
-    text = "".join(ch for ch in (text or "") if ch.isprintable() or ch == " ")
+    text = "".join(" " if ch.isspace() else ch for ch in (text or "") if ch.isprintable() or ch.isspace())
     text = " ".join(text.split())
     if len(text) > MAX_DESCRIPTION:
         raise ValidationError(
