@@ -17,8 +17,9 @@ import pytest
 
 def timetally(home: Path, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TIMETALLY_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "app", *argv], env=env, capture_output=True, text=True,
-                          timeout=60, check=check)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *argv], env=env, capture_output=True, text=True, timeout=60, check=check
+    )
 
 
 @pytest.fixture
@@ -31,9 +32,12 @@ def test_sigkill_during_cli_writes_never_corrupts_or_duplicates(home: Path) -> N
     env = {**os.environ, "TIMETALLY_HOME": str(home)}
     rng = random.Random(7)
     for i in range(8):
-        proc = subprocess.Popen([sys.executable, "-m", "app", "timer", "start", "--project", "Acme/Web",
-                                 "--description", f"run {i}"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "timer", "start", "--project", "Acme/Web", "--description", f"run {i}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.2, 1.2))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -49,8 +53,7 @@ def test_timer_started_from_cli_survives_a_killed_app_and_can_stop_at_last_alive
     before = json.loads(timetally(home, "timer", "status", "--json").stdout)
 
     env = {**os.environ, "TIMETALLY_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    app = subprocess.Popen([sys.executable, "-m", "app"], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    app = subprocess.Popen([sys.executable, "-m", "app"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     with sqlite3.connect(home / "timetally.db") as conn:
         while not conn.execute("SELECT count(*) FROM app_run WHERE pid = ?", (app.pid,)).fetchone()[0]:

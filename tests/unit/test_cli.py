@@ -30,7 +30,11 @@ def test_timer_round_trip_with_json_status(home: Path, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "timer", "status", "--json")
     status = json.loads(out)
     assert status["running"] is True
-    assert (status["project"], status["description"], status["source"]) == ("Acme Corp/Website", "Landing page", "timer")
+    assert (status["project"], status["description"], status["source"]) == (
+        "Acme Corp/Website",
+        "Landing page",
+        "timer",
+    )
     assert status["start"].endswith("Z") and status["unclean_exit"] is None
     assert run(capsys, "timer", "stop")[0] == 0
     assert json.loads(run(capsys, "timer", "status", "--json")[1])["running"] is False
@@ -38,16 +42,35 @@ def test_timer_round_trip_with_json_status(home: Path, capsys: pytest.CaptureFix
 
 def test_entries_add_and_list_by_day_and_week(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "projects", "add", "Acme/Web")
-    code, _, err = run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-20T09:00Z", "--end",
-                       "2026-11-20T10:30Z", "--description", "Kickoff")
+    code, _, err = run(
+        capsys,
+        "entries",
+        "add",
+        "Acme/Web",
+        "--start",
+        "2026-11-20T09:00Z",
+        "--end",
+        "2026-11-20T10:30Z",
+        "--description",
+        "Kickoff",
+    )
     assert code == 0 and err == ""
-    code, _, err = run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-20T10:00Z", "--end", "2026-11-20T11:00Z")
+    code, _, err = run(
+        capsys, "entries", "add", "Acme/Web", "--start", "2026-11-20T10:00Z", "--end", "2026-11-20T11:00Z"
+    )
     assert code == 0 and "overlaps" in err
     day = json.loads(run(capsys, "entries", "list", "--day", "2026-11-20", "--json")[1])
     assert [e["duration_seconds"] for e in day] == [5400, 3600]
     assert day[0] | {"id": 0} == {
-        "id": 0, "start": "2026-11-20T09:00:00Z", "end": "2026-11-20T10:30:00Z", "duration_seconds": 5400,
-        "description": "Kickoff", "project": "Acme/Web", "source": "manual", "status": "draft", "locked": False,
+        "id": 0,
+        "start": "2026-11-20T09:00:00Z",
+        "end": "2026-11-20T10:30:00Z",
+        "duration_seconds": 5400,
+        "description": "Kickoff",
+        "project": "Acme/Web",
+        "source": "manual",
+        "status": "draft",
+        "locked": False,
         "billable": True,
     }
     assert len(json.loads(run(capsys, "entries", "list", "--week", "2026-W47", "--json")[1])) == 2
@@ -78,7 +101,9 @@ def test_end_before_start_on_the_cli(home: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and "before the start" in err
 
 
-def test_unusable_home_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unusable_home_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("TIMETALLY_HOME", str(blocker / "home"))

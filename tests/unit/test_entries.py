@@ -21,12 +21,14 @@ def test_manual_entry_and_overlap_notice(core: Core) -> None:
     project = core.projects.add_project("Acme/Web")
     first, notices = core.entry_service.add_manual(at(9), at(10, 30), "Kickoff", project.id)
     assert notices == []
-    second, notices = core.entry_service.add_manual(at(10), at(11), "", project.id)
+    _, notices = core.entry_service.add_manual(at(10), at(11), "", project.id)
     assert [n.code for n in notices] == ["overlap"] and notices[0].entry_ids == (first.id,)
     assert len(core.entry_service.in_period(parse_day("2026-11-20"))) == 2
 
 
-@pytest.mark.parametrize(("start", "end", "message"), [(at(10), at(9), "before the start"), (at(9), at(9), "ends when")])
+@pytest.mark.parametrize(
+    ("start", "end", "message"), [(at(10), at(9), "before the start"), (at(9), at(9), "ends when")]
+)
 def test_end_not_after_start_is_refused(core: Core, start: datetime, end: datetime, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         core.entry_service.add_manual(start, end)

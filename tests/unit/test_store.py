@@ -65,9 +65,8 @@ def test_corrupted_pages_are_detected_and_kept(tmp_path: Path) -> None:
     db = open_database(path)
     with db.engine.begin() as conn:
         for i in range(2000):
-            conn.exec_driver_sql(
-                f"INSERT INTO client (name, archived, created_at) VALUES ('client {i:05d} {'x' * 200}', 0, '2026-01-01')"
-            )
+            name = f"client {i:05d} {'x' * 200}"
+            conn.exec_driver_sql(f"INSERT INTO client (name, archived, created_at) VALUES ('{name}', 0, '2026-01-01')")
     db.close()
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
