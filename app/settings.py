@@ -42,6 +42,7 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("review.week_start", 0, "First day of the week (0 = Monday … 6 = Sunday)", _between(0, 6)),
         Option("review.daily_hours_limit", 10.0, "Flag days with more hours than", _between(1, 24)),
         Option("app.liveness_seconds", 30, "How often the running app records that it is alive", _between(5, 600)),
+        Option("ui.show_window_at_start", False, "Open the timer window when TimeTally starts"),
     )
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -330,3 +331,29 @@ class RunRepository:
                 if row is not None:
                     row.acknowledged = True
                     s.add(row)
+
+
+class ChangeProbe:
+    """Notices commits made by other connections, such as the CLI in another process.
+
+    SQLite's `data_version` changes only for commits by *other* connections, so the probe keeps one
+    connection of its own. Call `changed()` from one thread at a time.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._conn: sqlite3.Connection | None = None
+        self._version: int | None = None
+
+    def changed(self) -> bool:
+        """True when someone else committed since the previous call (False on the first call)."""
+        if self._conn is None:
+            self._conn = sqlite3.connect(self._db.path, check_same_thread=False, timeout=5)
+        version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        previous, self._version = self._version, version
+        return previous is not None and version != previous
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,292 @@
+"""The desktop application: builds the core off the GUI thread, then wires the tray, windows and timers.
+
+`run_application` is the only place a `QApplication` is created. The shell holds the few objects that live
+as long as the app (task runner, change bus, timer model, tray, timer window) and nothing else: views do
+their own work through the runner and listen to the bus.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from app.bootstrap import Core
+from app.capture.control import CaptureControl
+from app.domain.errors import TimeTallyError
+from app.store.repositories import ChangeProbe
+from app.timesheet.liveness import UncleanExit
+from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
+from app.ui.icons import Icon, icon
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import TimerModel, user_message
+from app.ui.timer_window import TimerWindow
+from app.ui.tray import TrayController
+from app.ui.unclean_exit_dialog import UncleanExitDialog
+
+log = logging.getLogger(__name__)
+POLL_MS = 2000
+
+
+def _no_capture(_core: Core) -> CaptureControl | None:
+    return None
+
+
+def _no_pages(_shell: Shell) -> Sequence[tuple[str, QWidget]]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What later features plug into the shell; the composition root passes them to `run_application`.
+
+    capture: the capture control for the tray's Pause capture menu (None keeps that menu disabled).
+    settings_pages: extra Preferences pages as (title, widget), built when Preferences first opens.
+    timesheet: the window "Open timesheet" shows; the timer window (today's entries) until review exists.
+    """
+
+    capture: Callable[[Core], CaptureControl | None] = _no_capture
+    settings_pages: Callable[[Shell], Sequence[tuple[str, QWidget]]] = _no_pages
+    timesheet: Callable[[Shell], QWidget] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartState:
+    """What start-up reads from the store before the first window appears."""
+
+    unclean: UncleanExit | None
+    liveness_seconds: int
+    show_window: bool
+
+
+class Shell(QObject):
+    """Lives as long as the app. `ready` fires once the tray or window is up (or `failed` if the store refused)."""
+
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        build_core: Callable[[], Core],
+        runner: TaskRunner,
+        bus: ChangeBus,
+        extensions: Extensions | None = None,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.bus = bus
+        self._build_core = build_core
+        self._extensions = extensions or Extensions()
+        self._tray_available = tray_available
+        self.core: Core | None = None
+        self.model: TimerModel | None = None
+        self.window: TimerWindow | None = None
+        self.tray: TrayController | None = None
+        self.preferences: SettingsDialog | None = None
+        self.timesheet: QWidget | None = None
+        self.dialog: QWidget | None = None
+        """The start-up dialog on screen (store refused, database recovered, unclean exit), for tests."""
+        self._probe: ChangeProbe | None = None
+        self._polling = False
+        self._beat = QTimer(self)
+        self._beat.timeout.connect(self._send_beat)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._check_other_writers)
+
+    def start(self) -> None:
+        """Opening (and maybe migrating or recovering) the database is slow I/O: it runs on the write worker."""
+        self.runner.write(self._build_core, self._core_built, self._core_refused)
+
+    # Start-up
+
+    def _core_refused(self, error: BaseException) -> None:
+        message = str(error) if isinstance(error, TimeTallyError) else user_message(error)
+        box = QMessageBox(QMessageBox.Icon.Critical, "TimeTally cannot start", message)
+        box.setInformativeText("Nothing was changed. Fix the problem above and start TimeTally again.")
+        box.setWindowIcon(icon(Icon.APP))
+        box.finished.connect(lambda _: self.failed.emit(message))
+        self.dialog = box
+        box.open()
+
+    def _core_built(self, core: Core) -> None:
+        self.core = core
+        self._probe = ChangeProbe(core.db)
+        if core.recovered_from is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "TimeTally repaired its database",
+                "The database could not be read, so TimeTally started with a fresh one.",
+            )
+            box.setInformativeText(f"Nothing was deleted: the damaged file was kept as\n{core.recovered_from}")
+            box.setWindowIcon(icon(Icon.APP))
+            self.dialog = box
+            box.open()
+
+        def begin() -> StartState:
+            core.liveness.begin("gui")
+            return StartState(
+                unclean=core.liveness.unclean_exit(),
+                liveness_seconds=core.settings.get("app.liveness_seconds"),
+                show_window=core.settings.get("ui.show_window_at_start"),
+            )
+
+        self.runner.write(begin, self._begun, self._start_failed)
+
+    def _begun(self, state: StartState) -> None:
+        core = self.core
+        assert core is not None
+        self.model = TimerModel(core, self.runner, self.bus)
+        self.window = TimerWindow(self.model, core, self.runner, self.bus)
+        self.bus.changed.connect(self._on_changed)
+        self._beat.setInterval(state.liveness_seconds * 1000)
+        self._beat.start()
+        self._poll.start()
+        if self._tray_available():
+            self.tray = TrayController(self.model, self.runner, self._extensions.capture(core),
+                                       toggle_window=self.toggle_window)
+            self.tray.open_timesheet.connect(self.open_timesheet)
+            self.tray.open_preferences.connect(self.open_preferences)
+            self.tray.quit_requested.connect(QApplication.quit)
+            self.tray.show()
+        else:
+            log.info("no system tray: the timer window stands in for it")
+            QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
+        if self.tray is None or state.show_window:
+            self.show_window()
+        self.model.refresh()
+        if state.unclean is not None:
+            self._ask_about_unclean_exit(state.unclean)
+        self.ready.emit()
+
+    def _start_failed(self, error: BaseException) -> None:
+        self._core_refused(error)
+
+    def _ask_about_unclean_exit(self, unclean: UncleanExit) -> None:
+        assert self.core is not None and self.model is not None
+        core, model = self.core, self.model
+        dialog = UncleanExitDialog(unclean, model.clock())
+
+        def chosen(stop: bool) -> None:
+            model.perform(lambda: core.liveness.resolve(unclean, stop_timer=stop), TIMER, ENTRIES)
+
+        dialog.chosen.connect(chosen)
+        self.dialog = dialog
+        dialog.open()
+
+    # Windows
+
+    def show_window(self) -> None:
+        if self.window is not None:
+            self.window.show()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    def toggle_window(self) -> None:
+        if self.window is not None and self.window.isVisible() and self.window.isActiveWindow():
+            self.window.hide()
+        else:
+            self.show_window()
+
+    def open_timesheet(self) -> None:
+        factory = self._extensions.timesheet
+        if factory is None:
+            self.show_window()
+            return
+        if self.timesheet is None:
+            self.timesheet = factory(self)
+        self.timesheet.show()
+        self.timesheet.raise_()
+        self.timesheet.activateWindow()
+
+    def open_preferences(self) -> None:
+        core = self.core
+        if core is None:
+            return
+        if self.preferences is None:
+            self.preferences = SettingsDialog(
+                core.settings, self.runner, self.bus, projects=core.projects.projects,
+                pages=self._extensions.settings_pages(self),
+            )
+            self.preferences.finished.connect(self._preferences_closed)
+        self.preferences.show()
+        self.preferences.raise_()
+        self.preferences.activateWindow()
+
+    def _preferences_closed(self, _result: int) -> None:
+        # Built afresh next time, so it shows the stored values rather than an abandoned edit.
+        if self.preferences is not None:
+            self.preferences.deleteLater()
+            self.preferences = None
+
+    # Background timers
+
+    def _send_beat(self) -> None:
+        if self.core is not None:
+            self.runner.write(self.core.liveness.beat)
+
+    def _check_other_writers(self) -> None:
+        """Other processes (the CLI) change the database too: a cheap read notices their commits."""
+        probe = self._probe
+        if probe is None or self._polling:
+            return
+        self._polling = True
+
+        def checked(changed: bool) -> None:
+            self._polling = False
+            if changed:
+                self.bus.announce(ENTRIES, TIMER, PROJECTS)
+
+        def failed(error: BaseException) -> None:
+            self._polling = False
+            log.warning("could not check the database for changes: %s", error)
+
+        self.runner.read(probe.changed, checked, failed)
+
+    def _on_changed(self, areas: frozenset[str]) -> None:
+        core = self.core
+        if SETTINGS in areas and core is not None:
+            self.runner.read(lambda: core.settings.get("app.liveness_seconds"),
+                             lambda seconds: self._beat.setInterval(seconds * 1000))
+
+    def shut_down(self) -> None:
+        """Stop the timers, record a clean exit, and wait for queued writes; then close the store."""
+        self._beat.stop()
+        self._poll.stop()
+        if self.tray is not None:
+            self.tray.hide()
+        core = self.core
+        if core is not None:
+            self.runner.write(core.liveness.end)
+        self.runner.shutdown()
+        if self._probe is not None:
+            self._probe.close()
+        if core is not None:
+            core.close()
+
+
+def run_application(
+    build_core: Callable[[], Core], extensions: Extensions | None = None, argv: Sequence[str] | None = None
+) -> int:
+    """Run the desktop app until Quit; the exit code is 1 when the store could not be opened."""
+    app = QApplication(list(argv if argv is not None else sys.argv))
+    app.setApplicationName("TimeTally")
+    app.setApplicationDisplayName("TimeTally")
+    app.setDesktopFileName("timetally")
+    app.setWindowIcon(icon(Icon.APP))
+    app.setQuitOnLastWindowClosed(False)  # the tray keeps the app alive while its window is closed
+    runner = TaskRunner()
+    bus = ChangeBus()
+    shell = Shell(build_core, runner, bus, extensions)
+    shell.failed.connect(lambda _message: app.exit(1))
+    QTimer.singleShot(0, shell.start)
+    code: Any = app.exec()
+    shell.shut_down()
+    return int(code)

@@ -1,0 +1,212 @@
+"""Preferences: a list of pages on the left. "General" edits the typed options; later features add pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import ValidationError
+from app.domain.models import Project
+from app.settings import OPTIONS, Option, Settings
+from app.ui.events import SETTINGS, ChangeBus
+from app.ui.icons import Icon, icon
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+Page = tuple[str, QWidget]
+
+
+class Editor:
+    """One option's widget, with how to put a value in and get it out."""
+
+    def __init__(self, widget: QWidget, set_value: Callable[[Any], None], get_value: Callable[[], Any]) -> None:
+        self.widget = widget
+        self.set_value = set_value
+        self.get_value = get_value
+
+
+def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
+    """A widget that suits the option's type; a few options have a friendlier picker than a number."""
+    if option.key == "timer.default_project_id":
+        combo = QComboBox()
+        combo.addItem("None", 0)
+        for project in projects:
+            combo.addItem(project.path, project.id)
+        return Editor(combo, lambda v: combo.setCurrentIndex(max(combo.findData(v), 0)), combo.currentData)
+    if option.key == "review.week_start":
+        combo = QComboBox()
+        combo.addItems(WEEKDAYS)
+        return Editor(combo, combo.setCurrentIndex, combo.currentIndex)
+    default = option.default
+    if isinstance(default, bool):
+        check = QCheckBox()
+        return Editor(check, check.setChecked, check.isChecked)
+    if isinstance(default, int):
+        spin = QSpinBox()
+        spin.setRange(0, 1_000_000)
+        return Editor(spin, spin.setValue, spin.value)
+    if isinstance(default, float):
+        double = QDoubleSpinBox()
+        double.setRange(0, 1_000_000)
+        double.setDecimals(1)
+        double.setSingleStep(0.5)
+        return Editor(double, double.setValue, double.value)
+    line = QLineEdit()
+    return Editor(line, lambda v: line.setText(str(v)), line.text)
+
+
+class GeneralPage(QWidget):
+    """Every option in `app.settings.OPTIONS`, labelled as declared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setVerticalSpacing(12)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeMin)
+        self.editors: dict[str, Editor] = {}
+
+    def load(self, values: dict[str, Any], projects: Sequence[Project]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        for key, option in OPTIONS.items():
+            editor = editor_for(option, projects)
+            editor.set_value(values.get(key, option.default))
+            editor.widget.setObjectName(key)
+            label = QLabel(option.label)
+            label.setWordWrap(True)
+            label.setBuddy(editor.widget)
+            self.form.addRow(label, editor.widget)
+            self.editors[key] = editor
+
+    def values(self) -> dict[str, Any]:
+        return {key: editor.get_value() for key, editor in self.editors.items()}
+
+
+class SettingsDialog(QDialog):
+    """`pages` are extra (title, widget) pairs shown after "General", e.g. ("Capture", CapturePage(...))."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        runner: TaskRunner,
+        bus: ChangeBus,
+        projects: Callable[[], Sequence[Project]] = tuple,
+        pages: Sequence[Page] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._runner = runner
+        self._bus = bus
+        self.setWindowTitle("TimeTally Preferences")
+        self.setWindowIcon(icon(Icon.APP))
+        self.resize(720, 440)
+
+        self.page_list = QListWidget()
+        self.page_list.setFixedWidth(150)
+        self.page_list.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.general = GeneralPage()
+        for title, widget in [("General", self.general), *pages]:
+            self.add_page(title, widget)
+        self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.page_list.setCurrentRow(0)
+
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(False)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(self.page_list)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 12)
+        layout.setSpacing(12)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        def load() -> tuple[dict[str, Any], Sequence[Project]]:
+            return settings.all(), projects()
+
+        runner.read(load, self._loaded, lambda e: self._show_error(user_message(e)))
+
+    def add_page(self, title: str, widget: QWidget) -> None:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(title)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        box.addWidget(heading)
+        box.addSpacing(6)
+        box.addWidget(widget)
+        box.addStretch(1)
+        self.stack.addWidget(page)
+        self.page_list.addItem(title)
+
+    def _loaded(self, loaded: tuple[dict[str, Any], Sequence[Project]]) -> None:
+        values, projects = loaded
+        self.general.load(values, projects)
+        self.save_button.setEnabled(True)
+
+    def save(self) -> None:
+        """Checks every value first, so one refused value leaves all settings as they were."""
+        values = self.general.values()
+        try:
+            checked = {key: OPTIONS[key].validate(value) for key, value in values.items()}
+        except ValidationError as exc:
+            self._show_error(user_message(exc))
+            return
+        self.save_button.setEnabled(False)
+        settings = self._settings
+
+        def write() -> None:
+            for key, value in checked.items():
+                settings.set(key, value)
+
+        def saved(_: None) -> None:
+            self._bus.announce(SETTINGS)
+            self.accept()
+
+        def refused(error: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self._show_error(user_message(error))
+
+        self._runner.write(write, saved, refused)
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.page_list.setCurrentRow(0)

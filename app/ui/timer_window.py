@@ -1,0 +1,479 @@
+"""The timer window: start and stop with a description and project, and today's entries to fix up by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Core
+from app.domain.models import Entry, Notice, Project
+from app.domain.periods import Period
+from app.domain.timefmt import format_clock, format_duration
+from app.ui.entry_dialog import EntryDialog, EntryValues
+from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
+from app.ui.icons import Icon, icon
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import TimerModel, TimerSnapshot, user_message
+
+NEW_PROJECT = "new"
+START_STYLE = (
+    "QPushButton {background: #1f8f50; color: white; border: none; border-radius: 6px; font-weight: 600;"
+    " padding: 0 22px;} QPushButton:hover {background: #23a35b;} QPushButton:focus {border: 2px solid #0b4f2a;}"
+)
+STOP_STYLE = (
+    "QPushButton {background: #c8362e; color: white; border: none; border-radius: 6px; font-weight: 600;"
+    " padding: 0 22px;} QPushButton:hover {background: #dc443b;} QPushButton:focus {border: 2px solid #6e1410;}"
+)
+
+
+class Banner(QFrame):
+    """A coloured strip for warnings and errors; the close button hides it until the next message."""
+
+    COLOURS = {"warning": ("#fff4d6", "#8a5a00", "#f0d48a"), "error": ("#fde7e5", "#8c1d16", "#f3b3ad")}
+
+    def __init__(self, kind: str, closable: bool) -> None:
+        super().__init__()
+        background, text, border = self.COLOURS[kind]
+        self.setObjectName(f"{kind}Banner")
+        self.setStyleSheet(
+            f"#{kind}Banner {{background: {background}; border: 1px solid {border}; border-radius: 6px;}}"
+            f" QLabel {{color: {text};}}"
+        )
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        if closable:
+            close = QToolButton()
+            close.setText("✕")
+            close.setAutoRaise(True)
+            close.setToolTip("Dismiss")
+            close.clicked.connect(self.hide)
+            layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_messages(self, messages: list[str]) -> None:
+        self.label.setText("\n".join(f"⚠ {m}" for m in messages))
+        self.setVisible(bool(messages))
+
+
+class TimerWindow(QWidget):
+    """Not a main window of everything: the timer and today's list. Other views live in their own windows."""
+
+    def __init__(self, model: TimerModel, core: Core, runner: TaskRunner, bus: ChangeBus) -> None:
+        super().__init__()
+        self._model = model
+        self._core = core
+        self._runner = runner
+        self._entries: list[Entry] = []
+        self._projects: tuple[Project, ...] = ()
+        self._running_id: int | None = None
+        self._day = date.today()
+        self._generation = 0
+        self.dialog: EntryDialog | None = None
+        self.setWindowTitle("TimeTally")
+        self.setWindowIcon(icon(Icon.APP))
+        self.resize(640, 620)
+        self.setMinimumSize(520, 460)
+        self._build()
+        model.updated.connect(self._render)
+        model.failed.connect(self.show_error)
+        model.noticed.connect(self._show_notices)
+        bus.changed.connect(self._on_changed)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start()
+        self._render(model.snapshot)
+
+    # Layout
+
+    def _build(self) -> None:
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("What are you working on?")
+        self.description.setClearButtonEnabled(True)
+        self.description.setMinimumHeight(34)
+        self.description.returnPressed.connect(self._on_return)
+        self.project = QComboBox()
+        self.project.setMinimumHeight(34)
+        self.project.setMinimumContentsLength(18)
+        self.project.setToolTip("Client/Project")
+        self.project.activated.connect(self._on_project_chosen)
+
+        self.new_project = QLineEdit()
+        self.new_project.setPlaceholderText("New project as Client/Project, e.g. Acme Corp/Website")
+        self.new_project.returnPressed.connect(self._add_project)
+        add = QPushButton("Add project")
+        add.clicked.connect(self._add_project)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self._hide_new_project)
+        self.new_project_error = QLabel()
+        self.new_project_error.setStyleSheet("color: #b3261e;")
+        self.new_project_error.hide()
+        self.new_project_row = QWidget()
+        row = QHBoxLayout(self.new_project_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.new_project, 1)
+        row.addWidget(add)
+        row.addWidget(cancel)
+        self.new_project_row.hide()
+
+        self.clock = QLabel("0:00:00")
+        clock_font = QFont(self.font())
+        clock_font.setPointSizeF(self.font().pointSizeF() * 3.2)
+        clock_font.setWeight(QFont.Weight.Light)
+        clock_font.setStyleHint(QFont.StyleHint.Monospace)
+        self.clock.setFont(clock_font)
+        self.clock.setAccessibleName("Elapsed time")
+        self.since = QLabel("No timer running")
+        self.since.setStyleSheet("color: palette(mid);")
+        self.toggle = QPushButton("Start")
+        self.toggle.setMinimumSize(128, 48)
+        bigger = QFont(self.font())
+        bigger.setPointSizeF(self.font().pointSizeF() * 1.25)
+        self.toggle.setFont(bigger)
+        self.toggle.setDefault(False)
+        self.toggle.clicked.connect(self._on_toggle)
+
+        self.status_banner = Banner("warning", closable=False)
+        self.feedback_banner = Banner("warning", closable=True)
+        self.error_banner = Banner("error", closable=True)
+
+        self.today_title = QLabel()
+        heading = QFont(self.font())
+        heading.setBold(True)
+        heading.setPointSizeF(self.font().pointSizeF() * 1.1)
+        self.today_title.setFont(heading)
+        self.today_total = QLabel()
+        self.today_total.setFont(heading)
+        self.list = QTreeWidget()
+        self.list.setColumnCount(4)
+        self.list.setHeaderLabels(["Time", "Description", "Project", "Duration"])
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.itemActivated.connect(lambda *_: self.edit_selected())
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = QLabel("Nothing tracked yet today. Start the timer, or add an entry by hand.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: palette(mid); padding: 24px;")
+
+        self.add_button = QPushButton("Add entry…")
+        self.add_button.setToolTip("Add an entry by hand (Ctrl+N)")
+        self.add_button.clicked.connect(self.add_entry)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected entry (Del)")
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        fields = QHBoxLayout()
+        fields.setSpacing(8)
+        fields.addWidget(self.description, 3)
+        fields.addWidget(self.project, 2)
+        clock_text = QVBoxLayout()
+        clock_text.setSpacing(0)
+        clock_text.addWidget(self.clock)
+        clock_text.addWidget(self.since)
+        timer_row = QHBoxLayout()
+        timer_row.addLayout(clock_text, 1)
+        timer_row.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignVCenter)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.today_title, 1)
+        title_row.addWidget(self.today_total)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 18, 18, 16)
+        layout.setSpacing(10)
+        layout.addLayout(fields)
+        layout.addWidget(self.new_project_row)
+        layout.addWidget(self.new_project_error)
+        layout.addLayout(timer_row)
+        layout.addWidget(self.status_banner)
+        layout.addWidget(self.feedback_banner)
+        layout.addWidget(self.error_banner)
+        layout.addSpacing(4)
+        layout.addWidget(line)
+        layout.addLayout(title_row)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addLayout(buttons)
+
+        QWidget.setTabOrder(self.description, self.project)
+        QWidget.setTabOrder(self.project, self.toggle)
+        QWidget.setTabOrder(self.toggle, self.list)
+        QWidget.setTabOrder(self.list, self.add_button)
+        QWidget.setTabOrder(self.add_button, self.edit_button)
+        QWidget.setTabOrder(self.edit_button, self.delete_button)
+        QShortcut(QKeySequence.StandardKey.New, self, self.add_entry)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.list, self.delete_selected)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self._fill_projects(())
+        self._show_entries([])
+
+    # Rendering
+
+    def _render(self, snapshot: TimerSnapshot) -> None:
+        running = snapshot.running
+        if snapshot.projects != self._projects:
+            self._fill_projects(snapshot.projects)
+        if running is not None:
+            if running.id != self._running_id or not self.description.hasFocus():
+                self.description.setText(running.description)
+            self._select_project(running.project_id)
+        elif self._running_id is not None:
+            self.description.clear()  # the timer stopped: ready for the next one
+        self._running_id = running.id if running else None
+        self.toggle.setText("Stop" if running else "Start")
+        self.toggle.setStyleSheet(STOP_STYLE if running else START_STYLE)
+        self.toggle.setToolTip("Stop the timer" if running else "Start a timer (Enter in the description)")
+        self.status_banner.show_messages([n.message for n in snapshot.notices])
+        self._update_clock()
+
+    def _update_clock(self) -> None:
+        """Once a second, from the start instant and the clock: no database on a tick."""
+        if date.today() != self._day:
+            self._day = date.today()
+            self.reload_entries()
+        snapshot = self._model.snapshot
+        now = self._model.clock()
+        self.clock.setText(format_clock(snapshot.elapsed(now)))
+        running = snapshot.running
+        if running is None:
+            self.since.setText("No timer running")
+        else:
+            self.since.setText(f"Started at {running.start.astimezone():%H:%M}")
+        total = 0
+        for index, entry in enumerate(self._entries):
+            seconds = entry.seconds(now)
+            total += seconds
+            if entry.running:
+                item = self.list.topLevelItem(index)
+                if item is not None:
+                    item.setText(3, format_duration(seconds))
+        self.today_total.setText(f"{format_duration(total)} total")
+
+    def _fill_projects(self, projects: tuple[Project, ...]) -> None:
+        chosen = self.project.currentData()
+        self._projects = projects
+        self.project.clear()
+        self.project.addItem("No project", None)
+        for project in projects:
+            self.project.addItem(project.path, project.id)
+        self.project.insertSeparator(self.project.count())
+        self.project.addItem("New project…", NEW_PROJECT)
+        self._select_project(chosen if chosen != NEW_PROJECT else None)
+
+    def _select_project(self, project_id: int | None) -> None:
+        self.project.setCurrentIndex(max(self.project.findData(project_id), 0))
+
+    def _show_entries(self, entries: list[Entry]) -> None:
+        self._entries = entries
+        selected = self.selected_entry()
+        self.list.clear()
+        for entry in entries:
+            end = "now" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
+            item = QTreeWidgetItem([
+                f"{entry.start.astimezone():%H:%M} – {end}",
+                entry.description or "(no description)",
+                entry.project_path or "No project",
+                format_duration(entry.seconds(self._model.clock())),
+            ])
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if entry.running:
+                font = item.font(0)
+                font.setBold(True)
+                for column in range(4):
+                    item.setFont(column, font)
+            if entry.locked:
+                item.setToolTip(1, f"{entry.status.capitalize()}: locked against edits")
+            self.list.addTopLevelItem(item)
+            if selected is not None and entry.id == selected.id:
+                item.setSelected(True)
+        self.list.setVisible(bool(entries))
+        self.empty.setVisible(not entries)
+        self.today_title.setText(f"Today · {date.today():%A %-d %B}")
+        self._update_buttons()
+        self._update_clock()
+
+    def _update_buttons(self) -> None:
+        entry = self.selected_entry()
+        editable = entry is not None and not entry.locked
+        self.edit_button.setEnabled(editable)
+        self.delete_button.setEnabled(editable)
+
+    def show_error(self, message: str) -> None:
+        self.error_banner.show_messages([message])
+
+    def _show_notices(self, notices: tuple[Notice, ...]) -> None:
+        self.feedback_banner.show_messages([n.message for n in notices])
+
+    # Data
+
+    def reload_entries(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        today = Period(date.today(), date.today())
+
+        def loaded(entries: list[Entry]) -> None:
+            if generation == self._generation:
+                self._show_entries(entries)
+
+        self._runner.read(lambda: self._core.entry_service.in_period(today), loaded,
+                          lambda e: self.show_error(user_message(e)))
+
+    def _on_changed(self, areas: frozenset[str]) -> None:
+        if areas & {ENTRIES, TIMER, PROJECTS} and self.isVisible():
+            self.reload_entries()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload_entries()
+
+    def selected_entry(self) -> Entry | None:
+        items = self.list.selectedItems()
+        if not items:
+            return None
+        index = self.list.indexOfTopLevelItem(items[0])
+        return self._entries[index] if 0 <= index < len(self._entries) else None
+
+    # Actions
+
+    def _on_toggle(self) -> None:
+        self.error_banner.hide()
+        if self._model.snapshot.running:
+            self._model.stop()
+        else:
+            self._model.start(self.description.text(), self._project_id())
+
+    def _on_return(self) -> None:
+        """Enter starts a timer; while one runs, it saves the edited description."""
+        if self._model.snapshot.running is None:
+            self._on_toggle()
+        elif self.description.text() != self._model.snapshot.running.description:
+            self._model.edit_running(description=self.description.text())
+
+    def _on_project_chosen(self, _index: int) -> None:
+        choice = self.project.currentData()
+        if choice == NEW_PROJECT:
+            running = self._model.snapshot.running
+            self._select_project(running.project_id if running else None)
+            self.new_project_row.show()
+            self.new_project.setFocus()
+        elif self._model.snapshot.running is not None:
+            self._model.edit_running(project_id=choice)
+
+    def _project_id(self) -> int | None:
+        choice = self.project.currentData()
+        return None if choice == NEW_PROJECT else choice
+
+    def _add_project(self) -> None:
+        path = self.new_project.text()
+
+        def added(project: Project) -> None:
+            self._hide_new_project()
+            self._projects = ()  # the snapshot that follows refills the list
+            self.project.addItem(project.path, project.id)
+            self._select_project(project.id)
+            if self._model.snapshot.running is not None:
+                self._model.edit_running(project_id=project.id)
+
+        def refused(message: str) -> None:
+            self.new_project_error.setText(message)
+            self.new_project_error.show()
+
+        self._model.add_project(path, added, refused)
+
+    def _hide_new_project(self) -> None:
+        self.new_project.clear()
+        self.new_project_row.hide()
+        self.new_project_error.hide()
+        self.project.setFocus()
+
+    def _on_escape(self) -> None:
+        if self.new_project_row.isVisible():
+            self._hide_new_project()
+        else:
+            self.close()
+
+    def add_entry(self) -> None:
+        self._open_dialog(None)
+
+    def edit_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and not entry.locked:
+            self._open_dialog(entry)
+
+    def _open_dialog(self, entry: Entry | None) -> EntryDialog:
+        dialog = EntryDialog(self._model.snapshot.projects, entry, self._model.clock(), self)
+        dialog.submitted.connect(lambda values: self._save(dialog, values))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _save(self, dialog: EntryDialog, values: EntryValues) -> None:
+        service = self._core.entry_service
+        entry = dialog.entry
+        if entry is None:
+            def job() -> object:
+                return service.add_manual(values.start, values.end or values.start, values.description,
+                                          values.project_id)
+        else:
+            def job() -> object:
+                return service.edit(entry.id, start=values.start, end=values.end, description=values.description,
+                                    project_id=values.project_id)
+        self._model.perform(job, ENTRIES, TIMER, on_done=lambda _: dialog.accept(), on_failure=dialog.show_error)
+
+    def delete_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.locked or not self.confirm_delete(entry):
+            return
+        self._model.perform(lambda: self._core.entry_service.delete(entry.id), ENTRIES, TIMER)
+
+    def confirm_delete(self, entry: Entry) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Delete entry",
+            f"Delete “{entry.description or 'no description'}” "
+            f"({entry.start.astimezone():%H:%M}, {format_duration(entry.seconds(self._model.clock()))})?",
+            QMessageBox.StandardButton.Delete | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Delete
