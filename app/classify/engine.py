@@ -1,0 +1,129 @@
+"""Classification at read time: raw spans in, one verdict per span out, rules tried once per distinct window.
+
+Captured spans are never rewritten, so a better rule fixes the past simply by being run again. A year holds
+hundreds of thousands of spans but only thousands of distinct (app, exe, title) keys; the text conditions run
+once per key, and only rules limited to certain weekdays or hours are checked per span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from app.classify.rules import CompiledRule, Outcome, Rule, compile_rule, url_of
+from app.domain.models import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The rule that claimed a span, what the span becomes, and why."""
+
+    rule_index: int
+    rule: str
+    outcome: Outcome
+    why: str
+
+
+Choice = tuple[tuple[tuple[CompiledRule, Verdict], ...], Verdict | None]
+"""Time-limited candidates tried in order, then the verdict when none of them admits the span's instant."""
+
+
+class Engine:
+    """Ordered rules, first match wins. Build a new engine when the rules change: the cache goes with it."""
+
+    def __init__(self, rules: Sequence[Rule], tz: tzinfo | None = None) -> None:
+        self.rules = tuple(rules)
+        self._compiled = tuple(compile_rule(r, i) for i, r in enumerate(self.rules) if r.enabled)
+        self._tz = tz or datetime.now().astimezone().tzinfo
+        self._cache: dict[tuple[str, str, str], Choice] = {}
+        self._outcomes: dict[Outcome, Outcome] = {}
+        self._verdicts: dict[tuple[int, Outcome], Verdict] = {}
+
+    @property
+    def cached_keys(self) -> int:
+        return len(self._cache)
+
+    def classify_window(self, app: str, exe: str, title: str, moment: float | None = None) -> Verdict | None:
+        """The verdict for one window; `moment` (epoch seconds) is needed only by rules with time limits."""
+        timed, final = self._choice(app, exe, title)
+        if timed and moment is not None:
+            local = datetime.fromtimestamp(moment, self._tz)
+            for compiled, verdict in timed:
+                if compiled.allows(local):
+                    return verdict
+        return final
+
+    def classify(self, spans: Sequence[Span]) -> list[Verdict | None]:
+        """One verdict (or None: unclassified) per span, in the same order. Idle spans get None."""
+        cache = self._cache
+        choose = self._choice
+        tz = self._tz
+        out: list[Verdict | None] = []
+        append = out.append
+        for span in spans:
+            if span.idle:
+                append(None)
+                continue
+            choice = cache.get((span.app, span.exe, span.title))
+            if choice is None:
+                choice = choose(span.app, span.exe, span.title)
+            timed, final = choice
+            if timed:
+                local = datetime.fromtimestamp(span.start, tz)
+                for compiled, verdict in timed:
+                    if compiled.allows(local):
+                        final = verdict
+                        break
+            append(final)
+        return out
+
+    def last_matched(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None]) -> dict[str, float]:
+        """For each rule name, the end of the latest span it claimed (epoch seconds)."""
+        latest: dict[str, float] = {}
+        for span, verdict in zip(spans, verdicts, strict=True):
+            if verdict is not None and span.end > latest.get(verdict.rule, 0.0):
+                latest[verdict.rule] = span.end
+        return latest
+
+    def _choice(self, app: str, exe: str, title: str) -> Choice:
+        key = (app, exe, title)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        raw = (app, exe, title, url_of(app, exe, title))
+        low = (raw[0].casefold(), raw[1].casefold(), raw[2].casefold(), raw[3].casefold())
+        timed: list[tuple[CompiledRule, Verdict]] = []
+        final: Verdict | None = None
+        for compiled in self._compiled:
+            captures = compiled.test(raw, low)
+            if captures is None:
+                continue
+            verdict = self._verdict(compiled, compiled.outcome_for(captures))
+            if compiled.rule.timed:
+                timed.append((compiled, verdict))
+            else:
+                final = verdict
+                break
+        choice: Choice = (tuple(timed), final)
+        self._cache[key] = choice
+        return choice
+
+    def _verdict(self, compiled: CompiledRule, outcome: Outcome) -> Verdict:
+        """Equal outcomes share one object, so proposals compare them cheaply and memory stays flat."""
+        outcome = self._outcomes.setdefault(outcome, outcome)
+        key = (compiled.index, outcome)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = Verdict(compiled.index, compiled.rule.name, outcome, compiled.why)
+        return verdict
+
+
+STALE_DAYS = 90
+
+
+def stale_rules(rules: Sequence[Rule], last_matched: Mapping[str, float], now: float,
+                days: int = STALE_DAYS) -> list[Rule]:
+    """Enabled rules that claimed nothing in the last `days` days: candidates for removal or repair."""
+    cutoff = now - days * 86400
+    return [r for r in rules if r.enabled and last_matched.get(r.name, 0.0) < cutoff]

@@ -1,0 +1,274 @@
+"""Draft entries from classified spans, accounting for every captured second exactly once.
+
+Each non-idle second of the period ends up in exactly one place: a proposal, a timer or manual entry that
+already covers it, private time, ignored time, or the unclassified bucket. Entries, private and ignored time
+are hard walls: nothing merges across them, so a proposal never claims time that is already accounted for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.classify.engine import Verdict
+from app.classify.rules import Outcome
+from app.domain.models import Span
+
+CLASSIFIED, UNCLASSIFIED, PRIVATE, IGNORED, COVERED = range(5)
+_SOFT = (CLASSIFIED, UNCLASSIFIED)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalOptions:
+    merge_gap: float = 300.0
+    """Stretches of the same outcome closer than this become one entry."""
+    brief_interruption: float = 60.0
+    """Other activity this short, between two stretches of one outcome, is absorbed into them."""
+    minimum: float = 300.0
+    """Entries shorter than this fold into a neighbour, or into the unclassified bucket."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A draft entry: [start, end) in epoch seconds, what it is, and how it came about."""
+
+    start: float
+    end: float
+    outcome: Outcome
+    description: str
+    rule: str
+    why: str
+    active_seconds: float
+    titles: tuple[str, ...]
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """A stretch of unclassified, private, ignored or already-entered time."""
+
+    start: float
+    end: float
+    active_seconds: float
+    titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalSet:
+    proposals: tuple[Proposal, ...]
+    unclassified: tuple[Stretch, ...]
+    private: tuple[Stretch, ...]
+    ignored: tuple[Stretch, ...]
+    covered: tuple[Stretch, ...]
+    captured_seconds: float
+    """Non-idle captured seconds in the period, the sum every bucket's active seconds adds up to."""
+
+    def seconds(self, bucket: str) -> float:
+        items: Sequence[Proposal | Stretch] = getattr(self, bucket)
+        return sum(i.active_seconds for i in items)
+
+    @property
+    def unclassified_share(self) -> float:
+        return self.seconds("unclassified") / self.captured_seconds if self.captured_seconds else 0.0
+
+
+class _Block:
+    """A mutable stretch while blocks are merged; only lives inside `propose`."""
+
+    __slots__ = ("absorbed", "active", "end", "folded", "kind", "outcome", "pieces", "rules", "start", "titles")
+
+    def __init__(self, start: float, end: float, kind: int, outcome: Outcome | None) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.outcome = outcome
+        self.active = 0.0 if kind == COVERED else end - start
+        self.titles: dict[str, float] = {}
+        self.rules: dict[Verdict, float] = {}
+        self.pieces = 1
+        self.absorbed = 0
+        self.folded = 0
+
+    def same(self, other: _Block) -> bool:
+        return self.kind == other.kind and self.outcome == other.outcome
+
+    def take(self, other: _Block, own: bool) -> None:
+        """Extend over `other`; its titles and rules count only when it is of this block's kind (`own`)."""
+        self.start = min(self.start, other.start)
+        self.end = max(self.end, other.end)
+        self.active += other.active
+        self.absorbed += other.absorbed
+        self.folded += other.folded
+        if own:
+            self.pieces += other.pieces
+            for title, seconds in other.titles.items():
+                self.titles[title] = self.titles.get(title, 0.0) + seconds
+            for verdict, seconds in other.rules.items():
+                self.rules[verdict] = self.rules.get(verdict, 0.0) + seconds
+
+
+def _union(intervals: Sequence[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for s, e in sorted((max(s, start), min(e, end)) for s, e in intervals):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _pieces(
+    spans: Sequence[Span], verdicts: Sequence[Verdict | None], covered: list[tuple[float, float]],
+    start: float, end: float,
+) -> tuple[list[_Block], float]:
+    """Non-idle spans clipped to the period, overlaps given to the earlier span, entries cut out."""
+    walls = [_Block(s, e, COVERED, None) for s, e in covered]
+    blocks: list[_Block] = list(walls)
+    cursor = start
+    captured = 0.0
+    first_cover = 0
+    n_cover = len(covered)
+
+    def emit(s: float, e: float, kind: int, outcome: Outcome | None, span: Span, verdict: Verdict | None) -> None:
+        block = _Block(s, e, kind, outcome)
+        block.titles[span.title] = e - s
+        if verdict is not None:
+            block.rules[verdict] = e - s
+        blocks.append(block)
+
+    for span, verdict in zip(spans, verdicts, strict=True):
+        if span.idle:
+            continue
+        s = span.start if span.start > cursor else cursor
+        e = span.end if span.end < end else end
+        if e <= s:
+            continue
+        cursor = e
+        captured += e - s
+        if verdict is None:
+            kind, outcome = UNCLASSIFIED, None
+        else:
+            outcome = verdict.outcome
+            kind = PRIVATE if outcome.private else IGNORED if outcome.ignore else CLASSIFIED
+        while first_cover < n_cover and covered[first_cover][1] <= s:
+            first_cover += 1
+        k = first_cover
+        while s < e:
+            if k < n_cover and covered[k][0] < e:
+                cut_start, cut_end = covered[k]
+                if cut_start > s:
+                    emit(s, cut_start, kind, outcome, span, verdict)
+                walls[k].active += min(e, cut_end) - max(s, cut_start)
+                s = cut_end
+                k += 1
+            else:
+                emit(s, e, kind, outcome, span, verdict)
+                s = e
+    blocks.sort(key=lambda b: b.start)
+    return blocks, captured
+
+
+def _coalesce(blocks: list[_Block], gap: float) -> list[_Block]:
+    out: list[_Block] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if last is not None and block.kind != COVERED and last.same(block) and block.start - last.end <= gap:
+            last.take(block, own=True)
+        else:
+            out.append(block)
+    return out
+
+
+def _absorb_brief(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
+    """A B A with B short and soft becomes one A: a glance at mail does not split an hour of work."""
+    out: list[_Block] = []
+    gap, brief = options.merge_gap, options.brief_interruption
+    for block in blocks:
+        out.append(block)
+        while len(out) >= 3:
+            a, b, c = out[-3], out[-2], out[-1]
+            if not (
+                a.kind == CLASSIFIED and a.same(c) and b.kind in _SOFT and not b.same(a)
+                and b.end - b.start <= brief and b.start - a.end <= gap and c.start - b.end <= gap
+            ):
+                break
+            a.take(b, own=False)
+            a.absorbed += 1
+            a.take(c, own=True)
+            del out[-2:]
+    return out
+
+
+def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
+    """Classified stretches shorter than the minimum join the larger adjacent classified neighbour, or
+    become unclassified when they have none within the merge gap."""
+    gap, minimum = options.merge_gap, options.minimum
+    out: list[_Block] = []
+    for i, block in enumerate(blocks):
+        if block.kind == CLASSIFIED and block.end - block.start < minimum:
+            prev = out[-1] if out and out[-1].kind == CLASSIFIED and block.start - out[-1].end <= gap else None
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if nxt is not None and not (nxt.kind == CLASSIFIED and nxt.start - block.end <= gap):
+                nxt = None
+            target = prev if nxt is None or (prev is not None and prev.active >= nxt.active) else nxt
+            if target is not None:
+                target.take(block, own=False)
+                target.folded += 1
+                continue
+            block.kind, block.outcome = UNCLASSIFIED, None
+        last = out[-1] if out else None
+        if last is not None and block.kind != COVERED and last.same(block) and block.start - last.end <= gap:
+            last.take(block, own=True)
+        else:
+            out.append(block)
+    return out
+
+
+def _top_titles(titles: dict[str, float], limit: int = 3) -> tuple[str, ...]:
+    ranked = sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(t for t, _ in ranked[:limit] if t)
+
+
+def _proposal(block: _Block) -> Proposal:
+    outcome = block.outcome or Outcome()
+    verdict = max(block.rules.items(), key=lambda kv: kv[1])[0]
+    titles = _top_titles(block.titles)
+    description = outcome.description or "; ".join(titles)[:200]
+    notes = [f"{block.pieces} captured span{'s' if block.pieces != 1 else ''}"]
+    if block.absorbed:
+        notes.append(f"{block.absorbed} brief interruption{'s' if block.absorbed != 1 else ''} absorbed")
+    if block.folded:
+        notes.append(f"{block.folded} short stretch{'es' if block.folded != 1 else ''} folded in")
+    why = f'rule "{verdict.rule}" matched {verdict.why}; ' + ", ".join(notes)
+    return Proposal(block.start, block.end, outcome, description, verdict.rule, why, block.active, titles)
+
+
+def propose(
+    spans: Sequence[Span],
+    verdicts: Sequence[Verdict | None],
+    start: float,
+    end: float,
+    covered: Sequence[tuple[float, float]] = (),
+    options: ProposalOptions | None = None,
+) -> ProposalSet:
+    """Proposals for [start, end) from spans ordered by start, their verdicts, and existing entries' intervals."""
+    options = options or ProposalOptions()
+    walls = _union(covered, start, end)
+    blocks, captured = _pieces(spans, verdicts, walls, start, end)
+    blocks = _fold_short(_absorb_brief(_coalesce(blocks, options.merge_gap), options), options)
+    buckets: dict[int, list[Stretch]] = {UNCLASSIFIED: [], PRIVATE: [], IGNORED: [], COVERED: []}
+    proposals: list[Proposal] = []
+    for block in blocks:
+        if block.kind == CLASSIFIED:
+            proposals.append(_proposal(block))
+        else:
+            buckets[block.kind].append(Stretch(block.start, block.end, block.active, _top_titles(block.titles)))
+    return ProposalSet(
+        tuple(proposals), tuple(buckets[UNCLASSIFIED]), tuple(buckets[PRIVATE]), tuple(buckets[IGNORED]),
+        tuple(buckets[COVERED]), captured,
+    )

@@ -1,0 +1,140 @@
+"""Proposals: merging, brief interruptions, folding, entries as walls, and the every-second-once property."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.classify.engine import Verdict
+from app.classify.proposals import ProposalOptions, ProposalSet, propose
+from app.classify.rules import Outcome
+from app.domain.models import Span
+
+DAY = 1_763_856_000.0  # a midnight, UTC
+A = Verdict(0, "acme", Outcome("Acme", "Web", "Dev"), 'title contains "acme"')
+B = Verdict(1, "beta", Outcome("Beta", "App"), 'title contains "beta"')
+C = Verdict(2, "gamma", Outcome("Gamma", "Ops", description="Ticket 7"), 'title regex "g-(\\d+)"')
+PRIVATE = Verdict(3, "chat", Outcome(private=True), 'app equals "signal"')
+IGNORED = Verdict(4, "lock", Outcome(ignore=True), 'app contains "screensaver"')
+LABELS: list[Verdict | None] = [None, A, B, C, PRIVATE, IGNORED]
+
+
+def at(minutes: float) -> float:
+    return DAY + minutes * 60
+
+
+def run(items: list[tuple[float, float, Verdict | None, str]], covered: list[tuple[float, float]] = (),  # type: ignore[assignment]
+        idle: set[int] = frozenset(), **options: float) -> ProposalSet:  # type: ignore[assignment]
+    spans = [Span(at(s), at(e), "app", title, idle=i in idle) for i, (s, e, _, title) in enumerate(items)]
+    verdicts = [v for _, _, v, _ in items]
+    return propose(spans, verdicts, DAY, DAY + 86400, [(at(s), at(e)) for s, e in covered],
+                   ProposalOptions(**options))
+
+
+def test_same_outcome_merges_across_short_gaps_only() -> None:
+    got = run([(0, 20, A, "a1"), (23, 40, A, "a2"), (50, 70, A, "a3")])
+    assert [(p.start, p.end) for p in got.proposals] == [(at(0), at(40)), (at(50), at(70))]
+    first = got.proposals[0]
+    assert first.duration == 2400 and first.active_seconds == 2220
+    assert first.outcome == A.outcome and first.rule == "acme"
+    assert 'rule "acme" matched title contains "acme"' in first.why and "2 captured spans" in first.why
+
+
+def test_brief_interruption_is_absorbed_but_not_a_longer_one() -> None:
+    glance = run([(0, 20, A, "work"), (20, 20.5, B, "mail"), (20.5, 40, A, "work")])
+    assert len(glance.proposals) == 1 and "1 brief interruption absorbed" in glance.proposals[0].why
+    assert glance.proposals[0].titles == ("work",)
+    longer = run([(0, 20, A, "work"), (20, 30, B, "mail"), (30, 40, A, "work")])
+    assert [p.rule for p in longer.proposals] == ["acme", "beta", "acme"]
+
+
+def test_short_stretches_fold_into_the_larger_neighbour_or_become_unclassified() -> None:
+    got = run([(0, 30, A, "a"), (30, 32, B, "b"), (32, 40, C, "c")])
+    assert [(p.rule, p.start, p.end) for p in got.proposals] == [("acme", at(0), at(32)), ("gamma", at(32), at(40))]
+    assert "1 short stretch folded in" in got.proposals[0].why
+    lonely = run([(0, 3, B, "b")])
+    assert lonely.proposals == ()
+    assert [(s.start, s.end, s.titles) for s in lonely.unclassified] == [(at(0), at(3), ("b",))]
+
+
+def test_description_from_rule_or_from_most_frequent_titles() -> None:
+    got = run([(0, 10, A, "x"), (10, 30, A, "y"), (30, 35, A, "z"), (35, 36, A, "x"), (60, 90, C, "g-7")])
+    assert got.proposals[0].description == "y; x; z"
+    assert got.proposals[1].description == "Ticket 7"
+
+
+def test_entries_are_walls_and_their_time_is_never_proposed() -> None:
+    got = run([(0, 30, A, "a"), (31, 60, A, "a")], covered=[(20, 45)])
+    assert [(p.start, p.end) for p in got.proposals] == [(at(0), at(20)), (at(45), at(60))]
+    assert got.seconds("covered") == (10 + 14) * 60
+    idle_gap = run([(0, 20, A, "a"), (24, 44, A, "a")], covered=[(21, 23)])
+    assert len(idle_gap.proposals) == 2
+
+
+def test_private_and_ignored_time_is_never_proposed_nor_merged_across() -> None:
+    got = run([(0, 20, A, "a"), (20, 20.5, PRIVATE, "chat"), (20.5, 40, A, "a"), (40, 50, IGNORED, "lock")])
+    assert len(got.proposals) == 2
+    assert got.seconds("private") == 30 and got.seconds("ignored") == 600
+
+
+def test_overlapping_spans_and_idle_spans_count_once() -> None:
+    got = run([(0, 30, A, "a"), (10, 40, B, "b"), (40, 60, A, "idle")], idle={2})
+    assert got.captured_seconds == 40 * 60
+    assert sum(p.active_seconds for p in got.proposals) == 40 * 60
+
+
+def test_unclassified_share() -> None:
+    got = run([(0, 30, A, "a"), (30, 60, None, "?")])
+    assert got.unclassified_share == 0.5
+
+
+_span = st.tuples(
+    st.integers(-600, 7800), st.integers(1, 1200), st.integers(0, len(LABELS) - 1), st.booleans(),
+    st.integers(0, 4),
+)
+_entry = st.tuples(st.integers(-300, 7500), st.integers(1, 1500))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    raw=st.lists(_span, max_size=60),
+    entries=st.lists(_entry, max_size=4),
+    gap=st.integers(0, 600),
+    brief=st.integers(0, 180),
+    minimum=st.integers(0, 900),
+)
+def test_every_non_idle_second_is_accounted_for_exactly_once(
+    raw: list[tuple[int, int, int, bool, int]], entries: list[tuple[int, int]], gap: int, brief: int, minimum: int,
+) -> None:
+    start, end = DAY, DAY + 7200
+    raw.sort(key=lambda r: r[0])
+    spans = [Span(DAY + s, DAY + s + n, "app", f"t{t}", idle=idle) for s, n, _, idle, t in raw]
+    verdicts = [LABELS[label] for _, _, label, _, _ in raw]
+    covered = [(DAY + s, DAY + s + n) for s, n in entries]
+    got = propose(spans, verdicts, start, end, covered, ProposalOptions(gap, brief, minimum))
+
+    active = [False] * 7200
+    for span in spans:
+        if not span.idle:
+            for t in range(max(0, int(span.start - DAY)), min(7200, int(span.end - DAY))):
+                active[t] = True
+    hits = [0] * 7200
+    walls = [0] * 7200
+    buckets = [got.proposals, got.unclassified, got.private, got.ignored, got.covered]
+    for bucket in buckets:
+        for item in bucket:
+            assert item.start < item.end
+            for t in range(int(item.start - DAY), int(item.end - DAY)):
+                hits[t] += 1
+    for s, e in covered:
+        for t in range(max(0, int(s - DAY)), min(7200, int(e - DAY))):
+            walls[t] = 1
+    for t in range(7200):
+        if active[t]:
+            assert hits[t] == 1, f"second {t} counted {hits[t]} times"
+        assert hits[t] <= 1, f"second {t} lies in two buckets"
+    for proposal in got.proposals:
+        assert not any(walls[int(proposal.start - DAY):int(proposal.end - DAY)]), "proposal over an entry"
+    assert got.captured_seconds == sum(active)
+    total = sum(got.seconds(b) for b in ("proposals", "unclassified", "private", "ignored", "covered"))
+    assert total == got.captured_seconds
