@@ -1,0 +1,325 @@
+"""The invoice builder: approved work in, one draft per client (or per project) out, exact to the minor unit.
+
+Every line holds one project, one rate, one multiplier and one tax, so `quantity × unit_amount` explains its
+amount; the amount is rounded half-up once, and the invoice totals are sums of the rounded lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from app.billing.multipliers import ONE, Piece, Work, epoch, split
+from app.billing.rates import RateKind, Target, resolve
+from app.billing.rounding import Rounding, Scope, billed_seconds
+from app.billing.tax import AmountsAre, TaxRate, line_tax
+from app.billing.templates import describe
+from app.billing.terms import Book, Grouping, InvoiceOptions, WorkItem
+from app.domain.errors import ValidationError
+from app.domain.money import ZERO, check_currency, quantize
+
+_HOUR = Decimal(3600)
+_QUANTITY = Decimal("0.0001")
+
+
+class LineKind(StrEnum):
+    TIME = "time"
+    FIXED_FEE = "fixed_fee"
+    OVERAGE = "overage"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    kind: LineKind
+    description: str
+    project_id: int
+    project_name: str
+    raw_seconds: int
+    billed_seconds: int
+    quantity: Decimal
+    unit_amount: Decimal
+    rate: Decimal
+    multiplier: Decimal
+    amount: Decimal
+    taxes: tuple[tuple[str, Decimal], ...]
+    tax: Decimal
+    cost: Decimal
+    entry_ids: tuple[int, ...]
+
+    @property
+    def unit(self) -> str:
+        return "each" if self.kind is LineKind.FIXED_FEE else "hours"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSubtotal:
+    project_id: int
+    project_name: str
+    raw_seconds: int
+    billed_seconds: int
+    amount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDraft:
+    client_id: int
+    client_name: str
+    project_id: int | None
+    currency: str
+    amounts_are: AmountsAre
+    grouping: Grouping
+    period_first: date
+    period_last: date
+    issue_date: date
+    due_date: date
+    lines: tuple[InvoiceLine, ...]
+    subtotal: Decimal
+    tax_total: Decimal
+    total: Decimal
+    cost_total: Decimal
+    project_subtotals: tuple[ProjectSubtotal, ...]
+    entry_ids: tuple[int, ...]
+    number: str = ""
+    uid: str = ""
+    revision: int = 0
+
+    @property
+    def raw_seconds(self) -> int:
+        return sum(line.raw_seconds for line in self.lines)
+
+    @property
+    def billed_seconds(self) -> int:
+        return sum(line.billed_seconds for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Portion:
+    """A stretch of one entry at one price, before it joins a line."""
+
+    item: WorkItem
+    start: int
+    raw: int
+    billed: int
+    factor: Decimal
+    reason: str
+    kind: LineKind
+    rate: Decimal
+    cost_rate: Decimal
+    tax: TaxRate
+    rounding: Rounding
+    minimum: int
+
+
+def hours(seconds: int) -> Decimal:
+    """Hours to four decimals (what accounting systems keep), rounded half-up."""
+    return (Decimal(seconds) / _HOUR).quantize(_QUANTITY, rounding=ROUND_HALF_UP)
+
+
+def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -> list[InvoiceDraft]:
+    """Drafts for the billable items, ordered by client (and project) name."""
+    works = [Work(i.entry_id, epoch(i.start), max(0, int((i.end - i.start).total_seconds()))) for i in items]
+    pieces = split(works, book.multipliers, book.tz)
+    portions: list[_Portion] = []
+    for item in sorted(items, key=lambda i: (i.start, i.entry_id)):
+        if item.billable and (options.client_id is None or item.client_id == options.client_id):
+            portions += _portions(item, pieces[item.entry_id], book)
+    portions = _apply_fixed_fees(portions, book)
+    buckets: dict[tuple[Any, ...], list[_Portion]] = defaultdict(list)
+    for portion in portions:
+        project = portion.item.project_id if options.per_project else None
+        buckets[(portion.item.client_name.casefold(), portion.item.client_id, project)].append(portion)
+    return [_draft(bucket, project, book, options) for (_, _, project), bucket in sorted(buckets.items(),
+                                                                                         key=_bucket_order)]
+
+
+def _bucket_order(entry: tuple[tuple[Any, ...], list[_Portion]]) -> tuple[Any, ...]:
+    (name, client_id, project), bucket = entry
+    return name, client_id, bucket[0].item.project_name.casefold() if project is not None else ""
+
+
+def _portions(item: WorkItem, pieces: list[Piece], book: Book) -> list[_Portion]:
+    client, project = book.client(item.client_id), book.project(item.project_id)
+    day = item.start.astimezone(book.tz).date()
+    rate = resolve(book.rates, Target(item.client_id, item.project_id, item.task_id), day)
+    if rate is None and project.fixed_fee is None:
+        raise ValidationError(
+            f"No rate applies to {item.client_name}/{item.project_name} on {day}; set one with "
+            f"timetally clients set '{item.client_name}' --rate R, or set billing.default_rate"
+        )
+    cost = resolve(book.rates, Target(item.client_id, item.project_id, item.task_id), day, RateKind.COST)
+    rounding = project.rounding or client.rounding or book.defaults.rounding
+    minimum = next(m for m in (project.minimum_seconds, client.minimum_seconds, book.defaults.minimum_seconds)
+                   if m is not None)
+    tax = project.tax or client.tax or book.defaults.tax
+    raw = sum(p.seconds for p in pieces)
+    billed = billed_seconds(raw, rounding, minimum) if rounding.scope is Scope.ENTRY else raw
+    adjusted = _stretch(pieces, billed - raw)
+    return [
+        _Portion(item, piece.start, piece.seconds, billed_part, piece.factor, piece.reason, LineKind.TIME,
+                 rate.amount if rate else ZERO, cost.amount if cost else ZERO, tax, rounding, minimum)
+        for piece, billed_part in zip(pieces, adjusted, strict=True)
+    ]
+
+
+def _stretch(pieces: list[Piece], delta: int) -> list[int]:
+    """Billed seconds per piece: rounding moves the end of the entry, so the change lands on its last pieces."""
+    billed = [p.seconds for p in pieces]
+    if delta > 0:
+        billed[-1] += delta
+    index = len(billed) - 1
+    while delta < 0 and index >= 0:
+        cut = min(billed[index], -delta)
+        billed[index] -= cut
+        delta += cut
+        index -= 1
+    return billed
+
+
+def _apply_fixed_fees(portions: list[_Portion], book: Book) -> list[_Portion]:
+    """Time of a fixed-fee project counts against its budget first; the rest becomes overage at its own rate."""
+    remaining: dict[int, int] = {}
+    result: list[_Portion] = []
+    for portion in portions:
+        fee = book.project(portion.item.project_id).fixed_fee
+        if fee is None:
+            result.append(portion)
+            continue
+        left = remaining.setdefault(portion.item.project_id, max(0, fee.budget_seconds - fee.used_seconds))
+        covered = min(portion.billed, left)
+        remaining[portion.item.project_id] = left - covered
+        over = portion.billed - covered
+        extra = portion.billed - portion.raw
+        raw_over = min(portion.raw, max(0, over - extra))
+        if covered or portion.billed == 0 or not fee.fee_billed:
+            result.append(replace(portion, raw=portion.raw - raw_over, billed=covered, kind=LineKind.FIXED_FEE,
+                                  rate=ZERO, factor=ONE, reason=""))
+        if over:
+            result.append(replace(portion, raw=raw_over, billed=over, kind=LineKind.OVERAGE,
+                                  rate=fee.overage_rate))
+    return result
+
+
+def _group_key(portion: _Portion, grouping: Grouping, book: Book) -> tuple[Any, ...]:
+    item = portion.item
+    if portion.kind is not LineKind.TIME:
+        return (1, item.project_name.casefold(), item.project_id)
+    local_day = item.start.astimezone(book.tz).date()
+    keys: dict[Grouping, tuple[Any, ...]] = {  # time lines (0, ...) come before fee and overage lines (1, ...)
+        Grouping.ENTRY: (item.start, item.entry_id),
+        Grouping.TASK: (item.project_name.casefold(), item.project_id, item.task_name.casefold(), item.task_id or 0),
+        Grouping.PROJECT: (item.project_name.casefold(), item.project_id),
+        Grouping.PERSON: (book.person, item.project_name.casefold(), item.project_id),
+        Grouping.DAY: (local_day, item.project_name.casefold(), item.project_id),
+        Grouping.SUMMARY: (item.project_name.casefold(), item.project_id),
+    }
+    return (0, *keys[grouping])
+
+
+def _price_key(portion: _Portion) -> tuple[Any, ...]:
+    """What must be equal inside one line for `quantity × unit_amount` to explain it."""
+    pooled = portion.rounding.scope is Scope.LINE and portion.kind is not LineKind.FIXED_FEE
+    kind_rank = list(LineKind).index(portion.kind)
+    return (kind_rank, portion.item.project_id, portion.rate, portion.factor, portion.reason, str(portion.tax),
+            str(portion.rounding) if pooled else "", portion.minimum if pooled else 0)
+
+
+def _draft(portions: list[_Portion], project_id: int | None, book: Book, options: InvoiceOptions) -> InvoiceDraft:
+    first = portions[0].item
+    client = book.client(first.client_id)
+    currency = check_currency(client.currency or book.defaults.currency)
+    amounts_are = client.amounts_are or book.defaults.amounts_are
+    groups: dict[tuple[Any, ...], list[_Portion]] = defaultdict(list)
+    for portion in portions:
+        groups[(_group_key(portion, options.grouping, book), _price_key(portion))].append(portion)
+    lines = tuple(_line(groups[key], currency, amounts_are, book, options) for key in sorted(groups))
+    subtotal = sum((line.amount for line in lines), ZERO)
+    tax_total = sum((line.tax for line in lines), ZERO)
+    terms = client.terms_days if client.terms_days is not None else book.defaults.terms_days
+    return InvoiceDraft(
+        client_id=first.client_id,
+        client_name=first.client_name,
+        project_id=project_id,
+        currency=currency,
+        amounts_are=amounts_are,
+        grouping=options.grouping,
+        period_first=options.period.first,
+        period_last=options.period.last,
+        issue_date=options.issue_date,
+        due_date=options.issue_date + timedelta(days=terms),
+        lines=lines,
+        subtotal=subtotal,
+        tax_total=tax_total,
+        total=subtotal + tax_total if amounts_are is AmountsAre.EXCLUSIVE else subtotal,
+        cost_total=sum((line.cost for line in lines), ZERO),
+        project_subtotals=_subtotals(lines),
+        entry_ids=tuple(sorted({p.item.entry_id for p in portions})),
+    )
+
+
+def _line(portions: list[_Portion], currency: str, amounts_are: AmountsAre, book: Book,
+          options: InvoiceOptions) -> InvoiceLine:
+    head = portions[0]
+    raw = sum(p.raw for p in portions)
+    if head.rounding.scope is Scope.LINE and head.kind is not LineKind.FIXED_FEE:
+        billed = billed_seconds(raw, head.rounding, head.minimum)
+    else:
+        billed = sum(p.billed for p in portions)
+    fee = book.project(head.item.project_id).fixed_fee
+    if head.kind is LineKind.FIXED_FEE and fee is not None:
+        quantity, unit_amount = Decimal(1), ZERO if fee.fee_billed else fee.fee
+    else:
+        quantity, unit_amount = hours(billed), head.rate * head.factor
+    amount = quantize(quantity * unit_amount, currency)
+    tax = line_tax(amount, head.tax, amounts_are, currency)
+    cost = quantize(sum((Decimal(p.raw) * p.cost_rate for p in portions), ZERO) / _HOUR, currency)
+    return InvoiceLine(
+        kind=head.kind,
+        description=describe(_fields(portions, book, options), head.kind, options, head.factor, head.reason,
+                             fee.fee_billed if fee else False),
+        project_id=head.item.project_id,
+        project_name=head.item.project_name,
+        raw_seconds=raw,
+        billed_seconds=billed,
+        quantity=quantity,
+        unit_amount=unit_amount,
+        rate=head.rate,
+        multiplier=head.factor,
+        amount=amount,
+        taxes=tax.shares,
+        tax=tax.total,
+        cost=cost,
+        entry_ids=tuple(sorted({p.item.entry_id for p in portions})),
+    )
+
+
+def _fields(portions: list[_Portion], book: Book, options: InvoiceOptions) -> dict[str, str]:
+    """Template fields of a line; a field with several values lists them in order of first appearance."""
+    def joined(values: list[str]) -> str:
+        return "; ".join(dict.fromkeys(v for v in values if v))
+
+    days = sorted({p.item.start.astimezone(book.tz).date() for p in portions})
+    return {
+        "client": portions[0].item.client_name,
+        "project": joined([p.item.project_name for p in portions]),
+        "task": joined([p.item.task_name for p in portions]),
+        "description": joined([p.item.description for p in portions]),
+        "person": book.person,
+        "day": str(days[0]) if len(days) == 1 else f"{days[0]} – {days[-1]}",
+        "period": f"{options.period.first} – {options.period.last}",
+    }
+
+
+def _subtotals(lines: tuple[InvoiceLine, ...]) -> tuple[ProjectSubtotal, ...]:
+    totals: dict[int, ProjectSubtotal] = {}
+    for line in lines:
+        seen = totals.get(line.project_id) or ProjectSubtotal(line.project_id, line.project_name, 0, 0, ZERO, ZERO)
+        totals[line.project_id] = ProjectSubtotal(
+            line.project_id, line.project_name, seen.raw_seconds + line.raw_seconds,
+            seen.billed_seconds + line.billed_seconds, seen.amount + line.amount, seen.tax + line.tax,
+        )
+    return tuple(sorted(totals.values(), key=lambda s: (s.project_name.casefold(), s.project_id)))
