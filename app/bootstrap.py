@@ -11,6 +11,7 @@ from app.paths import Paths
 from app.settings import Settings
 from app.store.db import Database, open_database
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.sync.accounts import AccountsService
 from app.timesheet.entries import EntryService
 from app.timesheet.liveness import Liveness
 from app.timesheet.timer import TimerService
@@ -30,6 +31,7 @@ class Core:
     timer: TimerService
     entry_service: EntryService
     liveness: Liveness
+    accounts: AccountsService
 
     @property
     def recovered_from(self) -> Path | None:
@@ -58,6 +60,7 @@ def build_core(paths: Paths | None = None) -> Core:
         timer=TimerService(entries, projects, settings),
         entry_service=EntryService(entries, projects),
         liveness=Liveness(RunRepository(db), entries),
+        accounts=AccountsService(db, settings_file=paths.settings_file),
     )
 
 

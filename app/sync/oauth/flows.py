@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 from authlib.common.security import generate_token
+from authlib.deprecate import AuthlibDeprecationWarning
 
 from app.sync.oauth.config import QUICKBOOKS, ProviderConfig
 from app.sync.oauth.errors import ConfigError, OAuthError, ReconnectNeeded
@@ -25,7 +26,7 @@ from app.sync.oauth.vault import Tokens, Vault
 
 with warnings.catch_warnings():
     # authlib announces its move to the `httpx2` package on import; the httpx client it wraps is the same.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     from authlib.integrations.base_client.errors import OAuthError as AuthlibOAuthError
     from authlib.integrations.httpx_client import OAuth2Client
 
@@ -59,9 +60,13 @@ class OAuthFlow:
         self._vault = vault
         self._transport = transport
 
-    def authorization(self, redirect_uri: str) -> Authorization:
+    @staticmethod
+    def new_state() -> str:
+        """Unguessable and single-use: the loopback listener compares it in constant time."""
+        return secrets.token_urlsafe(32)
+
+    def authorization(self, redirect_uri: str, state: str) -> Authorization:
         config = self.config
-        state = secrets.token_urlsafe(32)
         verifier = generate_token(64) if config.pkce else None
         with self._oauth_client(secret_needed=False) as client:
             url, _ = client.create_authorization_url(
