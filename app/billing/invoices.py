@@ -291,7 +291,7 @@ def _line(portions: list[_Portion], currency: str, amounts_are: AmountsAre, book
         multiplier=head.factor,
         amount=amount,
         taxes=tax.shares,
-        tax=tax.total,
+        tax=quantize(tax.total, currency),
         cost=cost,
         entry_ids=tuple(sorted({p.item.entry_id for p in portions})),
     )
