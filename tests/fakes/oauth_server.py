@@ -9,10 +9,11 @@ revocation. A few protected endpoints stand in for the providers' APIs: Xero's `
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -27,7 +28,11 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 
+from app.sync.oauth.config import DEFAULTS, QUICKBOOKS, XERO, ProviderConfig
+
 Environ = dict[str, Any]
+QBO_SECRET = "qbo-secret-value"
+QBO_REALM = "9130350000000000"
 StartResponse = Callable[..., Any]
 
 
@@ -362,3 +367,34 @@ def _add_query(url: str, **params: str) -> str:
     query = "&".join(q for q in (parts.query, urlencode(params)) if q)
     return urlunsplit(parts._replace(query=query))
 
+
+def provider_configs(server: FakeOAuthServer, ports: tuple[int, ...], relay: bool = False) -> dict[str, ProviderConfig]:
+    """Both providers pointed at this server, registered with exact redirect URIs for `ports`."""
+    uris = [f"http://localhost:{port}/callback" for port in ports]
+    common = {"authorize_url": f"{server.url}/authorize", "token_url": f"{server.url}/token",
+              "revoke_url": f"{server.url}/revoke", "redirect_ports": ports}
+    xero = replace(DEFAULTS[XERO], client_id="xero-app", connections_url=f"{server.url}/connections",
+                   api_url=f"{server.url}/api", **common)
+    qbo = replace(DEFAULTS[QUICKBOOKS], client_id="qbo-app", api_url=server.url, relay=relay, **common)
+    server.add_client("xero-app", uris, " ".join(xero.scopes))
+    server.add_client("qbo-app", uris, " ".join(qbo.scopes), secret="" if relay else QBO_SECRET, realm=QBO_REALM)
+    return {XERO: xero, QUICKBOOKS: qbo}
+
+
+def browse(url: str) -> httpx.Response:
+    """The user's browser: open the consent page (approved automatically) and follow it back to the app."""
+    consent = httpx.get(url, timeout=10)
+    assert consent.status_code == 302, consent.text
+    return httpx.get(consent.headers["Location"], timeout=10)
+
+
+def free_ports(count: int) -> tuple[int, ...]:
+    """Ports nobody listens on right now (the OS picks them)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return tuple(s.getsockname()[1] for s in sockets)
+    finally:
+        for s in sockets:
+            s.close()

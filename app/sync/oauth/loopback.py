@@ -88,6 +88,7 @@ class LoopbackListener:
         self._needs_realm = needs_realm
         self._provider = provider or "The provider"
         self._server: _Server | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._done = threading.Event()
@@ -96,9 +97,9 @@ class LoopbackListener:
 
     @property
     def port(self) -> int:
-        if self._server is None:
-            raise OAuthError("The sign-in listener is not running.")
-        return int(self._server.server_address[1])
+        if self._port is None:
+            raise OAuthError("The sign-in listener has not started.")
+        return self._port
 
     @property
     def redirect_uri(self) -> str:
@@ -116,6 +117,7 @@ class LoopbackListener:
                 raise OAuthError(f"TimeTally cannot listen on {LOOPBACK}:{port}: {exc.strerror or exc}.") from exc
             server.listener = self
             self._server = server
+            self._port = port
             self._thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="oauth-loopback",
                                             daemon=True)
             self._thread.start()
