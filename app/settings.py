@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from app.billing.multipliers import parse_night, parse_weekdays
+from app.billing.rounding import parse_rounding
+from app.billing.tax import AmountsAre, parse_tax
+from app.billing.templates import check_template
+from app.billing.terms import Grouping
 from app.domain.errors import ValidationError
+from app.domain.money import check_currency, parse_amount
 
 T = TypeVar("T")
 
@@ -34,6 +40,24 @@ def _between(low: float, high: float) -> Callable[[Any], str | None]:
     return lambda v: None if low <= v <= high else f"must be between {low} and {high}"
 
 
+def _parses(parse: Callable[[Any], Any]) -> Callable[[Any], str | None]:
+    """A check made from a parser: its own error sentence, or None when the value parses."""
+
+    def check(value: Any) -> str | None:
+        try:
+            parse(value)
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    return check
+
+
+def _one_of(choices: Iterable[str]) -> Callable[[Any], str | None]:
+    allowed = [str(c) for c in choices]
+    return lambda v: None if v in allowed else f"must be one of {', '.join(allowed)}"
+
+
 OPTIONS: dict[str, Option[Any]] = {
     o.key: o
     for o in (
@@ -42,6 +66,31 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("review.week_start", 0, "First day of the week (0 = Monday … 6 = Sunday)", _between(0, 6)),
         Option("review.daily_hours_limit", 10.0, "Flag days with more hours than", _between(1, 24)),
         Option("app.liveness_seconds", 30, "How often the running app records that it is alive", _between(5, 600)),
+        Option("billing.default_rate", "", "Hourly rate when no client, project or task sets one (empty: none)",
+               _parses(lambda v: v and parse_amount(v, "default rate"))),
+        Option("billing.default_cost_rate", "", "Hourly cost when nothing more specific sets one",
+               _parses(lambda v: v and parse_amount(v, "default cost rate"))),
+        Option("billing.currency", "USD", "Currency of clients that set none (ISO 4217)", _parses(check_currency)),
+        Option("billing.rounding", "nearest:1", "Billed time rounding, MODE:MINUTES[:line]", _parses(parse_rounding)),
+        Option("billing.minimum_minutes", 0, "Minimum billable duration (minutes)", _between(0, 480)),
+        Option("billing.payment_terms_days", 30, "Days until an invoice is due", _between(0, 365)),
+        Option("billing.tax", "", "Tax, e.g. GST:5,QST:9.975 (empty: none)", _parses(parse_tax)),
+        Option("billing.amounts_are", "exclusive", "Line amounts are exclusive, inclusive or none (no tax)",
+               _one_of(AmountsAre)),
+        Option("billing.grouping", "task", "Invoice lines per entry, task, project, person, day or summary",
+               _one_of(Grouping)),
+        Option("billing.description_template", "", "Line description template (empty: one per grouping)",
+               _parses(check_template)),
+        Option("billing.person", "", "Your name on invoice lines grouped per person (empty: the login name)"),
+        Option("billing.invoice_prefix", "INV-", "Prefix of local invoice numbers"),
+        Option("billing.weekend_days", "5,6", "Weekend days (0 = Monday … 6 = Sunday)", _parses(parse_weekdays)),
+        Option("billing.weekend_multiplier", "1", "Rate multiplier for weekend work", _parses(parse_amount)),
+        Option("billing.night_hours", "22:00-06:00", "When night work starts and ends", _parses(parse_night)),
+        Option("billing.night_multiplier", "1", "Rate multiplier for night work", _parses(parse_amount)),
+        Option("billing.holiday_multiplier", "1", "Rate multiplier for work on listed holidays", _parses(parse_amount)),
+        Option("billing.overtime_multiplier", "1", "Rate multiplier beyond the overtime limits", _parses(parse_amount)),
+        Option("billing.overtime_daily_hours", 0.0, "Overtime beyond hours per day (0: off)", _between(0, 24)),
+        Option("billing.overtime_weekly_hours", 0.0, "Overtime beyond hours per week (0: off)", _between(0, 168)),
         Option("ui.show_window_at_start", False, "Open the timer window when TimeTally starts"),
     )
 }
