@@ -58,6 +58,21 @@ def _one_of(choices: Iterable[str]) -> Callable[[Any], str | None]:
     return lambda v: None if v in allowed else f"must be one of {', '.join(allowed)}"
 
 
+def _patterns(value: list[Any]) -> str | None:
+    from app.capture.privacy import check_patterns
+
+    return check_patterns(value)
+
+
+def _hours(value: list[Any]) -> str | None:
+    from app.capture.schedule import check_rules
+
+    return check_rules(value)
+
+
+_DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
+
+
 OPTIONS: dict[str, Option[Any]] = {
     o.key: o
     for o in (
@@ -66,6 +81,20 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("review.week_start", 0, "First day of the week (0 = Monday … 6 = Sunday)", _between(0, 6)),
         Option("review.daily_hours_limit", 10.0, "Flag days with more hours than", _between(1, 24)),
         Option("app.liveness_seconds", 30, "How often the running app records that it is alive", _between(5, 600)),
+        Option("capture.interval_seconds", 1.0, "Capture: sample the active window every (seconds)",
+               _between(0.2, 60)),
+        Option("capture.idle_seconds", 300, "Capture: idle after no input for (seconds)", _between(30, 7200)),
+        Option("capture.exclude_apps", [], "Capture: never record applications matching (regular expressions)",
+               _patterns),
+        Option("capture.exclude_titles", [], "Capture: never record windows whose title matches (regular expressions)",
+               _patterns),
+        Option("capture.redactions", list(_DEFAULT_REDACTIONS),
+               "Capture: remove from titles (REGEX, or REGEX => REPLACEMENT)", _patterns),
+        Option("capture.exclude_private_windows", True, "Capture: never record private/incognito browser windows"),
+        Option("capture.tracking_hours", [], "Capture: only during these hours, e.g. 'Mon-Fri 08:00-19:00' "
+               "(empty: always)", _hours),
+        Option("capture.retention_days", 0, "Capture: delete recorded activity older than (days, 0: keep)",
+               _between(0, 3650)),
         Option("billing.default_rate", "", "Hourly rate when no client, project or task sets one (empty: none)",
                _parses(lambda v: v and parse_amount(v, "default rate"))),
         Option("billing.default_cost_rate", "", "Hourly cost when nothing more specific sets one",
