@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import logs
+from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
 from app.settings import Settings
 from app.store.db import Database, open_database
@@ -15,6 +17,9 @@ from app.sync.accounts import AccountsService
 from app.timesheet.entries import EntryService
 from app.timesheet.liveness import Liveness
 from app.timesheet.timer import TimerService
+
+if TYPE_CHECKING:
+    from app.capture.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,7 @@ class Core:
     entry_service: EntryService
     liveness: Liveness
     accounts: AccountsService
+    classifier: ClassifierService
 
     @property
     def recovered_from(self) -> Path | None:
@@ -61,7 +67,23 @@ def build_core(paths: Paths | None = None) -> Core:
         entry_service=EntryService(entries, projects),
         liveness=Liveness(RunRepository(db), entries),
         accounts=AccountsService(db, settings_file=paths.settings_file),
+        classifier=build_classifier(db, entries, settings),
     )
+
+
+def build_watcher(core: Core) -> Watcher:
+    """The capture watcher on this core's database and settings; the caller starts and stops it."""
+    from app.capture.config import CaptureConfig
+    from app.capture.power import PowerMonitor
+    from app.capture.watcher import Watcher
+    from app.store.spans import SpanStore
+
+    def power(watcher: Watcher) -> PowerMonitor:
+        monitor = PowerMonitor(watcher.notify_sleep, watcher.notify_lock)
+        monitor.start()
+        return monitor
+
+    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power)
 
 
 def run_gui() -> int:

@@ -1,0 +1,52 @@
+"""Windows: the foreground window through user32, idle time from GetLastInputInfo (ctypes, no extra package).
+
+Never WMI in the poll loop: the process name comes from psutil. The DLLs can be injected, which is how the
+tests run this code on other systems.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import wintypes
+from typing import Any
+
+from app.capture.backends.base import Backend, ProcessNames, Window, clean_text
+
+
+class LASTINPUTINFO(ctypes.Structure):
+    _fields_ = [("cbSize", wintypes.UINT), ("dwTime", wintypes.DWORD)]
+
+
+class WindowsBackend(Backend):
+    name = "windows"
+
+    def __init__(self, user32: Any = None, kernel32: Any = None) -> None:
+        if user32 is None or kernel32 is None:
+            windll = ctypes.windll  # type: ignore[attr-defined]
+            user32, kernel32 = windll.user32, windll.kernel32
+            kernel32.GetTickCount64.restype = ctypes.c_uint64
+            user32.GetForegroundWindow.restype = wintypes.HWND
+        self._user32 = user32
+        self._kernel32 = kernel32
+        self._processes = ProcessNames()
+
+    def active_window(self) -> Window | None:
+        hwnd = self._user32.GetForegroundWindow()
+        if not hwnd:
+            return None
+        length = int(self._user32.GetWindowTextLengthW(hwnd))
+        buffer = ctypes.create_unicode_buffer(max(0, length) + 1)
+        self._user32.GetWindowTextW(hwnd, buffer, len(buffer))
+        pid = wintypes.DWORD(0)
+        self._user32.GetWindowThreadProcessId(hwnd, ctypes.pointer(pid))
+        name, exe = self._processes.lookup(int(pid.value), int(hwnd))
+        app = name[:-4] if name.lower().endswith(".exe") else name
+        return Window(app=app, title=clean_text(buffer.value), exe=exe or name, pid=int(pid.value))
+
+    def idle_seconds(self) -> float | None:
+        info = LASTINPUTINFO(ctypes.sizeof(LASTINPUTINFO), 0)
+        if not self._user32.GetLastInputInfo(ctypes.pointer(info)):
+            return None
+        now = int(self._kernel32.GetTickCount64())
+        # dwTime is a 32-bit tick count that wraps every 49.7 days; compare in the same width.
+        return ((now & 0xFFFFFFFF) - info.dwTime) % 2**32 / 1000.0

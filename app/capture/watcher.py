@@ -1,0 +1,380 @@
+"""The capture watcher: one thread polling the window and idle probes, writing spans, telling listeners.
+
+Everything that happens to capture goes through `tick()` on the watcher thread, in order: clock checks, power
+events, pause, tracking hours, probes, privacy, idle, storage. Other threads only queue requests (pause,
+sleep, lock) and wake the loop, so no state is shared without a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from app.capture.backends.base import Backend, BackendLost, Window
+from app.capture.backends.factory import create_backend
+from app.capture.config import CaptureConfig
+from app.capture.events import (
+    CaptureEvent,
+    ClockJumped,
+    IdleEnded,
+    IdleStarted,
+    PauseChanged,
+    Sleeping,
+    Status,
+    Woke,
+)
+from app.capture.heartbeat import Beat, record
+from app.capture.power import PowerMonitor
+from app.domain.errors import StoreError
+from app.store.spans import SpanStore, SpanWriter
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[CaptureEvent], None]
+JUMP_SECONDS = 2.0
+"""Wall and monotonic clocks may disagree by this much between two polls before it counts as a jump."""
+MISSED_SLEEP_SECONDS = 30.0
+"""A forward jump this large is taken as a suspend nobody announced."""
+RETENTION_EVERY = 6 * 3600.0
+FOREVER = datetime.max.replace(tzinfo=UTC)
+
+
+class Watcher:
+    """Satisfies `app.capture.control.CaptureControl` for the tray; `start()`/`stop()` for the GUI,
+    `run(duration)` for the headless command, `tick()` for tests with fake probes and clocks."""
+
+    def __init__(
+        self,
+        store: SpanStore,
+        config: CaptureConfig,
+        backend_factory: Callable[[], Backend] = create_backend,
+        power_factory: Callable[[Watcher], PowerMonitor | None] | None = None,
+        wall: Callable[[], float] = time.time,
+        mono: Callable[[], float] = time.monotonic,
+        local: Callable[[float], datetime] = datetime.fromtimestamp,
+    ) -> None:
+        self._store = store
+        self._config = config
+        self._backend_factory = backend_factory
+        self._power_factory = power_factory
+        self._wall, self._mono, self._local = wall, mono, local
+        self._listeners: list[Listener] = []
+        self._requests: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pause_lock = threading.Lock()
+        self._paused_until: float | None = None
+        self._writer: SpanWriter | None = None
+        self._backend: Backend | None = None
+        self._power: PowerMonitor | None = None
+        self._retry_at = 0.0
+        self._retry_delay = 1.0
+        self._lost = False
+        self._store_failing = False
+        self._prev: tuple[float, float] | None = None
+        self._segment_start: float | None = None
+        self._idle_since: float | None = None
+        self._asleep_since: float | None = None
+        self._locked_at: float | None = None
+        self._purged_at: float | None = None
+        self.notice: str | None = None
+        """The backend's sentence about what this desktop lets TimeTally capture, once it is known."""
+
+    # -- listeners and configuration -------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def reconfigure(self, config: CaptureConfig) -> None:
+        """New settings take effect from the next poll."""
+        self._request("config", config)
+
+    @property
+    def idle(self) -> bool:
+        return self._idle_since is not None
+
+    # -- CaptureControl --------------------------------------------------------------------------------
+
+    def pause(self, until: datetime | None) -> None:
+        with self._pause_lock:
+            self._paused_until = math.inf if until is None or until >= FOREVER else until.timestamp()
+        self._request("pause", None)
+
+    def resume(self) -> None:
+        with self._pause_lock:
+            self._paused_until = None
+        self._request("pause", None)
+
+    def paused_until(self) -> datetime | None:
+        with self._pause_lock:
+            until = self._paused_until
+        if until is None or until <= self._wall():
+            return None
+        return FOREVER if until == math.inf else datetime.fromtimestamp(until, UTC)
+
+    def is_paused(self) -> bool:
+        return self.paused_until() is not None
+
+    # -- power hooks (any thread) ----------------------------------------------------------------------
+
+    def notify_sleep(self, sleeping: bool) -> None:
+        self._request("sleep", sleeping)
+
+    def notify_lock(self, locked: bool) -> None:
+        self._request("lock", locked)
+
+    # -- running ---------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run in a daemon thread until `stop()`."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run, name="tt-capture", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop polling and flush everything recorded. Safe from any thread, and more than once."""
+        self._stop.set()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def run(self, duration: float | None = None) -> None:
+        """Poll in the calling thread until `stop()` or for `duration` seconds; always flushes on the way out."""
+        self.open()
+        deadline = None if duration is None else self._mono() + duration
+        next_tick = self._mono()
+        try:
+            while not self._stop.is_set():
+                self.tick()
+                now = self._mono()
+                next_tick = max(next_tick + self._config.interval, now)
+                if deadline is not None and next_tick >= deadline:
+                    self._stop.wait(max(0.0, deadline - now))
+                    break
+                if self._wake.wait(next_tick - now):
+                    self._wake.clear()
+        finally:
+            self.close()
+
+    def open(self) -> None:
+        self._writer = self._store.writer(self._config.batch_writes, self._config.batch_seconds, clock=self._mono)
+        if self._power_factory is not None:
+            self._power = self._power_factory(self)
+
+    def close(self) -> None:
+        self._flush()
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+        if self._power is not None:
+            self._power.stop()
+            self._power = None
+
+    def tick(self) -> None:
+        """One poll. Never raises: a failing probe or store is reported to listeners and retried."""
+        try:
+            self._tick()
+        except Exception:
+            log.exception("capture poll failed")
+
+    def _tick(self) -> None:
+        wall, mono = self._wall(), self._mono()
+        self._check_clock(wall, mono)
+        self._handle_requests(wall)
+        if self._asleep_since is not None:
+            return
+        if self._paused(wall) or not self._config.hours.allows(self._local(wall)):
+            self._cut()
+        else:
+            backend = self._ensure_backend(mono)
+            if backend is not None:
+                try:
+                    window = backend.active_window()
+                    idle = backend.idle_seconds()
+                except BackendLost as exc:
+                    self._lose_backend(str(exc), mono)
+                else:
+                    self._sample(wall, window, idle)
+        self._retain(wall)
+        assert self._writer is not None
+        if self._writer.due():
+            self._flush()
+
+    # -- the parts of a poll ---------------------------------------------------------------------------
+
+    def _check_clock(self, wall: float, mono: float) -> None:
+        """Spans never cross a clock jump or a suspend: compare how far each clock moved since the last poll."""
+        if self._prev is not None:
+            prev_wall, prev_mono = self._prev
+            drift = (wall - prev_wall) - (mono - prev_mono)
+            if abs(drift) > JUMP_SECONDS:
+                self._cut()
+                self._emit(ClockJumped(wall, drift))
+                if drift > MISSED_SLEEP_SECONDS and self._asleep_since is None:
+                    self._emit(Woke(wall, prev_wall))
+            elif mono - prev_mono > self._config.pulse:
+                self._cut()  # the loop stalled (process stopped, machine frozen): the gap is not known activity
+        self._prev = (wall, mono)
+
+    def _handle_requests(self, wall: float) -> None:
+        while True:
+            try:
+                kind, value = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "sleep" and value and self._asleep_since is None:
+                self._cut()
+                self._flush()
+                self._asleep_since = wall
+                self._emit(Sleeping(wall))
+            elif kind == "sleep" and not value and self._asleep_since is not None:
+                since, self._asleep_since = self._asleep_since, None
+                self._cut()
+                self._emit(Woke(wall, since))
+            elif kind == "lock":
+                self._locked_at = (self._locked_at or wall) if value else None
+            elif kind == "pause":
+                self._cut()
+                self._emit(PauseChanged(self.paused_until()))
+            elif kind == "config" and isinstance(value, CaptureConfig):
+                self._config = value
+                self._cut()
+
+    def _paused(self, wall: float) -> bool:
+        with self._pause_lock:
+            until = self._paused_until
+            if until is not None and until <= wall:
+                self._paused_until = until = None
+                expired = True
+            else:
+                expired = False
+        if expired:
+            self._emit(PauseChanged(None))
+        return until is not None
+
+    def _ensure_backend(self, mono: float) -> Backend | None:
+        if self._backend is not None:
+            return self._backend
+        if mono < self._retry_at:
+            return None
+        try:
+            self._backend = self._backend_factory()
+        except BackendLost as exc:
+            self._lose_backend(str(exc), mono)
+            return None
+        self._retry_delay = 1.0
+        self.notice = self._backend.notice
+        if self._lost:
+            self._lost = False
+            self._emit(Status("The desktop is back; capture continues.", True))
+        elif self.notice:
+            self._emit(Status(self.notice, self._backend.name != "none"))
+        return self._backend
+
+    def _lose_backend(self, reason: str, mono: float) -> None:
+        self._cut()
+        self._flush()
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+        self._retry_at = mono + self._retry_delay
+        self._retry_delay = min(self._retry_delay * 2, 30.0)
+        if not self._lost:
+            self._lost = True
+            log.warning("capture paused: %s", reason)
+            self._emit(Status("The desktop connection was lost; capture resumes when it is back.", False))
+
+    def _sample(self, wall: float, window: Window | None, idle_seconds: float | None) -> None:
+        assert self._writer is not None
+        if self._writer.last is None or self._segment_start is None:
+            self._segment_start = wall
+        since = self._idle_start(wall, idle_seconds)
+        if window is not None:
+            window = self._config.privacy.apply(window)
+        pulse = self._config.pulse
+        if since is not None:
+            beat = Beat(wall, window.app, window.title, window.exe, True) if window else Beat(wall, "", "", "", True)
+            if self._idle_since is None:
+                self._idle_since = since
+                self._writer.backdate(since)
+                record(self._writer, beat, pulse, start=since)
+                self._emit(IdleStarted(since))
+            else:
+                record(self._writer, beat, pulse)
+            return
+        if self._idle_since is not None:
+            began, self._idle_since = self._idle_since, None
+            back = wall - idle_seconds if idle_seconds is not None else wall
+            self._emit(IdleEnded(began, max(began, back)))
+        if window is None:
+            self._cut()  # nothing focused, or excluded: record nothing and start afresh after it
+            return
+        record(self._writer, Beat(wall, window.app, window.title, window.exe, False), pulse)
+
+    def _idle_start(self, wall: float, idle_seconds: float | None) -> float | None:
+        """When the user went idle (their last input), or None while active. A lock counts as idle."""
+        if self._locked_at is not None:
+            since = self._locked_at if idle_seconds is None else min(self._locked_at, wall - idle_seconds)
+        elif idle_seconds is not None and idle_seconds >= self._config.idle_threshold:
+            since = wall - idle_seconds
+        else:
+            return None
+        if self._idle_since is not None:
+            return self._idle_since
+        return min(wall, max(since, self._segment_start or wall))
+
+    def _retain(self, wall: float) -> None:
+        days = self._config.retention_days
+        if days <= 0 or (self._purged_at is not None and wall - self._purged_at < RETENTION_EVERY):
+            return
+        self._purged_at = wall
+        try:
+            removed = self._store.purge(wall - days * 86400.0)
+        except StoreError as exc:
+            log.warning("retention purge failed: %s", exc)
+            return
+        if removed:
+            log.info("retention: deleted %d captured spans older than %d days", removed, days)
+
+    def _cut(self) -> None:
+        if self._writer is not None:
+            self._writer.cut()
+        self._segment_start = None
+
+    def _flush(self) -> None:
+        if self._writer is None:
+            return
+        try:
+            self._writer.flush()
+        except StoreError as exc:
+            if not self._store_failing:
+                self._store_failing = True
+                log.warning("captured activity could not be saved: %s", exc)
+                self._emit(Status(f"Captured activity could not be saved: {exc}", False))
+            return
+        if self._store_failing:
+            self._store_failing = False
+            self._emit(Status("Captured activity is being saved again.", True))
+
+    def _request(self, kind: str, value: object) -> None:
+        self._requests.put((kind, value))
+        self._wake.set()
+
+    def _emit(self, event: CaptureEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("capture listener failed on %s", type(event).__name__)

@@ -1,0 +1,163 @@
+"""`timetally capture run`, `timetally activity list`, `timetally import activitywatch FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app.bootstrap import Core, build_watcher
+from app.capture.awimport import read_export, to_spans
+from app.capture.config import CaptureConfig
+from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
+from app.commands.output import iso, note, print_json
+from app.domain.errors import ValidationError
+from app.domain.models import Span
+from app.domain.timefmt import format_clock, parse_instant
+from app.store.spans import SpanStore
+
+TITLE_WIDTH = 80
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    capture = sub.add_parser("capture", help="record the active window and idle time")
+    csub = capture.add_subparsers(dest="action", required=True, metavar="ACTION")
+    run = csub.add_parser("run", help="run the watcher in the foreground (Ctrl+C stops it)")
+    run.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this many seconds")
+    run.set_defaults(handler=_run)
+
+    activity = sub.add_parser("activity", help="show captured activity")
+    asub = activity.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = asub.add_parser("list", help="list captured spans (default: today)")
+    when = listing.add_mutually_exclusive_group()
+    when.add_argument("--day", metavar="YYYY-MM-DD", help="one local day")
+    when.add_argument("--since", metavar="ISO8601", help="from this instant until now")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    imports = sub.add_parser("import", help="bring in data from other tools")
+    isub = imports.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    aw = isub.add_parser("activitywatch", help="import an ActivityWatch export (window and afk buckets)")
+    aw.add_argument("file", type=Path, metavar="FILE")
+    aw.set_defaults(handler=_import_activitywatch)
+
+
+def _describe(event: CaptureEvent) -> str | None:
+    """A line for the terminal; never a window title."""
+    def clock(ts: float) -> str:
+        return f"{datetime.fromtimestamp(ts):%H:%M:%S}"
+
+    if isinstance(event, IdleStarted):
+        return f"Idle since {clock(event.since)}."
+    if isinstance(event, IdleEnded):
+        return f"Active again (away {format_clock(int(event.until - event.since))})."
+    if isinstance(event, Sleeping):
+        return "The computer is going to sleep."
+    if isinstance(event, Woke):
+        return "The computer woke up."
+    if isinstance(event, PauseChanged):
+        return "Capture paused." if event.paused_until else "Capture resumed."
+    if isinstance(event, Status):
+        return event.message
+    return None
+
+
+def _run(core: Core, args: argparse.Namespace) -> int:
+    if args.duration is not None and args.duration <= 0:
+        raise ValidationError("--duration must be a positive number of seconds")
+    watcher = build_watcher(core)
+    store = SpanStore(core.db)
+    before = store.count()
+
+    def tell(event: CaptureEvent) -> None:
+        line = _describe(event)
+        if line:
+            note(line)
+
+    watcher.add_listener(tell)
+    previous = {sig: signal.signal(sig, lambda *_: watcher.stop()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    note("Capturing; press Ctrl+C to stop." if args.duration is None else f"Capturing for {args.duration:g} s.")
+    started = time.monotonic()
+    try:
+        watcher.run(args.duration)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    recorded = store.count() - before
+    note(f"Stopped after {format_clock(int(time.monotonic() - started))}; {recorded} new spans saved.")
+    return 0
+
+
+def _bounds(args: argparse.Namespace) -> tuple[float, float]:
+    if args.since:
+        return parse_instant(args.since).timestamp(), time.time()
+    if args.day:
+        try:
+            day = date.fromisoformat(args.day)
+        except ValueError:
+            raise ValidationError(f"'{args.day}' is not a day in the form YYYY-MM-DD") from None
+    else:
+        day = date.today()
+    start = datetime(day.year, day.month, day.day).astimezone()
+    end = (start.replace(tzinfo=None) + timedelta(days=1)).astimezone()
+    return start.timestamp(), end.timestamp()
+
+
+def span_json(span: Span) -> dict[str, Any]:
+    return {
+        "id": span.id,
+        "start": iso(datetime.fromtimestamp(span.start, UTC)),
+        "end": iso(datetime.fromtimestamp(span.end, UTC)),
+        "duration_seconds": round(span.seconds, 3),
+        "app": span.app,
+        "title": span.title,
+        "exe": span.exe,
+        "idle": span.idle,
+    }
+
+
+def _line(span: Span) -> str:
+    title = span.title if len(span.title) <= TITLE_WIDTH else span.title[: TITLE_WIDTH - 1] + "…"
+    what = "(idle)" if span.idle and not span.app else f"{span.app or '(unknown)'}  {title}"
+    flag = "idle  " if span.idle else "      "
+    return (f"#{span.id:<6} {datetime.fromtimestamp(span.start):%H:%M:%S}-{datetime.fromtimestamp(span.end):%H:%M:%S}"
+            f" {format_clock(int(span.seconds)):>8}  {flag}{what}")
+
+
+def _list(core: Core, args: argparse.Namespace) -> int:
+    start, end = _bounds(args)
+    spans = SpanStore(core.db).between(start, end)
+    if args.json:
+        print_json([span_json(s) for s in spans])
+        return 0
+    if not spans:
+        print("No captured activity in this period.")
+        return 0
+    for span in spans:
+        sys.stdout.write(_line(span) + "\n")
+    active = sum(s.seconds for s in spans if not s.idle)
+    print(f"{len(spans)} spans, {format_clock(int(active))} active.")
+    return 0
+
+
+def _import_activitywatch(core: Core, args: argparse.Namespace) -> int:
+    parsed = to_spans(read_export(args.file), CaptureConfig.from_settings(core.settings).privacy)
+    store = SpanStore(core.db)
+    fresh = parsed.spans
+    if fresh:
+        def key(s: Span) -> tuple[float, float, str, str, bool]:
+            return round(s.start, 3), round(s.end, 3), s.app, s.title, s.idle
+
+        existing = {key(s) for s in store.between(fresh[0].start, max(s.end for s in fresh) + 1)}
+        fresh = [s for s in fresh if key(s) not in existing]
+        store.add_many(fresh)
+    skipped = len(parsed.spans) - len(fresh)
+    print(f"Imported {len(fresh)} spans from {args.file.name}"
+          + (f"; {skipped} were already there" if skipped else "")
+          + (f"; {parsed.excluded} window events left out by your privacy rules" if parsed.excluded else "")
+          + ".")
+    return 0
