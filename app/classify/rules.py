@@ -304,7 +304,7 @@ def format_minute(minute: int) -> str:
 _BROWSERS = ("firefox", "chrome", "chromium", "brave", "msedge", "microsoft edge", "safari", "vivaldi", "opera",
              "librewolf", "epiphany", "qutebrowser", "falkon", "zen", "arc", "waterfox")
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+", re.IGNORECASE)
-_HOST = re.compile(
+HOST = re.compile(
     r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|nl|eu|gov|edu|ai|me|info|biz|"
     r"us|ca|au|ch|at|be|se|no|dk|fi|es|it|pl|cz|jp|in|so|sh|gg|xyz|tech|cloud|site)(?::\d+)?(?:/[^\s\"'<>]*)?",
     re.IGNORECASE,
@@ -320,7 +320,7 @@ def url_of(app: str, exe: str, title: str) -> str:
     """The URL a browser's title carries (`https://…` or a bare host like `github.com/acme`), else ''."""
     if not title or not is_browser(app, exe):
         return ""
-    found = _URL.search(title) or _HOST.search(title)
+    found = _URL.search(title) or HOST.search(title)
     return found.group(0).rstrip(".,;:)]") if found else ""
 
 

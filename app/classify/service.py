@@ -1,0 +1,159 @@
+"""The classifier's one door for the CLI and GUI: rules in the store, spans from capture, pure code in between."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Protocol
+
+from app.classify.engine import STALE_DAYS, Engine
+from app.classify.preview import Preview, preview
+from app.classify.proposals import ProposalOptions, ProposalSet, propose
+from app.classify.repository import RuleRepository
+from app.classify.rules import Rule
+from app.classify.ruleset_file import dumps, loads
+from app.classify.suggest import Suggestion, suggest_rule
+from app.domain.errors import ValidationError
+from app.domain.models import Span
+from app.domain.periods import Period
+from app.domain.timefmt import utcnow
+from app.settings import Settings
+from app.store.db import Database
+from app.store.repositories import EntryRepository, split_project_path
+from app.store.spans import SpanStore
+
+log = logging.getLogger(__name__)
+PREVIEW_WEEKS = 4
+
+
+class SpanSource(Protocol):
+    def between(self, start: float, end: float) -> list[Span]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    position: int
+    """1-based, as the user sees the order."""
+    rule: Rule
+    last_matched: datetime | None
+
+
+class ClassifierService:
+    def __init__(self, rules: RuleRepository, spans: SpanSource, entries: EntryRepository, settings: Settings,
+                 tz: tzinfo | None = None) -> None:
+        self._repo = rules
+        self._spans = spans
+        self._entries = entries
+        self._settings = settings
+        self._tz = tz
+        self._engine: Engine | None = None
+        self._fingerprint = ""
+
+    def rules(self) -> list[Rule]:
+        return self._repo.load()[0]
+
+    def engine(self) -> Engine:
+        """The engine for the stored rules; rebuilt (dropping its cache) whenever they changed, in any process."""
+        rules, fingerprint = self._repo.load()
+        if self._engine is None or fingerprint != self._fingerprint:
+            self._engine = Engine(rules, self._tz)
+            self._fingerprint = fingerprint
+        return self._engine
+
+    def replace_rules(self, rules: list[Rule]) -> None:
+        """Check the whole ruleset, then store it in one transaction."""
+        checked = loads(dumps(rules))
+        self._repo.replace(checked)
+        log.info("ruleset replaced: %d rules", len(checked))
+
+    def import_file(self, path: Path) -> list[Rule]:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"Cannot read the rules file {path}: {exc}") from None
+        rules = loads(text, str(path))
+        self._repo.replace(rules)
+        log.info("imported %d rules from %s", len(rules), path)
+        return rules
+
+    def export_file(self, path: Path) -> int:
+        rules = self.rules()
+        try:
+            path.write_text(dumps(rules), encoding="utf-8")
+        except OSError as exc:
+            raise ValidationError(f"Cannot write the rules file {path}: {exc}") from None
+        return len(rules)
+
+    def listing(self) -> list[RuleInfo]:
+        stats = self._repo.last_matched()
+        return [RuleInfo(i, r, stats.get(r.name.casefold())) for i, r in enumerate(self.rules(), start=1)]
+
+    def options(self) -> ProposalOptions:
+        get = self._settings.get
+        return ProposalOptions(float(get("classify.merge_gap_seconds")),
+                               float(get("classify.brief_interruption_seconds")),
+                               float(get("classify.minimum_seconds")))
+
+    def propose(self, period: Period, now: datetime | None = None) -> ProposalSet:
+        """Proposals for a period of local days, leaving out time that timer or manual entries already hold."""
+        start, end = period.utc_range(self._tz)
+        return self.propose_between(start, end, now)
+
+    def propose_between(self, start: datetime, end: datetime, now: datetime | None = None) -> ProposalSet:
+        now = now or utcnow()
+        spans = self._spans.between(start.timestamp(), end.timestamp())
+        engine = self.engine()
+        verdicts = engine.classify(spans)
+        covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
+        result = propose(spans, verdicts, start.timestamp(), end.timestamp(), covered, self.options())
+        self._repo.record_matches(engine.last_matched(spans, verdicts), now)
+        return result
+
+    def preview(self, rule: Rule, now: datetime | None = None, position: int | None = None) -> Preview:
+        """What `rule` would match over the last four weeks, and the unclassified share with it in place."""
+        spans = self._recent(now, timedelta(weeks=PREVIEW_WEEKS))
+        return preview(rule, self.rules(), spans, position, self._tz)
+
+    def stale(self, now: datetime | None = None) -> list[RuleInfo]:
+        """Enabled rules that matched nothing in the last 90 days (re-checked against the captured spans)."""
+        now = now or utcnow()
+        spans = self._recent(now, timedelta(days=STALE_DAYS))
+        engine = self.engine()
+        self._repo.record_matches(engine.last_matched(spans, engine.classify(spans)), now)
+        cutoff = now - timedelta(days=STALE_DAYS)
+        return [i for i in self.listing() if i.rule.enabled and (i.last_matched is None or i.last_matched < cutoff)]
+
+    def suggest(self, start: datetime, end: datetime, project_path: str, task: str = "",
+                now: datetime | None = None) -> tuple[Suggestion, Preview] | None:
+        """A rule for the unclassified time in [start, end) the user assigns to `project_path`, with its preview."""
+        client, project = split_project_path(project_path)
+        lo, hi = start.timestamp(), end.timestamp()
+        engine = self.engine()
+        assigned: dict[str, float] = {}
+        picked: set[int] = set()
+        window = self._spans.between(lo, hi)
+        for span, verdict in zip(window, engine.classify(window), strict=True):
+            if span.idle or verdict is not None:
+                continue
+            seconds = min(span.end, hi) - max(span.start, lo)
+            if seconds > 0:
+                assigned[span.title] = assigned.get(span.title, 0.0) + seconds
+                picked.add(span.id)
+        others: dict[str, float] = {}
+        for span in self._recent(now, timedelta(weeks=PREVIEW_WEEKS)):
+            if not span.idle and span.id not in picked and span.title not in assigned:
+                others[span.title] = others.get(span.title, 0.0) + span.seconds
+        found = suggest_rule(list(assigned.items()), list(others.items()), client, project, task)
+        if found is None:
+            return None
+        return found, self.preview(found.rule, now)
+
+    def _recent(self, now: datetime | None, length: timedelta) -> list[Span]:
+        end = (now or utcnow()).astimezone(UTC)
+        return self._spans.between((end - length).timestamp(), end.timestamp())
+
+
+def build_classifier(db: Database, entries: EntryRepository, settings: Settings) -> ClassifierService:
+    return ClassifierService(RuleRepository(db), SpanStore(db), entries, settings)

@@ -1,0 +1,95 @@
+"""`timetally propose [--day YYYY-MM-DD | --week YYYY-Www] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from app.bootstrap import Core
+from app.classify.proposals import Proposal, ProposalSet, Stretch
+from app.commands.entries import add_period_arguments, period_from
+from app.commands.output import iso, note, print_json
+from app.domain.timefmt import format_duration
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("propose", help="draft entries from captured activity and the rules (default: this week)")
+    add_period_arguments(parser)
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=_propose)
+
+
+def _at(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def proposal_json(p: Proposal) -> dict[str, Any]:
+    o = p.outcome
+    return {
+        "start": iso(_at(p.start)),
+        "end": iso(_at(p.end)),
+        "duration_seconds": round(p.duration),
+        "active_seconds": round(p.active_seconds),
+        "client": o.client or None,
+        "project": o.project or None,
+        "task": o.task or None,
+        "billable": o.billable,
+        "tags": list(o.tags),
+        "description": p.description,
+        "rule": p.rule,
+        "why": p.why,
+    }
+
+
+def _stretches(items: tuple[Stretch, ...], titles: bool = False) -> list[dict[str, Any]]:
+    out = []
+    for s in items:
+        item: dict[str, Any] = {"start": iso(_at(s.start)), "end": iso(_at(s.end)),
+                                "active_seconds": round(s.active_seconds)}
+        if titles:
+            item["titles"] = list(s.titles)
+        out.append(item)
+    return out
+
+
+def result_json(result: ProposalSet) -> dict[str, Any]:
+    return {
+        "proposals": [proposal_json(p) for p in result.proposals],
+        "unclassified": _stretches(result.unclassified, titles=True),
+        "private_seconds": round(result.seconds("private")),
+        "ignored_seconds": round(result.seconds("ignored")),
+        "already_entered_seconds": round(result.seconds("covered")),
+        "captured_seconds": round(result.captured_seconds),
+        "unclassified_share": round(result.unclassified_share, 4),
+    }
+
+
+def _propose(core: Core, args: argparse.Namespace) -> int:
+    period = period_from(args, core.settings.get("review.week_start"))
+    result = core.classifier.propose(period)
+    if args.json:
+        print_json(result_json(result))
+        return 0
+    if not result.captured_seconds:
+        print(f"No captured activity from {period.first} to {period.last}.")
+        return 0
+    for p in result.proposals:
+        start, end = _at(p.start).astimezone(), _at(p.end).astimezone()
+        print(f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {format_duration(int(p.duration)):>6}  "
+              f"{p.outcome.label}  {p.description}")
+        print(f"    {p.why}")
+    if not result.proposals:
+        print(f"No proposals from {period.first} to {period.last}.")
+
+    def total(bucket: str) -> str:
+        return format_duration(int(result.seconds(bucket)))
+
+    print(f"Captured {format_duration(int(result.captured_seconds))}: proposed {total('proposals')}, "
+          f"already entered {total('covered')}, private {total('private')}, ignored {total('ignored')}, "
+          f"unclassified {total('unclassified')} ({result.unclassified_share:.0%}).")
+    if result.unclassified_share >= 0.25:
+        note("A large share of the time is unclassified; 'timetally rules suggest' can draft a rule for it.")
+    if not core.classifier.rules():
+        note("There are no rules yet. Start with: timetally rules import --starter")
+    return 0
