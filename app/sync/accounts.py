@@ -86,7 +86,9 @@ class ConnectAttempt:
         return self._service._connected(self.provider, tokens.scopes, organisation.name, tokens)
 
     def cancel(self) -> None:
+        """Ends a running `finish()`, or releases the port when `finish()` was never called."""
         self._listener.cancel()
+        self._listener.close()
 
 
 def _pick(organisations: list[Organisation], wanted: str | None, title: str) -> Organisation:

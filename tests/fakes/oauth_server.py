@@ -274,7 +274,7 @@ class FakeOAuthServer:
     def expire_access_tokens(self) -> None:
         """The provider stops honouring every access token (e.g. revoked on its side) before their expiry."""
         for token in self.by_access.values():
-            token.revoked = True
+            token.expires_at = 0.0
 
     def revoke_everything(self) -> None:
         """As if the user disconnected the app at the provider: refresh tokens answer invalid_grant."""
@@ -377,7 +377,7 @@ def provider_configs(server: FakeOAuthServer, ports: tuple[int, ...], relay: boo
                    api_url=f"{server.url}/api", **common)
     qbo = replace(DEFAULTS[QUICKBOOKS], client_id="qbo-app", api_url=server.url, relay=relay, **common)
     server.add_client("xero-app", uris, " ".join(xero.scopes))
-    server.add_client("qbo-app", uris, " ".join(qbo.scopes), secret="" if relay else QBO_SECRET, realm=QBO_REALM)
+    server.add_client("qbo-app", uris, " ".join(qbo.scopes), secret=QBO_SECRET, realm=QBO_REALM)
     return {XERO: xero, QUICKBOOKS: qbo}
 
 
