@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,9 @@ any = [{ field = "app", equals = "y" }]
 )
 def test_invalid_files_are_rejected_whole(text: str, expected: str) -> None:
     assert any(expected in p for p in problems_of(text))
+
+
+def test_examples_in_the_documentation_load() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    assert blocks and all(loads(block) for block in blocks)
