@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import logs
+from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
 from app.settings import Settings
+from app.store.billing_repository import BillingRepository
 from app.store.db import Database, open_database
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
 from app.sync.accounts import AccountsService
@@ -38,6 +40,7 @@ class Core:
     liveness: Liveness
     accounts: AccountsService
     classifier: ClassifierService
+    billing: BillingService
 
     @property
     def recovered_from(self) -> Path | None:
@@ -68,6 +71,7 @@ def build_core(paths: Paths | None = None) -> Core:
         liveness=Liveness(RunRepository(db), entries),
         accounts=AccountsService(db, settings_file=paths.settings_file),
         classifier=build_classifier(db, entries, settings),
+        billing=BillingService(BillingRepository(db), projects, settings),
     )
 
 

@@ -29,6 +29,7 @@ _QUANTITY = Decimal("0.0001")
 class LineKind(StrEnum):
     TIME = "time"
     FIXED_FEE = "fixed_fee"
+    WITHIN_FEE = "within_fee"
     OVERAGE = "overage"
 
 
@@ -52,7 +53,7 @@ class InvoiceLine:
 
     @property
     def unit(self) -> str:
-        return "each" if self.kind is LineKind.FIXED_FEE else "hours"
+        return "each" if self.kind in (LineKind.FIXED_FEE, LineKind.WITHIN_FEE) else "hours"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +257,7 @@ def _draft(portions: list[_Portion], project_id: int | None, book: Book, options
         tax_total=tax_total,
         total=subtotal + tax_total if amounts_are is AmountsAre.EXCLUSIVE else subtotal,
         cost_total=sum((line.cost for line in lines), ZERO),
-        project_subtotals=_subtotals(lines),
+        project_subtotals=project_subtotals(lines),
         entry_ids=tuple(sorted({p.item.entry_id for p in portions})),
     )
 
@@ -270,7 +271,9 @@ def _line(portions: list[_Portion], currency: str, amounts_are: AmountsAre, book
     else:
         billed = sum(p.billed for p in portions)
     fee = book.project(head.item.project_id).fixed_fee
-    if head.kind is LineKind.FIXED_FEE and fee is not None:
+    kind = head.kind
+    if kind is LineKind.FIXED_FEE and fee is not None:
+        kind = LineKind.WITHIN_FEE if fee.fee_billed else kind
         quantity, unit_amount = Decimal(1), ZERO if fee.fee_billed else fee.fee
     else:
         quantity, unit_amount = hours(billed), head.rate * head.factor
@@ -278,9 +281,8 @@ def _line(portions: list[_Portion], currency: str, amounts_are: AmountsAre, book
     tax = line_tax(amount, head.tax, amounts_are, currency)
     cost = quantize(sum((Decimal(p.raw) * p.cost_rate for p in portions), ZERO) / _HOUR, currency)
     return InvoiceLine(
-        kind=head.kind,
-        description=describe(_fields(portions, book, options), head.kind, options, head.factor, head.reason,
-                             fee.fee_billed if fee else False),
+        kind=kind,
+        description=describe(_fields(portions, book, options), kind, options, head.factor, head.reason),
         project_id=head.item.project_id,
         project_name=head.item.project_name,
         raw_seconds=raw,
@@ -314,7 +316,7 @@ def _fields(portions: list[_Portion], book: Book, options: InvoiceOptions) -> di
     }
 
 
-def _subtotals(lines: tuple[InvoiceLine, ...]) -> tuple[ProjectSubtotal, ...]:
+def project_subtotals(lines: tuple[InvoiceLine, ...]) -> tuple[ProjectSubtotal, ...]:
     totals: dict[int, ProjectSubtotal] = {}
     for line in lines:
         seen = totals.get(line.project_id) or ProjectSubtotal(line.project_id, line.project_name, 0, 0, ZERO, ZERO)

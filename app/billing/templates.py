@@ -31,13 +31,14 @@ def check_template(template: str) -> str:
     return template
 
 
-def describe(fields: dict[str, str], kind: str, options: InvoiceOptions, factor: Decimal, reason: str,
-             fee_billed: bool) -> str:
+def describe(fields: dict[str, str], kind: str, options: InvoiceOptions, factor: Decimal, reason: str) -> str:
     """The description of one line; multiplied time says which multiplier applied and by how much."""
     values = {**fields, "task_label": fields["task"] or "General"}
     values["what"] = values["description"] or values["task_label"]
     if kind == "fixed_fee":
-        return f"{values['project']}: hours within the fixed fee" if fee_billed else f"Fixed fee: {values['project']}"
+        return f"Fixed fee: {values['project']}"
+    if kind == "within_fee":
+        return f"{values['project']}: hours within the fixed fee"
     if kind == "overage":
         text = f"Overage: {values['project']}"
     else:

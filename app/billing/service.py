@@ -1,0 +1,306 @@
+"""Billing use cases: configure clients and projects, preview, store, refresh and delete invoice drafts.
+
+Gathers settings and stored values into a `Book`, hands approved work to the pure builder, and stores what it
+returns. Deleting a draft gives its entries back as approved, unbilled work.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from app.billing.invoices import InvoiceDraft, InvoiceLine, LineKind, build_invoices, project_subtotals
+from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
+from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change
+from app.billing.rounding import parse_duration, parse_rounding
+from app.billing.tax import AmountsAre, parse_tax
+from app.billing.terms import (
+    Book,
+    ClientTerms,
+    Defaults,
+    FixedFee,
+    Grouping,
+    InvoiceOptions,
+    ProjectTerms,
+    WorkItem,
+)
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.money import check_currency, parse_amount
+from app.domain.periods import Period
+from app.settings import Settings
+from app.store.billing_repository import (
+    BillingRepository,
+    ClientBilling,
+    DraftRecord,
+    LineRecord,
+    ProjectBilling,
+    RateRecord,
+)
+from app.store.repositories import ProjectRepository
+
+
+@dataclass(frozen=True, slots=True)
+class RateChange:
+    """What `set_rate` stored, so the caller can say from when it applies."""
+
+    level: Level
+    kind: RateKind
+    amount: Decimal
+    effective_from: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSummary:
+    billing: ClientBilling
+    rate: Decimal | None
+    cost_rate: Decimal | None
+
+
+class BillingService:
+    def __init__(self, repo: BillingRepository, projects: ProjectRepository, settings: Settings,
+                 today: Callable[[], date] = date.today, tz: tzinfo | None = None) -> None:
+        self._repo = repo
+        self._projects = projects
+        self._settings = settings
+        self._today = today
+        self._tz = tz
+
+    # Configuration
+
+    def set_client(self, name: str, *, rate: str | None = None, cost_rate: str | None = None,
+                   effective_from: date | None = None, currency: str | None = None, rounding: str | None = None,
+                   minimum: str | None = None, terms: int | None = None, tax: str | None = None,
+                   amounts_are: str | None = None) -> list[RateChange]:
+        """Validate everything first, then store: a bad value never leaves half a change behind."""
+        changes: dict[str, Any] = {}
+        if currency is not None:
+            changes["currency"] = check_currency(currency)
+        if rounding is not None:
+            changes["rounding"] = str(parse_rounding(rounding))
+        if minimum is not None:
+            changes["minimum_seconds"] = parse_duration(minimum)
+        if terms is not None:
+            if not 0 <= terms <= 365:
+                raise ValidationError(f"Payment terms are 0 to 365 days, not {terms}")
+            changes["terms_days"] = terms
+        if tax is not None:
+            changes["tax"] = str(parse_tax(tax))
+        if amounts_are is not None:
+            changes["amounts_are"] = str(_amounts_are(amounts_are))
+        rates = _rates_to_set(rate, cost_rate)
+        client = self._projects.ensure_client(name)
+        if changes:
+            self._repo.set_client_billing(client.id, **changes)
+        return [self._set_rate(Level.CLIENT, client.id, kind, amount, effective_from) for kind, amount in rates]
+
+    def set_project(self, path: str, *, task: str | None = None, rate: str | None = None,
+                    cost_rate: str | None = None, effective_from: date | None = None, rounding: str | None = None,
+                    minimum: str | None = None, tax: str | None = None, fixed_fee: str | None = None,
+                    budget: str | None = None, overage_rate: str | None = None,
+                    billable: bool | None = None) -> list[RateChange]:
+        project = self._projects.require(path)
+        changes: dict[str, Any] = {}
+        if rounding is not None:
+            changes["rounding"] = str(parse_rounding(rounding))
+        if minimum is not None:
+            changes["minimum_seconds"] = parse_duration(minimum)
+        if tax is not None:
+            changes["tax"] = str(parse_tax(tax))
+        if fixed_fee is not None:
+            changes["fixed_fee"] = parse_amount(fixed_fee, "fixed fee") if fixed_fee.strip().lower() != "none" else None
+        if budget is not None:
+            changes["budget_seconds"] = parse_duration(budget)
+        if overage_rate is not None:
+            changes["overage_rate"] = parse_amount(overage_rate, "overage rate")
+        rates = _rates_to_set(rate, cost_rate)
+        if task is not None and (changes or billable is not None):
+            raise ValidationError("Only rates can be set per task; leave out --task for the other settings")
+        target = self._projects.ensure_task(project.id, task).id if task is not None else project.id
+        if changes:
+            self._repo.set_project_billing(project.id, **changes)
+        if billable is not None:
+            self._repo.set_project_billable(project.id, billable)
+        level = Level.TASK if task is not None else Level.PROJECT
+        return [self._set_rate(level, target, kind, amount, effective_from) for kind, amount in rates]
+
+    def _set_rate(self, level: Level, target: int, kind: RateKind, amount: Decimal,
+                  requested: date | None) -> RateChange:
+        existing = [r for r in self._rate_rules() if r.level is level and r.target_id == target and r.kind is kind]
+        since = effective_from_for_change(existing, requested, self._today())
+        self._repo.set_rate(RateRecord(level.name.lower(), target, str(kind), amount, since))
+        return RateChange(level, kind, amount, since)
+
+    def clients(self) -> list[ClientSummary]:
+        rules, today = self._rate_rules(), self._today()
+
+        def current(client_id: int, kind: RateKind) -> Decimal | None:
+            found = [r for r in rules if r.level is Level.CLIENT and r.target_id == client_id and r.kind is kind
+                     and (r.effective_from is None or r.effective_from <= today)]
+            return max(found, key=lambda r: r.effective_from or date.min).amount if found else None
+
+        return [ClientSummary(c, current(c.client_id, RateKind.BILL), current(c.client_id, RateKind.COST))
+                for c in self._repo.client_billing()]
+
+    def holidays(self) -> list[tuple[date, str]]:
+        return self._repo.holidays()
+
+    def add_holiday(self, day: date, name: str = "") -> None:
+        self._repo.add_holiday(day, name.strip())
+
+    def remove_holiday(self, day: date) -> None:
+        self._repo.remove_holiday(day)
+
+    # Invoices
+
+    def preview(self, period: Period, client: str | None = None, *, per_project: bool = False,
+                grouping: str | None = None) -> list[InvoiceDraft]:
+        """The drafts `create` would store now, without storing anything."""
+        items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem)))
+                 for e in self._repo.billable_entries(*period.utc_range(self._zone()))]
+        options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
+                                 per_project, self._settings.get("billing.description_template"),
+                                 self._client_id(client))
+        return build_invoices(items, self.book(), options)
+
+    def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
+               grouping: str | None = None) -> list[InvoiceDraft]:
+        prefix = self._settings.get("billing.invoice_prefix")
+        return [_draft(self._repo.save_draft(_record(d), prefix, content_hash(d)))
+                for d in self.preview(period, client, per_project=per_project, grouping=grouping)]
+
+    def drafts(self) -> list[InvoiceDraft]:
+        return [_draft(r) for r in self._repo.drafts()]
+
+    def draft(self, number: str) -> InvoiceDraft:
+        return _draft(self._repo.draft(number))
+
+    def delete(self, number: str) -> InvoiceDraft:
+        return _draft(self._repo.delete_draft(number))
+
+    def refresh(self, number: str) -> InvoiceDraft:
+        """Rebuild a stored draft from its own entries with today's settings; the revision grows if it changed."""
+        stored = self._repo.draft(number)
+        items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem))) for e in self._repo.entries_of(number)]
+        options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
+                                 Grouping(stored.grouping), stored.project_id is not None,
+                                 self._settings.get("billing.description_template"), stored.client_id)
+        rebuilt = build_invoices(items, self.book(exclude_draft=number), options)
+        if len(rebuilt) != 1:
+            raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
+        return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
+
+    def book(self, exclude_draft: str | None = None) -> Book:
+        """Every price-relevant setting, as values; `exclude_draft` leaves a draft's own fee usage out."""
+        get = self._settings.get
+        defaults = Defaults(
+            currency=get("billing.currency"), rounding=parse_rounding(get("billing.rounding")),
+            minimum_seconds=get("billing.minimum_minutes") * 60, terms_days=get("billing.payment_terms_days"),
+            tax=parse_tax(get("billing.tax")), amounts_are=AmountsAre(get("billing.amounts_are")),
+        )
+        clients = {c.client_id: _client_terms(c) for c in self._repo.client_billing()}
+        projects = {p.project_id: self._project_terms(p, exclude_draft) for p in self._repo.project_billing()}
+        night_start, night_end = parse_night(get("billing.night_hours"))
+        multipliers = Multipliers(
+            weekend=parse_amount(get("billing.weekend_multiplier")), weekend_days=parse_weekdays(
+                get("billing.weekend_days")),
+            night=parse_amount(get("billing.night_multiplier")), night_start=night_start, night_end=night_end,
+            holiday=parse_amount(get("billing.holiday_multiplier")),
+            holidays=frozenset(day for day, _ in self._repo.holidays()),
+            overtime=parse_amount(get("billing.overtime_multiplier")),
+            overtime_daily_seconds=round(get("billing.overtime_daily_hours") * 3600),
+            overtime_weekly_seconds=round(get("billing.overtime_weekly_hours") * 3600),
+        )
+        return Book(defaults, clients, projects, tuple(self._rate_rules()), multipliers, self._zone(),
+                    get("billing.person") or getpass.getuser())
+
+    def _project_terms(self, p: ProjectBilling, exclude_draft: str | None) -> ProjectTerms:
+        fee = None
+        if p.fixed_fee is not None:
+            charged, used = self._repo.fee_usage(p.project_id, exclude_draft)
+            fee = FixedFee(p.fixed_fee, p.budget_seconds or 0, p.overage_rate or Decimal(0), charged, used)
+        return ProjectTerms(p.project_id, parse_rounding(p.rounding) if p.rounding else None, p.minimum_seconds,
+                            parse_tax(p.tax) if p.tax is not None else None, fee)
+
+    def _rate_rules(self) -> list[RateRule]:
+        rules = [RateRule(Level[r.level.upper()], r.target_id, RateKind(r.kind), r.amount, r.effective_from)
+                 for r in self._repo.rates()]
+        for key, kind in (("billing.default_rate", RateKind.BILL), ("billing.default_cost_rate", RateKind.COST)):
+            value = self._settings.get(key)
+            if value:
+                rules.append(RateRule(Level.DEFAULT, None, kind, parse_amount(value)))
+        return rules
+
+    def _client_id(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        for client in self._projects.clients():
+            if client.name.casefold() == " ".join(name.split()).casefold():
+                return client.id
+        raise NotFoundError(f"There is no client '{name}'")
+
+    def _zone(self) -> tzinfo:
+        return self._tz or datetime.now().astimezone().tzinfo or UTC
+
+
+def _rates_to_set(rate: str | None, cost_rate: str | None) -> list[tuple[RateKind, Decimal]]:
+    found = []
+    if rate is not None:
+        found.append((RateKind.BILL, parse_amount(rate, "rate")))
+    if cost_rate is not None:
+        found.append((RateKind.COST, parse_amount(cost_rate, "cost rate")))
+    return found
+
+
+def _amounts_are(text: str) -> AmountsAre:
+    try:
+        return AmountsAre(text.strip().lower())
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a tax mode; use exclusive, inclusive or none") from None
+
+
+def _grouping(text: str) -> Grouping:
+    try:
+        return Grouping(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(Grouping)
+        raise ValidationError(f"'{text}' is not a line grouping; use one of {choices}") from None
+
+
+def _client_terms(c: ClientBilling) -> ClientTerms:
+    return ClientTerms(
+        c.client_id, c.currency, parse_rounding(c.rounding) if c.rounding else None, c.minimum_seconds,
+        c.terms_days, parse_tax(c.tax) if c.tax is not None else None,
+        AmountsAre(c.amounts_are) if c.amounts_are else None,
+    )
+
+
+def _record(draft: InvoiceDraft) -> DraftRecord:
+    lines = tuple(LineRecord(**{f.name: _plain(getattr(line, f.name)) for f in fields(LineRecord)})
+                  for line in draft.lines)
+    values = {f.name: _plain(getattr(draft, f.name)) for f in fields(DraftRecord) if f.name != "lines"}
+    return DraftRecord(**{**values, "lines": lines})
+
+
+def _draft(record: DraftRecord) -> InvoiceDraft:
+    lines = tuple(InvoiceLine(**{**{f.name: getattr(r, f.name) for f in fields(LineRecord)}, "kind": LineKind(r.kind)})
+                  for r in record.lines)
+    values = {f.name: getattr(record, f.name) for f in fields(DraftRecord) if f.name != "lines"}
+    return InvoiceDraft(**{**values, "lines": lines, "amounts_are": AmountsAre(record.amounts_are),
+                           "grouping": Grouping(record.grouping), "project_subtotals": project_subtotals(lines)})
+
+
+def _plain(value: Any) -> Any:
+    """Enum members as their text, so records hold only plain values."""
+    return str(value) if isinstance(value, LineKind | AmountsAre | Grouping) else value
+
+
+def content_hash(draft: InvoiceDraft) -> str:
+    """A digest of everything an accounting system would receive; numbers and revisions are left out."""
+    payload = {k: v for k, v in asdict(_record(draft)).items() if k not in ("number", "uid", "revision")}
+    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,414 @@
+"""Billing storage: client and project billing settings, rates, holidays and invoice drafts.
+
+Returns plain records (the store never imports the billing layer); the billing service maps them to its types.
+Saving a draft marks its entries invoiced in the same transaction; deleting it releases them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.domain.errors import NotFoundError, StoreError, ValidationError
+from app.domain.models import EntryStatus
+from app.domain.timefmt import utcnow
+from app.store.db import Database
+from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
+from app.store.tables.billing import (
+    ClientBillingRow,
+    HolidayRow,
+    InvoiceDraftRow,
+    InvoiceEntryRow,
+    InvoiceLineEntryRow,
+    InvoiceLineRow,
+    InvoiceSequenceRow,
+    ProjectBillingRow,
+    RateRow,
+)
+
+FEE_KINDS = ("fixed_fee", "within_fee", "overage")
+
+
+@dataclass(frozen=True, slots=True)
+class ClientBilling:
+    client_id: int
+    client_name: str
+    currency: str | None = None
+    rounding: str | None = None
+    minimum_seconds: int | None = None
+    terms_days: int | None = None
+    tax: str | None = None
+    amounts_are: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectBilling:
+    project_id: int
+    rounding: str | None = None
+    minimum_seconds: int | None = None
+    tax: str | None = None
+    fixed_fee: Decimal | None = None
+    budget_seconds: int | None = None
+    overage_rate: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateRecord:
+    level: str
+    target_id: int | None
+    kind: str
+    amount: Decimal
+    effective_from: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class BillableEntry:
+    entry_id: int
+    start: datetime
+    end: datetime
+    client_id: int
+    client_name: str
+    project_id: int
+    project_name: str
+    description: str
+    task_id: int | None
+    task_name: str
+    billable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LineRecord:
+    kind: str
+    description: str
+    project_id: int
+    project_name: str
+    raw_seconds: int
+    billed_seconds: int
+    quantity: Decimal
+    unit_amount: Decimal
+    rate: Decimal
+    multiplier: Decimal
+    amount: Decimal
+    taxes: tuple[tuple[str, Decimal], ...]
+    tax: Decimal
+    cost: Decimal
+    entry_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    client_id: int
+    client_name: str
+    project_id: int | None
+    currency: str
+    amounts_are: str
+    grouping: str
+    period_first: date
+    period_last: date
+    issue_date: date
+    due_date: date
+    lines: tuple[LineRecord, ...]
+    subtotal: Decimal
+    tax_total: Decimal
+    total: Decimal
+    cost_total: Decimal
+    entry_ids: tuple[int, ...]
+    number: str = ""
+    uid: str = ""
+    revision: int = 0
+
+
+_SETTING_FIELDS = {f.name for f in fields(ClientBilling)} - {"client_id", "client_name"}
+_PROJECT_FIELDS = {f.name for f in fields(ProjectBilling)} - {"project_id"}
+_MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
+
+
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class BillingRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # Client and project settings
+
+    def client_billing(self) -> list[ClientBilling]:
+        with self._db.session() as s:
+            rows = s.exec(
+                select(ClientRow, ClientBillingRow)
+                .join(ClientBillingRow, col(ClientBillingRow.client_id) == ClientRow.id, isouter=True)
+                .order_by(col(ClientRow.name))
+            ).all()
+            return [_client_billing(c, b) for c, b in rows]
+
+    def set_client_billing(self, client_id: int, **changes: Any) -> None:
+        unknown = set(changes) - _SETTING_FIELDS
+        if unknown:
+            raise ValueError(f"unknown client billing fields: {sorted(unknown)}")
+        with self._db.session() as s:
+            row = s.get(ClientBillingRow, client_id) or ClientBillingRow(client_id=client_id)
+            for key, value in changes.items():
+                setattr(row, key, value)
+            s.add(row)
+
+    def project_billing(self) -> list[ProjectBilling]:
+        with self._db.session() as s:
+            return [_project_billing(r) for r in s.exec(select(ProjectBillingRow))]
+
+    def set_project_billing(self, project_id: int, **changes: Any) -> None:
+        unknown = set(changes) - _PROJECT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown project billing fields: {sorted(unknown)}")
+        with self._db.session() as s:
+            row = s.get(ProjectBillingRow, project_id) or ProjectBillingRow(project_id=project_id)
+            for key, value in changes.items():
+                setattr(row, key, _text(value))
+            s.add(row)
+
+    def set_project_billable(self, project_id: int, billable: bool) -> None:
+        with self._db.session() as s:
+            row = s.get(ProjectRow, project_id)
+            if row is None:
+                raise NotFoundError(f"There is no project with id {project_id}")
+            row.billable = billable
+            s.add(row)
+
+    # Rates and holidays
+
+    def rates(self) -> list[RateRecord]:
+        with self._db.session() as s:
+            rows = s.exec(select(RateRow).order_by(col(RateRow.id))).all()
+            return [RateRecord(r.level, r.target_id, r.kind, Decimal(r.amount), r.effective_from) for r in rows]
+
+    def set_rate(self, rate: RateRecord) -> None:
+        """Store a rate; one already set for the same target, kind and start date is replaced."""
+        with self._db.session() as s:
+            s.execute(
+                delete(RateRow).where(
+                    col(RateRow.level) == rate.level,
+                    col(RateRow.kind) == rate.kind,
+                    col(RateRow.target_id).is_(None) if rate.target_id is None
+                    else col(RateRow.target_id) == rate.target_id,
+                    col(RateRow.effective_from).is_(None) if rate.effective_from is None
+                    else col(RateRow.effective_from) == rate.effective_from,
+                )
+            )
+            s.add(RateRow(level=rate.level, target_id=rate.target_id, kind=rate.kind, amount=str(rate.amount),
+                          effective_from=rate.effective_from))
+
+    def holidays(self) -> list[tuple[date, str]]:
+        with self._db.session() as s:
+            return [(r.day, r.name) for r in s.exec(select(HolidayRow).order_by(col(HolidayRow.day)))]
+
+    def add_holiday(self, day: date, name: str) -> None:
+        with self._db.session() as s:
+            s.merge(HolidayRow(day=day, name=name))
+
+    def remove_holiday(self, day: date) -> None:
+        with self._db.session() as s:
+            row = s.get(HolidayRow, day)
+            if row is None:
+                raise NotFoundError(f"{day} is not in the holiday list")
+            s.delete(row)
+
+    # Work to bill
+
+    def billable_entries(self, start: datetime, end: datetime) -> list[BillableEntry]:
+        """Approved, finished entries starting in [start, end) that no draft bills yet."""
+        return self._entries(
+            EntryRow.start_utc >= start, EntryRow.start_utc < end, col(EntryRow.end_utc).is_not(None),
+            EntryRow.status == str(EntryStatus.APPROVED), col(EntryRow.id).not_in(select(InvoiceEntryRow.entry_id)),
+        )
+
+    def entries_of(self, number: str) -> list[BillableEntry]:
+        """The entries a stored draft bills."""
+        with self._db.session() as s:
+            draft_id = self._row(s, number).id
+        return self._entries(col(EntryRow.id).in_(select(InvoiceEntryRow.entry_id)
+                                                  .where(InvoiceEntryRow.draft_id == draft_id)))
+
+    def _entries(self, *conditions: Any) -> list[BillableEntry]:
+        with self._db.session() as s:
+            rows = s.exec(
+                select(EntryRow, ProjectRow, ClientRow, TaskRow)
+                .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id)
+                .join(ClientRow, col(ProjectRow.client_id) == ClientRow.id)
+                .join(TaskRow, col(EntryRow.task_id) == TaskRow.id, isouter=True)
+                .where(*conditions)
+                .order_by(col(EntryRow.start_utc), col(EntryRow.id))
+            ).all()
+            return [
+                BillableEntry(e.id or 0, e.start_utc, e.end_utc or e.start_utc, c.id or 0, c.name, p.id or 0, p.name,
+                              e.description, e.task_id, t.name if t else "", e.billable and p.billable)
+                for e, p, c, t in rows
+            ]
+
+    def fee_usage(self, project_id: int, exclude_draft: str | None = None) -> tuple[bool, int]:
+        """Whether a stored draft already charged the project's fixed fee, and the seconds billed against it."""
+        others = select(InvoiceDraftRow.id).where(InvoiceDraftRow.number != (exclude_draft or ""))
+        lines = (InvoiceLineRow.project_id == project_id, col(InvoiceLineRow.draft_id).in_(others))
+        with self._db.session() as s:
+            charged = s.exec(
+                select(func.count()).select_from(InvoiceLineRow).where(*lines, InvoiceLineRow.kind == "fixed_fee")
+            ).one()
+            used = s.exec(
+                select(func.coalesce(func.sum(InvoiceLineRow.billed_seconds), 0))
+                .where(*lines, col(InvoiceLineRow.kind).in_(FEE_KINDS))
+            ).one()
+            return charged > 0, int(used)
+
+    # Drafts
+
+    def save_draft(self, draft: DraftRecord, prefix: str, content_hash: str) -> DraftRecord:
+        """Store a new draft with the next local number and mark its entries invoiced, all in one transaction."""
+        try:
+            with self._db.session() as s:
+                number = f"{prefix}{self._next_number(s, prefix):04d}"
+                row = InvoiceDraftRow(uid=uuid.uuid4().hex, number=number, revision=1, content_hash=content_hash,
+                                      **self._draft_columns(draft))
+                s.add(row)
+                s.flush()
+                self._write_lines(s, row.id or 0, draft)
+                return self._load(s, row)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise ValidationError("Some of these entries were invoiced meanwhile; preview again") from None
+            raise
+
+    def replace_draft(self, number: str, draft: DraftRecord, content_hash: str) -> DraftRecord:
+        """New content for a stored draft; its revision grows only when the content really changed."""
+        with self._db.session() as s:
+            row = self._row(s, number)
+            if row.content_hash == content_hash:
+                return self._load(s, row)
+            self._release(s, row.id or 0)
+            s.execute(delete(InvoiceLineRow).where(col(InvoiceLineRow.draft_id) == row.id))
+            for key, value in self._draft_columns(draft).items():
+                setattr(row, key, value)
+            row.revision += 1
+            row.content_hash = content_hash
+            row.updated_at = utcnow()
+            s.add(row)
+            s.flush()
+            self._write_lines(s, row.id or 0, draft)
+            return self._load(s, row)
+
+    def drafts(self) -> list[DraftRecord]:
+        with self._db.session() as s:
+            rows = s.exec(select(InvoiceDraftRow).order_by(col(InvoiceDraftRow.id))).all()
+            return [self._load(s, r) for r in rows]
+
+    def draft(self, number: str) -> DraftRecord:
+        with self._db.session() as s:
+            return self._load(s, self._row(s, number))
+
+    def delete_draft(self, number: str) -> DraftRecord:
+        """Remove a draft and give its entries back to review as approved, unbilled work."""
+        with self._db.session() as s:
+            row = self._row(s, number)
+            record = self._load(s, row)
+            self._release(s, row.id or 0)
+            s.delete(row)
+            return record
+
+    @staticmethod
+    def _next_number(s: Session, prefix: str) -> int:
+        seq = s.get(InvoiceSequenceRow, prefix) or InvoiceSequenceRow(name=prefix, next_value=1)
+        value = seq.next_value
+        seq.next_value = value + 1
+        s.add(seq)
+        return value
+
+    @staticmethod
+    def _draft_columns(draft: DraftRecord) -> dict[str, Any]:
+        names = ("client_id", "project_id", "currency", "amounts_are", "grouping", "period_first", "period_last",
+                 "issue_date", "due_date", *_MONEY_COLUMNS)
+        return {name: _text(getattr(draft, name)) for name in names}
+
+    @staticmethod
+    def _write_lines(s: Session, draft_id: int, draft: DraftRecord) -> None:
+        for position, line in enumerate(draft.lines):
+            row = InvoiceLineRow(
+                draft_id=draft_id, position=position, taxes=json.dumps([[n, str(a)] for n, a in line.taxes]),
+                **{f.name: _text(getattr(line, f.name)) for f in fields(LineRecord)
+                   if f.name not in ("taxes", "entry_ids", "project_name")},
+            )
+            s.add(row)
+            s.flush()
+            for entry_id in line.entry_ids:
+                s.add(InvoiceLineEntryRow(line_id=row.id or 0, entry_id=entry_id))
+        for entry_id in draft.entry_ids:
+            entry = s.get(EntryRow, entry_id)
+            if entry is None or entry.status != str(EntryStatus.APPROVED):
+                raise ValidationError(f"Entry #{entry_id} is not approved and unbilled any more; preview again")
+            entry.status, entry.locked, entry.updated_at = str(EntryStatus.INVOICED), True, utcnow()
+            s.add(entry)
+            s.add(InvoiceEntryRow(entry_id=entry_id, draft_id=draft_id))
+        s.flush()
+
+    @staticmethod
+    def _release(s: Session, draft_id: int) -> None:
+        links = s.exec(select(InvoiceEntryRow).where(InvoiceEntryRow.draft_id == draft_id)).all()
+        for link in links:
+            entry = s.get(EntryRow, link.entry_id)
+            if entry is not None and entry.status == str(EntryStatus.INVOICED):
+                entry.status, entry.updated_at = str(EntryStatus.APPROVED), utcnow()
+                s.add(entry)
+            s.delete(link)
+        s.flush()
+
+    @staticmethod
+    def _row(s: Session, number: str) -> InvoiceDraftRow:
+        row = s.exec(select(InvoiceDraftRow).where(InvoiceDraftRow.number == number.strip())).first()
+        if row is None:
+            raise NotFoundError(f"There is no invoice draft '{number}'; see timetally invoice list")
+        return row
+
+    @staticmethod
+    def _load(s: Session, row: InvoiceDraftRow) -> DraftRecord:
+        client = s.get(ClientRow, row.client_id)
+        projects = {p.id: p.name for p in s.exec(select(ProjectRow).where(ProjectRow.client_id == row.client_id))}
+        lines = []
+        for line in s.exec(select(InvoiceLineRow).where(InvoiceLineRow.draft_id == row.id)
+                           .order_by(col(InvoiceLineRow.position))).all():
+            entry_ids = s.exec(select(InvoiceLineEntryRow.entry_id).where(InvoiceLineEntryRow.line_id == line.id)
+                               .order_by(col(InvoiceLineEntryRow.entry_id))).all()
+            lines.append(LineRecord(
+                line.kind, line.description, line.project_id, projects.get(line.project_id, ""), line.raw_seconds,
+                line.billed_seconds, Decimal(line.quantity), Decimal(line.unit_amount), Decimal(line.rate),
+                Decimal(line.multiplier), Decimal(line.amount),
+                tuple((name, Decimal(amount)) for name, amount in json.loads(line.taxes)), Decimal(line.tax),
+                Decimal(line.cost), tuple(entry_ids),
+            ))
+        entry_ids = s.exec(select(InvoiceEntryRow.entry_id).where(InvoiceEntryRow.draft_id == row.id)
+                           .order_by(col(InvoiceEntryRow.entry_id))).all()
+        return DraftRecord(
+            row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
+            row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
+            *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(entry_ids),
+            row.number, row.uid, row.revision,
+        )
+
+
+def _client_billing(c: ClientRow, b: ClientBillingRow | None) -> ClientBilling:
+    if b is None:
+        return ClientBilling(c.id or 0, c.name)
+    return ClientBilling(c.id or 0, c.name, b.currency, b.rounding, b.minimum_seconds, b.terms_days, b.tax,
+                         b.amounts_are)
+
+
+def _project_billing(r: ProjectBillingRow) -> ProjectBilling:
+    return ProjectBilling(
+        r.project_id, r.rounding, r.minimum_seconds, r.tax,
+        Decimal(r.fixed_fee) if r.fixed_fee is not None else None, r.budget_seconds,
+        Decimal(r.overage_rate) if r.overage_rate is not None else None,
+    )
