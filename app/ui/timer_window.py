@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -241,7 +241,6 @@ class TimerWindow(QWidget):
         QWidget.setTabOrder(self.add_button, self.edit_button)
         QWidget.setTabOrder(self.edit_button, self.delete_button)
         QShortcut(QKeySequence.StandardKey.New, self, self.add_entry)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.list, self.delete_selected)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._fill_projects(())
@@ -389,8 +388,8 @@ class TimerWindow(QWidget):
         elif self.description.text() != self._model.snapshot.running.description:
             self._model.edit_running(description=self.description.text())
 
-    def _on_project_chosen(self, _index: int) -> None:
-        choice = self.project.currentData()
+    def _on_project_chosen(self, index: int) -> None:
+        choice = self.project.itemData(index)
         if choice == NEW_PROJECT:
             running = self._model.snapshot.running
             self._select_project(running.project_id if running else None)
@@ -426,8 +425,11 @@ class TimerWindow(QWidget):
         self.new_project_error.hide()
         self.project.setFocus()
 
-    def _on_escape(self) -> None:
-        if self.new_project_row.isVisible():
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc backs out of the new-project row first, then closes the window (the tray keeps running)."""
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+        elif self.new_project_row.isVisible():
             self._hide_new_project()
         else:
             self.close()
