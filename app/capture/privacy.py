@@ -56,8 +56,9 @@ class Privacy:
         return cls(_compile(exclude_apps), _compile(exclude_titles), tuple(rules), exclude_private_windows)
 
     def apply(self, window: Window) -> Window | None:
-        """The window as it may be stored, or None when the sample must be dropped."""
-        names = (window.app, window.exe)
+        """The window as it may be stored, or None when the sample must be dropped. Application rules are
+        tried on the name, the executable's path and its file name."""
+        names = (window.app, window.exe, re.split(r"[\\/]", window.exe)[-1])
         if any(p.search(n) for p in self.exclude_apps for n in names if n):
             return None
         if any(p.search(window.title) for p in self.exclude_titles):

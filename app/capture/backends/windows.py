@@ -14,7 +14,8 @@ from app.capture.backends.base import Backend, ProcessNames, Window, clean_text
 
 
 class LASTINPUTINFO(ctypes.Structure):
-    _fields_ = [("cbSize", wintypes.UINT), ("dwTime", wintypes.DWORD)]
+    # UINT and DWORD are 32-bit on Windows; spelled out so the layout is the same wherever it is built.
+    _fields_ = [("cbSize", ctypes.c_uint32), ("dwTime", ctypes.c_uint32)]
 
 
 class WindowsBackend(Backend):
@@ -37,7 +38,7 @@ class WindowsBackend(Backend):
         length = int(self._user32.GetWindowTextLengthW(hwnd))
         buffer = ctypes.create_unicode_buffer(max(0, length) + 1)
         self._user32.GetWindowTextW(hwnd, buffer, len(buffer))
-        pid = wintypes.DWORD(0)
+        pid = ctypes.c_uint32(0)
         self._user32.GetWindowThreadProcessId(hwnd, ctypes.pointer(pid))
         name, exe = self._processes.lookup(int(pid.value), int(hwnd))
         app = name[:-4] if name.lower().endswith(".exe") else name
