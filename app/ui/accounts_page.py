@@ -1,0 +1,242 @@
+"""Settings → Accounts: connect and disconnect Xero and QuickBooks, and see each connection's state.
+
+Every keyring and network call runs through the task runner; the page only shows results. Connecting opens
+the system browser on the consent page, and shows the address to copy when no browser opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountsService, AccountStatus, ConnectAttempt
+from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
+from app.sync.oauth.errors import Cancelled
+from app.sync.oauth.loopback import DEFAULT_TIMEOUT
+from app.ui.events import ACCOUNTS, ChangeBus
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
+
+T = TypeVar("T")
+TITLES = {"xero": "Xero", "quickbooks": "QuickBooks"}
+
+
+def describe(status: AccountStatus) -> str:
+    if status.state == NOT_CONNECTED:
+        return "Not connected."
+    since = f"{status.connected_since.astimezone():%Y-%m-%d %H:%M}" if status.connected_since else "unknown"
+    text = f"Connected to {status.organisation} since {since}.\nScopes: {' '.join(status.scopes) or 'none'}"
+    if status.state == RECONNECT_NEEDED:
+        text = f"Reconnect needed: {status.title} no longer accepts TimeTally's sign-in.\n" + text
+    return text
+
+
+class ProviderBox(QGroupBox):
+    """One provider's status and buttons; QuickBooks adds the client-secret field."""
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(TITLES[provider])
+        self.status = QLabel("…")
+        self.status.setWordWrap(True)
+        self.status.setObjectName(f"status_{provider}")
+        self.connect_button = QPushButton("Connect")
+        self.connect_button.setObjectName(f"connect_{provider}")
+        self.disconnect_button = QPushButton("Disconnect")
+        self.disconnect_button.setObjectName(f"disconnect_{provider}")
+        self.disconnect_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.connect_button)
+        buttons.addWidget(self.disconnect_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.secret: QLineEdit | None = None
+        self.save_secret: QPushButton | None = None
+        if provider == QUICKBOOKS:
+            self.secret = QLineEdit()
+            self.secret.setObjectName("secret_quickbooks")
+            self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+            self.secret.setPlaceholderText("Client secret of your Intuit app (kept in the system keyring)")
+            self.save_secret = QPushButton("Save secret")
+            self.save_secret.setObjectName("save_secret_quickbooks")
+            row = QFormLayout()
+            line = QHBoxLayout()
+            line.addWidget(self.secret, 1)
+            line.addWidget(self.save_secret)
+            row.addRow("Client secret:", line)
+            layout.addLayout(row)
+
+    def show_status(self, status: AccountStatus) -> None:
+        self.status.setText(describe(status))
+        self.status.setStyleSheet("color: #b3261e;" if status.state == RECONNECT_NEEDED else "")
+        self.connect_button.setText("Reconnect" if status.state == RECONNECT_NEEDED else "Connect")
+        self.connect_button.setVisible(status.state != "connected")
+        self.disconnect_button.setVisible(status.connected)
+
+
+class AccountsPage(QWidget):
+    """For the Settings dialog: `("Accounts", AccountsPage(core.accounts, runner, bus))`.
+
+    `open_url` opens the consent page; it returns False when no browser could open (tests pass a stand-in).
+    """
+
+    def __init__(
+        self,
+        accounts: AccountsService,
+        runner: TaskRunner,
+        bus: ChangeBus | None = None,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        timeout: float = DEFAULT_TIMEOUT,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._accounts = accounts
+        self._runner = runner
+        self._bus = bus
+        self._open_url = open_url
+        self._timeout = timeout
+        self._attempt: ConnectAttempt | None = None
+        self.boxes = {provider: ProviderBox(provider) for provider in PROVIDERS}
+
+        self.waiting = QLabel()
+        self.waiting.setWordWrap(True)
+        self.url_field = QLineEdit()
+        self.url_field.setObjectName("url_field")
+        self.url_field.setReadOnly(True)
+        self.copy_button = QPushButton("Copy address")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel_button")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url_field, 1)
+        url_row.addWidget(self.copy_button)
+        wait_row = QHBoxLayout()
+        wait_row.addWidget(self.waiting, 1)
+        wait_row.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for box in self.boxes.values():
+            layout.addWidget(box)
+        layout.addLayout(wait_row)
+        layout.addLayout(url_row)
+        layout.addWidget(self.message)
+        self._show_waiting(False)
+
+        for provider, box in self.boxes.items():
+            box.connect_button.clicked.connect(lambda _=False, p=provider: self.connect_account(p))
+            box.disconnect_button.clicked.connect(lambda _=False, p=provider: self.disconnect_account(p))
+        quickbooks = self.boxes[QUICKBOOKS]
+        if quickbooks.save_secret is not None:
+            quickbooks.save_secret.clicked.connect(self.save_secret)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.url_field.text()))
+        self.cancel_button.clicked.connect(self.cancel)
+        if bus is not None:
+            bus.changed.connect(lambda areas: ACCOUNTS in areas and self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._runner.read(self._accounts.status, self._guard(self._show_statuses), self._guard(self._failed))
+
+    def connect_account(self, provider: str) -> None:
+        if self._attempt is not None:
+            return
+        self._say("")
+        self._set_busy(True)
+        self._runner.read(lambda: self._accounts.start_connect(provider), self._guard(self._started),
+                          self._guard(self._failed))
+
+    def disconnect_account(self, provider: str) -> None:
+        self._set_busy(True)
+        self._runner.read(lambda: self._accounts.disconnect(provider), self._guard(self._disconnected),
+                          self._guard(self._failed))
+
+    def save_secret(self) -> None:
+        field = self.boxes[QUICKBOOKS].secret
+        assert field is not None
+        secret = field.text()
+        field.clear()
+        self._runner.read(lambda: self._accounts.set_client_secret(QUICKBOOKS, secret),
+                          self._guard(lambda _: self._say("The QuickBooks client secret is in the system keyring.")),
+                          self._guard(self._failed))
+
+    def cancel(self) -> None:
+        if self._attempt is not None:
+            self._attempt.cancel()
+
+    def _started(self, attempt: ConnectAttempt) -> None:
+        self._attempt = attempt
+        self.destroyed.connect(attempt.cancel)
+        self.url_field.setText(attempt.url)
+        opened = self._open_url(QUrl(attempt.url))
+        self.waiting.setText(
+            f"Waiting for you to sign in to {TITLES[attempt.provider]} in your browser…" if opened else
+            f"No browser opened. Copy this address into a browser to sign in to {TITLES[attempt.provider]}:"
+        )
+        self._show_waiting(True)
+        self._runner.read(lambda: attempt.finish(self._timeout), self._guard(self._connected),
+                          self._guard(self._failed))
+
+    def _connected(self, status: AccountStatus) -> None:
+        self._say(f"Connected to {status.title}: {status.organisation}.")
+        self._done()
+
+    def _disconnected(self, problem: str | None) -> None:
+        self._say(f"{problem} TimeTally forgot its tokens anyway." if problem else "Disconnected.")
+        self._done()
+
+    def _failed(self, error: BaseException) -> None:
+        self._say("Connecting was cancelled." if isinstance(error, Cancelled) else user_message(error))
+        self._done()
+
+    def _done(self) -> None:
+        self._attempt = None
+        self._show_waiting(False)
+        self._set_busy(False)
+        if self._bus is not None:
+            self._bus.announce(ACCOUNTS)
+        else:
+            self.refresh()
+
+    def _show_statuses(self, statuses: list[AccountStatus]) -> None:
+        for status in statuses:
+            self.boxes[status.provider].show_status(status)
+
+    def _show_waiting(self, shown: bool) -> None:
+        for widget in (self.waiting, self.cancel_button, self.url_field, self.copy_button):
+            widget.setVisible(shown)
+
+    def _set_busy(self, busy: bool) -> None:
+        for box in self.boxes.values():
+            box.connect_button.setEnabled(not busy)
+            box.disconnect_button.setEnabled(not busy)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _guard(self, callback: Callable[[T], object]) -> Callable[[T], None]:
+        """Results may arrive after the dialog closed; they are dropped then."""
+
+        def deliver(value: T) -> None:
+            if isValid(self):
+                callback(value)
+
+        return deliver
