@@ -1,0 +1,224 @@
+"""`timetally invoice preview|create|list|show|refresh|delete`, `timetally clients set|list`, `timetally holidays`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from app.billing.export import draft_json, draft_text, title
+from app.billing.service import RateChange
+from app.billing.terms import Grouping
+from app.bootstrap import Core
+from app.commands.output import note, print_json
+from app.domain.errors import ValidationError
+from app.domain.periods import Period, parse_day, parse_week, week_of
+from app.domain.timefmt import format_duration
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    _register_invoice(sub)
+    _register_clients(sub)
+    _register_holidays(sub)
+
+
+def _register_invoice(sub: argparse._SubParsersAction) -> None:
+    invoice = sub.add_parser("invoice", help="preview and store invoice drafts from approved time")
+    isub = invoice.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, handler, text in (("preview", _preview, "show the drafts approved time would make, storing nothing"),
+                                ("create", _create, "store drafts and mark their entries invoiced")):
+        parser = isub.add_parser(name, help=text)
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--week", metavar="YYYY-Www")
+        group.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
+        parser.add_argument("--client", metavar="NAME")
+        parser.add_argument("--per-project", action="store_true", help="one draft per project instead of per client")
+        parser.add_argument("--group", choices=[str(g) for g in Grouping], help="line grouping (default: setting)")
+        parser.add_argument("--json", action="store_true")
+        parser.set_defaults(handler=handler)
+    lst = isub.add_parser("list", help="list stored drafts")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_list)
+    for name, handler, text in (("show", _show, "print a stored draft"),
+                                ("refresh", _refresh, "rebuild a draft from its entries with current settings"),
+                                ("delete", _delete, "delete a draft; its entries become approved, unbilled time")):
+        parser = isub.add_parser(name, help=text)
+        parser.add_argument("number", metavar="NUMBER")
+        if name == "show":
+            parser.add_argument("--json", action="store_true")
+        parser.set_defaults(handler=handler)
+
+
+def _register_clients(sub: argparse._SubParsersAction) -> None:
+    clients = sub.add_parser("clients", help="client billing settings")
+    csub = clients.add_subparsers(dest="action", required=True, metavar="ACTION")
+    cset = csub.add_parser("set", help="set rates, currency, rounding, minimum, terms and tax of a client")
+    cset.add_argument("name", metavar="NAME")
+    add_rate_arguments(cset)
+    cset.add_argument("--currency", metavar="ISO4217")
+    cset.add_argument("--rounding", metavar="MODE:MINUTES[:line]", help="e.g. up:15, nearest:6, down:30:line")
+    cset.add_argument("--minimum", metavar="DURATION", help="minimum billable time, e.g. 15m")
+    cset.add_argument("--terms", type=int, metavar="DAYS", help="payment terms in days")
+    cset.add_argument("--tax", metavar="NAME:PERCENT[:compound],...", help="e.g. GST:5,QST:9.975; 'none' clears")
+    cset.add_argument("--tax-mode", choices=["exclusive", "inclusive", "none"], help="how line amounts hold tax")
+    cset.set_defaults(handler=_client_set)
+    clist = csub.add_parser("list", help="list clients with their billing settings")
+    clist.add_argument("--json", action="store_true")
+    clist.set_defaults(handler=_client_list)
+
+
+def _register_holidays(sub: argparse._SubParsersAction) -> None:
+    holidays = sub.add_parser("holidays", help="days billed at the holiday multiplier")
+    hsub = holidays.add_subparsers(dest="action", required=True, metavar="ACTION")
+    hsub.add_parser("list", help="list holidays").set_defaults(handler=_holiday_list)
+    add = hsub.add_parser("add", help="add a holiday")
+    add.add_argument("day", metavar="YYYY-MM-DD")
+    add.add_argument("name", nargs="?", default="")
+    add.set_defaults(handler=_holiday_add)
+    remove = hsub.add_parser("remove", help="remove a holiday")
+    remove.add_argument("day", metavar="YYYY-MM-DD")
+    remove.set_defaults(handler=_holiday_remove)
+
+
+def add_rate_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--rate`, `--cost-rate` and `--from`, shared with `projects set`."""
+    parser.add_argument("--rate", metavar="AMOUNT", help="hourly billable rate")
+    parser.add_argument("--cost-rate", metavar="AMOUNT", help="hourly cost, for margins")
+    parser.add_argument("--from", dest="since", metavar="YYYY-MM-DD",
+                        help="date a rate change applies from (default: today; a first rate applies always)")
+
+
+def since(args: argparse.Namespace) -> date | None:
+    return parse_day(args.since).first if args.since else None
+
+
+def report_rates(changes: list[RateChange], subject: str) -> None:
+    for change in changes:
+        what = "Rate" if change.kind == "bill" else "Cost rate"
+        when = f"from {change.effective_from}" if change.effective_from else "for all work"
+        print(f"{what} of {subject}: {change.amount} {when}.")
+        if change.effective_from and change.effective_from < date.today():
+            note(f"Note: back-dated to {change.effective_from}; unbilled work since then is repriced.")
+
+
+def _period(core: Core, args: argparse.Namespace) -> Period:
+    if args.week:
+        return parse_week(args.week)
+    if args.first or args.last:
+        if not (args.first and args.last):
+            raise ValidationError("Give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30")
+        period = Period(parse_day(args.first).first, parse_day(args.last).first)
+        if period.last < period.first:
+            raise ValidationError(f"--to {args.last} is before --from {args.first}")
+        return period
+    return week_of(date.today(), core.settings.get("review.week_start"))
+
+
+def _build(core: Core, args: argparse.Namespace, store: bool) -> int:
+    period = _period(core, args)
+    make = core.billing.create if store else core.billing.preview
+    drafts = make(period, args.client, per_project=args.per_project, grouping=args.group)
+    if args.json:
+        print_json([draft_json(d) for d in drafts])
+        return 0
+    if not drafts:
+        print(f"No approved, unbilled time from {period.first} to {period.last}.")
+        return 0
+    for draft in drafts:
+        print("\n".join(draft_text(draft)))
+    if store:
+        print(f"Stored {len(drafts)} draft(s); their entries are now invoiced.")
+    return 0
+
+
+def _preview(core: Core, args: argparse.Namespace) -> int:
+    return _build(core, args, store=False)
+
+
+def _create(core: Core, args: argparse.Namespace) -> int:
+    return _build(core, args, store=True)
+
+
+def _list(core: Core, args: argparse.Namespace) -> int:
+    drafts = core.billing.drafts()
+    if args.json:
+        print_json([draft_json(d) for d in drafts])
+        return 0
+    if not drafts:
+        print("No stored invoice drafts.")
+    for draft in drafts:
+        print(f"{title(draft)} · r{draft.revision} · {draft.total} {draft.currency} · "
+              f"{format_duration(draft.billed_seconds)} billed")
+    return 0
+
+
+def _show(core: Core, args: argparse.Namespace) -> int:
+    draft = core.billing.draft(args.number)
+    if args.json:
+        print_json(draft_json(draft))
+    else:
+        print("\n".join(draft_text(draft)))
+    return 0
+
+
+def _refresh(core: Core, args: argparse.Namespace) -> int:
+    draft = core.billing.refresh(args.number)
+    print(f"{draft.number} is at revision {draft.revision}; total {draft.total} {draft.currency}.")
+    return 0
+
+
+def _delete(core: Core, args: argparse.Namespace) -> int:
+    draft = core.billing.delete(args.number)
+    count = len(draft.entry_ids)
+    print(f"Deleted {draft.number}; {count} {'entry is' if count == 1 else 'entries are'} approved and unbilled again.")
+    return 0
+
+
+def _client_set(core: Core, args: argparse.Namespace) -> int:
+    changes = core.billing.set_client(
+        args.name, rate=args.rate, cost_rate=args.cost_rate, effective_from=since(args), currency=args.currency,
+        rounding=args.rounding, minimum=args.minimum, terms=args.terms, tax=args.tax, amounts_are=args.tax_mode,
+    )
+    report_rates(changes, args.name)
+    print(f"Saved billing settings of {args.name}.")
+    return 0
+
+
+def _client_list(core: Core, args: argparse.Namespace) -> int:
+    summaries = core.billing.clients()
+    rows = [{
+        "client": s.billing.client_name,
+        "rate": str(s.rate) if s.rate is not None else None,
+        "cost_rate": str(s.cost_rate) if s.cost_rate is not None else None,
+        "currency": s.billing.currency,
+        "rounding": s.billing.rounding,
+        "minimum_seconds": s.billing.minimum_seconds,
+        "terms_days": s.billing.terms_days,
+        "tax": s.billing.tax,
+        "tax_mode": s.billing.amounts_are,
+    } for s in summaries]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        details = [f"{key}={value}" for key, value in row.items() if key != "client" and value not in (None, "")]
+        print(f"{row['client']}: {', '.join(details) or 'workspace defaults'}")
+    return 0
+
+
+def _holiday_list(core: Core, args: argparse.Namespace) -> int:
+    for day, name in core.billing.holidays():
+        print(f"{day} {name}".rstrip())
+    return 0
+
+
+def _holiday_add(core: Core, args: argparse.Namespace) -> int:
+    core.billing.add_holiday(parse_day(args.day).first, args.name)
+    print(f"Added holiday {args.day}.")
+    return 0
+
+
+def _holiday_remove(core: Core, args: argparse.Namespace) -> int:
+    core.billing.remove_holiday(parse_day(args.day).first)
+    print(f"Removed holiday {args.day}.")
+    return 0

@@ -1,0 +1,89 @@
+"""`timetally clients`, `projects set`, `invoice` and `holidays` end to end through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def approve_all() -> None:
+    from app.bootstrap import build_core
+    from app.domain.periods import parse_week
+
+    core = build_core()
+    try:
+        for entry in core.entries.between(*parse_week("2026-W47").utc_range()):
+            core.entries.update(entry.id, status="approved", locked=True)
+    finally:
+        core.close()
+
+
+def test_configure_preview_create_list_delete(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "clients", "set", "Acme", "--rate", "100", "--currency", "CAD", "--rounding", "up:15",
+               "--minimum", "15m", "--terms", "30", "--tax", "GST:5,QST:9.975")[0] == 0
+    run(capsys, "projects", "add", "Acme/Web")
+    assert run(capsys, "projects", "set", "Acme/Web", "--rate", "120")[1].startswith("Rate of Acme/Web: 120")
+    run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-16T09:00", "--end", "2026-11-16T10:07")
+    run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-17T09:00", "--end", "2026-11-17T09:05")
+    approve_all()
+    code, out, _ = run(capsys, "invoice", "preview", "--week", "2026-W47", "--json")
+    [invoice] = json.loads(out)
+    assert code == 0
+    assert {k: invoice[k] for k in ("client", "currency", "subtotal", "tax_total", "total")} == {
+        "client": "Acme", "currency": "CAD", "subtotal": "180.00", "tax_total": "26.96", "total": "206.96"}
+    [line] = invoice["lines"]
+    assert {k: line[k] for k in ("description", "quantity", "unit_amount", "amount", "tax")} == {
+        "description": "Web · General", "quantity": "1.5000", "unit_amount": "120", "amount": "180.00",
+        "tax": "26.96"}
+    assert (line["raw_hours"], line["billed_hours"]) == ("1.2000", "1.5000")
+    code, out, _ = run(capsys, "invoice", "create", "--from", "2026-11-16", "--to", "2026-11-22", "--client", "acme")
+    assert code == 0 and "INV-0001" in out
+    assert "No approved, unbilled time" in run(capsys, "invoice", "preview", "--week", "2026-W47")[1]
+    [listed] = json.loads(run(capsys, "invoice", "list", "--json")[1])
+    assert (listed["number"], listed["revision"], listed["total"]) == ("INV-0001", 1, "206.96")
+    assert "1:30" in run(capsys, "invoice", "show", "INV-0001")[1]
+    assert "2 entries are approved" in run(capsys, "invoice", "delete", "INV-0001")[1]
+    assert json.loads(run(capsys, "invoice", "preview", "--week", "2026-W47", "--json")[1])[0]["total"] == "206.96"
+
+
+def test_clients_list(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "clients", "set", "Acme", "--rate", "90", "--rounding", "nearest:6:line")
+    [row] = json.loads(run(capsys, "clients", "list", "--json")[1])
+    assert (row["client"], row["rate"], row["rounding"]) == ("Acme", "90", "nearest:6:line")
+    assert "rate=90" in run(capsys, "clients", "list")[1]
+
+
+def test_holidays(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "holidays", "add", "2026-12-25", "Christmas")
+    assert run(capsys, "holidays", "list")[1] == "2026-12-25 Christmas\n"
+    run(capsys, "holidays", "remove", "2026-12-25")
+    assert run(capsys, "holidays", "list")[1] == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["clients", "set", "Acme", "--rounding", "up:7"], "steps"),
+        (["clients", "set", "Acme", "--rate", "-3"], "negative"),
+        (["clients", "set", "Acme", "--currency", "XYZ"], "ISO 4217"),
+        (["projects", "set", "Nobody/Nothing", "--rate", "5"], "no project"),
+        (["invoice", "preview", "--from", "2026-11-16"], "both --from and --to"),
+        (["invoice", "preview", "--from", "2026-11-16", "--to", "2026-11-01"], "before"),
+        (["invoice", "delete", "INV-0042"], "no invoice draft"),
+    ],
+)
+def test_bad_input_is_a_clear_error(home: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                                    message: str) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert message in err
