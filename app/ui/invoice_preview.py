@@ -1,0 +1,141 @@
+"""Invoice preview: the drafts a period would make, line by line, with raw and billed time; PDF and CSV export.
+
+Drafts are built on a worker through the task runner; the dialog only shows them and writes exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, Qt, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.billing.export import draft_html, drafts_csv, title, totals_text
+from app.billing.invoices import InvoiceDraft, hours
+from app.domain.money import format_money
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
+
+COLUMNS = ("Description", "Raw h", "Billed h", "Qty", "Unit price", "Multiplier", "Amount", "Tax")
+
+
+class InvoicePreviewDialog(QDialog):
+    loaded = Signal()
+    failed = Signal(str)
+    exported = Signal(str)
+
+    def __init__(self, runner: TaskRunner, load: Callable[[], list[InvoiceDraft]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Invoice preview")
+        self.resize(900, 480)
+        self._runner = runner
+        self._load = load
+        self.drafts: list[InvoiceDraft] = []
+        self.picker = QComboBox()
+        self.picker.currentIndexChanged.connect(self._show)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.subtotals = QLabel()
+        self.totals = QLabel()
+        self.status = QLabel("Loading…")
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.pdf_button = QPushButton("Export PDF…")
+        self.csv_button = QPushButton("Export CSV…")
+        for button in (self.pdf_button, self.csv_button):
+            button.setEnabled(False)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button.clicked.connect(lambda: self._ask_path("PDF (*.pdf)", ".pdf", self.export_pdf))
+        self.csv_button.clicked.connect(lambda: self._ask_path("CSV (*.csv)", ".csv", self.export_csv))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.picker, self.table, self.subtotals, self.totals, self.status, buttons):
+            layout.addWidget(widget)
+        self.failed.connect(self.status.setText)
+        self.reload()
+
+    def reload(self) -> None:
+        self.status.setText("Loading…")
+        self._runner.read(self._load, self._loaded, lambda error: self.failed.emit(user_message(error)))
+
+    def _loaded(self, drafts: list[InvoiceDraft]) -> None:
+        self.drafts = drafts
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        self.picker.addItems([title(d) for d in drafts])
+        self.picker.blockSignals(False)
+        self.status.setText("" if drafts else "No approved, unbilled time in this period.")
+        for button in (self.pdf_button, self.csv_button):
+            button.setEnabled(bool(drafts))
+        self._show(0)
+        self.loaded.emit()
+
+    def _show(self, index: int) -> None:
+        self.table.setRowCount(0)
+        if not 0 <= index < len(self.drafts):
+            self.totals.setText("")
+            self.subtotals.setText("")
+            return
+        draft = self.drafts[index]
+        self.table.setRowCount(len(draft.lines))
+        for row, line in enumerate(draft.lines):
+            cells = (line.description, hours(line.raw_seconds), hours(line.billed_seconds), line.quantity,
+                     line.unit_amount, f"×{line.multiplier.normalize():f}", format_money(line.amount, draft.currency),
+                     format_money(line.tax, draft.currency))
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(str(value))
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.subtotals.setText("   ".join(f"{s.project_name}: {format_money(s.amount, draft.currency)}"
+                                          for s in draft.project_subtotals))
+        self.totals.setText(f"Raw {hours(draft.raw_seconds)} h, billed {hours(draft.billed_seconds)} h.  "
+                            f"{totals_text(draft)}")
+
+    def current(self) -> InvoiceDraft | None:
+        index = self.picker.currentIndex()
+        return self.drafts[index] if 0 <= index < len(self.drafts) else None
+
+    def _ask_path(self, file_filter: str, suffix: str, export: Callable[[Path], None]) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export invoice", "", file_filter)
+        if name:
+            export(Path(name).with_suffix(suffix))
+
+    def export_pdf(self, path: Path) -> None:
+        """Qt lays the page out here, on the GUI thread; QTextDocument belongs to it."""
+        draft = self.current()
+        if draft is None:
+            return
+        writer = QPdfWriter(str(path))
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+        writer.setTitle(title(draft))
+        document = QTextDocument()
+        document.setHtml(draft_html(draft))
+        document.print_(writer)
+        del writer  # finishes the file
+        self.exported.emit(str(path))
+
+    def export_csv(self, path: Path) -> None:
+        """Every draft of the preview, one row per line; the file is written on a worker."""
+        text = drafts_csv(self.drafts)
+        self._runner.write(lambda: path.write_text(text, encoding="utf-8"),
+                           lambda _: self.exported.emit(str(path)),
+                           lambda error: self.failed.emit(user_message(error)))
