@@ -95,6 +95,7 @@ class Shell(QObject):
         """The start-up dialog on screen (store refused, database recovered, unclean exit), for tests."""
         self._probe: ChangeProbe | None = None
         self._polling = False
+        self._shut_down = False
         self._beat = QTimer(self)
         self._beat.timeout.connect(self._send_beat)
         self._poll = QTimer(self)
@@ -257,7 +258,10 @@ class Shell(QObject):
                              lambda seconds: self._beat.setInterval(seconds * 1000))
 
     def shut_down(self) -> None:
-        """Stop the timers, record a clean exit, and wait for queued writes; then close the store."""
+        """Stop the timers, record a clean exit, and wait for queued writes; then close the store. Once only."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._beat.stop()
         self._poll.stop()
         if self.tray is not None:

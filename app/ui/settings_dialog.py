@@ -1,4 +1,4 @@
-"""Preferences: a list of pages on the left. "General" edits the typed options; later features add pages."""
+"""Preferences: a page list on the left; every declared option is editable, and features can add pages."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -31,6 +34,8 @@ from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+GENERAL_GROUPS = ("timer", "review", "app", "ui")
+GROUP_TITLES = {"classify": "Classification"}
 Page = tuple[str, QWidget]
 
 
@@ -62,38 +67,79 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
     if isinstance(default, int):
         spin = QSpinBox()
         spin.setRange(0, 1_000_000)
+        spin.setMinimumWidth(110)
         return Editor(spin, spin.setValue, spin.value)
     if isinstance(default, float):
         double = QDoubleSpinBox()
         double.setRange(0, 1_000_000)
-        double.setDecimals(1)
+        double.setDecimals(2)
         double.setSingleStep(0.5)
+        double.setMinimumWidth(110)
         return Editor(double, double.setValue, double.value)
+    if isinstance(default, list):
+        lines = QPlainTextEdit()
+        lines.setPlaceholderText("One per line")
+        lines.setFixedHeight(72)
+        lines.setMinimumWidth(240)
+        return Editor(
+            lines,
+            lambda v: lines.setPlainText("\n".join(str(item) for item in v)),
+            lambda: [line.strip() for line in lines.toPlainText().splitlines() if line.strip()],
+        )
     line = QLineEdit()
+    line.setMinimumWidth(240)
     return Editor(line, lambda v: line.setText(str(v)), line.text)
 
 
-class GeneralPage(QWidget):
-    """Every option in `app.settings.OPTIONS`, labelled as declared."""
+def page_title(key: str) -> str:
+    """Options are grouped by the part of their key before the first dot."""
+    group = key.partition(".")[0]
+    return "General" if group in GENERAL_GROUPS else GROUP_TITLES.get(group, group.capitalize())
 
-    def __init__(self) -> None:
+
+def option_groups() -> dict[str, list[str]]:
+    """Page title -> option keys, "General" first, the rest in declaration order."""
+    groups: dict[str, list[str]] = {"General": []}
+    for key in OPTIONS:
+        groups.setdefault(page_title(key), []).append(key)
+    return groups
+
+
+class OptionsPage(QWidget):
+    """The options of one group, labelled as declared, scrolling when the group is long."""
+
+    def __init__(self, title: str, keys: Sequence[str]) -> None:
         super().__init__()
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.form.setVerticalSpacing(12)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeMin)
+        self.title = title
+        self.keys = list(keys)
         self.editors: dict[str, Editor] = {}
+        host = QWidget()
+        self.form = QFormLayout(host)
+        self.form.setContentsMargins(0, 0, 12, 0)
+        self.form.setVerticalSpacing(12)
+        self.form.setHorizontalSpacing(16)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        scroll = QScrollArea()
+        scroll.setWidget(host)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def load(self, values: dict[str, Any], projects: Sequence[Project]) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
-        for key, option in OPTIONS.items():
+        for key in self.keys:
+            option = OPTIONS[key]
             editor = editor_for(option, projects)
             editor.set_value(values.get(key, option.default))
             editor.widget.setObjectName(key)
-            label = QLabel(option.label)
+            text = option.label.removeprefix(f"{self.title}: ")  # the page title already says it
+            label = QLabel(text[:1].upper() + text[1:])
             label.setWordWrap(True)
+            label.setMinimumWidth(220)
             label.setBuddy(editor.widget)
             self.form.addRow(label, editor.widget)
             self.editors[key] = editor
@@ -103,7 +149,11 @@ class GeneralPage(QWidget):
 
 
 class SettingsDialog(QDialog):
-    """`pages` are extra (title, widget) pairs shown after "General", e.g. ("Capture", CapturePage(...))."""
+    """ "General" first, then a page per option group ("Capture", "Billing", ...), then `pages`.
+
+    `pages` are (title, widget) pairs. One whose title matches a group's page takes that page's place, so a
+    feature can swap the plain option form for a richer page of its own (which then saves its own values).
+    """
 
     def __init__(
         self,
@@ -120,15 +170,24 @@ class SettingsDialog(QDialog):
         self._bus = bus
         self.setWindowTitle("TimeTally Preferences")
         self.setWindowIcon(icon(Icon.APP))
-        self.resize(720, 440)
+        self.resize(780, 500)
 
         self.page_list = QListWidget()
-        self.page_list.setFixedWidth(150)
+        self.page_list.setFixedWidth(160)
         self.page_list.setSpacing(2)
         self.stack = QStackedWidget()
-        self.general = GeneralPage()
-        for title, widget in [("General", self.general), *pages]:
+        extra = dict(pages)
+        self.option_pages: list[OptionsPage] = []
+        for title, keys in option_groups().items():
+            if title in extra:
+                self.add_page(title, extra.pop(title))
+            else:
+                page = OptionsPage(title, keys)
+                self.option_pages.append(page)
+                self.add_page(title, page)
+        for title, widget in extra.items():
             self.add_page(title, widget)
+        self.general = self.option_pages[0] if self.option_pages and self.option_pages[0].title == "General" else None
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.page_list.setCurrentRow(0)
 
@@ -171,24 +230,31 @@ class SettingsDialog(QDialog):
         heading.setFont(font)
         box.addWidget(heading)
         box.addSpacing(6)
-        box.addWidget(widget)
-        box.addStretch(1)
+        box.addWidget(widget, 1)
         self.stack.addWidget(page)
         self.page_list.addItem(title)
 
+    def titles(self) -> list[str]:
+        return [self.page_list.item(i).text() for i in range(self.page_list.count())]
+
     def _loaded(self, loaded: tuple[dict[str, Any], Sequence[Project]]) -> None:
         values, projects = loaded
-        self.general.load(values, projects)
+        for page in self.option_pages:
+            page.load(values, projects)
         self.save_button.setEnabled(True)
 
     def save(self) -> None:
         """Checks every value first, so one refused value leaves all settings as they were."""
-        values = self.general.values()
-        try:
-            checked = {key: OPTIONS[key].validate(value) for key, value in values.items()}
-        except ValidationError as exc:
-            self._show_error(user_message(exc))
-            return
+        checked: dict[str, Any] = {}
+        for page in self.option_pages:
+            for key, value in page.values().items():
+                try:
+                    checked[key] = OPTIONS[key].validate(value)
+                except ValidationError as exc:
+                    self._show_error(user_message(exc))
+                    self.page_list.setCurrentRow(self.titles().index(page.title))
+                    page.editors[key].widget.setFocus()
+                    return
         self.save_button.setEnabled(False)
         settings = self._settings
 
@@ -209,4 +275,3 @@ class SettingsDialog(QDialog):
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-        self.page_list.setCurrentRow(0)

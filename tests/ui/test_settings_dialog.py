@@ -1,0 +1,111 @@
+"""Preferences: General edits every declared option by type; refused values write nothing; pages plug in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Core
+from app.settings import OPTIONS
+from app.ui.events import SETTINGS, ChangeBus
+from app.ui.settings_dialog import OptionsPage, SettingsDialog, option_groups, page_title
+from app.ui.tasks import TaskRunner
+
+
+def general(dialog: SettingsDialog) -> OptionsPage:
+    assert dialog.general is not None
+    return dialog.general
+
+
+def open_dialog(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot, **kw: object) -> SettingsDialog:
+    dialog = SettingsDialog(core.settings, runner, bus, projects=core.projects.projects, **kw)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    return dialog
+
+
+def test_general_page_has_an_editor_for_every_option(
+    core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
+) -> None:
+    core.projects.add_project("Acme/Web")
+    dialog = open_dialog(core, runner, bus, qtbot)
+    editors = {key: e for page in dialog.option_pages for key, e in page.editors.items()}
+    assert set(editors) == set(OPTIONS)
+    assert dialog.titles()[0] == "General"
+    assert set(general(dialog).editors) >= {"timer.long_running_hours", "app.liveness_seconds"}
+    assert isinstance(editors["timer.long_running_hours"].widget, QDoubleSpinBox)
+    assert isinstance(editors["app.liveness_seconds"].widget, QSpinBox)
+    assert isinstance(editors["ui.show_window_at_start"].widget, QCheckBox)
+    week = editors["review.week_start"].widget
+    assert isinstance(week, QComboBox) and week.currentText() == "Monday"
+    default_project = editors["timer.default_project_id"].widget
+    assert isinstance(default_project, QComboBox)
+    assert [default_project.itemText(i) for i in range(default_project.count())] == ["None", "Acme/Web"]
+    values = {key: e.get_value() for key, e in editors.items()}
+    assert values == core.settings.all()
+
+
+def test_saving_writes_the_values_and_announces_them(
+    core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
+) -> None:
+    project = core.projects.add_project("Acme/Web")
+    dialog = open_dialog(core, runner, bus, qtbot)
+    editors = general(dialog).editors
+    editors["timer.long_running_hours"].set_value(6.5)
+    editors["review.week_start"].set_value(6)
+    editors["ui.show_window_at_start"].set_value(True)
+    default_project = editors["timer.default_project_id"].widget
+    assert isinstance(default_project, QComboBox)
+    default_project.setCurrentIndex(default_project.findData(project.id))
+    with qtbot.waitSignal(bus.changed) as changed, qtbot.waitSignal(dialog.accepted):
+        dialog.save_button.click()
+    assert changed.args == [frozenset({SETTINGS})]
+    assert core.settings.get("timer.long_running_hours") == 6.5
+    assert core.settings.get("review.week_start") == 6
+    assert core.settings.get("ui.show_window_at_start") is True
+    assert core.settings.get("timer.default_project_id") == project.id
+
+
+def test_a_refused_value_writes_nothing(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> None:
+    dialog = open_dialog(core, runner, bus, qtbot)
+    general(dialog).editors["timer.long_running_hours"].set_value(12.0)
+    general(dialog).editors["app.liveness_seconds"].set_value(1)
+    dialog.save_button.click()
+    assert not dialog.error.isHidden()
+    assert "app.liveness_seconds" in dialog.error.text()
+    assert dialog.isVisible()
+    qtbot.waitUntil(runner.idle)
+    assert core.settings.get("timer.long_running_hours") == 8.0
+
+
+def test_options_are_grouped_into_pages() -> None:
+    groups = option_groups()
+    assert next(iter(groups)) == "General"
+    assert "app.liveness_seconds" in groups["General"]
+    assert page_title("capture.idle_seconds") == "Capture"
+    assert page_title("classify.minimum_seconds") == "Classification"
+    assert sorted(k for keys in groups.values() for k in keys) == sorted(OPTIONS)
+
+
+def test_extra_pages_plug_in(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> None:
+    accounts = QLabel("Connected accounts")
+    dialog = open_dialog(core, runner, bus, qtbot, pages=[("Accounts", accounts)])
+    assert dialog.titles()[0] == "General"
+    assert dialog.titles()[-1] == "Accounts"
+    dialog.page_list.setCurrentRow(len(dialog.titles()) - 1)
+    assert accounts.isVisible()
+    assert not general(dialog).isVisible()
+
+
+def test_a_page_with_a_group_title_replaces_that_group(
+    core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
+) -> None:
+    groups = list(option_groups())
+    assert len(groups) > 1, "needs a second option group"
+    richer = QLabel("a richer page")
+    dialog = open_dialog(core, runner, bus, qtbot, pages=[(groups[1], richer)])
+    assert dialog.titles() == groups
+    assert groups[1] not in [p.title for p in dialog.option_pages]
+    dialog.page_list.setCurrentRow(1)
+    assert richer.isVisible()
