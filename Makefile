@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP_DEB := $(VENV)/.debian-deps
 STAMP_PIP := $(VENV)/.installed
 
-.PHONY: run test lint bench setup clean screenshots
+.PHONY: run test lint bench setup clean screenshots package
 
 run: setup
 	$(PY) -m app
@@ -29,6 +29,10 @@ $(STAMP_PIP): pyproject.toml $(STAMP_DEB)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
+
+# The one-folder bundle for this OS, checked with its own --self-test and archived in dist/.
+package: setup
+	$(PY) packaging/build.py
 
 screenshots: setup
 	$(PY) -m tests.screenshots docs

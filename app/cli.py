@@ -22,6 +22,8 @@ def command_modules() -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timetally", description="TimeTally time tracker")
     parser.add_argument("--version", action="version", version=f"TimeTally {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation works (temporary database, capture, windows offscreen) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_modules():
         module = importlib.import_module(name)
@@ -33,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         from app.bootstrap import run_gui
 

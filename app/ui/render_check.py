@@ -1,0 +1,94 @@
+"""Renders the real windows offscreen for `timetally --self-test`, through the same shell the app starts.
+
+A bundle that lost a Qt plugin, an icon or a module fails here, where the tester can read why, rather than
+on the user's desktop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.bootstrap import Core
+from app.ui.application import Shell
+from app.ui.events import ChangeBus
+from app.ui.tasks import TaskRunner
+
+
+class RenderFailed(Exception):
+    """A window did not appear, or painted nothing."""
+
+
+def render_windows(build_core: Callable[[], Core], timeout: float = 20.0) -> list[str]:
+    """Start the shell without a tray, paint its timer window and Preferences; 'Name WxH' for each one.
+
+    The shell owns the core it builds and closes it on the way out.
+    """
+    app = QApplication.instance() or QApplication(["timetally", "--self-test"])
+    app.setQuitOnLastWindowClosed(False)
+    runner = TaskRunner()
+    shell = Shell(build_core, runner, ChangeBus(), tray_available=lambda: False)
+    problems: list[str] = []
+    loop = QEventLoop()
+    shell.ready.connect(loop.quit)
+    shell.failed.connect(lambda message: (problems.append(message), loop.quit()))
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(lambda: (problems.append(f"the timer window did not appear within {timeout:g} s"),
+                                      loop.quit()))
+    deadline.start(int(timeout * 1000))
+    QTimer.singleShot(0, shell.start)
+    loop.exec()
+    deadline.stop()
+    try:
+        if problems:
+            raise RenderFailed(problems[0])
+        shell.open_preferences()
+        _settle(runner, timeout)
+        return [_paint(widget) for widget in (shell.window, shell.preferences)]
+    finally:
+        for widget in (shell.preferences, shell.window, shell.dialog):
+            if widget is not None:
+                widget.close()
+        _settle(runner, timeout)
+        shell.shut_down()
+
+
+def _settle(runner: TaskRunner, timeout: float) -> None:
+    """Let the windows load what they asked the workers for: idle on two checks in a row, events run between."""
+    loop = QEventLoop()
+    poll = QTimer()
+    idle_checks = [0]
+
+    def check() -> None:
+        idle_checks[0] = idle_checks[0] + 1 if runner.idle() else 0
+        if idle_checks[0] >= 2:
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start(10)
+    QTimer.singleShot(int(timeout * 1000), loop.quit)
+    loop.exec()
+    poll.stop()
+
+
+def _paint(widget: QWidget | None) -> str:
+    if widget is None:
+        raise RenderFailed("a window was not created")
+    name = type(widget).__name__
+    image = widget.grab().toImage()
+    if image.isNull() or image.width() == 0 or image.height() == 0:
+        raise RenderFailed(f"{name} rendered an empty image")
+    if len(_colours(image)) < 2:
+        raise RenderFailed(f"{name} rendered a blank image")
+    return f"{name} {image.width()}x{image.height()}"
+
+
+def _colours(image: QImage, samples: int = 24) -> set[int]:
+    """Distinct colours on a grid of points: one colour means nothing was painted but the background."""
+    xs = range(0, image.width(), max(1, image.width() // samples))
+    ys = range(0, image.height(), max(1, image.height() // samples))
+    return {image.pixel(x, y) for x in xs for y in ys}
