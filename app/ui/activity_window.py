@@ -1,0 +1,190 @@
+"""The Activity window: exactly what capture recorded for a day, so users can check it and delete any of it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import TimeTallyError
+from app.domain.models import Span
+from app.domain.timefmt import format_clock
+from app.store.spans import SpanStore
+from app.ui.events import SPANS, ChangeBus
+from app.ui.tasks import TaskRunner
+
+COLUMNS = ("Time", "Duration", "Application", "Title", "Idle")
+SHOWN_TITLE = 300
+REFRESH_MS = 15_000
+
+
+def day_bounds(day: date) -> tuple[float, float]:
+    """A local calendar day as UTC epoch seconds (a DST day is 23 or 25 hours long)."""
+    start = datetime(day.year, day.month, day.day).astimezone()
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time()).astimezone()
+    return start.timestamp(), end.timestamp()
+
+
+class ActivityWindow(QWidget):
+    """Reads and deletes through the task runner; never touches the database on the GUI thread."""
+
+    loaded = Signal(int)
+    """Emitted with the number of spans shown, after each load."""
+
+    def __init__(self, spans: SpanStore, tasks: TaskRunner, bus: ChangeBus | None = None,
+                 day: date | None = None, notice: str | None = None) -> None:
+        super().__init__()
+        self._spans = spans
+        self._tasks = tasks
+        self._bus = bus
+        self._day = day or date.today()
+        self.setWindowTitle("Activity")
+        self.resize(900, 520)
+
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: 600; font-size: 15px;")
+        self.previous = QPushButton("◀")
+        self.previous.setToolTip("Previous day")
+        self.next = QPushButton("▶")
+        self.next.setToolTip("Next day")
+        self.refresh_button = QPushButton("Refresh")
+        self.delete_button = QPushButton("Delete selected")
+        self.delete_button.setEnabled(False)
+        top = QHBoxLayout()
+        for widget in (self.previous, self.heading, self.next):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.delete_button)
+
+        self.notice = QLabel(notice or "")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
+        self.notice.setStyleSheet("background: #fff4d6; color: #8a5a00; padding: 6px; border-radius: 6px;")
+
+        self.table = QTreeWidget()
+        self.table.setHeaderLabels(list(COLUMNS))
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 1, 2, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.summary = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+        self.previous.clicked.connect(lambda: self.show_day(self._day - timedelta(days=1)))
+        self.next.clicked.connect(lambda: self.show_day(self._day + timedelta(days=1)))
+        self.refresh_button.clicked.connect(self.reload)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.itemSelectionChanged.connect(
+            lambda: self.delete_button.setEnabled(bool(self.table.selectedItems())))
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        if bus is not None:
+            bus.changed.connect(self._changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._tick)
+        self._set_heading()
+
+    @property
+    def day(self) -> date:
+        return self._day
+
+    def set_notice(self, text: str | None) -> None:
+        self.notice.setText(text or "")
+        self.notice.setVisible(bool(text))
+
+    def show_day(self, day: date) -> None:
+        self._day = day
+        self._set_heading()
+        self.reload()
+
+    def reload(self) -> None:
+        start, end = day_bounds(self._day)
+        spans = self._spans
+        self._tasks.read(lambda: spans.between(start, end), self._show, self._failed)
+
+    def delete_selected(self) -> None:
+        ids = [int(item.data(0, Qt.ItemDataRole.UserRole)) for item in self.table.selectedItems()]
+        if not ids:
+            return
+        self.delete_button.setEnabled(False)
+        spans = self._spans
+        self._tasks.write(lambda: spans.delete(ids), self._deleted, self._failed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._timer.start()
+        self.reload()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def _set_heading(self) -> None:
+        today = date.today()
+        label = "Today" if self._day == today else f"{self._day:%A}"
+        self.heading.setText(f"{label}, {self._day:%d %B %Y}")
+        self.next.setEnabled(self._day < today)
+
+    def _show(self, spans: list[Span]) -> None:
+        self.table.clear()
+        items = []
+        for span in spans:
+            title = span.title if len(span.title) <= SHOWN_TITLE else span.title[: SHOWN_TITLE - 1] + "…"
+            item = QTreeWidgetItem([
+                f"{datetime.fromtimestamp(span.start):%H:%M:%S}",
+                format_clock(int(span.seconds)),
+                span.app or "—",
+                title,
+                "idle" if span.idle else "",
+            ])
+            item.setData(0, Qt.ItemDataRole.UserRole, span.id)
+            item.setToolTip(3, span.title)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            items.append(item)
+        self.table.addTopLevelItems(items)
+        active = sum(s.seconds for s in spans if not s.idle)
+        idle = sum(s.seconds for s in spans if s.idle)
+        self.summary.setText(f"{len(spans)} spans · active {format_clock(int(active))} · idle {format_clock(int(idle))}"
+                             if spans else "Nothing was captured on this day.")
+        self.delete_button.setEnabled(False)
+        self.loaded.emit(len(spans))
+
+    def _deleted(self, _count: int) -> None:
+        if self._bus is not None:
+            self._bus.announce(SPANS)
+        else:
+            self.reload()
+
+    def _failed(self, error: BaseException) -> None:
+        message = str(error) if isinstance(error, TimeTallyError) else "The captured activity could not be read."
+        self.summary.setText(message)
+
+    def _changed(self, areas: frozenset[str]) -> None:
+        if SPANS in areas:
+            self.reload()
+
+    def _tick(self) -> None:
+        if self._day == date.today():
+            self.reload()
