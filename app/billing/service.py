@@ -93,7 +93,7 @@ class BillingService:
             changes["tax"] = str(parse_tax(tax))
         if amounts_are is not None:
             changes["amounts_are"] = str(_amounts_are(amounts_are))
-        rates = _rates_to_set(rate, cost_rate)
+        rates = _rates_to_set(rate, cost_rate, effective_from)
         client = self._projects.ensure_client(name)
         if changes:
             self._repo.set_client_billing(client.id, **changes)
@@ -118,7 +118,7 @@ class BillingService:
             changes["budget_seconds"] = parse_duration(budget)
         if overage_rate is not None:
             changes["overage_rate"] = parse_amount(overage_rate, "overage rate")
-        rates = _rates_to_set(rate, cost_rate)
+        rates = _rates_to_set(rate, cost_rate, effective_from)
         if task is not None and (changes or billable is not None):
             raise ValidationError("Only rates can be set per task; leave out --task for the other settings")
         target = self._projects.ensure_task(project.id, task).id if task is not None else project.id
@@ -248,7 +248,10 @@ class BillingService:
         return self._tz or datetime.now().astimezone().tzinfo or UTC
 
 
-def _rates_to_set(rate: str | None, cost_rate: str | None) -> list[tuple[RateKind, Decimal]]:
+def _rates_to_set(rate: str | None, cost_rate: str | None,
+                  effective_from: date | None) -> list[tuple[RateKind, Decimal]]:
+    if effective_from is not None and rate is None and cost_rate is None:
+        raise ValidationError("A start date only applies to a rate; give --rate or --cost-rate with --from")
     found = []
     if rate is not None:
         found.append((RateKind.BILL, parse_amount(rate, "rate")))

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.billing.export import draft_html, drafts_csv, title, totals_text
 from app.billing.invoices import InvoiceDraft, hours
+from app.billing.service import BillingService
 from app.domain.money import format_money
+from app.domain.periods import Period
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -139,3 +141,12 @@ class InvoicePreviewDialog(QDialog):
         self._runner.write(lambda: path.write_text(text, encoding="utf-8"),
                            lambda _: self.exported.emit(str(path)),
                            lambda error: self.failed.emit(user_message(error)))
+
+
+def open_invoice_preview(billing: BillingService, runner: TaskRunner, period: Period,
+                         parent: QWidget | None = None) -> InvoicePreviewDialog:
+    """What the review window calls for its "Invoice preview…" action."""
+    dialog = InvoicePreviewDialog(runner, lambda: billing.preview(period), parent)
+    dialog.setWindowTitle(f"Invoice preview {period.first} – {period.last}")
+    dialog.show()
+    return dialog

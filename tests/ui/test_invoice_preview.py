@@ -11,7 +11,7 @@ from app.bootstrap import Core
 from app.domain.errors import ValidationError
 from app.domain.models import NewEntry
 from app.domain.periods import parse_week
-from app.ui.invoice_preview import InvoicePreviewDialog
+from app.ui.invoice_preview import InvoicePreviewDialog, open_invoice_preview
 from app.ui.tasks import TaskRunner
 
 WEEK = parse_week("2026-W47")
@@ -66,3 +66,12 @@ def test_an_empty_period_says_so(runner: TaskRunner, qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "No approved" in dialog.status.text())
     assert dialog.table.rowCount() == 0
+
+
+def test_opened_for_a_period_from_the_review_window(core: Core, runner: TaskRunner, qtbot: QtBot) -> None:
+    approved_work(core)
+    dialog = open_invoice_preview(core.billing, runner, WEEK)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+    assert dialog.isVisible()
+    assert "2026-11-16" in dialog.windowTitle()

@@ -123,7 +123,7 @@ def test_holidays_feed_the_multiplier(acme: Any) -> None:
     ("changes", "message"),
     [({"rate": "-5"}, "negative"), ({"currency": "XYZ"}, "ISO 4217"), ({"rounding": "up:7"}, "steps"),
      ({"minimum": "soon"}, "duration"), ({"terms": 400}, "0 to 365"), ({"tax": "GST"}, "NAME:PERCENT"),
-     ({"amounts_are": "sometimes"}, "tax mode")],
+     ({"amounts_are": "sometimes"}, "tax mode"), ({"effective_from": date(2026, 1, 1)}, "only applies to a rate")],
 )
 def test_bad_settings_are_refused_and_nothing_is_stored(core: Any, changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
