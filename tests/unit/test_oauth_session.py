@@ -109,10 +109,11 @@ def test_invalid_grant_flags_reconnect_needed() -> None:
 
 
 def test_not_connected_is_explained() -> None:
-    session, _, _ = setup(600)
+    session, _, flagged = setup(600)
     Vault().delete(XERO)
     with pytest.raises(NotConnected, match="timetally accounts connect xero"):
         session.tokens()
+    assert flagged == [XERO]
 
 
 def test_the_token_request_is_form_encoded_with_the_client_id_and_no_secret() -> None:

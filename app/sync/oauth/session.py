@@ -59,6 +59,7 @@ class TokenSession:
     def _load(self) -> Tokens:
         tokens = self._vault.load(self.provider)
         if tokens is None:
+            self._on_reconnect_needed(self.provider)  # the keyring lost them: the account cannot work as it is
             title = self.flow.config.title
             raise NotConnected(
                 f"{title} is not connected. Connect it in Settings → Accounts, or run "
