@@ -205,18 +205,24 @@ def _apply_fixed_fees(portions: list[_Portion], book: Book) -> list[_Portion]:
     return result
 
 
+_BY_PROJECT = (Grouping.TASK, Grouping.PROJECT, Grouping.SUMMARY)
+
+
 def _group_key(portion: _Portion, grouping: Grouping, book: Book) -> tuple[Any, ...]:
+    """Also the line order: per project for project-shaped groupings (fee lines closing each project),
+    otherwise chronological or by person with the fee and overage lines at the end."""
     item = portion.item
+    project = (item.project_name.casefold(), item.project_id)
     if portion.kind is not LineKind.TIME:
-        return (1, item.project_name.casefold(), item.project_id)
+        return (0, *project, 1) if grouping in _BY_PROJECT else (1, *project)
     local_day = item.start.astimezone(book.tz).date()
-    keys: dict[Grouping, tuple[Any, ...]] = {  # time lines (0, ...) come before fee and overage lines (1, ...)
+    keys: dict[Grouping, tuple[Any, ...]] = {
         Grouping.ENTRY: (item.start, item.entry_id),
-        Grouping.TASK: (item.project_name.casefold(), item.project_id, item.task_name.casefold(), item.task_id or 0),
-        Grouping.PROJECT: (item.project_name.casefold(), item.project_id),
-        Grouping.PERSON: (book.person, item.project_name.casefold(), item.project_id),
-        Grouping.DAY: (local_day, item.project_name.casefold(), item.project_id),
-        Grouping.SUMMARY: (item.project_name.casefold(), item.project_id),
+        Grouping.TASK: (*project, 0, item.task_name.casefold(), item.task_id or 0),
+        Grouping.PROJECT: (*project, 0),
+        Grouping.PERSON: (book.person, *project),
+        Grouping.DAY: (local_day, *project),
+        Grouping.SUMMARY: (*project, 0),
     }
     return (0, *keys[grouping])
 
