@@ -119,6 +119,12 @@ class BillingService:
         if overage_rate is not None:
             changes["overage_rate"] = parse_amount(overage_rate, "overage rate")
         rates = _rates_to_set(rate, cost_rate, effective_from)
+        if changes.get("fixed_fee") is not None:
+            stored = next((p for p in self._repo.project_billing() if p.project_id == project.id), None)
+            if "budget_seconds" not in changes and (stored is None or stored.budget_seconds is None):
+                raise ValidationError("A fixed fee needs --budget, the hours it covers (e.g. 40h), and --overage-rate")
+            if "overage_rate" not in changes and (stored is None or stored.overage_rate is None):
+                raise ValidationError("A fixed fee needs --overage-rate, the hourly rate beyond its budget")
         if task is not None and (changes or billable is not None):
             raise ValidationError("Only rates can be set per task; leave out --task for the other settings")
         target = self._projects.ensure_task(project.id, task).id if task is not None else project.id

@@ -138,3 +138,14 @@ def test_no_rate_anywhere_is_a_clear_error(core: Any) -> None:
         core.billing.preview(WEEK)
     core.settings.set("billing.default_rate", "75")
     assert core.billing.preview(WEEK)[0].total == Decimal("75.00")
+
+
+def test_a_fixed_fee_needs_a_budget_and_an_overage_rate(acme: Any) -> None:
+    with pytest.raises(ValidationError, match="--budget"):
+        acme.billing.set_project("Acme/Web", fixed_fee="1000")
+    with pytest.raises(ValidationError, match="--overage-rate"):
+        acme.billing.set_project("Acme/Web", fixed_fee="1000", budget="10h")
+    acme.billing.set_project("Acme/Web", fixed_fee="1000", budget="10h", overage_rate="100")
+    acme.billing.set_project("Acme/Web", fixed_fee="1200")
+    with pytest.raises(ValidationError, match="Only rates can be set per task"):
+        acme.billing.set_project("Acme/Web", task="Design", rounding="up:15")
