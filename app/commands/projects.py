@@ -10,7 +10,7 @@ from app.commands.output import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    projects = sub.add_parser("projects", help="create and list projects")
+    projects = sub.add_parser("projects", help="create, list and configure the billing of projects")
     psub = projects.add_subparsers(dest="action", required=True, metavar="ACTION")
     padd = psub.add_parser("add", help="create CLIENT/PROJECT (the client is created when new)")
     padd.add_argument("project", metavar="CLIENT/PROJECT")
