@@ -84,7 +84,8 @@ def test_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> N
     path = tmp_path / "t.db"
     open_database(path).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999_future' WHERE version_num = '0001'")
+        first = "(SELECT min(rowid) FROM alembic_version)"
+        conn.execute(f"UPDATE alembic_version SET version_num = '9999_future' WHERE rowid = {first}")
     before = path.read_bytes()
     with pytest.raises(DatabaseTooNewError, match="newer version of TimeTally"):
         open_database(path)
