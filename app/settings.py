@@ -70,8 +70,13 @@ def _hours(value: list[Any]) -> str | None:
     return check_rules(value)
 
 
-_DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
+def _combo(value: str) -> str | None:
+    from app.desktop.hotkeys import check_combo
 
+    return check_combo(value)
+
+
+_DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
 
 OPTIONS: dict[str, Option[Any]] = {
     o.key: o
@@ -126,6 +131,18 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("billing.overtime_daily_hours", 0.0, "Overtime beyond hours per day (0: off)", _between(0, 24)),
         Option("billing.overtime_weekly_hours", 0.0, "Overtime beyond hours per week (0: off)", _between(0, 168)),
         Option("ui.show_window_at_start", False, "Open the timer window when TimeTally starts"),
+        Option("app.autostart", False, "Start TimeTally when you log in"),
+        Option("shortcuts.enabled", True, "Global keyboard shortcuts (not available on Wayland)"),
+        Option("shortcuts.toggle_timer", "<ctrl>+<alt>+t", "Shortcut: start or stop the timer, e.g. <ctrl>+<alt>+t",
+               _combo),
+        Option("shortcuts.show_timesheet", "<ctrl>+<alt>+y", "Shortcut: show the timesheet (empty: none)", _combo),
+        Option("reminders.enabled", True, "Remind me to track time"),
+        Option("reminders.hours", ["Mon-Fri 09:00-18:00"], "Reminders: only during these hours, "
+               "e.g. 'Mon-Fri 09:00-18:00' (empty: any time)", _hours),
+        Option("reminders.idle_minutes", 30, "Reminders: after this many minutes with no timer and no captured work",
+               _between(5, 480)),
+        Option("notifications.long_running", True, "Warn when a timer runs longer than the limit above"),
+        Option("notifications.sync_results", True, "Notify when a sync with the accounting system finishes"),
     )
 }
 
