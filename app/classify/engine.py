@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from app.classify.rules import CompiledRule, Outcome, Rule, compile_rule, url_of
+from app.classify.rules import CompiledRule, Outcome, Rule, compile_rule, needles, url_of
 from app.domain.models import Span
 
 
@@ -27,6 +27,28 @@ class Verdict:
 
 Choice = tuple[tuple[tuple[CompiledRule, Verdict], ...], Verdict | None]
 """Time-limited candidates tried in order, then the verdict when none of them admits the span's instant."""
+_FOLD_FIXES = {0x131: "i", 0x307: None}
+"""Case-folded text still differs from what a case-insensitive regex accepts for ASCII letters in two places:
+dotless ı matches `i`, and İ folds to `i` plus a combining dot. Mapping both keeps substring screening
+from ever rejecting a window the rule's own matcher would accept (it may accept a few more; those get tested)."""
+
+
+Screens = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
+
+
+def _screens(compiled: Sequence[CompiledRule]) -> tuple[tuple[int, ...], Screens]:
+    """Rules that must always run, and per position of (raw + folded) values the substrings that make a rule
+    worth running. A window then costs one substring test per rule instead of one regex search per rule."""
+    always: list[int] = []
+    by_position: dict[int, list[tuple[str, int]]] = {}
+    for k, rule in enumerate(compiled):
+        found = needles(rule.rule)
+        if found is None:
+            always.append(k)
+            continue
+        for index, text, sensitive in found:
+            by_position.setdefault(index + (0 if sensitive else 4), []).append((text, k))
+    return tuple(always), tuple((p, tuple(pairs)) for p, pairs in sorted(by_position.items()))
 
 
 class Engine:
@@ -35,6 +57,7 @@ class Engine:
     def __init__(self, rules: Sequence[Rule], tz: tzinfo | None = None) -> None:
         self.rules = tuple(rules)
         self._compiled = tuple(compile_rule(r, i) for i, r in enumerate(self.rules) if r.enabled)
+        self._always, self._screens = _screens(self._compiled)
         self._tz = tz or datetime.now().astimezone().tzinfo
         self._cache: dict[tuple[str, str, str], Choice] = {}
         self._outcomes: dict[Outcome, Outcome] = {}
@@ -93,9 +116,18 @@ class Engine:
             return found
         raw = (app, exe, title, url_of(app, exe, title))
         low = (raw[0].casefold(), raw[1].casefold(), raw[2].casefold(), raw[3].casefold())
+        screen = low if all(v.isascii() for v in raw) else tuple(v.translate(_FOLD_FIXES) for v in low)
         timed: list[tuple[CompiledRule, Verdict]] = []
         final: Verdict | None = None
-        for compiled in self._compiled:
+        hay = raw + screen
+        candidates = list(self._always)
+        for position, pairs in self._screens:
+            value = hay[position]
+            candidates += [k for text, k in pairs if text in value]
+        if len(self._screens) > 1 or self._always:
+            candidates = sorted(set(candidates))
+        for k in candidates:
+            compiled = self._compiled[k]
             captures = compiled.test(raw, low)
             if captures is None:
                 continue

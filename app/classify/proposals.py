@@ -124,22 +124,36 @@ def _union(intervals: Sequence[tuple[float, float]], start: float, end: float) -
 
 def _pieces(
     spans: Sequence[Span], verdicts: Sequence[Verdict | None], covered: list[tuple[float, float]],
-    start: float, end: float,
+    start: float, end: float, gap: float,
 ) -> tuple[list[_Block], float]:
-    """Non-idle spans clipped to the period, overlaps given to the earlier span, entries cut out."""
+    """Non-idle spans clipped to the period, overlaps given to the earlier span, entries cut out as walls, and
+    neighbouring pieces of one outcome within the merge gap already joined."""
     walls = [_Block(s, e, COVERED, None) for s, e in covered]
-    blocks: list[_Block] = list(walls)
+    blocks: list[_Block] = []
     cursor = start
     captured = 0.0
     first_cover = 0
+    placed = 0
     n_cover = len(covered)
 
-    def emit(s: float, e: float, kind: int, outcome: Outcome | None, span: Span, verdict: Verdict | None) -> None:
-        block = _Block(s, e, kind, outcome)
-        block.titles[span.title] = e - s
+    def emit(s: float, e: float, kind: int, outcome: Outcome | None, title: str, verdict: Verdict | None) -> None:
+        nonlocal placed
+        while placed < n_cover and covered[placed][0] <= s:
+            blocks.append(walls[placed])
+            placed += 1
+        seconds = e - s
+        last = blocks[-1] if blocks else None
+        if last is not None and last.kind == kind and last.outcome == outcome and s - last.end <= gap:
+            last.end = e
+            last.active += seconds
+            last.pieces += 1
+            block = last
+        else:
+            block = _Block(s, e, kind, outcome)
+            blocks.append(block)
+        block.titles[title] = block.titles.get(title, 0.0) + seconds
         if verdict is not None:
-            block.rules[verdict] = e - s
-        blocks.append(block)
+            block.rules[verdict] = block.rules.get(verdict, 0.0) + seconds
 
     for span, verdict in zip(spans, verdicts, strict=True):
         if span.idle:
@@ -162,26 +176,15 @@ def _pieces(
             if k < n_cover and covered[k][0] < e:
                 cut_start, cut_end = covered[k]
                 if cut_start > s:
-                    emit(s, cut_start, kind, outcome, span, verdict)
+                    emit(s, cut_start, kind, outcome, span.title, verdict)
                 walls[k].active += min(e, cut_end) - max(s, cut_start)
                 s = cut_end
                 k += 1
             else:
-                emit(s, e, kind, outcome, span, verdict)
+                emit(s, e, kind, outcome, span.title, verdict)
                 s = e
-    blocks.sort(key=lambda b: b.start)
+    blocks.extend(walls[placed:])
     return blocks, captured
-
-
-def _coalesce(blocks: list[_Block], gap: float) -> list[_Block]:
-    out: list[_Block] = []
-    for block in blocks:
-        last = out[-1] if out else None
-        if last is not None and block.kind != COVERED and last.same(block) and block.start - last.end <= gap:
-            last.take(block, own=True)
-        else:
-            out.append(block)
-    return out
 
 
 def _absorb_brief(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
@@ -259,8 +262,8 @@ def propose(
     """Proposals for [start, end) from spans ordered by start, their verdicts, and existing entries' intervals."""
     options = options or ProposalOptions()
     walls = _union(covered, start, end)
-    blocks, captured = _pieces(spans, verdicts, walls, start, end)
-    blocks = _fold_short(_absorb_brief(_coalesce(blocks, options.merge_gap), options), options)
+    blocks, captured = _pieces(spans, verdicts, walls, start, end, options.merge_gap)
+    blocks = _fold_short(_absorb_brief(blocks, options), options)
     buckets: dict[int, list[Stretch]] = {UNCLASSIFIED: [], PRIVATE: [], IGNORED: [], COVERED: []}
     proposals: list[Proposal] = []
     for block in blocks:

@@ -19,15 +19,19 @@ from app.store.tables.rules import RuleRow, RuleStatRow
 class RuleRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._parsed: tuple[str, list[Rule]] = ("", [])
 
     def load(self) -> tuple[list[Rule], str]:
-        """The rules in order, and a fingerprint that changes whenever any rule or the order does."""
+        """The rules in order, and a fingerprint that changes whenever any rule or the order does.
+
+        Rules are parsed again only when the fingerprint moved, since this runs on every proposal request."""
         with self._db.session() as s:
-            rows = s.exec(select(RuleRow).order_by(col(RuleRow.position))).all()
-            bodies = [r.body for r in rows]
+            bodies = list(s.exec(select(RuleRow.body).order_by(col(RuleRow.position))).all())
         text = "\n".join(bodies)
         fingerprint = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
-        return (loads(text) if bodies else []), fingerprint
+        if self._parsed[0] != fingerprint:
+            self._parsed = (fingerprint, loads(text) if bodies else [])
+        return list(self._parsed[1]), fingerprint
 
     def replace(self, rules: Sequence[Rule]) -> None:
         now = utcnow()
@@ -39,20 +43,19 @@ class RuleRepository:
                 s.add(RuleRow(position=position, name=rule.name, enabled=rule.enabled, body=body, updated_at=now))
 
     def last_matched(self) -> dict[str, datetime | None]:
+        """Keyed by the rule's name in lower case (names are unique regardless of case)."""
         with self._db.session() as s:
             return {r.name.casefold(): r.last_matched_at for r in s.exec(select(RuleStatRow))}
 
-    def record_matches(self, latest: Mapping[str, float], checked_at: datetime | None = None) -> None:
+    def record_matches(self, latest: Mapping[str, float]) -> None:
         """Move each rule's last-matched instant forward (never back) to the epoch seconds given."""
-        checked = checked_at or utcnow()
         with self._db.session() as s:
+            rows = {r.name.casefold(): r for r in s.exec(select(RuleStatRow))}
             for name, epoch in latest.items():
                 moment = datetime.fromtimestamp(epoch, UTC)
-                row = s.get(RuleStatRow, name)
+                row = rows.get(name.casefold())
                 if row is None:
-                    s.add(RuleStatRow(name=name, last_matched_at=moment, checked_at=checked))
-                    continue
-                if row.last_matched_at is None or row.last_matched_at < moment:
+                    s.add(RuleStatRow(name=name, last_matched_at=moment))
+                elif row.last_matched_at is None or row.last_matched_at < moment:
                     row.last_matched_at = moment
-                row.checked_at = checked
-                s.add(row)
+                    s.add(row)

@@ -108,7 +108,7 @@ class ClassifierService:
         verdicts = engine.classify(spans)
         covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
         result = propose(spans, verdicts, start.timestamp(), end.timestamp(), covered, self.options())
-        self._repo.record_matches(engine.last_matched(spans, verdicts), now)
+        self._repo.record_matches(engine.last_matched(spans, verdicts))
         return result
 
     def preview(self, rule: Rule, now: datetime | None = None, position: int | None = None) -> Preview:
@@ -121,7 +121,7 @@ class ClassifierService:
         now = now or utcnow()
         spans = self._recent(now, timedelta(days=STALE_DAYS))
         engine = self.engine()
-        self._repo.record_matches(engine.last_matched(spans, engine.classify(spans)), now)
+        self._repo.record_matches(engine.last_matched(spans, engine.classify(spans)))
         cutoff = now - timedelta(days=STALE_DAYS)
         return [i for i in self.listing() if i.rule.enabled and (i.last_matched is None or i.last_matched < cutoff)]
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.classify.engine import Engine, stale_rules
-from app.classify.rules import Condition, Field, Group, Matcher, Outcome, Rule
+from app.classify.rules import Condition, Field, Group, Matcher, Outcome, Rule, RuleError, compile_rule, url_of
 from app.domain.models import Span
 
 
@@ -77,3 +80,44 @@ def test_last_matched_and_stale_rules() -> None:
     assert latest == {"used": last}
     assert [r.name for r in stale_rules(rules, latest, last + 10 * 86400)] == ["unused"]
     assert [r.name for r in stale_rules(rules, latest, last + 91 * 86400)] == ["used", "unused"]
+
+
+_words = st.sampled_from(["acme", "ACME-web", "beta", "straße", "x.py", "Ünï", "a*b", "(x)", "web", "", "firefox",
+                          "github.com/acme-web", "İD", "ıd", "ſtraße", "\u212aey"])
+_condition = st.builds(
+    Condition,
+    st.sampled_from(list(Field)),
+    st.sampled_from(list(Matcher)),
+    st.sampled_from(["acme", "ACME", "web", r"ac(me)?", "id", r"\bid\b", "key", "(?i)key", r"s+tra", "str",
+                     r"(\w+)-web", "STRASSE", "ünï", "*web*", "a?me", "x.py",
+                     "(a)\\1", "(?i)acme", "a*b"]),
+    st.booleans(),
+    st.booleans(),
+)
+_rule = st.builds(
+    lambda items, mode, negate, i: Rule(f"r{i}", Group(mode, tuple(items), negate), A),
+    st.lists(_condition, min_size=1, max_size=3), st.sampled_from(["all", "any"]), st.booleans(),
+    st.integers(0, 10**6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rules=st.lists(_rule, max_size=40, unique_by=lambda r: r.name),
+       windows=st.lists(st.tuples(_words, _words, _words), min_size=1, max_size=12))
+def test_screening_never_changes_the_first_match(rules: list[Rule], windows: list[tuple[str, str, str]]) -> None:
+    usable = []
+    for r in rules:
+        try:
+            compile_rule(r)
+        except RuleError:
+            continue
+        usable.append(r)
+    engine = Engine(usable, tz=UTC)
+    compiled = [compile_rule(r, i) for i, r in enumerate(usable)]
+    for app, exe, text in windows:
+        title = f"{text} - {app}"
+        raw = (app, exe, title, url_of(app, exe, title))
+        low = tuple(v.casefold() for v in raw)
+        expected = next((c.index for c in compiled if c.test(raw, low) is not None), None)  # type: ignore[arg-type]
+        got = engine.classify_window(app, exe, title)
+        assert (got.rule_index if got else None) == expected

@@ -28,4 +28,3 @@ class RuleStatRow(SQLModel, table=True):
     __tablename__ = "classify_rule_stat"
     name: str = Field(sa_column=Column(String(collation="NOCASE"), primary_key=True))
     last_matched_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-    checked_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

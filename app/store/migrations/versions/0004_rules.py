@@ -29,7 +29,6 @@ def upgrade() -> None:
         "classify_rule_stat",
         sa.Column("name", sa.String(collation="NOCASE"), primary_key=True),
         sa.Column("last_matched_at", UTCDateTime, nullable=True),
-        sa.Column("checked_at", UTCDateTime, nullable=False),
     )
 
 
