@@ -8,6 +8,7 @@ their own work through the runner and listen to the bus.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -276,6 +277,16 @@ class Shell(QObject):
             core.close()
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (logout) and SIGINT (Ctrl+C) quit through Qt, so the exit is recorded as clean."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: app.quit())
+    # Python runs signal handlers between bytecodes; a light timer gives it the chance inside Qt's loop.
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
+
+
 def run_application(
     build_core: Callable[[], Core], extensions: Extensions | None = None, argv: Sequence[str] | None = None
 ) -> int:
@@ -290,6 +301,7 @@ def run_application(
     bus = ChangeBus()
     shell = Shell(build_core, runner, bus, extensions)
     shell.failed.connect(lambda _message: app.exit(1))
+    _quit_on_signals(app)
     QTimer.singleShot(0, shell.start)
     code: Any = app.exec()
     shell.shut_down()

@@ -31,7 +31,7 @@ from app.settings import OPTIONS, Option, Settings
 from app.ui.events import SETTINGS, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import user_message
+from app.ui.timer_model import bound, user_message
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GENERAL_GROUPS = ("timer", "review", "app", "ui")
@@ -217,7 +217,7 @@ class SettingsDialog(QDialog):
         def load() -> tuple[dict[str, Any], Sequence[Project]]:
             return settings.all(), projects()
 
-        runner.read(load, self._loaded, lambda e: self._show_error(user_message(e)))
+        runner.read(load, bound(self, self._loaded), bound(self, lambda e: self._show_error(user_message(e))))
 
     def add_page(self, title: str, widget: QWidget) -> None:
         page = QWidget()
@@ -270,7 +270,7 @@ class SettingsDialog(QDialog):
             self.save_button.setEnabled(True)
             self._show_error(user_message(error))
 
-        self._runner.write(write, saved, refused)
+        self._runner.write(write, bound(self, saved), bound(self, refused))
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from app.bootstrap import Core
@@ -49,6 +50,16 @@ def user_message(error: BaseException) -> str:
     return f"Something went wrong: {error}. Details are in the log file."
 
 
+def bound(owner: QObject, fn: Callable[[T], None]) -> Callable[[T], None]:
+    """A task callback that is dropped when `owner` was deleted meanwhile (a window closed with work in flight)."""
+
+    def call(value: T) -> None:
+        if shiboken6.isValid(owner):
+            fn(value)
+
+    return call
+
+
 def label(entry: Entry) -> str:
     """`Description - Project`, with readable stand-ins for what is missing."""
     return f"{entry.description or '(no description)'} - {entry.project_path or 'No project'}"
@@ -77,7 +88,7 @@ class TimerModel(QObject):
         # Reads run in a pool and may finish out of order: only the newest one is shown.
         self._generation += 1
         generation = self._generation
-        self._runner.read(self._load, lambda snap: self._loaded(generation, snap), self._fail)
+        self._runner.read(self._load, bound(self, lambda snap: self._loaded(generation, snap)), bound(self, self._fail))
 
     def _load(self) -> TimerSnapshot:
         status = self._core.timer.status()
@@ -167,7 +178,7 @@ class TimerModel(QObject):
         def refused(error: BaseException) -> None:
             (on_failure or self.failed.emit)(user_message(error))
 
-        self._runner.write(fn, done, refused)
+        self._runner.write(fn, bound(self, done), bound(self, refused))
 
     def _fail(self, error: BaseException) -> None:
         self.failed.emit(user_message(error))

@@ -31,7 +31,7 @@ from app.ui.entry_dialog import EntryDialog, EntryValues
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import TimerModel, TimerSnapshot, user_message
+from app.ui.timer_model import TimerModel, TimerSnapshot, bound, user_message
 
 NEW_PROJECT = "new"
 START_STYLE = (
@@ -354,8 +354,8 @@ class TimerWindow(QWidget):
             if generation == self._generation:
                 self._show_entries(entries)
 
-        self._runner.read(lambda: self._core.entry_service.in_period(today), loaded,
-                          lambda e: self.show_error(user_message(e)))
+        self._runner.read(lambda: self._core.entry_service.in_period(today), bound(self, loaded),
+                          bound(self, lambda e: self.show_error(user_message(e))))
 
     def _on_changed(self, areas: frozenset[str]) -> None:
         if areas & {ENTRIES, TIMER, PROJECTS} and self.isVisible():
