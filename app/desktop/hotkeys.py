@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.errors import ValidationError
@@ -61,3 +64,23 @@ def check_combo(text: str) -> str | None:
     except ValidationError as exc:
         return str(exc)
     return None
+
+
+def unavailable_reason(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
+    """Why this desktop cannot have global shortcuts, in words for the user; None when it can."""
+    env = os.environ if environ is None else environ
+    platform = platform or sys.platform
+    if platform.startswith("linux"):
+        wayland = env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or (
+            bool(env.get("WAYLAND_DISPLAY")) and not env.get("DISPLAY"))
+        if wayland:
+            return ("Global shortcuts are not available on Wayland, which does not let applications listen to the "
+                    "keyboard. Add a shortcut in your desktop's keyboard settings that runs "
+                    "'timetally timer start' or 'timetally timer stop' instead.")
+        if not env.get("DISPLAY"):
+            return "Global shortcuts need a graphical desktop (DISPLAY is not set)."
+    return None
+
+
+MACOS_PERMISSION = ("Global shortcuts need permission on macOS: allow TimeTally in System Settings > Privacy & "
+                    "Security > Accessibility (and Input Monitoring), then start TimeTally again.")
