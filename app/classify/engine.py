@@ -15,9 +15,10 @@ from app.classify.rules import CompiledRule, Outcome, Rule, compile_rule, needle
 from app.domain.models import Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Verdict:
-    """The rule that claimed a span, what the span becomes, and why."""
+    """The rule that claimed a span, what the span becomes, and why. The engine makes one per rule and outcome,
+    so identity is equality (and hashing it, done per captured piece, stays cheap)."""
 
     rule_index: int
     rule: str
@@ -33,12 +34,32 @@ dotless ı matches `i`, and İ folds to `i` plus a combining dot. Mapping both k
 from ever rejecting a window the rule's own matcher would accept (it may accept a few more; those get tested)."""
 
 
-Screens = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
+GRAM = 3
 
 
-def _screens(compiled: Sequence[CompiledRule]) -> tuple[tuple[int, ...], Screens]:
-    """Rules that must always run, and per position of (raw + folded) values the substrings that make a rule
-    worth running. A window then costs one substring test per rule instead of one regex search per rule."""
+@dataclass(frozen=True, slots=True)
+class _Screen:
+    """The substrings that make rules worth running, for one position of (raw + folded) window values:
+    indexed by their first three characters, so a window costs a lookup per trigram of its text rather
+    than a substring test (let alone a regex search) per rule."""
+
+    position: int
+    short: tuple[tuple[str, int], ...]
+    by_gram: dict[str, tuple[tuple[str, int], ...]]
+
+    def candidates(self, value: str, out: list[int]) -> None:
+        out += [k for text, k in self.short if text in value]
+        if len(value) < GRAM:
+            return
+        by_gram = self.by_gram
+        for gram in {value[i:i + GRAM] for i in range(len(value) - GRAM + 1)}:
+            found = by_gram.get(gram)
+            if found is not None:
+                out += [k for text, k in found if text in value]
+
+
+def _screens(compiled: Sequence[CompiledRule]) -> tuple[tuple[int, ...], tuple[_Screen, ...]]:
+    """Rules that must always run, and the screens for the others (see `rules.needles`)."""
     always: list[int] = []
     by_position: dict[int, list[tuple[str, int]]] = {}
     for k, rule in enumerate(compiled):
@@ -48,7 +69,15 @@ def _screens(compiled: Sequence[CompiledRule]) -> tuple[tuple[int, ...], Screens
             continue
         for index, text, sensitive in found:
             by_position.setdefault(index + (0 if sensitive else 4), []).append((text, k))
-    return tuple(always), tuple((p, tuple(pairs)) for p, pairs in sorted(by_position.items()))
+    screens = []
+    for position, pairs in sorted(by_position.items()):
+        grams: dict[str, list[tuple[str, int]]] = {}
+        for text, k in pairs:
+            if len(text) >= GRAM:
+                grams.setdefault(text[:GRAM], []).append((text, k))
+        short = tuple((t, k) for t, k in pairs if len(t) < GRAM)
+        screens.append(_Screen(position, short, {g: tuple(v) for g, v in grams.items()}))
+    return tuple(always), tuple(screens)
 
 
 class Engine:
@@ -116,17 +145,14 @@ class Engine:
             return found
         raw = (app, exe, title, url_of(app, exe, title))
         low = (raw[0].casefold(), raw[1].casefold(), raw[2].casefold(), raw[3].casefold())
-        screen = low if all(v.isascii() for v in raw) else tuple(v.translate(_FOLD_FIXES) for v in low)
+        folded = low if all(v.isascii() for v in raw) else tuple(v.translate(_FOLD_FIXES) for v in low)
         timed: list[tuple[CompiledRule, Verdict]] = []
         final: Verdict | None = None
-        hay = raw + screen
+        hay = raw + folded
         candidates = list(self._always)
-        for position, pairs in self._screens:
-            value = hay[position]
-            candidates += [k for text, k in pairs if text in value]
-        if len(self._screens) > 1 or self._always:
-            candidates = sorted(set(candidates))
-        for k in candidates:
+        for screen in self._screens:
+            screen.candidates(hay[screen.position], candidates)
+        for k in sorted(set(candidates)):
             compiled = self._compiled[k]
             captures = compiled.test(raw, low)
             if captures is None:

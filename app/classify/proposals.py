@@ -93,7 +93,7 @@ class _Block:
         self.folded = 0
 
     def same(self, other: _Block) -> bool:
-        return self.kind == other.kind and self.outcome == other.outcome
+        return self.kind == other.kind and (self.outcome is other.outcome or self.outcome == other.outcome)
 
     def take(self, other: _Block, own: bool) -> None:
         """Extend over `other`; its titles and rules count only when it is of this block's kind (`own`)."""
@@ -143,7 +143,8 @@ def _pieces(
             placed += 1
         seconds = e - s
         last = blocks[-1] if blocks else None
-        if last is not None and last.kind == kind and last.outcome == outcome and s - last.end <= gap:
+        if (last is not None and last.kind == kind and s - last.end <= gap
+                and (last.outcome is outcome or last.outcome == outcome)):
             last.end = e
             last.active += seconds
             last.pieces += 1

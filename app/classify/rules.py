@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from app.domain.errors import ValidationError
 
@@ -311,7 +312,9 @@ HOST = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_browser(app: str, exe: str) -> bool:
+    """Cached: a machine runs a few dozen applications but asks this for every distinct window."""
     name = f"{app} {exe.rsplit('/', 1)[-1].rsplit(chr(92), 1)[-1]}".casefold()
     return any(b in name for b in _BROWSERS)
 
