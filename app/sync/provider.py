@@ -1,0 +1,260 @@
+"""What every accounting connector offers the sync service, and the plain values that cross that line.
+
+Xero and QuickBooks both implement `AccountingProvider`; the service, the outbox and the audit log only ever see
+these types. Remote ids are text (Xero GUIDs, QuickBooks numeric ids); money is `Decimal`; dates are local days.
+A connector never touches the database: it turns these values into requests and answers into these values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+
+class Capability(StrEnum):
+    """What a connector can do beyond customers, invoices and payment status."""
+
+    TIME_ACTIVITIES = "time_activities"
+    """QuickBooks TimeActivity; Xero keeps time only on invoice lines."""
+    JOBS = "jobs"
+    """Sub-customers (QuickBooks jobs) a project can map to."""
+    ITEMS = "items"
+    TRACKING = "tracking"
+    TAX_RATES = "tax_rates"
+    UPDATE_DRAFTS = "update_drafts"
+    """An invoice already sent may be replaced while it is still a draft at the provider."""
+
+
+class RemoteKind(StrEnum):
+    """The remote lists a mapping refers to; each is cached and refreshable."""
+
+    CUSTOMER = "customer"
+    ACCOUNT = "account"
+    ITEM = "item"
+    TAX_RATE = "tax_rate"
+    TRACKING = "tracking"
+
+
+class RemoteStatus(StrEnum):
+    """An invoice's state at the provider, in words both connectors can map to."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    OPEN = "open"
+    """Approved/authorised and awaiting payment."""
+    PART_PAID = "part_paid"
+    PAID = "paid"
+    VOIDED = "voided"
+    DELETED = "deleted"
+
+    @property
+    def editable(self) -> bool:
+        return self in (RemoteStatus.DRAFT, RemoteStatus.SUBMITTED)
+
+    @property
+    def gone(self) -> bool:
+        """The invoice no longer bills its entries: they go back to approved."""
+        return self in (RemoteStatus.VOIDED, RemoteStatus.DELETED)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteOption:
+    """One entry of a remote list: a customer, revenue account, item, tax rate or tracking option.
+
+    `code` is what a document refers to (account code, item code, tax type, customer id); `parent` is the
+    tracking category of an option, or the parent customer of a QuickBooks job.
+    """
+
+    kind: RemoteKind
+    code: str
+    name: str
+    parent: str = ""
+    detail: str = ""
+    """Shown next to the name: a tax rate's percentage, an account's type, a contact's e-mail."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMatch:
+    """A candidate remote customer for a local client: `score` 100 is an exact (case-insensitive) match."""
+
+    customer: RemoteOption
+    score: float
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 100
+
+
+@dataclass(frozen=True, slots=True)
+class LinePush:
+    """One invoice line as the provider should receive it, already mapped to remote codes."""
+
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    amount: Decimal
+    account_code: str = ""
+    item_code: str = ""
+    tax_type: str = ""
+    tracking: tuple[tuple[str, str], ...] = ()
+    """(category name, option name), at most two for Xero."""
+    service_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePush:
+    """A local draft on its way out. `key` identifies this content of this draft for idempotency."""
+
+    local_uid: str
+    revision: int
+    number: str
+    customer_code: str
+    currency: str
+    issue_date: date
+    due_date: date
+    amounts_are: str
+    """exclusive, inclusive or none."""
+    lines: tuple[LinePush, ...]
+    key: str
+    authorise: bool = False
+    """Create it approved (Xero AUTHORISED) instead of as a draft."""
+    remote_id: str = ""
+    """Set when an already-sent invoice is replaced while still a draft at the provider."""
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TimePush:
+    """One approved time entry for providers with time activities (QuickBooks TimeActivity)."""
+
+    entry_id: int
+    key: str
+    customer_code: str
+    day: date
+    seconds: int
+    description: str
+    item_code: str = ""
+    hourly_rate: Decimal | None = None
+    billable: bool = True
+    worker: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """What the provider said about one pushed document.
+
+    `errors` are the provider's own sentences. `retryable` distinguishes a refusal of the content (fix it, then
+    send again) from a failure to get an answer (send again unchanged, with the same idempotency key).
+    """
+
+    key: str
+    ok: bool
+    remote_id: str = ""
+    remote_number: str = ""
+    status: RemoteStatus | None = None
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    retryable: bool = False
+    total: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    day: date | None
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStatus:
+    """Where a sent invoice stands: paid in full (with the day), part-paid, open, or voided/deleted."""
+
+    remote_id: str
+    status: RemoteStatus
+    total: Decimal
+    amount_paid: Decimal
+    amount_due: Decimal
+    paid_on: date | None = None
+    remote_number: str = ""
+    updated_at: datetime | None = None
+    payments: tuple[PaymentLine, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP call as the audit log keeps it: never headers with credentials, never bodies with tokens."""
+
+    method: str
+    endpoint: str
+    status: int
+    started_at: datetime
+    duration_ms: int
+    idempotency_key: str = ""
+    remote_ids: tuple[str, ...] = ()
+    transformed: str = ""
+    """JSON: which local documents became which request fields (numbers, keys, remote codes)."""
+    limits: tuple[tuple[str, str], ...] = ()
+    """The `X-*Limit-Remaining` (or provider equivalent) headers of the answer."""
+    error: str = ""
+
+
+def request_key(keys: Sequence[str]) -> str:
+    """The idempotency key of one request carrying these documents: the same documents give the same key."""
+    if len(keys) == 1:
+        return keys[0][:128]
+    digest = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
+    return f"timetally-batch-{digest[:48]}"
+
+
+Progress = Callable[[int, int], None]
+"""(done, total); called between requests so the caller can show progress."""
+Recorder = Callable[[Exchange], None]
+
+
+class Cancelled(Exception):
+    """The user cancelled; requests already answered stay recorded, the rest stay pending in the outbox."""
+
+
+@runtime_checkable
+class AccountingProvider(Protocol):
+    """A connected accounting system as the sync service uses it. Every method may block on the network.
+
+    Implementations record every HTTP call through the `Recorder` they were built with, honour the provider's
+    rate limits themselves, and raise `app.domain.errors.TimeTallyError` subclasses with a user sentence when a
+    whole call fails; per-document refusals come back in `PushResult.errors` instead.
+    """
+
+    name: str
+    title: str
+    capabilities: frozenset[Capability]
+    batch_size: int
+    """Most documents one request may carry; `push_invoices` with at most this many makes exactly one request."""
+
+    def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
+        """Customers, active revenue accounts, items, tax rates or tracking options (cached unless `refresh`)."""
+        ...
+
+    def match_customers(self, name: str, limit: int = 5) -> list[CustomerMatch]:
+        """Exact match first (score 100), then fuzzy candidates, best first."""
+        ...
+
+    def ensure_customer(self, name: str, parent_code: str = "") -> RemoteOption:
+        """The customer with exactly this name, created if missing; `parent_code` makes it a job (QuickBooks)."""
+        ...
+
+    def push_invoices(self, invoices: Sequence[InvoicePush], progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
+        """Create (or replace, when `remote_id` is set) invoices; one result per invoice, in order."""
+        ...
+
+    def push_time(self, activities: Sequence[TimePush]) -> list[PushResult]:
+        """Time activities; only for providers with `Capability.TIME_ACTIVITIES`."""
+        ...
+
+    def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None) -> list[PaymentStatus]:
+        """Invoices changed since `since` (all of them when None); unchanged ones may be left out."""
+        ...
