@@ -323,7 +323,9 @@ def url_of(app: str, exe: str, title: str) -> str:
     """The URL a browser's title carries (`https://…` or a bare host like `github.com/acme`), else ''."""
     if not title or not is_browser(app, exe):
         return ""
-    found = _URL.search(title) or HOST.search(title)
+    found = _URL.search(title) if "://" in title else None
+    if found is None and "." in title:
+        found = HOST.search(title)
     return found.group(0).rstrip(".,;:)]") if found else ""
 
 
