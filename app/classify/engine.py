@@ -48,12 +48,13 @@ class _Screen:
     by_gram: dict[str, tuple[tuple[str, int], ...]]
 
     def candidates(self, value: str, out: list[int]) -> None:
+        """Append the rules whose substring `value` holds; a rule may be appended more than once."""
         out += [k for text, k in self.short if text in value]
         if len(value) < GRAM:
             return
-        by_gram = self.by_gram
-        for gram in {value[i:i + GRAM] for i in range(len(value) - GRAM + 1)}:
-            found = by_gram.get(gram)
+        get = self.by_gram.get
+        for i in range(len(value) - GRAM + 1):
+            found = get(value[i:i + GRAM])
             if found is not None:
                 out += [k for text, k in found if text in value]
 
