@@ -8,7 +8,7 @@ both spans meet at the midpoint, so the timeline has no holes and each switch is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from app.domain.models import Span
@@ -39,6 +39,11 @@ class Merged:
     """The last span with its end moved to the switch, when that changed."""
 
 
+def _extended(last: Span, end: float) -> Span:
+    """`last` with a new end (what `dataclasses.replace` does, at a fifth of its cost)."""
+    return Span(last.start, end, last.app, last.title, last.exe, last.idle, last.id)
+
+
 def merge(last: Span | None, beat: Beat, pulse: float, start: float | None = None) -> Merged:
     """Fold one beat into the timeline. `start` forces a new span that begins before the beat (idle time is
     backdated to the last input)."""
@@ -48,10 +53,10 @@ def merge(last: Span | None, beat: Beat, pulse: float, start: float | None = Non
         return Merged(Span(beat.at, beat.at, beat.app, beat.title, beat.exe, beat.idle), True)
     gap = beat.at - last.end
     if 0.0 <= gap <= pulse and same_data(last, beat):
-        return Merged(replace(last, end=beat.at), False)
+        return Merged(_extended(last, beat.at), False)
     if 0.0 <= gap <= pulse:
         meet = last.end + gap / 2
-        return Merged(Span(meet, beat.at, beat.app, beat.title, beat.exe, beat.idle), True, replace(last, end=meet))
+        return Merged(Span(meet, beat.at, beat.app, beat.title, beat.exe, beat.idle), True, _extended(last, meet))
     return Merged(Span(beat.at, beat.at, beat.app, beat.title, beat.exe, beat.idle), True)
 
 
@@ -65,8 +70,14 @@ class Timeline(Protocol):
 
 
 def record(timeline: Timeline, beat: Beat, pulse: float, start: float | None = None) -> Span:
-    """Merge `beat` into `timeline`; the span it now belongs to."""
-    result = merge(timeline.last, beat, pulse, start)
+    """Merge `beat` into `timeline`; the span it now belongs to. Extending the last span, what almost every
+    beat does, takes a short path that allocates only the new span."""
+    last = timeline.last
+    if start is None and last is not None and 0.0 <= beat.at - last.end <= pulse and same_data(last, beat):
+        current = _extended(last, beat.at)
+        timeline.update(current)
+        return current
+    result = merge(last, beat, pulse, start)
     if result.previous is not None:
         timeline.update(result.previous)
     if result.new:

@@ -20,6 +20,9 @@ from app.store.db import Database, explain
 
 _COLUMNS = "id, start_ts, end_ts, app, title, exe, idle"
 _INSERT = "INSERT INTO capture_span (start_ts, end_ts, app, title, exe, idle) VALUES (?, ?, ?, ?, ?, ?)"
+_FULL = "start_ts, end_ts, app, title, exe, idle, id"
+_RANGE = "SELECT {} FROM capture_span WHERE start_ts >= ? AND start_ts < ? AND end_ts > ? ORDER BY start_ts, id"
+_CHUNK = 500
 _LONGEST = "longest_span"
 _LONGEST_STEP = 3600.0
 
@@ -34,10 +37,19 @@ def _round_up(seconds: float) -> float:
 
 
 class SpanStore:
-    """Reads, deletes and bulk inserts of captured spans; `writer()` gives the watcher's batching writer."""
+    """Reads, deletes and bulk inserts of captured spans; `writer()` gives the watcher's batching writer.
 
-    def __init__(self, db: Database) -> None:
+    Reads keep the spans they built in a bounded cache: the review, the Activity window and rule previews read
+    the same days again and again, and a stored span only ever changes its end (which is checked on every
+    read) or disappears. A repeated read then costs one narrow index query instead of building every span.
+    """
+
+    CACHE_LIMIT = 100_000
+
+    def __init__(self, db: Database, cache_limit: int = CACHE_LIMIT) -> None:
         self._db = db
+        self._cache: dict[int, Span] = {}
+        self._cache_limit = cache_limit
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -54,17 +66,31 @@ class SpanStore:
 
     def between(self, start: float, end: float) -> list[Span]:
         """Spans overlapping [start, end), ordered by start (UTC epoch seconds)."""
+        cache = self._cache
         with self.connection() as conn:
-            longest = _read_longest(conn)
-            cur = conn.cursor()
-            cur.row_factory = _span  # type: ignore[assignment]
-            cur.execute(
-                f"SELECT {_COLUMNS} FROM capture_span WHERE start_ts >= ? AND start_ts < ? AND end_ts > ? "
-                "ORDER BY start_ts, id",
-                (start - longest, end, start),
-            )
-            spans: list[Span] = cur.fetchall()
-            return spans
+            conn.execute("BEGIN")  # one snapshot for both queries
+            bounds = (start - _read_longest(conn), end, start)
+            if not cache:
+                return self._build(conn.execute(_RANGE.format(_FULL), bounds).fetchall())
+            keys = conn.execute(_RANGE.format("id, end_ts"), bounds).fetchall()
+            found = {k: hit for k, e in keys if (hit := cache.get(k)) is not None and hit.end == e}
+            missing = [k for k, _e in keys if k not in found]
+            if len(missing) > len(keys) // 2:
+                return self._build(conn.execute(_RANGE.format(_FULL), bounds).fetchall())
+            for first in range(0, len(missing), _CHUNK):
+                chunk = missing[first: first + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(f"SELECT {_FULL} FROM capture_span WHERE id IN ({marks})", chunk).fetchall()
+                found.update((span.id, span) for span in self._build(rows))
+        return [found[k] for k, _e in keys]
+
+    def _build(self, rows: list[tuple[Any, ...]]) -> list[Span]:
+        spans = [Span(s, e, a, t, x, i == 1, k) for s, e, a, t, x, i, k in rows]
+        if len(self._cache) + len(spans) > self._cache_limit:
+            self._cache.clear()
+        if len(spans) <= self._cache_limit:
+            self._cache.update((span.id, span) for span in spans)
+        return spans
 
     def latest(self) -> Span | None:
         with self.connection() as conn:
@@ -80,12 +106,15 @@ class SpanStore:
     def delete(self, ids: Iterable[int]) -> int:
         """Delete spans by id; the number deleted."""
         keys = [(int(i),) for i in ids]
+        for (key,) in keys:
+            self._cache.pop(key, None)
         with self.connection() as conn:
             cur = conn.executemany("DELETE FROM capture_span WHERE id = ?", keys)
             return cur.rowcount
 
     def purge(self, before: float) -> int:
         """Retention: delete spans that ended before `before`; the number deleted."""
+        self._cache.clear()
         with self.connection() as conn:
             return conn.execute("DELETE FROM capture_span WHERE end_ts < ?", (before,)).rowcount
 

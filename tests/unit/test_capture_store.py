@@ -125,3 +125,22 @@ def test_a_growing_span_deleted_by_the_user_is_not_resurrected(tmp_path: Path) -
     writer.flush()
     assert [(s.start, s.end) for s in store.between(0, 10)] == [(2.0, 2.0)]
     db.close()
+
+
+def test_repeated_reads_see_growth_deletes_and_changes_made_elsewhere(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.db")
+    reader, other = SpanStore(db), SpanStore(db)
+    writer = other.writer(clock=Mono())
+    for i in range(5):
+        record(writer, Beat(float(i), "A", "a" if i < 3 else "b"), 2.5)
+    writer.flush()
+    first = reader.between(0, 100)
+    assert [(s.start, s.end, s.title) for s in first] == [(0, 2.5, "a"), (2.5, 4, "b")]
+    record(writer, Beat(5.0, "A", "b"), 2.5)
+    record(writer, Beat(6.0, "A", "c"), 2.5)
+    writer.flush()
+    other.delete([first[0].id])
+    again = reader.between(0, 100)
+    assert [(s.start, s.end, s.title) for s in again] == [(2.5, 5.5, "b"), (5.5, 6, "c")]
+    assert reader.between(0, 100) == again
+    db.close()
