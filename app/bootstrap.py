@@ -16,6 +16,7 @@ from app.store.billing_repository import BillingRepository
 from app.store.db import Database, open_database
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
 from app.sync.accounts import AccountsService
+from app.sync.service import SyncService
 from app.timesheet.entries import EntryService
 from app.timesheet.liveness import Liveness
 from app.timesheet.timer import TimerService
@@ -41,6 +42,7 @@ class Core:
     accounts: AccountsService
     classifier: ClassifierService
     billing: BillingService
+    sync: SyncService
 
     @property
     def recovered_from(self) -> Path | None:
@@ -60,6 +62,8 @@ def build_core(paths: Paths | None = None) -> Core:
     settings = Settings(SettingsRepository(db))
     projects = ProjectRepository(db)
     entries = EntryRepository(db)
+    accounts = AccountsService(db, settings_file=paths.settings_file)
+    billing = BillingService(BillingRepository(db), projects, settings)
     return Core(
         paths=paths,
         db=db,
@@ -69,9 +73,10 @@ def build_core(paths: Paths | None = None) -> Core:
         timer=TimerService(entries, projects, settings),
         entry_service=EntryService(entries, projects),
         liveness=Liveness(RunRepository(db), entries),
-        accounts=AccountsService(db, settings_file=paths.settings_file),
+        accounts=accounts,
         classifier=build_classifier(db, entries, settings),
-        billing=BillingService(BillingRepository(db), projects, settings),
+        billing=billing,
+        sync=SyncService(db, billing, BillingRepository(db), entries, accounts, settings),
     )
 
 

@@ -143,6 +143,10 @@ OPTIONS: dict[str, Option[Any]] = {
                _between(5, 480)),
         Option("notifications.long_running", True, "Warn when a timer runs longer than the limit above"),
         Option("notifications.sync_results", True, "Notify when a sync with the accounting system finishes"),
+        Option("sync.invoice_status", "DRAFT", "Send invoices as DRAFT or AUTHORISED (approved)",
+               _one_of(["DRAFT", "AUTHORISED"])),
+        Option("sync.payments_poll_minutes", 30, "Check sent invoices for payments every (minutes, 0: on demand only)",
+               _between(0, 1440)),
     )
 }
 

@@ -28,8 +28,8 @@ _SECRET_PARAM = re.compile(r"(?i)(access_token|refresh_token|token|code|client_s
 
 
 def limit_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """`X-*Limit-Remaining`, `X-Rate-Limit-Problem` and `Retry-After`, as sent."""
-    return tuple(sorted((k, v) for k, v in headers.items() if _LIMIT_HEADER.match(k)))
+    """`X-*Limit-Remaining`, `X-Rate-Limit-Problem` and `Retry-After`, names in lower case."""
+    return tuple(sorted((k.lower(), v) for k, v in headers.items() if _LIMIT_HEADER.match(k)))
 
 
 def clean_endpoint(endpoint: str) -> str:

@@ -2,7 +2,8 @@
 
 Xero and QuickBooks both implement `AccountingProvider`; the service, the outbox and the audit log only ever see
 these types. Remote ids are text (Xero GUIDs, QuickBooks numeric ids); money is `Decimal`; dates are local days.
-A connector never touches the database: it turns these values into requests and answers into these values.
+A connector never touches the database: it turns these values into requests and answers into these values, and
+keeps remote lists through the `ListCache` it is given.
 """
 
 from __future__ import annotations
@@ -217,6 +218,17 @@ Recorder = Callable[[Exchange], None]
 
 class Cancelled(Exception):
     """The user cancelled; requests already answered stay recorded, the rest stay pending in the outbox."""
+
+
+class ListCache(Protocol):
+    """Where a connector keeps remote lists between runs (the sync service backs it with the database)."""
+
+    def load(self, kind: RemoteKind) -> list[RemoteOption] | None:
+        """The cached list, or None when it was never fetched."""
+        ...
+
+    def save(self, kind: RemoteKind, options: Sequence[RemoteOption]) -> None:
+        ...
 
 
 @runtime_checkable

@@ -1,0 +1,359 @@
+"""Sending invoice drafts to an accounting system and bringing payments back.
+
+Order of work in a send: finish what an earlier run left open (same requests, same keys), store drafts for the
+approved work of the period, resolve each draft's customer, write every document to the outbox, then send them in
+batches and record each answer. Payments come back per sent invoice: paid marks its entries paid, voided or
+deleted gives them back to review as approved work and flags them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+import httpx
+
+from app.billing.invoices import InvoiceDraft
+from app.billing.service import BillingService, content_hash
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.models import EntryStatus
+from app.domain.periods import Period
+from app.domain.timefmt import utcnow
+from app.settings import Settings
+from app.store.billing_repository import BillingRepository
+from app.store.db import Database
+from app.store.repositories import EntryRepository
+from app.sync.accounts import AccountsService
+from app.sync.audit import AuditLog
+from app.sync.documents import codes_for, to_push
+from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, invoice_payload
+from app.sync.provider import (
+    AccountingProvider,
+    Cancelled,
+    InvoicePush,
+    PaymentStatus,
+    Progress,
+    PushResult,
+    RemoteKind,
+    RemoteOption,
+    RemoteStatus,
+    request_key,
+)
+from app.sync.ratelimit import Limits, RateLimiter
+from app.sync.reports import InvoiceOutcome, Outcome, PaymentOutcome, SendReport
+from app.sync.store import Mapping, SyncStore
+
+log = logging.getLogger(__name__)
+
+ProviderFactory = Callable[["SyncService", str], AccountingProvider]
+
+
+def _xero(service: SyncService, name: str) -> AccountingProvider:
+    from app.sync.xero.provider import XeroProvider
+
+    return XeroProvider(service.accounts.config(name).api_url, service.accounts.auth(name), service.store(name),
+                        service.audit(name).record, service.limiter(name), service.transport)
+
+
+FACTORIES: dict[str, ProviderFactory] = {"xero": _xero}
+
+
+class SyncService:
+    def __init__(self, db: Database, billing: BillingService, billing_repo: BillingRepository,
+                 entries: EntryRepository, accounts: AccountsService, settings: Settings, *,
+                 transport: httpx.BaseTransport | None = None, limits: Limits | None = None) -> None:
+        self._db = db
+        self.billing = billing
+        self._billing_repo = billing_repo
+        self._entries = entries
+        self.accounts = accounts
+        self._settings = settings
+        self.transport = transport
+        self._limits = limits
+        self._limiters: dict[str, RateLimiter] = {}
+        self._providers: dict[str, AccountingProvider] = {}
+
+    # Parts, one set per provider
+
+    def provider(self, name: str) -> AccountingProvider:
+        if name not in self._providers:
+            factory = FACTORIES.get(name)
+            if factory is None:
+                raise NotFoundError(f"TimeTally cannot send to '{name}' yet.")
+            self._providers[name] = factory(self, name)
+        return self._providers[name]
+
+    def use(self, *, limits: Limits | None = None, transport: httpx.BaseTransport | None = None) -> None:
+        """New pacing or transport for every provider built from now on (tests and benchmarks use fast windows)."""
+        self._limits, self.transport = limits or self._limits, transport or self.transport
+        self._limiters.clear()
+        self._providers.clear()
+
+    def limiter(self, name: str) -> RateLimiter:
+        return self._limiters.setdefault(name, RateLimiter(self._limits))
+
+    def store(self, name: str) -> SyncStore:
+        return SyncStore(self._db, name)
+
+    def outbox(self, name: str) -> Outbox:
+        return Outbox(self._db, name)
+
+    def audit(self, name: str) -> AuditLog:
+        return AuditLog(self._db, name)
+
+    # Customers
+
+    def resolve_customer(self, name: str, client_id: int, client_name: str, create: bool) -> tuple[str, str]:
+        """(customer code, problem): the mapped customer, an exact match (remembered), or one created on request."""
+        store = self.store(name)
+        mapped = store.mapping(RemoteKind.CUSTOMER, client_id)
+        if mapped is not None:
+            return mapped.code, ""
+        provider = self.provider(name)
+        matches = provider.match_customers(client_name)
+        if matches and matches[0].exact:
+            found = matches[0].customer
+            store.set_mapping(Mapping(RemoteKind.CUSTOMER, client_id, found.code, found.name, score=100.0))
+            return found.code, ""
+        if create:
+            created = provider.ensure_customer(client_name)
+            store.set_mapping(Mapping(RemoteKind.CUSTOMER, client_id, created.code, created.name))
+            return created.code, ""
+        closest = ", ".join(f"'{m.customer.name}' ({m.score:.0f}%)" for m in matches[:3])
+        hint = f" Closest: {closest}; confirm one in the mapping window" if closest else " Map it in the mapping window"
+        return "", (f"No {provider.title} contact is named '{client_name}'.{hint}, or send with "
+                    "--create-contacts to create it.")
+
+    # Sending
+
+    def drafts_in(self, period: Period, client: str | None = None) -> list[InvoiceDraft]:
+        wanted = " ".join(client.split()).casefold() if client else None
+        return [d for d in self.billing.drafts()
+                if d.period_first <= period.last and d.period_last >= period.first
+                and (wanted is None or d.client_name.casefold() == wanted)]
+
+    def send(self, name: str, period: Period, client: str | None = None, *, create_contacts: bool = False,
+             dry_run: bool = False, progress: Progress | None = None,
+             cancelled: Callable[[], bool] | None = None) -> SendReport:
+        """Everything of the period that is not in the provider yet, plus drafts edited since they were sent."""
+        report = SendReport(name, dry_run=dry_run)
+        if dry_run:
+            report.outcomes += [self._dry(name, d) for d in self.billing.preview(period, client)]
+            report.outcomes += [self._dry(name, d) for d in self.drafts_in(period, client)]
+            return report
+        report.outcomes += self.resume(name, cancelled=cancelled)
+        self.billing.create(period, client)
+        pushes: list[tuple[InvoiceDraft, InvoicePush]] = []
+        for draft in self.drafts_in(period, client):
+            outcome, push = self._prepare(name, draft, create_contacts)
+            if push is None:
+                if outcome is not None and not any(o.uid == outcome.uid for o in report.outcomes):
+                    report.outcomes.append(outcome)
+                continue
+            pushes.append((draft, push))
+        jobs = [self._enqueue(name, draft, push) for draft, push in pushes]
+        report.outcomes = [o for o in report.outcomes if o.uid not in {j.local_ref for j in jobs}]
+        report.outcomes += self._deliver(name, [j for j in jobs if j.open], progress, cancelled)
+        report.outcomes += [self._settled(name, j) for j in jobs if not j.open]
+        return report
+
+    def resume(self, name: str, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[InvoiceOutcome]:
+        """Send again, unchanged, whatever an interrupted run left pending or unanswered."""
+        return self._deliver(name, self.outbox(name).open_jobs(JobKind.INVOICE), progress, cancelled)
+
+    def _dry(self, name: str, draft: InvoiceDraft) -> InvoiceOutcome:
+        sent = self.store(name).sent(draft.uid) if draft.uid else None
+        if sent is not None and sent.sent_hash == content_hash(draft):
+            return InvoiceOutcome(draft.number, draft.uid, Outcome.UNCHANGED, sent.remote_id, sent.remote_number)
+        mapped = self.store(name).mapping(RemoteKind.CUSTOMER, draft.client_id)
+        action = Outcome.WOULD_UPDATE if sent is not None else Outcome.WOULD_SEND
+        note = () if mapped else (f"'{draft.client_name}' has no contact mapped yet; it is matched when sent.",)
+        return InvoiceOutcome(draft.number or "(new)", draft.uid, action, sent.remote_id if sent else "",
+                              client=draft.client_name, total=draft.total, currency=draft.currency, warnings=note)
+
+    def _prepare(self, name: str, draft: InvoiceDraft,
+                 create_contacts: bool) -> tuple[InvoiceOutcome | None, InvoicePush | None]:
+        store = self.store(name)
+        sent = store.sent(draft.uid)
+        remote_id = ""
+        if sent is not None:
+            if sent.sent_hash == content_hash(draft) or sent.released:
+                return None, None
+            if not RemoteStatus(sent.remote_status).editable:
+                return self._diverged(name, draft, sent.remote_id, sent.remote_status), None
+            remote_id = sent.remote_id
+        code, problem = self.resolve_customer(name, draft.client_id, draft.client_name, create_contacts)
+        if problem:
+            return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(problem,),
+                                  client=draft.client_name, total=draft.total, currency=draft.currency), None
+        provider = self.provider(name)
+
+        def default_account() -> RemoteOption | None:
+            return next(iter(provider.remote_list(RemoteKind.ACCOUNT)), None)
+
+        tasks = {e.entry_id: e.task_id for e in self._billing_repo.entries_of(draft.number)}
+        authorise = self._settings.get("sync.invoice_status") == "AUTHORISED" and not remote_id
+        return None, to_push(draft, code, codes_for(draft, store, default_account), tasks, authorise=authorise,
+                             remote_id=remote_id)
+
+    def _diverged(self, name: str, draft: InvoiceDraft, remote_id: str, status: str) -> InvoiceOutcome:
+        text = (f"{draft.number} changed after it was sent, but it is {status} in {self.provider(name).title} and "
+                "can no longer be replaced; change it there, or void it and send again.")
+        store = self.store(name)
+        sent = store.sent(draft.uid)
+        if sent is not None and sent.divergence != text:
+            store.update_sent(draft.uid, divergence=text)
+            self.audit(name).note(text, (remote_id,))
+        return InvoiceOutcome(draft.number, draft.uid, Outcome.DIVERGED, remote_id, errors=(text,),
+                              client=draft.client_name, total=draft.total, currency=draft.currency)
+
+    def _enqueue(self, name: str, draft: InvoiceDraft, push: InvoicePush) -> Job:
+        payload = {**invoice_payload(push), "draft_hash": content_hash(draft), "client": draft.client_name,
+                   "total": str(draft.total)}
+        return self.outbox(name).enqueue(JobKind.INVOICE, draft.uid, draft.revision, draft.number, payload)
+
+    def _deliver(self, name: str, jobs: Sequence[Job], progress: Progress | None,
+                 cancelled: Callable[[], bool] | None) -> list[InvoiceOutcome]:
+        """Send jobs in the batches they were given (a resumed batch is repeated exactly), new ones 50 at a time."""
+        if not jobs:
+            return []
+        provider, outbox = self.provider(name), self.outbox(name)
+        batches = _batches(jobs, provider.batch_size)
+        outcomes: list[InvoiceOutcome] = []
+        done, total = 0, len(jobs)
+        for batch in batches:
+            pushes = [replace(invoice_from_job(j), key=j.key) for j in batch]
+            key = request_key([p.key for p in pushes])
+            if any(j.batch != key for j in batch):
+                outbox.assign_batch([j.id for j in batch], key)
+            outbox.mark_sent([j.id for j in batch])
+            try:
+                results = provider.push_invoices(pushes, cancelled=cancelled)
+            except Cancelled:
+                outcomes += [_outcome(j, Outcome.PENDING, ("Cancelled; it will be sent with the next sync.",))
+                             for b in batches[batches.index(batch):] for j in b]
+                return outcomes
+            for job, result in zip(batch, results, strict=True):
+                outcomes.append(self._answered(name, job, result))
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return outcomes
+
+    def _answered(self, name: str, job: Job, result: PushResult) -> InvoiceOutcome:
+        outbox = self.outbox(name)
+        if result.ok:
+            outbox.confirm(job.id, result.remote_id, result.remote_number)
+            return self._settled(name, outbox.get(job.id), result)
+        if result.retryable:
+            outbox.note_errors(job.id, result.errors)
+            return _outcome(job, Outcome.PENDING, result.errors)
+        outbox.fail(job.id, result.errors)
+        return _outcome(job, Outcome.FAILED, result.errors)
+
+    def _settled(self, name: str, job: Job, result: PushResult | None = None) -> InvoiceOutcome:
+        """A confirmed job: remember the remote invoice against the draft (again, if a crash came in between)."""
+        if job.state is not JobState.CONFIRMED:
+            return _outcome(job, Outcome.FAILED, job.errors)
+        status = result.status if result and result.status else RemoteStatus.DRAFT
+        updated = bool(job.payload.get("remote_id"))
+        self.store(name).record_sent(job.local_ref, job.label, job.remote_id, job.remote_number, job.revision,
+                                     str(job.payload.get("draft_hash", "")), str(status),
+                                     result.total if result else None)
+        warnings = result.warnings if result else ()
+        local_total = job.payload.get("total")
+        if result and result.total is not None and local_total and result.total != Decimal(str(local_total)):
+            warnings += (f"{self.provider(name).title} computed a total of {result.total}, TimeTally {local_total} "
+                         "(check the tax rate mapping).",)
+        return InvoiceOutcome(job.label, job.local_ref, Outcome.UPDATED if updated else Outcome.SENT, job.remote_id,
+                              job.remote_number, status=str(status), warnings=warnings,
+                              client=str(job.payload.get("client", "")))
+
+    # Payments
+
+    def sync_payments(self, names: Iterable[str] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> list[PaymentOutcome]:
+        """Ask each provider about its open sent invoices; apply paid, part-paid, voided and deleted."""
+        outcomes: list[PaymentOutcome] = []
+        for name in names if names is not None else self.connected():
+            store = self.store(name)
+            open_invoices = {s.remote_id: s for s in store.sent_invoices(include_closed=False)}
+            if not open_invoices:
+                continue
+            started = utcnow()
+            statuses = self.provider(name).payment_status(sorted(open_invoices), store.cursor("payments"))
+            for status in statuses:
+                sent = open_invoices.get(status.remote_id)
+                if sent is not None:
+                    outcomes.append(self._apply_payment(name, sent.draft_uid, sent.number, status))
+            store.set_cursor("payments", started - timedelta(minutes=1))
+        return outcomes
+
+    def connected(self) -> list[str]:
+        return [s.provider for s in self.accounts.status() if s.connected and s.provider in FACTORIES]
+
+    def _apply_payment(self, name: str, uid: str, number: str, status: PaymentStatus) -> PaymentOutcome:
+        store = self.store(name)
+        store.update_sent(uid, remote_status=str(status.status), total=status.total, amount_paid=status.amount_paid,
+                          amount_due=status.amount_due, paid_on=status.paid_on, checked_at=utcnow(),
+                          remote_updated_at=status.updated_at)
+        entry_ids = self._entry_ids(number)
+        if status.status is RemoteStatus.PAID:
+            for entry_id in entry_ids:
+                entry = self._entries.get(entry_id)
+                if entry.status is EntryStatus.INVOICED:
+                    self._entries.update(entry_id, status=str(EntryStatus.PAID))
+        elif status.status.gone:
+            reason = f"{number} was {status.status} in {self.provider(name).title}; the time is approved again."
+            if entry_ids:
+                self._release(number, entry_ids)
+                store.flag_entries(entry_ids, reason)
+            store.update_sent(uid, released=True)
+            self.audit(name).note(reason, (status.remote_id,))
+            log.info("%s released %d entries of a %s invoice", name, len(entry_ids), status.status)
+        return PaymentOutcome(name, number, status.remote_id, status.status, status.total, status.amount_paid,
+                              status.amount_due, status.paid_on, tuple(entry_ids))
+
+    def _entry_ids(self, number: str) -> list[int]:
+        try:
+            return list(self.billing.draft(number).entry_ids)
+        except NotFoundError:
+            return []
+
+    def _release(self, number: str, entry_ids: Sequence[int]) -> None:
+        """The draft goes (its entries become approved, unbilled work); paid entries are unlocked back too."""
+        self.billing.delete(number)
+        for entry_id in entry_ids:
+            if self._entries.get(entry_id).status is not EntryStatus.APPROVED:
+                self._entries.update(entry_id, status=str(EntryStatus.APPROVED))
+
+    def check_ready(self, name: str) -> None:
+        """Refuse early, with a sentence, when the account cannot be used."""
+        state = next((s for s in self.accounts.status() if s.provider == name), None)
+        if state is None or not state.connected:
+            raise ValidationError(f"{name.title()} is not connected; run 'timetally accounts connect {name}'.")
+
+
+def _batches(jobs: Sequence[Job], size: int) -> list[list[Job]]:
+    """Jobs that share a stored batch stay together; the rest form new batches of creates and of updates."""
+    kept: dict[str, list[Job]] = {}
+    fresh: dict[bool, list[Job]] = {False: [], True: []}
+    for job in jobs:
+        if job.batch and job.state is JobState.SENT:
+            kept.setdefault(job.batch, []).append(job)
+        else:
+            fresh[bool(job.payload.get("remote_id"))].append(job)
+    result = list(kept.values())
+    for group in fresh.values():
+        result += [group[i:i + size] for i in range(0, len(group), size)]
+    return result
+
+
+def _outcome(job: Job, outcome: Outcome, errors: Sequence[str]) -> InvoiceOutcome:
+    return InvoiceOutcome(job.label, job.local_ref, outcome, job.remote_id, job.remote_number, errors=tuple(errors),
+                          client=str(job.payload.get("client", "")))
+

@@ -1,0 +1,1 @@
+"""The Xero connector: `XeroProvider` implements `app.sync.provider.AccountingProvider`."""

@@ -1,0 +1,108 @@
+"""`XeroProvider`: the Xero connector behind `AccountingProvider`.
+
+Invoices go in batches of at most 50 per request, each request with one `Idempotency-Key` made from the keys of
+the invoices it carries, so repeating a request after a lost answer never creates an invoice twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+import httpx
+
+from app.domain.errors import ValidationError
+from app.sync.provider import (
+    Cancelled,
+    Capability,
+    CustomerMatch,
+    InvoicePush,
+    ListCache,
+    PaymentStatus,
+    Progress,
+    PushResult,
+    Recorder,
+    RemoteKind,
+    RemoteOption,
+    TimePush,
+    request_key,
+)
+from app.sync.ratelimit import RateLimiter
+from app.sync.xero import invoices as xero_invoices
+from app.sync.xero import payments
+from app.sync.xero.client import XeroClient, XeroError
+from app.sync.xero.mapping import XeroLists
+
+
+class XeroProvider:
+    name = "xero"
+    title = "Xero"
+    capabilities = frozenset({Capability.ITEMS, Capability.TRACKING, Capability.TAX_RATES,
+                              Capability.UPDATE_DRAFTS})
+    batch_size = xero_invoices.BATCH_SIZE
+
+    def __init__(self, api_url: str, auth: httpx.Auth, cache: ListCache, recorder: Recorder,
+                 limiter: RateLimiter | None = None, transport: httpx.BaseTransport | None = None) -> None:
+        self.client = XeroClient(api_url, auth, limiter or RateLimiter(), recorder, transport=transport)
+        self.lists = XeroLists(self.client, cache)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
+        return self.lists.get(kind, refresh)
+
+    def match_customers(self, name: str, limit: int = 5) -> list[CustomerMatch]:
+        return self.lists.match(name, limit)
+
+    def ensure_customer(self, name: str, parent_code: str = "") -> RemoteOption:
+        if parent_code:
+            raise ValidationError("Xero contacts have no sub-contacts; map the client to a contact of its own.")
+        return self.lists.ensure_contact(name)
+
+    def push_invoices(self, invoices: Sequence[InvoicePush], progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
+        """New invoices by PUT and replacements of drafts by POST, 50 per request, results in the given order."""
+        by_key: dict[str, PushResult] = {}
+        creates = [i for i in invoices if not i.remote_id]
+        updates = [i for i in invoices if i.remote_id]
+        batches = [(m, b) for m, group in (("PUT", creates), ("POST", updates))
+                   for b in _chunks(group, self.batch_size)]
+        done = 0
+        for method, batch in batches:
+            if cancelled is not None and cancelled():
+                raise Cancelled("The sync was cancelled.")
+            for result in self._send(method, batch, cancelled):
+                by_key[result.key] = result
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(invoices))
+        return [by_key[i.key] for i in invoices]
+
+    def _send(self, method: str, batch: Sequence[InvoicePush],
+              cancelled: Callable[[], bool] | None) -> list[PushResult]:
+        try:
+            answer = self.client.request(
+                method, "Invoices", params={"summarizeErrors": "false", "unitdp": "4"},
+                body={"Invoices": [xero_invoices.to_xero(i) for i in batch]},
+                idempotency_key=request_key([i.key for i in batch]),
+                transformed=xero_invoices.transformed(batch), remote_ids=xero_invoices.remote_ids, cancelled=cancelled,
+            )
+        except XeroError as exc:
+            if not exc.retryable and exc.status not in (400, 404):
+                raise
+            return [PushResult(i.key, False, errors=(str(exc),), retryable=exc.retryable) for i in batch]
+        return xero_invoices.results(batch, answer.status, answer.body)
+
+    def push_time(self, activities: Sequence[TimePush]) -> list[PushResult]:
+        if activities:
+            raise ValidationError("Xero has no time activities; time reaches Xero as invoice lines.")
+        return []
+
+    def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> list[PaymentStatus]:
+        return payments.fetch(self.client, list(remote_ids), since, cancelled)
+
+
+def _chunks(items: Sequence[InvoicePush], size: int) -> list[Sequence[InvoicePush]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

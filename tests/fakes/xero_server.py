@@ -1,0 +1,318 @@
+"""A fake Xero on loopback: `/connections` and the Accounting API endpoints TimeTally uses.
+
+Like Xero it insists on a bearer token, the `xero-tenant-id` header and `Accept: application/json`; validates every
+query and body against the official OpenAPI document (answering 400 and keeping the problems in `spec_problems`);
+limits calls per tenant (60 per minute and 5 at once by default, both configurable so tests run fast) with 429 and
+`Retry-After`; replays the stored answer for a repeated `Idempotency-Key`; keeps contact names unique. Faults on
+demand: 500s, 429 storms, a connection dropped after the server committed, or held open until a test lets go.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.xero_books import ACCOUNTS, ITEMS, TAX_RATES, TRACKING, Books, Refused
+from tests.fakes.xero_spec import request_problems
+
+API_PREFIX = "/api.xro/2.0"
+ACCESS_TOKEN = "fake-xero-access-token"
+TENANT_ID = "6f1b1d1c-3c3b-4c1e-9d3f-8a4d2b7e9c01"
+_WHERE = re.compile(r'(\w+)\s*==\s*"((?:[^"\\]|\\.)*)"')
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    method: str
+    path: str
+    query: dict[str, str]
+    idempotency_key: str
+    status: int
+    replayed: bool = False
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, default=lambda v: float(v) if isinstance(v, Decimal) else str(v)).encode()
+
+
+def _where(items: list[dict[str, Any]], clause: str | None) -> list[dict[str, Any]]:
+    for name, value in _WHERE.findall(clause or ""):
+        value = value.replace('\\"', '"').replace("\\\\", "\\")
+        items = [i for i in items if str(i.get(name, "")).casefold() == value.casefold()]
+    return items
+
+
+class FakeXero:
+    def __init__(self, *, per_minute: int = 60, window_seconds: float = 60.0, concurrent: int = 5,
+                 tenants: tuple[tuple[str, str], ...] = ((TENANT_ID, "Demo Company (NZ)"),)) -> None:
+        self.books = Books()
+        self.per_minute, self.window_seconds, self.concurrent = per_minute, window_seconds, concurrent
+        self.tenants = tenants
+        self.tokens = {ACCESS_TOKEN}
+        self.seen: list[Seen] = []
+        self.spec_problems: list[str] = []
+        self.max_in_flight = 0
+        self.throttled = 0
+        self._lock = threading.Lock()
+        self._calls: dict[str, deque[float]] = {}
+        self._in_flight: dict[str, int] = {}
+        self._replies: dict[tuple[str, str], tuple[int, bytes]] = {}
+        self._faults: deque[tuple[str, Any, str | None]] = deque()
+        self.committed = threading.Event()
+        self.release = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + API_PREFIX
+
+    @property
+    def connections_url(self) -> str:
+        return self.url + "/connections"
+
+    def __enter__(self) -> FakeXero:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    # Faults, applied to the next accounting requests in order
+
+    def fail_next(self, count: int = 1, status: int = 500, method: str | None = None) -> None:
+        self._faults.extend([("status", status, method)] * count)
+
+    def storm(self, count: int, retry_after: int = 1, method: str | None = None) -> None:
+        """The next `count` requests get 429, as if another app had used up the minute."""
+        self._faults.extend([("429", retry_after, method)] * count)
+
+    def drop_after_commit(self, count: int = 1, method: str | None = "PUT") -> None:
+        """The next `count` requests are carried out, then the connection closes without an answer."""
+        self._faults.extend([("drop", None, method)] * count)
+
+    def hold_after_commit(self, method: str | None = "PUT") -> None:
+        """The next request is carried out, `committed` is set, and no answer comes until `release` is set."""
+        self._faults.append(("hold", None, method))
+
+    def _fault(self, method: str) -> tuple[str, Any]:
+        """The first queued fault meant for this method (or any), taken off the queue."""
+        with self._lock:
+            for fault in self._faults:
+                if fault[2] in (None, method):
+                    self._faults.remove(fault)
+                    return fault[0], fault[1]
+        return "", None
+
+    # What tests look at
+
+    def calls(self, method: str | None = None, path: str | None = None) -> int:
+        return sum(1 for s in self.seen if (method is None or s.method == method) and (path is None or s.path == path))
+
+    def invoices(self) -> list[dict[str, Any]]:
+        return [self.books.public(i) for i in self.books.invoices.values()]
+
+    # HTTP
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                fake._serve(self)
+
+            do_PUT = do_POST = do_DELETE = do_GET
+
+        return Handler
+
+    def _serve(self, h: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(h.path)
+        query = dict(parse_qsl(parts.query))
+        length = int(h.headers.get("Content-Length") or 0)
+        raw = h.rfile.read(length) if length else b""
+        status, body, headers, fault = self._answer(h.command, parts.path, query, raw, h.headers)
+        if fault in ("drop", "hold"):
+            if fault == "hold":
+                self.committed.set()
+                self.release.wait(30)
+            h.close_connection = True
+            h.connection.shutdown(socket.SHUT_RDWR)
+            return
+        h.send_response(status)
+        for name, value in {"Content-Type": "application/json", **headers}.items():
+            h.send_header(name, value)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    def _answer(self, method: str, path: str, query: dict[str, str], raw: bytes,
+                headers: Any) -> tuple[int, bytes, dict[str, str], str]:
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        if token not in self.tokens:
+            return 401, _json({"Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired"}), {}, ""
+        if path == "/connections":
+            return 200, _json([{"id": f"c-{t}", "tenantId": t, "tenantType": "ORGANISATION", "tenantName": n}
+                               for t, n in self.tenants]), {}, ""
+        tenant = headers.get("xero-tenant-id") or ""
+        if tenant not in {t for t, _ in self.tenants}:
+            return 403, _json({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"}), {}, ""
+        if "application/json" not in (headers.get("Accept") or ""):
+            return 400, _json({"Message": "Send Accept: application/json (Xero answers XML otherwise)."}), {}, ""
+        limited = self._limit(tenant)
+        if limited is not None:
+            self._seen(method, path, query, headers, 429)
+            return 429, b"", limited, ""
+        try:
+            fault, value = self._fault(method)
+            return self._dispatch(method, path, query, raw, headers, tenant, fault, value)
+        finally:
+            with self._lock:
+                self._in_flight[tenant] -= 1
+
+    def _limit(self, tenant: str) -> dict[str, str] | None:
+        with self._lock:
+            now = time.monotonic()
+            calls = self._calls.setdefault(tenant, deque())
+            while calls and calls[0] <= now - self.window_seconds:
+                calls.popleft()
+            if self._in_flight.get(tenant, 0) >= self.concurrent:
+                self.throttled += 1
+                return {"Retry-After": "1", "X-Rate-Limit-Problem": "concurrent"}
+            if len(calls) >= self.per_minute:
+                self.throttled += 1
+                wait = max(1, math.ceil(calls[0] + self.window_seconds - now))
+                return {"Retry-After": str(wait), "X-Rate-Limit-Problem": "minute", "X-MinLimit-Remaining": "0"}
+            calls.append(now)
+            self._in_flight[tenant] = self._in_flight.get(tenant, 0) + 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight[tenant])
+            self._remaining = self.per_minute - len(calls)
+            return None
+
+    _remaining = 0
+
+    def _limit_headers(self) -> dict[str, str]:
+        return {"X-MinLimit-Remaining": str(max(0, self._remaining)), "X-DayLimit-Remaining": "4900",
+                "X-AppMinLimit-Remaining": "9900"}
+
+    def _seen(self, method: str, path: str, query: dict[str, str], headers: Any, status: int,
+              replayed: bool = False) -> None:
+        with self._lock:
+            self.seen.append(Seen(method, path.removeprefix(API_PREFIX), query,
+                                  headers.get("Idempotency-Key") or "", status, replayed))
+
+    def _dispatch(self, method: str, path: str, query: dict[str, str], raw: bytes, headers: Any, tenant: str,
+                  fault: str, value: Any) -> tuple[int, bytes, dict[str, str], str]:
+        limits = self._limit_headers()
+        if fault == "status":
+            self._seen(method, path, query, headers, value)
+            return value, _json({"Title": "An error occurred", "Status": value}), limits, ""
+        if fault == "429":
+            self._seen(method, path, query, headers, 429)
+            with self._lock:
+                self.throttled += 1
+            return 429, b"", {"Retry-After": str(value), "X-Rate-Limit-Problem": "minute"}, ""
+        key = headers.get("Idempotency-Key") or ""
+        if key and (tenant, key) in self._replies:
+            status, body = self._replies[(tenant, key)]
+            self._seen(method, path, query, headers, status, replayed=True)
+            return status, body, limits, fault
+        body_value = json.loads(raw, parse_float=Decimal) if raw else None
+        resource = path.removeprefix(API_PREFIX)
+        problems = request_problems(method, resource, query, body_value)
+        if len(key) > 128:
+            problems.append("Idempotency-Key is longer than 128 characters")
+        if problems:
+            self.spec_problems += problems
+            status, body = 400, _json({"ErrorNumber": 10, "Type": "ValidationException",
+                                       "Message": "A validation exception occurred",
+                                       "Elements": [{"ValidationErrors": [{"Message": p} for p in problems]}]})
+        else:
+            status, body = self._route(method, resource, query, body_value, headers)
+        if key and method in ("PUT", "POST") and status < 500:
+            self._replies[(tenant, key)] = (status, body)
+        self._seen(method, path, query, headers, status)
+        return status, body, limits, fault
+
+    def _route(self, method: str, resource: str, query: dict[str, str], body: Any,
+               headers: Any) -> tuple[int, bytes]:
+        books = self.books
+        if method == "GET" and resource == "/Contacts":
+            found = _where(list(books.contacts.values()), query.get("where"))
+            if query.get("searchTerm"):
+                found = [c for c in found if query["searchTerm"].casefold() in c["Name"].casefold()]
+            size, page = int(query.get("pageSize", 100)), int(query.get("page", 1))
+            return 200, _json({"Contacts": found[(page - 1) * size:page * size]})
+        if method == "PUT" and resource == "/Contacts":
+            return self._each(body["Contacts"], "Contacts", lambda c: books.add_contact(c["Name"],
+                                                                                      c.get("EmailAddress", "")),
+                              query, "HasValidationErrors")
+        if method == "GET" and resource == "/Accounts":
+            return 200, _json({"Accounts": _where(ACCOUNTS, query.get("where"))})
+        if method == "GET" and resource == "/Items":
+            return 200, _json({"Items": ITEMS})
+        if method == "GET" and resource == "/TaxRates":
+            return 200, _json({"TaxRates": _where(TAX_RATES, query.get("where"))})
+        if method == "GET" and resource == "/TrackingCategories":
+            return 200, _json({"TrackingCategories": TRACKING})
+        if resource == "/Invoices" and method in ("PUT", "POST"):
+            action = books.create_invoice if method == "PUT" else books.update_invoice
+            return self._each(body["Invoices"], "Invoices", lambda i: books.public(action(i)), query, "HasErrors")
+        if method == "GET" and resource == "/Invoices":
+            return 200, _json({"Invoices": self._invoice_query(query, headers.get("If-Modified-Since"))})
+        return 404, _json({"Title": "Not found", "Status": 404, "Detail": f"{method} {resource}"})
+
+    def _invoice_query(self, query: dict[str, str], since_header: str | None) -> list[dict[str, Any]]:
+        with self.books.lock:
+            found = list(self.books.invoices.values())
+        if query.get("IDs"):
+            wanted = set(query["IDs"].split(","))
+            found = [i for i in found if i["InvoiceID"] in wanted]
+        if query.get("Statuses"):
+            found = [i for i in found if i["Status"] in query["Statuses"].split(",")]
+        if since_header:
+            since: datetime = parsedate_to_datetime(since_header)
+            found = [i for i in found if i["_updated"].replace(microsecond=0) >= since]
+        page = int(query.get("page", 1))
+        return [self.books.public(i) for i in found[(page - 1) * 100:page * 100]]
+
+    @staticmethod
+    def _each(items: list[dict[str, Any]], name: str, make: Any, query: dict[str, str],
+              error_flag: str) -> tuple[int, bytes]:
+        """Xero's batch behaviour: with summarizeErrors=false every document gets its own verdict."""
+        results, failed = [], False
+        for item in items:
+            try:
+                results.append({**make(item), "StatusAttributeString": "OK"})
+            except Refused as refused:
+                failed = True
+                results.append({**item, error_flag: True, "StatusAttributeString": "ERROR",
+                                "ValidationErrors": [{"Message": m} for m in refused.messages]})
+        if failed and query.get("summarizeErrors", "true").lower() != "false":
+            return 400, _json({"ErrorNumber": 10, "Type": "ValidationException",
+                               "Message": "A validation exception occurred",
+                               "Elements": [r for r in results if r.get(error_flag)]})
+        return 200, _json({name: results})

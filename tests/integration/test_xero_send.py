@@ -1,0 +1,149 @@
+"""Sending drafts to the fake Xero: contacts, batches, per-invoice errors, idempotent retries, edits after sending."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from app.domain.models import EntryStatus, NewEntry
+from app.domain.periods import parse_week
+from app.sync.provider import RemoteKind
+from app.sync.reports import Outcome
+from app.sync.store import Mapping
+from tests.fakes.xero_server import FakeXero
+from tests.fakes.xero_setup import connect
+
+WEEK = parse_week("2026-W47")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeXero]:
+    with FakeXero() as server:
+        yield server
+
+
+@pytest.fixture
+def books(core: Any, fake: FakeXero, monkeypatch: pytest.MonkeyPatch) -> Any:
+    connect(core, fake, monkeypatch)
+    core.billing.set_client("Acme Ltd", rate="100", currency="NZD")
+    core.billing.set_client("Globex", rate="80", currency="NZD")
+    return core
+
+
+def approved(core: Any, path: str, day: int, hours: float, task: str | None = None) -> int:
+    project = core.projects.find(path) or core.projects.add_project(path)
+    task_id = core.projects.ensure_task(project.id, task).id if task else None
+    start = datetime(2026, 11, day, 9, tzinfo=UTC)
+    entry = core.entries.add(NewEntry(start, start + timedelta(hours=hours), "work", project.id, task_id))
+    core.entries.update(entry.id, status="approved", locked=True)
+    return entry.id
+
+
+def test_send_creates_one_draft_per_client_in_one_request(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    fake.books.add_contact("Globex")
+    first = approved(books, "Acme Ltd/Web", 16, 2)
+    approved(books, "Globex/App", 17, 1.5)
+    report = books.sync.send("xero", WEEK)
+    assert [o.outcome for o in report.outcomes] == [Outcome.SENT, Outcome.SENT]
+    assert fake.calls("PUT", "/Invoices") == 1
+    assert fake.spec_problems == []
+    invoices = {i["Reference"]: i for i in fake.invoices()}
+    acme = next(o for o in report.outcomes if o.client == "Acme Ltd")
+    assert invoices[acme.number]["Status"] == "DRAFT"
+    assert invoices[acme.number]["LineItems"][0]["AccountCode"] == "200"
+    assert invoices[acme.number]["Total"] == Decimal("230")  # 200 + 15% GST on the Sales account
+    assert acme.remote_id == invoices[acme.number]["InvoiceID"] and acme.remote_number.startswith("INV-")
+    assert books.entries.get(first).status is EntryStatus.INVOICED
+    assert books.sync.send("xero", WEEK).outcomes == []
+    assert fake.calls("PUT", "/Invoices") == 1
+    calls = books.sync.audit("xero").records(kind="call")
+    put = next(c for c in calls if c.method == "PUT")
+    assert put.idempotency_key and put.limits["x-minlimit-remaining"].isdigit()
+    assert "Bearer" not in repr(calls) and "fake-xero-access-token" not in repr(calls)
+
+
+def test_unknown_client_is_refused_with_the_closest_contacts_then_created_on_request(books: Any,
+                                                                                      fake: FakeXero) -> None:
+    fake.books.add_contact("Globex Corporation")
+    approved(books, "Globex/App", 17, 1)
+    [outcome] = books.sync.send("xero", WEEK).outcomes
+    assert outcome.outcome is Outcome.FAILED
+    assert "'Globex Corporation'" in outcome.errors[0] and "%" in outcome.errors[0]
+    assert fake.calls("PUT", "/Invoices") == 0
+    [outcome] = books.sync.send("xero", WEEK, create_contacts=True).outcomes
+    assert outcome.outcome is Outcome.SENT
+    assert sorted(c["Name"] for c in fake.books.contacts.values()) == ["Globex", "Globex Corporation"]
+
+
+def test_per_invoice_errors_keep_xeros_words_and_only_the_failed_one_is_retried(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    fake.books.add_contact("Globex")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    approved(books, "Globex/App", 17, 1)
+    globex = next(c for c in books.projects.clients() if c.name == "Globex")
+    books.sync.store("xero").set_mapping(Mapping(RemoteKind.ACCOUNT, globex.id, "999", "Nope"))
+    report = books.sync.send("xero", WEEK)
+    outcomes = {o.client: o for o in report.outcomes}
+    assert outcomes["Acme Ltd"].outcome is Outcome.SENT
+    assert outcomes["Globex"].errors == ("Account code '999' is not a valid code for this document.",)
+    books.sync.store("xero").clear_mapping(RemoteKind.ACCOUNT, globex.id)
+    [retried] = books.sync.send("xero", WEEK).outcomes
+    assert (retried.client, retried.outcome) == ("Globex", Outcome.SENT)
+    assert len(fake.invoices()) == 2
+    keys = [s.idempotency_key for s in fake.seen if s.method == "PUT"]
+    assert len(set(keys)) == 2
+
+
+def test_a_dropped_answer_is_retried_with_the_same_key_and_creates_nothing_twice(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    fake.drop_after_commit()
+    fake.fail_next(1, 503, "PUT")
+    [outcome] = books.sync.send("xero", WEEK).outcomes
+    assert outcome.outcome is Outcome.SENT
+    assert len(fake.invoices()) == 1
+    puts = [s for s in fake.seen if s.method == "PUT"]
+    assert len({s.idempotency_key for s in puts}) == 1 and puts[-1].replayed
+
+
+def test_a_429_storm_is_waited_out(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    fake.storm(2, retry_after=0, method="PUT")
+    [outcome] = books.sync.send("xero", WEEK).outcomes
+    assert outcome.outcome is Outcome.SENT
+    assert books.sync.limiter("xero").throttled == 2
+
+
+def test_an_edited_draft_updates_the_xero_draft_and_a_approved_one_is_flagged(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    approved(books, "Acme Ltd/Web", 16, 1.1)
+    [sent] = books.sync.send("xero", WEEK).outcomes
+    assert fake.invoices()[0]["Total"] == Decimal("126.5")
+    books.billing.set_client("Acme Ltd", rounding="up:30")
+    books.billing.refresh(sent.number)
+    [updated] = books.sync.send("xero", WEEK).outcomes
+    assert updated.outcome is Outcome.UPDATED and updated.remote_id == sent.remote_id
+    assert fake.invoices()[0]["Total"] == Decimal("172.5")
+    fake.books.set_status(sent.remote_id, "AUTHORISED")
+    books.sync.sync_payments(["xero"])
+    books.billing.set_client("Acme Ltd", rounding="up:60")
+    books.billing.refresh(sent.number)
+    [diverged] = books.sync.send("xero", WEEK).outcomes
+    assert diverged.outcome is Outcome.DIVERGED and "can no longer be replaced" in diverged.errors[0]
+    assert books.sync.store("xero").sent(diverged.uid).divergence
+    assert any(r.kind == "note" for r in books.sync.audit("xero").records())
+    assert len(fake.invoices()) == 1
+
+
+def test_authorised_setting_sends_approved_invoices(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    books.settings.set("sync.invoice_status", "AUTHORISED")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    [outcome] = books.sync.send("xero", WEEK).outcomes
+    assert outcome.status == "open" and fake.invoices()[0]["Status"] == "AUTHORISED"
