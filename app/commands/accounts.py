@@ -9,6 +9,7 @@ import webbrowser
 
 from app.bootstrap import Core
 from app.commands.output import note, print_json
+from app.commands.sync import register_tenant
 from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountStatus
 from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
 from app.sync.oauth.loopback import DEFAULT_TIMEOUT
@@ -34,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     secret = asub.add_parser("set-secret", help="keep your Intuit app's client secret in the system keyring")
     secret.add_argument("provider", choices=[QUICKBOOKS])
     secret.set_defaults(handler=_set_secret)
+    register_tenant(asub)
 
 
 def _connect(core: Core, args: argparse.Namespace) -> int:

@@ -102,7 +102,12 @@ class PaymentOutcome:
             when = f" on {self.paid_on}" if self.paid_on else ""
             return f"{self.number}: paid{when}; {len(self.entry_ids)} entries marked paid"
         if self.status is RemoteStatus.PART_PAID:
-            return f"{self.number}: part-paid, {self.amount_paid} of {self.total} ({self.amount_due} due)"
+            return f"{self.number}: part-paid, {_money(self.amount_paid)} of {_money(self.total)} " \
+                   f"({_money(self.amount_due)} due)"
         if self.status.gone:
             return f"{self.number}: {self.status}; {len(self.entry_ids)} entries are approved again and flagged"
-        return f"{self.number}: {self.status}, {self.amount_due} due"
+        return f"{self.number}: {self.status}, {_money(self.amount_due)} due"
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))

@@ -277,7 +277,8 @@ class SyncService:
 
     def sync_payments(self, names: Iterable[str] | None = None,
                       cancelled: Callable[[], bool] | None = None) -> list[PaymentOutcome]:
-        """Ask each provider about its open sent invoices; apply paid, part-paid, voided and deleted."""
+        """Ask each provider about its open sent invoices; apply and report what changed (paid, part-paid, approved,
+        voided, deleted). The poll window overlaps the previous one by a minute against clock skew."""
         outcomes: list[PaymentOutcome] = []
         for name in names if names is not None else self.connected():
             store = self.store(name)
@@ -288,8 +289,12 @@ class SyncService:
             statuses = self.provider(name).payment_status(sorted(open_invoices), store.cursor("payments"))
             for status in statuses:
                 sent = open_invoices.get(status.remote_id)
-                if sent is not None:
-                    outcomes.append(self._apply_payment(name, sent.draft_uid, sent.number, status))
+                if sent is None:
+                    continue
+                if (sent.remote_status, sent.amount_paid) == (str(status.status), status.amount_paid):
+                    store.update_sent(sent.draft_uid, checked_at=utcnow())  # an overlap of the poll window
+                    continue
+                outcomes.append(self._apply_payment(name, sent.draft_uid, sent.number, status))
             store.set_cursor("payments", started - timedelta(minutes=1))
         return outcomes
 
