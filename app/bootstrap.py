@@ -11,10 +11,13 @@ from app import logs
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
+from app.reports.service import ReportService
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database, open_database
+from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.store.spans import SpanStore
 from app.sync.accounts import AccountsService
 from app.sync.service import SyncService
 from app.timesheet.entries import EntryService
@@ -43,6 +46,7 @@ class Core:
     classifier: ClassifierService
     billing: BillingService
     sync: SyncService
+    reports: ReportService
 
     @property
     def recovered_from(self) -> Path | None:
@@ -64,6 +68,7 @@ def build_core(paths: Paths | None = None) -> Core:
     entries = EntryRepository(db)
     accounts = AccountsService(db, settings_file=paths.settings_file)
     billing = BillingService(BillingRepository(db), projects, settings)
+    classifier = build_classifier(db, entries, settings)
     return Core(
         paths=paths,
         db=db,
@@ -74,9 +79,10 @@ def build_core(paths: Paths | None = None) -> Core:
         entry_service=EntryService(entries, projects),
         liveness=Liveness(RunRepository(db), entries),
         accounts=accounts,
-        classifier=build_classifier(db, entries, settings),
+        classifier=classifier,
         billing=billing,
         sync=SyncService(db, billing, BillingRepository(db), entries, accounts, settings),
+        reports=ReportService(ReportsRepository(db), billing, projects, classifier, SpanStore(db), settings),
     )
 
 

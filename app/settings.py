@@ -147,6 +147,8 @@ OPTIONS: dict[str, Option[Any]] = {
                _one_of(["DRAFT", "AUTHORISED"])),
         Option("sync.payments_poll_minutes", 30, "Check sent invoices for payments every (minutes, 0: on demand only)",
                _between(0, 1440)),
+        Option("reports.utilisation_target", 75, "Utilisation target: billable share of tracked time (percent)",
+               _between(0, 100)),
     )
 }
 
