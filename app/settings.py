@@ -77,6 +77,7 @@ def _combo(value: str) -> str | None:
 
 
 _DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
+_MEETING_APPS = [r"zoom", r"\bteams\b", r"meet\.google\.com", r"webex", r"skype", r"jitsi", r"huddle"]
 
 OPTIONS: dict[str, Option[Any]] = {
     o.key: o
@@ -85,6 +86,8 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("timer.default_project_id", 0, "Default project for timers started without one (0: none)"),
         Option("review.week_start", 0, "First day of the week (0 = Monday … 6 = Sunday)", _between(0, 6)),
         Option("review.daily_hours_limit", 10.0, "Flag days with more hours than", _between(1, 24)),
+        Option("review.unclassified_flag_percent", 25, "Flag days with more unclassified activity than (percent)",
+               _between(1, 100)),
         Option("app.liveness_seconds", 30, "How often the running app records that it is alive", _between(5, 600)),
         Option("classify.merge_gap_seconds", 300, "Merge captured stretches of one project closer than (seconds)",
                _between(0, 3600)),
@@ -105,6 +108,12 @@ OPTIONS: dict[str, Option[Any]] = {
                "(empty: always)", _hours),
         Option("capture.retention_days", 0, "Capture: delete recorded activity older than (days, 0: keep)",
                _between(0, 3650)),
+        Option("idle.prompt", True, "Idle: ask what to do with time away from a running timer"),
+        Option("idle.max_away_hours", 4.0, "Idle: after more than (hours) away, drop the time from the timer "
+               "without asking and offer it in the review", _between(0.5, 24)),
+        Option("idle.meetings_active", False, "Idle: count meeting and call applications as active"),
+        Option("idle.meeting_apps", list(_MEETING_APPS), "Idle: meeting and call applications "
+               "(regular expressions on the application or title)", _patterns),
         Option("billing.default_rate", "", "Hourly rate when no client, project or task sets one (empty: none)",
                _parses(lambda v: v and parse_amount(v, "default rate"))),
         Option("billing.default_cost_rate", "", "Hourly cost when nothing more specific sets one",

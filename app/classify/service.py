@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
 
-from app.classify.engine import STALE_DAYS, Engine
+from app.classify.engine import STALE_DAYS, Engine, Verdict
 from app.classify.preview import Preview, preview
 from app.classify.proposals import ProposalOptions, ProposalSet, propose
 from app.classify.repository import RuleRepository
@@ -102,6 +102,12 @@ class ClassifierService:
         return self.propose_between(start, end, now)
 
     def propose_between(self, start: datetime, end: datetime, now: datetime | None = None) -> ProposalSet:
+        return self.classified_between(start, end, now)[2]
+
+    def classified_between(self, start: datetime, end: datetime, now: datetime | None = None
+                           ) -> tuple[list[Span], list[Verdict | None], ProposalSet]:
+        """The spans of [start, end), their verdicts and the proposals: the review colours its timeline by the
+        verdicts, so it gets them from the same pass instead of classifying twice."""
         now = now or utcnow()
         spans = self._spans.between(start.timestamp(), end.timestamp())
         engine = self.engine()
@@ -109,7 +115,7 @@ class ClassifierService:
         covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
         result = propose(spans, verdicts, start.timestamp(), end.timestamp(), covered, self.options())
         self._repo.record_matches(engine.last_matched(spans, verdicts))
-        return result
+        return spans, verdicts, result
 
     def preview(self, rule: Rule, now: datetime | None = None, position: int | None = None) -> Preview:
         """What `rule` would match over the last four weeks, and the unclassified share with it in place."""

@@ -1,4 +1,4 @@
-"""`timetally entries list|add|delete`."""
+"""`timetally entries list|add|delete|approve|unlock|submit`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete = esub.add_parser("delete", help="delete an entry by id")
     delete.add_argument("id", type=int)
     delete.set_defaults(handler=_delete)
+    approve = esub.add_parser("approve", help="approve and lock a day's or week's draft entries (default: this week)")
+    add_period_arguments(approve)
+    approve.set_defaults(handler=_approve)
+    unlock = esub.add_parser("unlock", help="unlock an approved entry for editing; the reason is audited")
+    unlock.add_argument("id", type=int)
+    unlock.add_argument("--reason", required=True, metavar="TEXT")
+    unlock.set_defaults(handler=_unlock)
+    submit = esub.add_parser("submit", help="mark a week whose entries are all approved as ready for billing")
+    submit.add_argument("--week", metavar="YYYY-Www")
+    submit.set_defaults(handler=_submit)
 
 
 def add_period_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,3 +85,23 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
     print(f"Deleted entry #{args.id}.")
     return 0
 
+
+
+def _approve(core: Core, args: argparse.Namespace) -> int:
+    period = period_from(args, core.settings.get("review.week_start"))
+    approved = core.approvals.approve_period(period)
+    print(f"Approved {len(approved)} entr{'y' if len(approved) == 1 else 'ies'} from {period.first} to {period.last}.")
+    return 0
+
+
+def _unlock(core: Core, args: argparse.Namespace) -> int:
+    entry = core.approvals.unlock(args.id, args.reason)
+    print(f"Unlocked: {entry_line(entry)}")
+    return 0
+
+
+def _submit(core: Core, args: argparse.Namespace) -> int:
+    period = period_from(args, core.settings.get("review.week_start"))
+    core.approvals.submit(period)
+    print(f"Submitted the week {period.first} to {period.last}; it is ready for billing.")
+    return 0

@@ -1,4 +1,4 @@
-"""`timetally propose [--day YYYY-MM-DD | --week YYYY-Www] [--json]`."""
+"""`timetally propose [--day YYYY-MM-DD | --week YYYY-Www] [--json] [--accept]`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from app.bootstrap import Core
 from app.classify.proposals import Proposal, ProposalSet, Stretch
 from app.commands.entries import add_period_arguments, period_from
-from app.commands.output import iso, note, print_json
+from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.domain.periods import Period
 from app.domain.timefmt import format_duration
 
 
@@ -17,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("propose", help="draft entries from captured activity and the rules (default: this week)")
     add_period_arguments(parser)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--accept", action="store_true", help="turn the proposals into draft entries")
     parser.set_defaults(handler=_propose)
 
 
@@ -67,6 +69,8 @@ def result_json(result: ProposalSet) -> dict[str, Any]:
 
 def _propose(core: Core, args: argparse.Namespace) -> int:
     period = period_from(args, core.settings.get("review.week_start"))
+    if args.accept:
+        return _accept(core, period, args.json)
     result = core.classifier.propose(period)
     if args.json:
         print_json(result_json(result))
@@ -92,4 +96,15 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
         note("A large share of the time is unclassified; 'timetally rules suggest' can draft a rule for it.")
     if not core.classifier.rules():
         note("There are no rules yet. Start with: timetally rules import --starter")
+    return 0
+
+
+def _accept(core: Core, period: Period, as_json: bool) -> int:
+    created = core.review.accept_all(period)
+    if as_json:
+        print_json([entry_json(e) for e in created])
+        return 0
+    for entry in created:
+        print(f"Added: {entry_line(entry)}")
+    print(f"{len(created)} draft entr{'y' if len(created) == 1 else 'ies'} from {period.first} to {period.last}.")
     return 0

@@ -1,9 +1,11 @@
-"""Checks on entries that never block a save but are shown to the user: overlaps, long timers."""
+"""Checks on entries that never block a save but are shown to the user: overlaps, long timers, and the review's
+flags (long days, entries without a project, overlaps, timers over 8 h, a high unclassified share)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from app.domain.errors import ValidationError
 from app.domain.models import Entry, Notice
@@ -49,3 +51,82 @@ def long_running(entry: Entry, now: datetime, limit_hours: float) -> Notice | No
 
 def _end(entry: Entry) -> str:
     return "now" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
+
+
+LONG_TIMER_HOURS = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A review flag: `day` is the local day it belongs to (None: the whole week)."""
+
+    code: str
+    message: str
+    day: date | None
+    entry_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+def split_by_day(start: datetime, end: datetime, tz: tzinfo | None = None) -> list[tuple[date, int]]:
+    """Whole seconds of [start, end) on each local day it touches, so an entry past midnight counts on both."""
+    zone = tz or datetime.now().astimezone().tzinfo
+    out: list[tuple[date, int]] = []
+    cursor = start.astimezone(zone)
+    stop = end.astimezone(zone)
+    while cursor < stop:
+        midnight = datetime.combine(cursor.date() + timedelta(days=1), time(), zone)
+        piece_end = min(midnight, stop)
+        out.append((cursor.date(), int((piece_end - cursor).total_seconds())))
+        cursor = piece_end
+    return out
+
+
+def review_flags(
+    entries: Sequence[Entry],
+    now: datetime,
+    *,
+    daily_limit_hours: float,
+    unclassified_share: Mapping[date, float] | None = None,
+    share_limit: float = 0.25,
+    tz: tzinfo | None = None,
+) -> list[Flag]:
+    """Every flag the review shows for a week's entries; none of them blocks approval."""
+    flags: list[Flag] = []
+    per_day: dict[date, int] = {}
+    ids_per_day: dict[date, list[int]] = {}
+    for entry in entries:
+        end = entry.end or now
+        days = split_by_day(entry.start, end, tz)
+        for day, seconds in days:
+            per_day[day] = per_day.get(day, 0) + seconds
+            ids_per_day.setdefault(day, []).append(entry.id)
+        first = days[0][0] if days else entry.start.astimezone(tz).date()
+        if entry.project_id is None:
+            flags.append(Flag("no-project", f"Entry #{entry.id} has no project.", first, (entry.id,)))
+        if entry.seconds(now) > LONG_TIMER_HOURS * 3600:
+            hours = entry.seconds(now) / 3600
+            what = "The running timer has run" if entry.running else f"Entry #{entry.id} lasts"
+            flags.append(Flag("long-timer", f"{what} {hours:.1f} hours; is it right?", first, (entry.id,)))
+    for day, seconds in sorted(per_day.items()):
+        if seconds > daily_limit_hours * 3600:
+            flags.append(Flag("over-limit", f"{seconds / 3600:.1f} hours on {day:%a %d %b}, more than the "
+                              f"{daily_limit_hours:g} hour limit.", day, tuple(ids_per_day[day])))
+    flags.extend(_overlaps(entries, now, tz))
+    for day, share in sorted((unclassified_share or {}).items()):
+        if share >= share_limit:
+            flags.append(Flag("unclassified", f"{share:.0%} of the activity captured on {day:%a %d %b} is "
+                              "unclassified; a rule could sort it.", day))
+    return flags
+
+
+def _overlaps(entries: Sequence[Entry], now: datetime, tz: tzinfo | None) -> list[Flag]:
+    """Pairs of entries that share time, found with one sweep over the entries sorted by start."""
+    flags: list[Flag] = []
+    open_entries: list[Entry] = []
+    for entry in sorted(entries, key=lambda e: e.start):
+        open_entries = [o for o in open_entries if (o.end or now) > entry.start]
+        for other in open_entries:
+            day = entry.start.astimezone(tz).date()
+            flags.append(Flag("overlap", f"Entry #{entry.id} overlaps #{other.id} "
+                              f"({other.start.astimezone(tz):%H:%M}-{_end(other)}).", day, (other.id, entry.id)))
+        open_entries.append(entry)
+    return flags

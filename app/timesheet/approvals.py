@@ -1,0 +1,96 @@
+"""Approval: approved entries are locked; unlocking needs a reason and leaves an audit record; a submitted week
+is ready for billing, and unlocking anything in it withdraws the submission (also audited)."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+
+from app.domain.errors import LockedError, ValidationError
+from app.domain.models import Entry, EntryStatus
+from app.domain.periods import Period
+from app.settings import Settings
+from app.store.repositories import EntryRepository
+from app.store.review_repository import AuditRecord, ReviewRepository, Submission
+
+
+def current_user(settings: Settings) -> Callable[[], str]:
+    """Who the audit names: the billing person when set, else the login name."""
+
+    def who() -> str:
+        name = str(settings.get("billing.person")).strip()
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+    return who
+
+
+class ApprovalService:
+    def __init__(self, entries: EntryRepository, repo: ReviewRepository, who: Callable[[], str],
+                 tz: tzinfo | None = None) -> None:
+        self._entries = entries
+        self._repo = repo
+        self._who = who
+        self._tz = tz
+
+    def approve(self, entry_ids: Sequence[int]) -> list[int]:
+        """Approve and lock draft entries; a running timer is refused, already approved or billed ones skipped."""
+        entries = [self._entries.get(i) for i in entry_ids]
+        running = [e for e in entries if e.running]
+        if running:
+            raise ValidationError(f"Entry #{running[0].id} is the running timer; stop it before approving it.")
+        drafts = [e.id for e in entries if e.status is EntryStatus.DRAFT]
+        return self._repo.set_status(drafts, EntryStatus.APPROVED, True, action="approve", who=self._who())
+
+    def approve_period(self, period: Period) -> list[int]:
+        """Every finished draft entry that starts in the period; the running timer stays a draft."""
+        return self.approve([e.id for e in self._in(period) if e.status is EntryStatus.DRAFT and not e.running])
+
+    def unlock(self, entry_id: int, reason: str) -> Entry:
+        """Back to a draft that can be edited; the reason, who and when are recorded with the before and after."""
+        reason = " ".join(reason.split())
+        if len(reason) < 3:
+            raise ValidationError("Say why the entry is unlocked; the reason goes into the audit trail.")
+        entry = self._entries.get(entry_id)
+        if entry.status in (EntryStatus.INVOICED, EntryStatus.PAID):
+            raise LockedError(f"Entry #{entry_id} is {entry.status}; delete its invoice draft to release it.")
+        if not entry.locked:
+            raise ValidationError(f"Entry #{entry_id} is not locked.")
+        who = self._who()
+        self._repo.set_status([entry_id], EntryStatus.DRAFT, False, action="unlock", who=who, reason=reason)
+        day = entry.start.astimezone(self._tz).date()
+        for submission in self._repo.submissions():
+            if submission.first_day <= day <= submission.last_day and self._repo.withdraw(submission.first_day):
+                self._repo.record(entry_id, "withdraw", who, {"submitted_week": str(submission.first_day)}, {},
+                                  reason)
+        return self._entries.get(entry_id)
+
+    def submit(self, period: Period) -> Submission:
+        """Mark the week ready for billing once every entry in it is approved."""
+        entries = self._in(period)
+        if not entries:
+            raise ValidationError(f"There is no time from {period.first} to {period.last} to submit.")
+        if any(e.running for e in entries):
+            raise ValidationError("Stop the running timer and approve its entry before submitting the week.")
+        drafts = [e for e in entries if e.status is EntryStatus.DRAFT]
+        if drafts:
+            raise ValidationError(f"Approve the {len(drafts)} draft entr{'y' if len(drafts) == 1 else 'ies'} "
+                                  "of the week before submitting it.")
+        return self._repo.submit(period.first, period.last, self._who())
+
+    def submission(self, period: Period) -> Submission | None:
+        return self._repo.submission(period.first)
+
+    def history(self, entry_id: int) -> list[AuditRecord]:
+        return self._repo.audit(entry_id)
+
+    def _in(self, period: Period) -> list[Entry]:
+        """Entries that start inside the period (one crossing into it from the week before belongs there)."""
+        start, end = period.utc_range(self._tz)
+        return [e for e in self._entries.between(start, end) if start <= e.start < end]
+
