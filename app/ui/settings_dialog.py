@@ -36,6 +36,10 @@ from app.ui.timer_model import bound, user_message
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GENERAL_GROUPS = ("timer", "review", "app", "ui")
 GROUP_TITLES = {"classify": "Classification"}
+LABELS = {  # where a picker replaces a number, the number's explanation goes
+    "timer.default_project_id": "Default project for timers started without one",
+    "review.week_start": "First day of the week",
+}
 Page = tuple[str, QWidget]
 
 
@@ -136,7 +140,7 @@ class OptionsPage(QWidget):
             editor = editor_for(option, projects)
             editor.set_value(values.get(key, option.default))
             editor.widget.setObjectName(key)
-            text = option.label.removeprefix(f"{self.title}: ")  # the page title already says it
+            text = LABELS.get(key, option.label).removeprefix(f"{self.title}: ")  # the page title says it
             label = QLabel(text[:1].upper() + text[1:])
             label.setWordWrap(True)
             label.setMinimumWidth(220)

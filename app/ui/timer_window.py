@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -93,7 +93,7 @@ class TimerWindow(QWidget):
         self.dialog: EntryDialog | None = None
         self.setWindowTitle("TimeTally")
         self.setWindowIcon(icon(Icon.APP))
-        self.resize(640, 620)
+        self.resize(640, 560)
         self.setMinimumSize(520, 460)
         self._build()
         model.updated.connect(self._render)
@@ -103,7 +103,6 @@ class TimerWindow(QWidget):
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_clock)
-        self._tick.start()
         self._render(model.snapshot)
 
     # Layout
@@ -169,9 +168,11 @@ class TimerWindow(QWidget):
         self.list = QTreeWidget()
         self.list.setColumnCount(4)
         self.list.setHeaderLabels(["Time", "Description", "Project", "Duration"])
+        self.list.headerItem().setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
+        self.list.setStyleSheet("QTreeView::item { padding: 4px 2px; }")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.itemActivated.connect(lambda *_: self.edit_selected())
         self.list.itemSelectionChanged.connect(self._update_buttons)
@@ -272,21 +273,18 @@ class TimerWindow(QWidget):
             self.reload_entries()
         snapshot = self._model.snapshot
         now = self._model.clock()
-        self.clock.setText(format_clock(snapshot.elapsed(now)))
+        _set_text(self.clock, format_clock(snapshot.elapsed(now)))
         running = snapshot.running
-        if running is None:
-            self.since.setText("No timer running")
-        else:
-            self.since.setText(f"Started at {running.start.astimezone():%H:%M}")
+        _set_text(self.since, f"Started at {running.start.astimezone():%H:%M}" if running else "No timer running")
         total = 0
         for index, entry in enumerate(self._entries):
             seconds = entry.seconds(now)
             total += seconds
             if entry.running:
                 item = self.list.topLevelItem(index)
-                if item is not None:
+                if item is not None and item.text(3) != format_duration(seconds):
                     item.setText(3, format_duration(seconds))
-        self.today_total.setText(f"{format_duration(total)} total")
+        _set_text(self.today_total, f"{format_duration(total)} total")
 
     def _fill_projects(self, projects: tuple[Project, ...]) -> None:
         chosen = self.project.currentData()
@@ -363,7 +361,12 @@ class TimerWindow(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._tick.start()  # a hidden window does no work
         self.reload_entries()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._tick.stop()
 
     def selected_entry(self) -> Entry | None:
         items = self.list.selectedItems()
@@ -479,3 +482,9 @@ class TimerWindow(QWidget):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Delete
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    """Only when it changed: the clock ticks every second and most ticks change one label."""
+    if label.text() != text:
+        label.setText(text)

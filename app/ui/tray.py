@@ -58,6 +58,7 @@ class TrayController(QObject):
         self._capture = capture
         self._capture_paused_until: datetime | None = None
         self._toggle_window = toggle_window
+        self._shown_state = ""
         self.icon = QSystemTrayIcon(self)
         self.menu = QMenu()
         self._build_menu()
@@ -168,7 +169,9 @@ class TrayController(QObject):
         )
         if self.status_action.text() != header:
             self.status_action.setText(header)
-        self.icon.setIcon(self.current_icon())
+        if self._shown_state != self.state:
+            self._shown_state = self.state
+            self.icon.setIcon(self.current_icon())
 
     def current_icon(self) -> QIcon:
         if self._model.snapshot.running:
