@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,11 +17,14 @@ from app.store.billing_repository import BillingRepository
 from app.store.db import Database, open_database
 from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
 from app.sync.accounts import AccountsService
 from app.sync.service import SyncService
+from app.timesheet.approvals import ApprovalService, current_user
 from app.timesheet.entries import EntryService
 from app.timesheet.liveness import Liveness
+from app.timesheet.review import ReviewService
 from app.timesheet.timer import TimerService
 
 if TYPE_CHECKING:
@@ -46,6 +49,8 @@ class Core:
     classifier: ClassifierService
     billing: BillingService
     sync: SyncService
+    review: ReviewService = field(init=False)
+    approvals: ApprovalService = field(init=False)
     reports: ReportService
 
     @property
@@ -69,7 +74,7 @@ def build_core(paths: Paths | None = None) -> Core:
     accounts = AccountsService(db, settings_file=paths.settings_file)
     billing = BillingService(BillingRepository(db), projects, settings)
     classifier = build_classifier(db, entries, settings)
-    return Core(
+    core = Core(
         paths=paths,
         db=db,
         settings=settings,
@@ -84,6 +89,12 @@ def build_core(paths: Paths | None = None) -> Core:
         sync=SyncService(db, billing, BillingRepository(db), entries, accounts, settings),
         reports=ReportService(ReportsRepository(db), billing, projects, classifier, SpanStore(db), settings),
     )
+    who = current_user(settings)
+    review_repo = ReviewRepository(db)
+    core.review = ReviewService(entries, core.entry_service, projects, core.classifier, core.timer, review_repo,
+                                settings, who)
+    core.approvals = ApprovalService(entries, review_repo, who)
+    return core
 
 
 def build_watcher(core: Core) -> Watcher:
