@@ -188,7 +188,8 @@ class TrayController(QObject):
         return "paused" if self._capture_paused_until is not None else "stopped"
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+        # Only the single click: a double click also sends Trigger first, and would toggle twice.
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
             if self._toggle_window is not None:
                 self._toggle_window()
             else:

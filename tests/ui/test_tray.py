@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core
@@ -204,3 +205,13 @@ def test_a_failed_action_is_reported(model: TimerModel, tray: TrayController, qt
     with qtbot.waitSignal(model.failed) as failed:
         model.continue_last()  # nothing to continue: the service refuses with a sentence
     assert failed.args == ["There is no earlier entry to continue."]
+
+
+def test_a_click_on_the_icon_toggles_the_window(model: TimerModel, runner: TaskRunner) -> None:
+    toggled: list[str] = []
+    tray = TrayController(model, runner, toggle_window=lambda: toggled.append("toggle"))
+    tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)
+    tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.DoubleClick)
+    tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Context)
+    assert toggled == ["toggle"]
+    tray.hide()
