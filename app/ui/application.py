@@ -141,7 +141,7 @@ class Shell(QObject):
                 show_window=core.settings.get("ui.show_window_at_start"),
             )
 
-        self.runner.write(begin, self._begun, self._start_failed)
+        self.runner.write(begin, self._begun, self._core_refused)
 
     def _begun(self, state: StartState) -> None:
         core = self.core
@@ -168,9 +168,6 @@ class Shell(QObject):
         if state.unclean is not None:
             self._ask_about_unclean_exit(state.unclean)
         self.ready.emit()
-
-    def _start_failed(self, error: BaseException) -> None:
-        self._core_refused(error)
 
     def _ask_about_unclean_exit(self, unclean: UncleanExit) -> None:
         assert self.core is not None and self.model is not None
