@@ -67,8 +67,22 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                    "--distpath", str(args.dist), "--workpath", str(args.work), str(SPEC)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(args.dist),
+            "--workpath",
+            str(args.work),
+            str(SPEC),
+        ],
+        check=True,
+    )
     built = time.monotonic() - started
 
     if not args.skip_self_test:

@@ -95,8 +95,13 @@ class LaunchAgent:
 
     def enable(self, command: Sequence[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        agent = {"Label": APP_ID, "ProgramArguments": list(command), "RunAtLoad": True,
-                 "ProcessType": "Interactive", "LimitLoadToSessionType": "Aqua"}
+        agent = {
+            "Label": APP_ID,
+            "ProgramArguments": list(command),
+            "RunAtLoad": True,
+            "ProcessType": "Interactive",
+            "LimitLoadToSessionType": "Aqua",
+        }
         with self.path.open("wb") as out:
             plistlib.dump(agent, out)
 
@@ -140,8 +145,9 @@ class WindowsRun:
         return bool(value)
 
 
-def for_platform(platform: str | None = None, environ: Mapping[str, str] | None = None,
-                 home: Path | None = None) -> Autostart:
+def for_platform(
+    platform: str | None = None, environ: Mapping[str, str] | None = None, home: Path | None = None
+) -> Autostart:
     platform = platform or sys.platform
     if platform == "win32":
         return WindowsRun()

@@ -12,8 +12,26 @@ from app.domain.errors import ValidationError
 
 MODIFIERS = ("ctrl", "alt", "shift", "cmd", "alt_gr")
 NAMED_KEYS = frozenset(
-    {"space", "tab", "enter", "esc", "backspace", "delete", "insert", "home", "end", "page_up", "page_down",
-     "up", "down", "left", "right", "pause", "print_screen", "scroll_lock"}
+    {
+        "space",
+        "tab",
+        "enter",
+        "esc",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "page_up",
+        "page_down",
+        "up",
+        "down",
+        "left",
+        "right",
+        "pause",
+        "print_screen",
+        "scroll_lock",
+    }
     | {f"f{n}" for n in range(1, 21)}
 )
 
@@ -72,15 +90,20 @@ def unavailable_reason(environ: Mapping[str, str] | None = None, platform: str |
     platform = platform or sys.platform
     if platform.startswith("linux"):
         wayland = env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or (
-            bool(env.get("WAYLAND_DISPLAY")) and not env.get("DISPLAY"))
+            bool(env.get("WAYLAND_DISPLAY")) and not env.get("DISPLAY")
+        )
         if wayland:
-            return ("Global shortcuts are not available on Wayland, which does not let applications listen to the "
-                    "keyboard. Add a shortcut in your desktop's keyboard settings that runs "
-                    "'timetally timer start' or 'timetally timer stop' instead.")
+            return (
+                "Global shortcuts are not available on Wayland, which does not let applications listen to the "
+                "keyboard. Add a shortcut in your desktop's keyboard settings that runs "
+                "'timetally timer start' or 'timetally timer stop' instead."
+            )
         if not env.get("DISPLAY"):
             return "Global shortcuts need a graphical desktop (DISPLAY is not set)."
     return None
 
 
-MACOS_PERMISSION = ("Global shortcuts need permission on macOS: allow TimeTally in System Settings > Privacy & "
-                    "Security > Accessibility (and Input Monitoring), then start TimeTally again.")
+MACOS_PERMISSION = (
+    "Global shortcuts need permission on macOS: allow TimeTally in System Settings > Privacy & "
+    "Security > Accessibility (and Input Monitoring), then start TimeTally again."
+)

@@ -27,8 +27,9 @@ from app.paths import Paths
 TIMEOUT = 1.0
 
 
-def instance_name(data_dir: Path | None = None, platform: str | None = None,
-                  environ: Mapping[str, str] | None = None) -> str:
+def instance_name(
+    data_dir: Path | None = None, platform: str | None = None, environ: Mapping[str, str] | None = None
+) -> str:
     """The server's name: a socket path in the user's runtime folder, or a pipe name on Windows."""
     env = os.environ if environ is None else environ
     folder = data_dir or Paths.from_env(env).data_dir

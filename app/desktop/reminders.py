@@ -95,9 +95,11 @@ class ReminderPolicy:
         if untracked < timedelta(minutes=config.idle_minutes):
             return None
         self._quiet_since = now
-        return Reminder("Not tracking time",
-                        f"Nothing has been tracked for {human_duration(untracked.total_seconds())}. "
-                        "Start a timer from the tray, or with your shortcut.")
+        return Reminder(
+            "Not tracking time",
+            f"Nothing has been tracked for {human_duration(untracked.total_seconds())}. "
+            "Start a timer from the tray, or with your shortcut.",
+        )
 
     def _long_running(self, ran: timedelta, config: ReminderConfig, timer_id: int | None) -> Reminder | None:
         if not config.long_running or timer_id == self._warned_timer:
@@ -105,6 +107,8 @@ class ReminderPolicy:
         if ran < timedelta(hours=config.long_running_hours):
             return None
         self._warned_timer = timer_id
-        return Reminder("Timer still running",
-                        f"The timer has been running for {human_duration(ran.total_seconds())}. "
-                        "Stop it if you forgot it.", warning=True)
+        return Reminder(
+            "Timer still running",
+            f"The timer has been running for {human_duration(ran.total_seconds())}. Stop it if you forgot it.",
+            warning=True,
+        )

@@ -29,8 +29,13 @@ class Toast(QWidget):
     """The stand-in for a tray balloon: a frameless note in the bottom-right corner that never takes focus."""
 
     def __init__(self, title: str, message: str, msecs: int) -> None:
-        super().__init__(None, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint
-                         | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.WindowDoesNotAcceptFocus)
+        super().__init__(
+            None,
+            Qt.WindowType.ToolTip
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus,
+        )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
@@ -132,8 +137,10 @@ class Reminders(QObject):
             self._notifier.show("Sync failed", summary, warning=True)
             return
         settings = self._core.settings
-        self._runner.read(lambda: settings.get("notifications.sync_results"),
-                          lambda wanted: wanted and self._notifier.show("Sync finished", summary))
+        self._runner.read(
+            lambda: settings.get("notifications.sync_results"),
+            lambda wanted: wanted and self._notifier.show("Sync finished", summary),
+        )
 
     def _decide(self, state: tuple[ReminderConfig, Activity]) -> None:
         self._checking = False

@@ -37,8 +37,9 @@ def render_windows(build_core: Callable[[], Core], timeout: float = 20.0) -> lis
     shell.failed.connect(lambda message: (problems.append(message), loop.quit()))
     deadline = QTimer()
     deadline.setSingleShot(True)
-    deadline.timeout.connect(lambda: (problems.append(f"the timer window did not appear within {timeout:g} s"),
-                                      loop.quit()))
+    deadline.timeout.connect(
+        lambda: (problems.append(f"the timer window did not appear within {timeout:g} s"), loop.quit())
+    )
     deadline.start(int(timeout * 1000))
     QTimer.singleShot(0, shell.start)
     loop.exec()

@@ -98,8 +98,9 @@ class GlobalShortcuts(QObject):
         if not wanted:
             return None
         try:
-            listener = self._factory({combo.pynput(): partial(self._pressed.emit, action)
-                                      for action, combo in wanted.items()})
+            listener = self._factory(
+                {combo.pynput(): partial(self._pressed.emit, action) for action, combo in wanted.items()}
+            )
             listener.start()
             _wait_until_listening(listener)
         except Exception as exc:  # pynput raises ImportError, Xlib and OS errors alike

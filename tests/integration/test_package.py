@@ -30,8 +30,9 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def test_the_bundle_passes_its_self_test(tmp_path: Path) -> None:
-    result = subprocess.run([str(EXE), "--self-test"], env=_env(tmp_path / "home"), capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(EXE), "--self-test"], env=_env(tmp_path / "home"), capture_output=True, text=True, timeout=120
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout
@@ -41,8 +42,13 @@ def test_the_bundle_passes_its_self_test(tmp_path: Path) -> None:
 def test_the_bundle_runs_the_cli(tmp_path: Path) -> None:
     env = _env(tmp_path / "home")
     version = subprocess.run([str(EXE), "--version"], env=env, capture_output=True, text=True, timeout=60)
-    started = subprocess.run([str(EXE), "timer", "start", "--description", "bundle check"], env=env,
-                             capture_output=True, text=True, timeout=60)
+    started = subprocess.run(
+        [str(EXE), "timer", "start", "--description", "bundle check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert version.stdout.strip() == f"TimeTally {__version__}"
     assert started.returncode == 0, started.stderr
@@ -67,8 +73,11 @@ def test_the_bundle_shows_its_window_on_x11(desktop: Desktop, tmp_path: Path) ->
     env = {**desktop.env, "TIMETALLY_HOME": str(tmp_path / "home")}
     app = subprocess.Popen([str(EXE)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        desktop.wait_for(lambda: desktop.run("xdotool", "search", "--onlyvisible", "--pid", str(app.pid),
-                                             check=False) != "", timeout=30, what="the TimeTally window")
+        desktop.wait_for(
+            lambda: desktop.run("xdotool", "search", "--onlyvisible", "--pid", str(app.pid), check=False) != "",
+            timeout=30,
+            what="the TimeTally window",
+        )
         assert app.poll() is None
     finally:
         app.terminate()

@@ -24,8 +24,9 @@ def _at(minutes: float) -> datetime:
     return MONDAY_10 + timedelta(minutes=minutes)
 
 
-def _check(policy: ReminderPolicy, minutes: float, config: ReminderConfig = ANY_TIME,
-           activity: Activity = NOTHING) -> str | None:
+def _check(
+    policy: ReminderPolicy, minutes: float, config: ReminderConfig = ANY_TIME, activity: Activity = NOTHING
+) -> str | None:
     """The policy at MONDAY_10 + minutes, local time taken as UTC."""
     now = _at(minutes)
     reminder = policy.check(now, now, config, activity)
@@ -122,8 +123,9 @@ def test_with_a_tray_it_is_a_balloon(qtbot: QtBot, monkeypatch: pytest.MonkeyPat
 
     notifier.show("Timer still running", "The timer has been running for 8 h 00 min.", warning=True)
 
-    assert tray.messages == [("Timer still running", "The timer has been running for 8 h 00 min.",
-                              QSystemTrayIcon.MessageIcon.Warning, 5000)]
+    assert tray.messages == [
+        ("Timer still running", "The timer has been running for 8 h 00 min.", QSystemTrayIcon.MessageIcon.Warning, 5000)
+    ]
     assert notifier.toast is None
 
 

@@ -116,7 +116,8 @@ def test_a_listener_that_cannot_start_is_reported() -> None:
 
 def test_the_same_combo_twice_is_refused() -> None:
     message = GlobalShortcuts(Factory(), X11, "linux").apply(
-        True, {"toggle_timer": "<ctrl>+<alt>+t", "show_timesheet": "<alt>+<ctrl>+T"})
+        True, {"toggle_timer": "<ctrl>+<alt>+t", "show_timesheet": "<alt>+<ctrl>+T"}
+    )
 
     assert message == "Ctrl+Alt+T is set for two actions; give each its own shortcut."
 

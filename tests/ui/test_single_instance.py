@@ -29,8 +29,9 @@ def instance(home: Path, qtbot: QtBot) -> Iterator[SingleInstance]:
 
 def _python(code: str) -> subprocess.Popen[str]:
     """Another process with this test's environment (so the same TIMETALLY_HOME, hence the same name)."""
-    return subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_the_name_follows_the_data_folder(tmp_path: Path) -> None:

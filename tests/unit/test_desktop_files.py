@@ -55,8 +55,9 @@ def test_appstream_metadata_is_well_formed_and_matches_the_app() -> None:
 
 @pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="appstreamcli is not installed")
 def test_appstream_metadata_passes_appstreamcli() -> None:
-    result = subprocess.run(["appstreamcli", "validate", "--no-net", str(METAINFO)], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(METAINFO)], capture_output=True, text=True, timeout=60
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -73,8 +74,9 @@ def test_ico_holds_every_windows_size_as_png() -> None:
     sizes = []
     for index in range(count):
         width, height, _colors, _r, _planes, bits, length, offset = struct.unpack(
-            "<BBBBHHII", data[6 + 16 * index: 22 + 16 * index])
-        png = data[offset: offset + length]
+            "<BBBBHHII", data[6 + 16 * index : 22 + 16 * index]
+        )
+        png = data[offset : offset + length]
         sizes.append(_png_size(png)[0])
         assert (width or 256, height or 256, bits) == (sizes[-1], sizes[-1], 32)
     assert sizes == [16, 24, 32, 48, 64, 128, 256]
@@ -86,7 +88,7 @@ def test_icns_holds_the_macos_sizes() -> None:
     found = {}
     at = 8
     while at < len(data):
-        kind, length = data[at: at + 4], struct.unpack(">I", data[at + 4: at + 8])[0]
-        found[kind] = _png_size(data[at + 8: at + length])[0]
+        kind, length = data[at : at + 4], struct.unpack(">I", data[at + 4 : at + 8])[0]
+        found[kind] = _png_size(data[at + 8 : at + length])[0]
         at += length
     assert found == {b"icp4": 16, b"icp5": 32, b"icp6": 64, b"ic07": 128, b"ic08": 256, b"ic09": 512, b"ic10": 1024}
