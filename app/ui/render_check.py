@@ -13,8 +13,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap import Core
-from app.ui.application import Shell
+from app.store.spans import SpanStore
+from app.ui.activity_window import ActivityWindow
+from app.ui.application import Extensions, Shell
 from app.ui.events import ChangeBus
+from app.ui.invoice_preview import InvoicePreviewDialog
 from app.ui.tasks import TaskRunner
 
 
@@ -22,15 +25,18 @@ class RenderFailed(Exception):
     """A window did not appear, or painted nothing."""
 
 
-def render_windows(build_core: Callable[[], Core], timeout: float = 20.0) -> list[str]:
-    """Start the shell without a tray, paint its timer window and Preferences; 'Name WxH' for each one.
+def render_windows(
+    build_core: Callable[[], Core], extensions: Extensions | None = None, timeout: float = 20.0
+) -> list[str]:
+    """Start the shell without a tray, paint each window it opens and the app's other windows; 'Name WxH' each.
 
-    The shell owns the core it builds and closes it on the way out.
+    `extensions` should be the ones the app starts with, so the timesheet is the real one. The shell owns the
+    core it builds and closes it on the way out.
     """
     app = QApplication.instance() or QApplication(["timetally", "--self-test"])
     app.setQuitOnLastWindowClosed(False)
     runner = TaskRunner()
-    shell = Shell(build_core, runner, ChangeBus(), tray_available=lambda: False)
+    shell = Shell(build_core, runner, ChangeBus(), extensions, tray_available=lambda: False)
     problems: list[str] = []
     loop = QEventLoop()
     shell.ready.connect(loop.quit)
@@ -44,18 +50,32 @@ def render_windows(build_core: Callable[[], Core], timeout: float = 20.0) -> lis
     QTimer.singleShot(0, shell.start)
     loop.exec()
     deadline.stop()
+    others: list[QWidget] = []
     try:
         if problems:
             raise RenderFailed(problems[0])
         shell.open_preferences()
+        shell.open_timesheet()
+        others = _other_windows(shell, runner)
+        for widget in others:
+            widget.show()
         _settle(runner, timeout)
-        return [_paint(widget) for widget in (shell.window, shell.preferences)]
+        windows = [shell.window, shell.preferences, *([shell.timesheet] if shell.timesheet else []), *others]
+        return [_paint(widget) for widget in windows]
     finally:
-        for widget in (shell.preferences, shell.window, shell.dialog):
+        for widget in (shell.preferences, shell.timesheet, shell.window, shell.dialog, *others):
             if widget is not None:
                 widget.close()
         _settle(runner, timeout)
         shell.shut_down()
+
+
+def _other_windows(shell: Shell, runner: TaskRunner) -> list[QWidget]:
+    """Windows the shell does not open at start-up: captured activity and the invoice preview (empty here)."""
+    core = shell.core
+    if core is None:
+        raise RenderFailed("the shell started without a core")
+    return [ActivityWindow(SpanStore(core.db), runner, shell.bus), InvoicePreviewDialog(runner, list)]
 
 
 def _settle(runner: TaskRunner, timeout: float) -> None:
