@@ -8,12 +8,13 @@ different currencies are never added together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, date, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from app.domain.money import ZERO, quantize
-from app.domain.periods import Period
+from app.domain.periods import Period, iso_week_label, week_of
 from app.reports.values import HOUR, FeeBudget, PricedEntry
 
 TOTAL = "Total"
@@ -102,6 +103,18 @@ class FeeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class WeekFigure:
+    """Revenue, cost and raw hours of one local week in one currency: the series of the weekly chart."""
+
+    first: date
+    label: str
+    currency: str
+    raw_seconds: int
+    revenue: Decimal
+    cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Profitability:
     period: Period
     level: Level
@@ -109,6 +122,8 @@ class Profitability:
     totals: tuple[ProfitRow, ...]
     """One per currency, in currency order."""
     fixed_fees: tuple[FeeRow, ...]
+    weeks: tuple[WeekFigure, ...] = ()
+    """Every week of the period for every currency seen, in week order, empty weeks included."""
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -162,8 +177,26 @@ def fee_rows(budgets: Sequence[FeeBudget], entries: Iterable[PricedEntry]) -> li
     return sorted(rows, key=lambda r: (r.client.casefold(), r.project.casefold()))
 
 
+def weekly(entries: Iterable[PricedEntry], period: Period, tz: tzinfo, week_start: int = 0) -> list[WeekFigure]:
+    """Figures per local week (by the day each entry started) and currency."""
+    entries = list(entries)
+    sums: dict[tuple[date, str], WeekFigure] = {}
+    for first in {week_of(d, week_start).first for d in period.days()}:
+        label = iso_week_label(first) if week_start == 0 else f"from {first}"
+        for currency in {e.currency for e in entries}:
+            sums[first, currency] = WeekFigure(first, label, currency, 0, ZERO, ZERO)
+    for entry in entries:
+        key = (week_of(entry.start.astimezone(tz).date(), week_start).first, entry.currency)
+        seen = sums.get(key)
+        if seen is not None:
+            sums[key] = replace(seen, raw_seconds=seen.raw_seconds + entry.seconds,
+                                revenue=seen.revenue + entry.revenue, cost=seen.cost + entry.cost)
+    return [sums[key] for key in sorted(sums)]
+
+
 def build_profitability(entries: Sequence[PricedEntry], period: Period, level: Level = Level.PROJECT,
-                        budgets: Sequence[FeeBudget] = (), fee_entries: Sequence[PricedEntry] = ()) -> Profitability:
+                        budgets: Sequence[FeeBudget] = (), fee_entries: Sequence[PricedEntry] = (),
+                        tz: tzinfo = UTC, week_start: int = 0) -> Profitability:
     """The period's entries grouped at `level`; `fee_entries` are all entries of the fixed-fee projects."""
     return Profitability(period, level, tuple(group(entries, level)), tuple(totals(entries)),
-                         tuple(fee_rows(budgets, fee_entries)))
+                         tuple(fee_rows(budgets, fee_entries)), tuple(weekly(entries, period, tz, week_start)))

@@ -64,7 +64,8 @@ class ReportService:
         budgets = self._budgets(book)
         fee_records = self._repo.entries_of_projects([b.project_id for b in budgets])
         fee_entries = self._price(fee_records, book, period) if fee_records else []
-        return build_profitability(entries, period, level, budgets, fee_entries)
+        return build_profitability(entries, period, level, budgets, fee_entries, book.tz,
+                                   self._settings.get("review.week_start"))
 
     def utilisation(self, period: Period) -> Utilisation:
         tz = self._zone()

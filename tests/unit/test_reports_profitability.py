@@ -85,3 +85,13 @@ def test_table_cells_are_rounded_to_the_currency() -> None:
     assert table.columns[:3] == ("Client", "Project", "Currency")
     assert table.rows[0][9] == D("66.67")  # cost column
     assert table.total_rows == 1
+
+
+def test_weekly_figures_per_currency_with_empty_weeks() -> None:
+    weeks = build_profitability(WORK, NOV).weeks
+    assert [w.label for w in weeks if w.currency == "USD"] == ["2026-W44", "2026-W45", "2026-W46", "2026-W47",
+                                                              "2026-W48", "2026-W49"]  # Monday 30 November
+    w45 = [w for w in weeks if w.label == "2026-W45"]
+    assert [(w.currency, w.raw_seconds, w.revenue, w.cost) for w in w45] == [
+        ("EUR", 10800, D(240), D(0)), ("USD", 18000, D(350), D(200))]
+    assert all(w.revenue == 0 for w in weeks if w.label == "2026-W46")
