@@ -28,7 +28,8 @@ class Autostart(Protocol):
 def launch_command() -> list[str]:
     """How to start this TimeTally: the bundle's executable, the installed `timetally` script, or `python -m app`."""
     if getattr(sys, "frozen", False):
-        return [sys.executable]
+        windowed = Path(sys.executable).with_name("timetallyw.exe")  # Windows: the bundle's console-less twin
+        return [str(windowed if windowed.is_file() else sys.executable)]
     script = Path(sys.executable).with_name("timetally")
     if script.is_file():
         return [str(script)]

@@ -170,3 +170,14 @@ def test_windows_run_value() -> None:
     target.disable()
     assert not target.is_enabled()
     assert "TimeTally" not in run
+
+
+def test_a_bundle_starts_itself_without_a_console_window_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(autostart.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(autostart.sys, "executable", str(tmp_path / "timetally.exe"))
+    assert autostart.launch_command() == [str(tmp_path / "timetally.exe")]
+
+    (tmp_path / "timetallyw.exe").touch()
+    assert autostart.launch_command() == [str(tmp_path / "timetallyw.exe")]
