@@ -86,7 +86,7 @@ def build_core(paths: Paths | None = None) -> Core:
         accounts=accounts,
         classifier=classifier,
         billing=billing,
-        sync=SyncService(db, billing, BillingRepository(db), entries, accounts, settings),
+        sync=SyncService(db, billing, BillingRepository(db), accounts, settings),
         reports=ReportService(ReportsRepository(db), billing, projects, classifier, SpanStore(db), settings),
     )
     who = current_user(settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -319,6 +320,17 @@ class BillingRepository:
             self._release(s, row.id or 0)
             s.delete(row)
             return record
+
+    def set_entry_status(self, entry_ids: Sequence[int], status: str, only_from: str | None = None) -> list[int]:
+        """Accounting sync: an invoice's entries paid, or approved again, in one transaction; the ids changed."""
+        changed = []
+        with self._db.session() as s:
+            for entry in s.exec(select(EntryRow).where(col(EntryRow.id).in_(list(entry_ids)))).all():
+                if entry.status != status and (only_from is None or entry.status == only_from):
+                    entry.status, entry.updated_at = status, utcnow()
+                    s.add(entry)
+                    changed.append(entry.id or 0)
+        return sorted(changed)
 
     @staticmethod
     def _next_number(s: Session, prefix: str) -> int:

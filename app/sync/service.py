@@ -25,7 +25,6 @@ from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database
-from app.store.repositories import EntryRepository
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
 from app.sync.documents import codes_for, to_push
@@ -42,6 +41,7 @@ from app.sync.provider import (
     RemoteStatus,
     request_key,
 )
+from app.sync.quickbooks.pacing import LIMITS as QUICKBOOKS_LIMITS
 from app.sync.ratelimit import Limits, RateLimiter
 from app.sync.reports import InvoiceOutcome, Outcome, PaymentOutcome, SendReport
 from app.sync.store import Mapping, SyncStore
@@ -58,17 +58,24 @@ def _xero(service: SyncService, name: str) -> AccountingProvider:
                         service.audit(name).record, service.limiter(name), service.transport)
 
 
-FACTORIES: dict[str, ProviderFactory] = {"xero": _xero}
+def _quickbooks(service: SyncService, name: str) -> AccountingProvider:
+    from app.sync.quickbooks.provider import for_service
+
+    return for_service(service, name)
+
+
+FACTORIES: dict[str, ProviderFactory] = {"xero": _xero, "quickbooks": _quickbooks}
+PROVIDER_LIMITS: dict[str, Limits] = {"quickbooks": QUICKBOOKS_LIMITS}
+"""Pacing of providers whose limits differ from Xero's (the default), unless `use(limits=...)` says otherwise."""
 
 
 class SyncService:
     def __init__(self, db: Database, billing: BillingService, billing_repo: BillingRepository,
-                 entries: EntryRepository, accounts: AccountsService, settings: Settings, *,
+                 accounts: AccountsService, settings: Settings, *,
                  transport: httpx.BaseTransport | None = None, limits: Limits | None = None) -> None:
         self._db = db
         self.billing = billing
         self._billing_repo = billing_repo
-        self._entries = entries
         self.accounts = accounts
         self._settings = settings
         self.transport = transport
@@ -93,7 +100,9 @@ class SyncService:
         self._providers.clear()
 
     def limiter(self, name: str) -> RateLimiter:
-        return self._limiters.setdefault(name, RateLimiter(self._limits))
+        if name not in self._limiters:
+            self._limiters[name] = RateLimiter(self._limits or PROVIDER_LIMITS.get(name))
+        return self._limiters[name]
 
     def store(self, name: str) -> SyncStore:
         return SyncStore(self._db, name)
@@ -308,10 +317,7 @@ class SyncService:
                           remote_updated_at=status.updated_at)
         entry_ids = self._entry_ids(number)
         if status.status is RemoteStatus.PAID:
-            for entry_id in entry_ids:
-                entry = self._entries.get(entry_id)
-                if entry.status is EntryStatus.INVOICED:
-                    self._entries.update(entry_id, status=str(EntryStatus.PAID))
+            self._billing_repo.set_entry_status(entry_ids, str(EntryStatus.PAID), only_from=str(EntryStatus.INVOICED))
         elif status.status.gone:
             reason = f"{number} was {status.status} in {self.provider(name).title}; the time is approved again."
             if entry_ids:
@@ -332,9 +338,7 @@ class SyncService:
     def _release(self, number: str, entry_ids: Sequence[int]) -> None:
         """The draft goes (its entries become approved, unbilled work); paid entries are unlocked back too."""
         self.billing.delete(number)
-        for entry_id in entry_ids:
-            if self._entries.get(entry_id).status is not EntryStatus.APPROVED:
-                self._entries.update(entry_id, status=str(EntryStatus.APPROVED))
+        self._billing_repo.set_entry_status(entry_ids, str(EntryStatus.APPROVED))
 
     def check_ready(self, name: str) -> None:
         """Refuse early, with a sentence, when the account cannot be used."""

@@ -1,5 +1,5 @@
-"""`timetally sync` and `timetally accounts tenant` in real subprocesses against the fake Xero, including a process
-killed after Xero created the invoice but before the answer arrived."""
+"""`timetally sync` and `timetally accounts tenant` against the fake Xero, and a real process killed after Xero
+created the invoice but before the answer arrived."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import keyring
 import pytest
 
 from app.bootstrap import build_core
+from app.cli import main
 from app.domain.models import NewEntry
 from app.domain.periods import parse_week
 from app.sync.outbox import JobState
@@ -61,44 +63,59 @@ def core(env: dict[str, str], fake: FakeXero) -> Iterator[Any]:
     built.close()
 
 
-def timetally(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_sync_xero_json_dry_run_then_send_then_payments(env: dict[str, str], core: Any, fake: FakeXero) -> None:
-    dry = timetally(env, "sync", "xero", "--week", "2026-W47", "--dry-run", "--json")
+@pytest.fixture
+def timetally(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """The CLI in this process (the crash test below uses a real one)."""
+
+    def run(*args: str) -> Run:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    return run
+
+
+def test_sync_xero_json_dry_run_then_send_then_payments(timetally: Callable[..., Run], core: Any,
+                                                          fake: FakeXero) -> None:
+    dry = timetally("sync", "xero", "--week", "2026-W47", "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
     [planned] = json.loads(dry.stdout)["invoices"]
     assert planned["outcome"] == "would send" and planned["client"] == "Acme Ltd"
     assert fake.invoices() == [] and core.billing.drafts() == []
-    done = timetally(env, "sync", "xero", "--week", "2026-W47", "--json")
+    done = timetally("sync", "xero", "--week", "2026-W47", "--json")
     assert done.returncode == 0, done.stderr
     [sent] = json.loads(done.stdout)["invoices"]
     assert sent["outcome"] == "sent" and sent["number"] == "INV-0001" and sent["errors"] == []
     assert sent["remote_id"] == fake.invoices()[0]["InvoiceID"]
     fake.books.set_status(sent["remote_id"], "AUTHORISED")
     fake.books.pay(sent["remote_id"])
-    paid = timetally(env, "sync", "payments", "--json")
+    paid = timetally("sync", "payments", "--json")
     assert paid.returncode == 0, paid.stderr
     assert [(p["number"], p["status"]) for p in json.loads(paid.stdout)] == [("INV-0001", "paid")]
-    log = timetally(env, "sync", "log", "xero", "--json")
+    log = timetally("sync", "log", "xero", "--json")
     assert "fake-xero-access-token" not in log.stdout and "PUT" in log.stdout
 
 
-def test_refused_invoice_exits_1_with_xeros_message(env: dict[str, str], core: Any, fake: FakeXero) -> None:
+def test_refused_invoice_exits_1_with_xeros_message(timetally: Callable[..., Run], core: Any, fake: FakeXero) -> None:
     fake.books.contacts.clear()
-    done = timetally(env, "sync", "xero", "--week", "2026-W47")
+    done = timetally("sync", "xero", "--week", "2026-W47")
     assert done.returncode == 1
     assert "No Xero contact is named 'Acme Ltd'" in done.stdout and "--create-contacts" in done.stdout
 
 
-def test_tenant_lists_and_picks_the_organisation(env: dict[str, str], core: Any) -> None:
-    listed = timetally(env, "accounts", "tenant", "xero", "--json")
+def test_tenant_lists_and_picks_the_organisation(timetally: Callable[..., Run], core: Any) -> None:
+    listed = timetally("accounts", "tenant", "xero", "--json")
     assert listed.returncode == 0, listed.stderr
     assert [(t["name"], t["current"]) for t in json.loads(listed.stdout)] == [("Demo Company (NZ)", True),
                                                                                ("Second Shop", False)]
-    picked = timetally(env, "accounts", "tenant", "xero", "Second Shop")
+    picked = timetally("accounts", "tenant", "xero", "Second Shop")
     assert picked.returncode == 0 and "Second Shop (7a0c-second)" in picked.stdout
     assert core.accounts.vault.load("xero").tenant_id == "7a0c-second"
     assert next(s for s in core.accounts.status() if s.provider == "xero").organisation == "Second Shop"

@@ -83,6 +83,8 @@ class XeroLists:
     def __init__(self, client: XeroClient, cache: ListCache) -> None:
         self._client = client
         self._cache = cache
+        self._fresh: set[RemoteKind] = set()
+        """Lists fetched by this instance: complete as of now, so a name missing from them needs no look-up."""
 
     def get(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
         cached = None if refresh else self._cache.load(kind)
@@ -90,6 +92,7 @@ class XeroLists:
             return cached
         options = _FETCHERS[kind](self._client)
         self._cache.save(kind, options)
+        self._fresh.add(kind)
         return options
 
     def match(self, name: str, limit: int = 5) -> list[CustomerMatch]:
@@ -101,7 +104,7 @@ class XeroLists:
         for contact in self.get(RemoteKind.CUSTOMER):
             if normalise(contact.name) == wanted:
                 return contact
-        contact = self._lookup(name)
+        contact = None if RemoteKind.CUSTOMER in self._fresh else self._lookup(name)
         if contact is None:
             key = "timetally-contact-" + hashlib.sha256(wanted.encode()).hexdigest()[:40]
             answer = self._client.request(
