@@ -1,0 +1,1 @@
+"""The weekly timesheet review window: grid, day timeline, proposals and approvals."""

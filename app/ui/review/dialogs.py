@@ -1,0 +1,192 @@
+"""Small dialogs of the review: a cell's entries, a split time, a range to assign, the rule offered after it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.models import Entry, EntryStatus, Project
+from app.domain.timefmt import as_utc, format_duration, utcnow
+from app.timesheet.review import Assignment, WeekReview
+from app.ui.entry_dialog import EntryDialog, project_combo
+from app.ui.review.state import ReviewModel
+
+
+def ask_time(parent: QWidget, title: str, start: datetime, end: datetime) -> datetime | None:
+    """A time strictly inside [start, end) on the start's local day, or None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    local_start, local_end = start.astimezone(), end.astimezone()
+    edit = QTimeEdit(QTime(local_start.hour, local_start.minute).addSecs(int((end - start).total_seconds() // 2)))
+    edit.setDisplayFormat("HH:mm")
+    form = QFormLayout(dialog)
+    form.addRow(QLabel(f"Between {local_start:%H:%M} and {local_end:%H:%M}"))
+    form.addRow("Split &at", edit)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return as_utc(datetime.combine(local_start.date(), time(edit.time().hour(), edit.time().minute())))
+
+
+class AssignDialog(QDialog):
+    """Which project a dragged range of the timeline goes to."""
+
+    def __init__(self, projects: Sequence[Project], start: float, end: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Assign time to a project")
+        a, b = (datetime.fromtimestamp(t, UTC).astimezone() for t in (start, end))
+        self.project = project_combo(projects, None)
+        self.project.removeItem(0)  # a range is assigned to a project, never to none
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("What was it? (optional)")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"<b>{a:%a %d %b, %H:%M}–{b:%H:%M}</b> ({format_duration(int(end - start))})"))
+        form.addRow("&Project", self.project)
+        form.addRow("&Description", self.description)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.assign_button = buttons.addButton("&Assign", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.assign_button.setEnabled(self.project.count() > 0)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+def rule_offer(parent: QWidget, result: Assignment) -> QMessageBox:
+    """The question whether to keep the suggested rule; "Create rule" has the accept role."""
+    suggestion, preview = result.suggestion, result.preview
+    assert suggestion is not None
+    box = QMessageBox(parent)
+    box.setWindowTitle("Create a rule for time like this?")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText(f'Time whose window title contains “{suggestion.token}” could go to '
+                f"{result.entry.project_path} automatically.")
+    if preview is not None:
+        samples = "\n".join(f"• {t}" for t, _ in preview.samples[:3])
+        box.setInformativeText(f"Over the last 4 weeks it would match {format_duration(int(preview.matched_seconds))}"
+                               f" of activity, for example:\n{samples}")
+    box.addButton("Create &rule", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("&Not now", QMessageBox.ButtonRole.RejectRole)
+    return box
+
+
+class CellEntriesDialog(QDialog):
+    """The entries of one grid cell: edit, split, delete, approve or unlock them. Follows reloads of the week."""
+
+    COLUMNS = ("Time", "Description", "Project", "Status")
+
+    def __init__(self, model: ReviewModel, label: str, day: date | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.label = label
+        self.day = day
+        self.entries: list[Entry] = []
+        self.setWindowTitle(f"{label} — {day:%A %d %B}" if day else label)
+        self.resize(640, 300)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self.edit)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for name, slot in (("&Edit…", self.edit), ("&Split…", self.split), ("&Delete", self.delete),
+                           ("A&pprove", self.approve), ("&Unlock…", self.unlock)):
+            button = QPushButton(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.buttons[name.replace("&", "").rstrip("…")] = button
+        row.addStretch(1)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        model.loaded.connect(self.show_review)
+        if model.review is not None:
+            self.show_review(model.review)
+
+    def show_review(self, review: WeekReview) -> None:
+        row = next((r for r in review.grid.rows if r.label == self.label), None)
+        ids: set[int] = set()
+        if row is not None:
+            days = review.grid.days
+            ids = {i for d, cell in zip(days, row.entry_ids, strict=True) if self.day in (None, d) for i in cell}
+        self.entries = [e for e in review.entries if e.id in ids]
+        self.table.setRowCount(len(self.entries))
+        for n, entry in enumerate(self.entries):
+            end = "running" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
+            cells = (f"{entry.start.astimezone():%a %H:%M}–{end}", entry.description or "(no description)",
+                     entry.project_path or "No project", str(entry.status) + (" · locked" if entry.locked else ""))
+            for column, text in enumerate(cells):
+                self.table.setItem(n, column, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(0)
+        if self.entries and not self.table.selectedItems():
+            self.table.selectRow(0)
+
+    def current(self) -> Entry | None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        return self.entries[min(rows)] if rows and min(rows) < len(self.entries) else None
+
+    def edit(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        if entry.locked:
+            QMessageBox.information(self, "Locked", f"This entry is {entry.status}. Unlock it first (with a reason).")
+            return
+        review = self.model.review
+        dialog = EntryDialog(review.projects if review else (), entry, utcnow(), self)
+        dialog.submitted.connect(lambda values: (self.model.edit_entry(entry.id, values), dialog.accept()))
+        dialog.open()
+
+    def split(self) -> None:
+        entry = self.current()
+        if entry is not None and entry.end is not None:
+            at = ask_time(self, "Split entry", entry.start, entry.end)
+            if at is not None:
+                self.model.split_entry(entry.id, at)
+
+    def delete(self) -> None:
+        entry = self.current()
+        if entry is not None:
+            self.model.delete_entry(entry.id)
+
+    def approve(self) -> None:
+        ids = [self.entries[r].id for r in sorted({i.row() for i in self.table.selectedIndexes()})]
+        if ids:
+            self.model.approve(ids)
+
+    def unlock(self) -> None:
+        entry = self.current()
+        if entry is None or entry.status is not EntryStatus.APPROVED:
+            return
+        reason, ok = QInputDialog.getText(self, "Unlock entry", "Why does this approved entry need to change?\n"
+                                          "The reason is kept in the audit trail.")
+        if ok and reason.strip():
+            self.model.unlock(entry.id, reason)

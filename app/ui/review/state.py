@@ -1,0 +1,169 @@
+"""The review window's model: one week loaded off the GUI thread, reloaded when the change bus says something it
+shows changed; every action runs on the write worker and announces what it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from app.bootstrap import Core
+from app.classify.rules import Rule
+from app.domain.periods import Period
+from app.domain.timefmt import utcnow
+from app.timesheet.review import Assignment, ProposalItem, WeekReview
+from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import bound, user_message
+
+T = TypeVar("T")
+WATCHED = frozenset({ENTRIES, PROJECTS, SPANS, RULES, SETTINGS, TIMER, INVOICES})
+
+
+class ReviewModel(QObject):
+    loaded = Signal(object)  # WeekReview
+    failed = Signal(str)
+    done = Signal(str)  # a short sentence about what an action did
+    suggested = Signal(object)  # Assignment with a rule suggestion
+
+    def __init__(self, core: Core, runner: TaskRunner, bus: ChangeBus,
+                 clock: Callable[[], datetime] = utcnow, today: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self._core = core
+        self._runner = runner
+        self._bus = bus
+        self._clock = clock
+        self._today = today
+        self.review: WeekReview | None = None
+        self._day: date = today()
+        self._generation = 0
+        self.loading = False
+        bus.changed.connect(self._on_changed)
+
+    @property
+    def period(self) -> Period | None:
+        return self.review.period if self.review else None
+
+    def open_week(self, day: date | None = None) -> None:
+        """The week holding `day` (default: today), starting on the day the settings name."""
+        self._day = day or self._today()
+        self.refresh()
+
+    def step(self, weeks: int) -> None:
+        """From the week last asked for, so quick presses add up before the loads finish."""
+        self.open_week(self._day + timedelta(weeks=weeks))
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, day, core, now = self._generation, self._day, self._core, self._clock()
+        self.loading = True
+
+        def load() -> WeekReview:
+            return core.review.load(core.review.week_of(day), now)
+
+        self._runner.read(load, bound(self, lambda r: self._loaded(generation, r)), bound(self, self._fail))
+
+    def _loaded(self, generation: int, review: WeekReview) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self.review = review
+            self.loaded.emit(review)
+
+    def _on_changed(self, areas: frozenset[str]) -> None:
+        if areas & WATCHED and self.review is not None:
+            self.refresh()
+
+    def _fail(self, error: BaseException) -> None:
+        self.loading = False
+        self.failed.emit(user_message(error))
+
+    # Actions
+
+    def perform(self, fn: Callable[[], T], areas: Sequence[str], said: Callable[[T], str] | None = None,
+                then: Callable[[T], None] | None = None) -> None:
+        def finished(result: T) -> None:
+            self._bus.announce(*areas)
+            if said is not None:
+                self.done.emit(said(result))
+            if then is not None:
+                then(result)
+
+        self._runner.write(fn, bound(self, finished), bound(self, self._fail))
+
+    def accept(self, items: Sequence[ProposalItem]) -> None:
+        items = list(items)
+        self.perform(lambda: self._core.review.accept(items), (ENTRIES, PROJECTS), lambda r: _count(r, "added"))
+
+    def accept_all(self) -> None:
+        if self.review is not None:
+            self.accept(self.review.proposals)
+
+    def accept_edited(self, item: ProposalItem, values: Any) -> None:
+        self.perform(lambda: self._core.review.accept_edited(
+            item, start=values.start, end=values.end, description=values.description, project_id=values.project_id),
+            (ENTRIES,), lambda _: "Proposal accepted with your changes.")
+
+    def reject(self, items: Sequence[ProposalItem]) -> None:
+        items = list(items)
+        self.perform(lambda: self._core.review.reject(items), (ENTRIES,),
+                     lambda _: f"{len(items)} proposal{'s' if len(items) != 1 else ''} rejected.")
+
+    def split_proposal(self, item: ProposalItem, at: datetime) -> None:
+        self.perform(lambda: self._core.review.split_proposal(item, at), (ENTRIES, PROJECTS),
+                     lambda _: "Split into two draft entries.")
+
+    def split_entry(self, entry_id: int, at: datetime) -> None:
+        self.perform(lambda: self._core.review.split_entry(entry_id, at), (ENTRIES,), lambda _: "Entry split.")
+
+    def merge(self, entry_ids: Sequence[int], items: Sequence[ProposalItem]) -> None:
+        ids, props = list(entry_ids), list(items)
+        self.perform(lambda: self._core.review.merge(ids, props), (ENTRIES, PROJECTS), lambda _: "Merged.")
+
+    def edit_entry(self, entry_id: int, values: Any) -> None:
+        self.perform(lambda: self._core.review.edit_entry(
+            entry_id, start=values.start, end=values.end, description=values.description,
+            project_id=values.project_id), (ENTRIES, TIMER), lambda _: "Entry saved.")
+
+    def delete_entry(self, entry_id: int) -> None:
+        self.perform(lambda: self._core.entry_service.delete(entry_id), (ENTRIES, TIMER),
+                     lambda _: "Entry deleted.")
+
+    def assign(self, start: datetime, end: datetime, project_id: int, description: str = "") -> None:
+        def then(result: Assignment) -> None:
+            if result.suggestion is not None:
+                self.suggested.emit(result)
+
+        self.perform(lambda: self._core.review.assign(start, end, project_id, description), (ENTRIES,),
+                     lambda r: f"Assigned to {r.entry.project_path}.", then)
+
+    def add_rule(self, rule: Rule) -> None:
+        classifier = self._core.classifier
+        self.perform(lambda: classifier.replace_rules([*classifier.rules(), rule]), (RULES,),
+                     lambda _: f'Rule "{rule.name}" added.')
+
+    def approve(self, entry_ids: Sequence[int]) -> None:
+        ids = list(entry_ids)
+        self.perform(lambda: self._core.approvals.approve(ids), (ENTRIES,), lambda r: _count(r, "approved"))
+
+    def approve_week(self) -> None:
+        if self.review is not None:
+            period = self.review.period
+            self.perform(lambda: self._core.approvals.approve_period(period), (ENTRIES,),
+                         lambda r: _count(r, "approved"))
+
+    def unlock(self, entry_id: int, reason: str) -> None:
+        self.perform(lambda: self._core.approvals.unlock(entry_id, reason), (ENTRIES,),
+                     lambda e: f"Entry #{e.id} unlocked; the reason is in the audit trail.")
+
+    def submit(self) -> None:
+        if self.review is not None:
+            period = self.review.period
+            self.perform(lambda: self._core.approvals.submit(period), (ENTRIES, INVOICES),
+                         lambda _: "Week submitted: it is ready for billing.")
+
+
+def _count(result: Sequence[object], verb: str) -> str:
+    n = len(result)
+    return f"{n} entr{'y' if n == 1 else 'ies'} {verb}."

@@ -1,0 +1,182 @@
+"""The review window on the real services: loading a week, navigation, proposals, the timeline's drag-to-assign
+with its rule offer, cell editing, approval and submission, and a keyboard-only path through all of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Core
+from app.classify.ruleset_file import loads
+from app.domain.models import EntryStatus, NewEntry, Span
+from app.store.spans import SpanStore
+from app.ui.events import ChangeBus
+from app.ui.review.dialogs import AssignDialog, CellEntriesDialog
+from app.ui.review.window import ReviewWindow
+from app.ui.tasks import TaskRunner
+
+TODAY = date(2026, 11, 19)  # Thursday of ISO week 47
+RULES = """
+version = 1
+
+[[rule]]
+name = "Acme web"
+client = "Acme Corp"
+project = "Website"
+all = [{ field = "title", contains = "acme-web" }]
+"""
+
+
+def at(hour: float, day: date = TODAY) -> datetime:
+    return (datetime.combine(day, time()).astimezone() + timedelta(hours=hour)).astimezone(UTC)
+
+
+def seed(core: Core) -> None:
+    core.classifier.replace_rules(loads(RULES))
+    SpanStore(core.db).add_many([
+        Span(at(9).timestamp(), at(10.5).timestamp(), "code", "main.py - acme-web - Code"),
+        Span(at(10.5).timestamp(), at(11).timestamp(), "firefox", "Forecast - weather.example - Firefox"),
+        Span(at(13).timestamp(), at(14).timestamp(), "code", "app.py - acme-web - Code"),
+    ])
+    support = core.projects.add_project("Globex/Support")
+    core.entries.add(NewEntry(at(15), at(16), "Ticket triage", support.id))
+    core.entries.add(NewEntry(at(9, TODAY - timedelta(days=1)), at(11, TODAY - timedelta(days=1)), "No project"))
+
+
+@pytest.fixture
+def window(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> Iterator[ReviewWindow]:
+    seed(core)
+    review = ReviewWindow(core, runner, bus, clock=lambda: at(18), today=lambda: TODAY)
+    qtbot.addWidget(review)
+    review.show()
+    qtbot.waitExposed(review)
+    settle(qtbot, runner, review)
+    yield review
+    qtbot.waitUntil(runner.idle)
+    for dialog in list(review.dialogs):
+        dialog.close()
+
+
+def settle(qtbot: QtBot, runner: TaskRunner, window: ReviewWindow) -> None:
+    qtbot.waitUntil(lambda: runner.idle() and window.model.review is not None and not window.model.loading)
+
+
+def test_opens_this_week_with_grid_timeline_and_proposals(window: ReviewWindow) -> None:
+    review = window.model.review
+    assert review is not None and review.period.first == date(2026, 11, 16)
+    assert window.title.text() == "Week 47 · 16 Nov – 22 Nov 2026"
+    labels = [window.grid_model.index(r, 0).data() for r in range(window.grid_model.rowCount())]
+    assert labels == ["Globex / Support", "No project", "Total", "Billable", "Non-billable"]
+    assert window.tabs.currentIndex() == 3 and window.timeline.day is not None
+    assert [b.kind for b in window.timeline.day.blocks] == ["work", "unclassified", "work"]
+    assert window.panel.tree.topLevelItemCount() == 3  # two proposals and the entry
+    assert window.panel.tree.topLevelItem(0).text(4) == "Rule: Acme web"
+    # validation flags: the entry without a project is tinted and listed
+    flagged = window.grid_model.index(1, 3)
+    assert "has no project" in flagged.data(Qt.ItemDataRole.ToolTipRole)
+    assert window.flags.count() >= 1
+
+
+def test_week_navigation(window: ReviewWindow, qtbot: QtBot, runner: TaskRunner) -> None:
+    window.next.click()
+    qtbot.waitUntil(lambda: window.model.period is not None and window.model.period.first == date(2026, 11, 23))
+    assert window.grid_model.rowCount() == 3  # just the footers
+    window.previous.click()
+    window.previous.click()
+    qtbot.waitUntil(lambda: window.model.period is not None and window.model.period.first == date(2026, 11, 9))
+    window.this_week.click()
+    qtbot.waitUntil(lambda: window.model.period is not None and window.model.period.first == date(2026, 11, 16))
+    settle(qtbot, runner, window)
+
+
+def test_accept_reject_and_merge_proposals(window: ReviewWindow, qtbot: QtBot, runner: TaskRunner,
+                                           core: Core) -> None:
+    panel = window.panel
+    panel.tree.topLevelItem(0).setSelected(True)
+    assert panel.buttons["Accept"].isEnabled() and not panel.buttons["Merge"].isEnabled()
+    panel.buttons["Reject"].click()
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == 2)
+    settle(qtbot, runner, window)
+    panel.tree.topLevelItem(0).setSelected(True)  # the 13:00 proposal
+    panel.tree.topLevelItem(1).setSelected(True)  # the 15:00 entry
+    panel.buttons["Merge"].click()
+    qtbot.waitUntil(lambda: window.model.review is not None and len(window.model.review.timelines[3].entries) == 1
+                    and not window.model.review.proposals)
+    merged = window.model.review.timelines[3].entries[0]
+    assert (merged.start, merged.end) == (at(13), at(16))
+    settle(qtbot, runner, window)
+
+
+def test_drag_on_timeline_assigns_range_and_offers_a_rule(window: ReviewWindow, qtbot: QtBot,
+                                                          runner: TaskRunner, core: Core) -> None:
+    timeline = window.timeline
+    y = int(timeline.lane_rect(0).center().y())
+    start_x, end_x = int(timeline.x_of(at(10.5).timestamp())), int(timeline.x_of(at(11).timestamp()))
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(start_x, y))
+    qtbot.mouseMove(timeline, QPoint((start_x + end_x) // 2, y))
+    qtbot.mouseMove(timeline, QPoint(end_x, y))
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(end_x, y))
+    dialog = window.dialogs[-1]
+    assert isinstance(dialog, AssignDialog) and dialog.project.currentText() == "Globex/Support"
+    dialog.description.setText("Forecast check")
+    dialog.assign_button.click()
+    qtbot.waitUntil(lambda: bool(window.dialogs) and isinstance(window.dialogs[-1], QMessageBox))
+    offer = window.dialogs[-1]
+    assert isinstance(offer, QMessageBox) and "weather.example" in offer.text()
+    create = next(b for b in offer.buttons() if offer.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    create.click()
+    qtbot.waitUntil(lambda: len(core.classifier.rules()) == 2)
+    entry = next(e for e in core.entries.between(at(0), at(24)) if e.description == "Forecast check")
+    assert (entry.start, entry.end, entry.project_path) == (at(10.5), at(11), "Globex/Support")
+    settle(qtbot, runner, window)
+
+
+def test_cell_dialog_edits_and_unlock_needs_a_reason(window: ReviewWindow, qtbot: QtBot, runner: TaskRunner,
+                                                     core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.grid.open_cell.emit(window.grid_model.index(0, 4))
+    dialog = window.dialogs[-1]
+    assert isinstance(dialog, CellEntriesDialog) and dialog.table.rowCount() == 1
+    dialog.buttons["Approve"].click()
+    qtbot.waitUntil(lambda: "approved · locked" in dialog.table.item(0, 3).text())
+    monkeypatch.setattr("app.ui.review.dialogs.QInputDialog.getText", lambda *a, **k: ("client asked", True))
+    dialog.buttons["Unlock"].click()
+    qtbot.waitUntil(lambda: not core.entries.between(at(15), at(16))[0].locked)
+    assert core.approvals.history(core.entries.between(at(15), at(16))[0].id)[-1].reason == "client asked"
+    settle(qtbot, runner, window)
+
+
+def test_invoice_preview_opens_for_the_week(window: ReviewWindow, qtbot: QtBot, runner: TaskRunner) -> None:
+    dialog = window.open_invoice_preview()
+    assert dialog is not None and "2026-11-16" in dialog.windowTitle()
+    qtbot.waitUntil(runner.idle)
+    dialog.close()
+
+
+def test_keyboard_only_from_opening_the_week_to_approving_it(window: ReviewWindow, qtbot: QtBot,
+                                                             runner: TaskRunner, core: Core) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.model.period is not None and window.model.period.first == date(2026, 11, 23))
+    qtbot.keyClick(window.grid, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.model.period is not None and window.model.period.first == date(2026, 11, 16))
+    settle(qtbot, runner, window)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Down)
+    for _ in range(3):
+        qtbot.keyClick(window.grid, Qt.Key.Key_Right)
+    assert window.tabs.currentIndex() == 2  # the Wednesday column also shows Wednesday's timeline
+    qtbot.keyClick(window.grid, Qt.Key.Key_Return)
+    assert isinstance(window.dialogs[-1], CellEntriesDialog)
+    qtbot.keyClick(window.dialogs[-1], Qt.Key.Key_Escape)
+    assert not window.dialogs
+    qtbot.keyClick(window.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.submit.isEnabled())
+    assert all(e.status is EntryStatus.APPROVED for e in window.model.review.entries)  # type: ignore[union-attr]
+    qtbot.keyClick(window.grid, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Submitted" in window.state.text())
+    assert core.approvals.submission(window.model.review.period) is not None  # type: ignore[union-attr]
