@@ -65,7 +65,7 @@ def _wip(row: WipRow) -> dict[str, Any]:
     return {"client": row.client, "currency": row.currency, "entries": row.entries, "raw_seconds": row.raw_seconds,
             "billed_seconds": row.billed_seconds, "unpriced_seconds": row.unpriced_seconds,
             "value": _m(row.value, row.currency), "oldest": str(row.oldest), "age_days": row.age_days,
-            "average_age_days": row.average_age_days}
+            "average_age_days": row.average_age_days, "age_seconds": row.age_seconds}
 
 
 def wip_json(report: Wip) -> dict[str, Any]:

@@ -6,12 +6,18 @@ Age counts local days from the day the work was done to `today`; old work in pro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from decimal import Decimal
 
 from app.domain.money import ZERO
 from app.reports.values import PricedEntry
+
+AGE_BUCKETS = ("0-30", "31-60", "61-90", "90+")
+
+
+def age_bucket(days: int) -> str:
+    return AGE_BUCKETS[min(3, max(0, days - 1) // 30)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,8 @@ class WipRow:
     average_age_days: int
     """Raw-seconds-weighted mean age, in whole days."""
     unpriced_seconds: int = 0
+    age_seconds: dict[str, int] = field(default_factory=dict)
+    """Raw seconds per age bucket: 0-30, 31-60, 61-90 and 90+ days."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +54,12 @@ def _row(client: str, currency: str, entries: Sequence[PricedEntry], today: date
     days = [e.start.astimezone(tz).date() for e in entries]
     raw = sum(e.seconds for e in entries)
     weighted = sum((today - d).days * e.seconds for d, e in zip(days, entries, strict=True))
+    ages = dict.fromkeys(AGE_BUCKETS, 0)
+    for d, e in zip(days, entries, strict=True):
+        ages[age_bucket((today - d).days)] += e.seconds
     return WipRow(client, currency, len(entries), raw, sum(e.billed_seconds for e in entries),
                   sum((e.uninvoiced for e in entries), ZERO), min(days), (today - min(days)).days,
-                  round(weighted / raw) if raw else 0, sum(e.seconds for e in entries if not e.priced))
+                  round(weighted / raw) if raw else 0, sum(e.seconds for e in entries if not e.priced), ages)
 
 
 def build_wip(entries: Sequence[PricedEntry], today: date, tz: tzinfo) -> Wip:

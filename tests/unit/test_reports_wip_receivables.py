@@ -8,7 +8,7 @@ from decimal import Decimal
 from app.reports.receivables import bucket, build_receivables
 from app.reports.tables import receivables_tables, wip_tables
 from app.reports.values import Invoice, PricedEntry
-from app.reports.wip import build_wip
+from app.reports.wip import age_bucket, build_wip
 
 TODAY = date(2026, 11, 30)
 D = Decimal
@@ -40,6 +40,7 @@ def test_wip_by_client_with_age() -> None:
     assert acme.average_age_days == 15  # (20 days × 2 h + 5 days × 1 h) / 3 h
     assert (globex.currency, globex.value, globex.age_days, globex.average_age_days) == ("EUR", D(240), 30, 30)
     assert [(t.currency, t.value) for t in report.totals] == [("EUR", D(240)), ("USD", D(300))]
+    assert acme.age_seconds == {"0-30": 3 * 3600, "31-60": 0, "61-90": 0, "90+": 0}
     table = wip_tables(report)[0]
     assert table.rows[0][:6] == ("Acme", "USD", 2, D("3.00"), D("3.00"), D("300.00"))
 
@@ -65,6 +66,8 @@ INVOICES = [
 
 
 def test_bucket_boundaries() -> None:
+    assert [age_bucket(d) for d in (0, 30, 31, 60, 61, 90, 91)] == [
+        "0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "90+"]
     assert [bucket(d) for d in (-5, 0, 1, 30, 31, 60, 61, 90, 91)] == [
         "current", "current", "1-30", "1-30", "31-60", "31-60", "61-90", "61-90", "90+"]
 

@@ -1,0 +1,66 @@
+"""One report table as a read-only grid: numbers right-aligned, totals in bold and last; a table without totals
+sorts by a column when its header is clicked."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from app.reports.tables import Cell, Table, text
+
+
+class _Item(QTableWidgetItem):
+    """Sorts by the cell's value (numbers as numbers, dates as dates), not by its text."""
+
+    def __init__(self, cell: Cell) -> None:
+        super().__init__(text(cell))
+        self.key: tuple[int, Decimal | str] = _key(cell)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, _Item):
+            return self.key < other.key
+        return super().__lt__(other)
+
+
+def _key(cell: Cell) -> tuple[int, Decimal | str]:
+    if isinstance(cell, int | Decimal):
+        return 0, Decimal(cell)
+    if isinstance(cell, date):
+        return 1, cell.isoformat()
+    return 2 if cell not in (None, "") else 3, text(cell).casefold()
+
+
+class ReportTable(QTableWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(False)
+        self.table: Table | None = None
+
+    def show_table(self, table: Table) -> None:
+        """Sorting is off for a table with totals, so they stay beneath the rows they add up."""
+        self.table = table
+        self.setSortingEnabled(False)
+        self.clear()
+        self.setColumnCount(len(table.columns))
+        self.setHorizontalHeaderLabels(list(table.columns))
+        self.setRowCount(len(table.rows))
+        first_total = len(table.rows) - table.total_rows
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row):
+                item = _Item(cell)
+                if isinstance(cell, int | Decimal):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r >= first_total:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.setItem(r, c, item)
+        self.setSortingEnabled(table.total_rows == 0)

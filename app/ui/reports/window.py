@@ -1,0 +1,305 @@
+"""The Reports window: a period picker, one tab per report with its charts above its tables, and CSV, XLSX and
+PDF export of the report on show.
+
+Reports are built on a reader thread through the task runner; the window only shows them. Entries or invoices
+changing elsewhere (the change bus) reload the figures; a result older than the latest request is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Core
+from app.domain.periods import Period
+from app.reports.export import write_csv, write_xlsx
+from app.reports.profitability import Level
+from app.reports.service import ReportSet
+from app.reports.tables import (
+    Table,
+    hours,
+    profitability_tables,
+    receivables_tables,
+    utilisation_tables,
+    wip_tables,
+)
+from app.ui.events import ENTRIES, INVOICES, ChangeBus
+from app.ui.reports.charts import ageing_chart, margin_chart, utilisation_chart, weekly_chart, wip_chart
+from app.ui.reports.pdf import write_pdf
+from app.ui.reports.table_view import ReportTable
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import bound, user_message
+
+Loader = Callable[[Period, Level], ReportSet]
+PRESETS = ("This month", "Last month", "This quarter", "Last 3 months", "This year", "Custom")
+TABS = ("Profitability", "Utilisation", "Work in progress", "Receivables")
+CHART_HEIGHT = 300
+TABLE_HEIGHT = 420
+
+
+def preset_period(name: str, today: date) -> Period:
+    """The period a preset names, ending today at the latest for the current ones."""
+    month = today.replace(day=1)
+    if name == "Last month":
+        last = month - timedelta(days=1)
+        return Period(last.replace(day=1), last)
+    if name == "This quarter":
+        return Period(month.replace(month=(today.month - 1) // 3 * 3 + 1), today)
+    if name == "Last 3 months":
+        start = month
+        for _ in range(2):
+            start = (start - timedelta(days=1)).replace(day=1)
+        return Period(start, today)
+    if name == "This year":
+        return Period(today.replace(month=1, day=1), today)
+    return Period(month, today)
+
+
+class _Page(QScrollArea):
+    """One report: chart views in a row, then titled tables."""
+
+    def __init__(self, charts: int, tables: int) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        row = QHBoxLayout()
+        self.views: list[QChartView] = []
+        for _ in range(charts):
+            view = QChartView(QChart())
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(CHART_HEIGHT)
+            row.addWidget(view)
+            self.views.append(view)
+        if charts:
+            layout.addLayout(row)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout.addWidget(self.note)
+        self.titles: list[QLabel] = []
+        self.tables: list[ReportTable] = []
+        for _ in range(tables):
+            title = QLabel()
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            grid = ReportTable()
+            layout.addWidget(title)
+            layout.addWidget(grid)
+            self.titles.append(title)
+            self.tables.append(grid)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.shown: list[Table] = []
+
+    def show_report(self, charts: list[QChart], tables: list[Table], note: str = "") -> None:
+        for view, chart in zip(self.views, charts, strict=True):
+            old = view.chart()
+            view.setChart(chart)
+            old.deleteLater()
+        for n, (title, grid) in enumerate(zip(self.titles, self.tables, strict=True)):
+            present = n < len(tables)
+            title.setVisible(present)
+            grid.setVisible(present)
+            if present:
+                title.setText(tables[n].title)
+                grid.show_table(tables[n])
+                grid.setFixedHeight(min(TABLE_HEIGHT, grid.verticalHeader().length()
+                                        + grid.horizontalHeader().height() + 2 * grid.frameWidth()))
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.shown = tables
+
+
+class ReportsWindow(QMainWindow):
+    loaded = Signal()
+    failed = Signal(str)
+    exported = Signal(str)
+
+    def __init__(self, load: Loader, runner: TaskRunner, bus: ChangeBus | None = None,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Reports")
+        self.resize(1180, 820)
+        self._load, self._runner, self._today = load, runner, today
+        self._generation = 0
+        self.reports: ReportSet | None = None
+        self.preset = QComboBox()
+        self.preset.addItems(PRESETS)
+        self.first, self.last = QDateEdit(), QDateEdit()
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.level = QComboBox()
+        self.level.addItems([f"By {level}" for level in Level])
+        self.level.setCurrentIndex(list(Level).index(Level.PROJECT))
+        self.refresh_button = QPushButton("Refresh")
+        self.csv_button, self.xlsx_button, self.pdf_button = (QPushButton(t) for t in ("CSV…", "XLSX…", "PDF…"))
+        bar = QHBoxLayout()
+        for widget in (QLabel("Period"), self.preset, self.first, QLabel("to"), self.last, self.level,
+                       self.refresh_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Export"))
+        for button in (self.csv_button, self.xlsx_button, self.pdf_button):
+            button.setEnabled(False)
+            bar.addWidget(button)
+        self.pages = {TABS[0]: _Page(2, 2), TABS[1]: _Page(1, 2), TABS[2]: _Page(1, 1), TABS[3]: _Page(1, 3)}
+        self.tabs = QTabWidget()
+        for name, page in self.pages.items():
+            self.tabs.addTab(page, name)
+        self.status = QLabel("Loading…")
+        self.status.setWordWrap(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(bar)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        self.setCentralWidget(body)
+        self._set_dates(preset_period(PRESETS[0], today()))
+        self.preset.currentTextChanged.connect(self._preset_chosen)
+        for edit in (self.first, self.last):
+            edit.dateChanged.connect(self._dates_edited)
+        self.level.currentIndexChanged.connect(lambda _: self.reload())
+        self.refresh_button.clicked.connect(self.reload)
+        self.csv_button.clicked.connect(lambda: self._ask_path("CSV (*.csv)", ".csv", self.export_csv))
+        self.xlsx_button.clicked.connect(lambda: self._ask_path("Excel workbook (*.xlsx)", ".xlsx", self.export_xlsx))
+        self.pdf_button.clicked.connect(lambda: self._ask_path("PDF (*.pdf)", ".pdf", self.export_pdf))
+        self.failed.connect(self.status.setText)
+        if bus is not None:
+            bus.changed.connect(self._changed)
+        self.reload()
+
+    # Period
+
+    def period(self) -> Period:
+        return Period(self.first.date().toPython(), self.last.date().toPython())
+
+    def set_period(self, period: Period) -> None:
+        """Show a custom period and load it."""
+        self.preset.blockSignals(True)
+        self.preset.setCurrentText("Custom")
+        self.preset.blockSignals(False)
+        self._set_dates(period)
+        self.reload()
+
+    def _set_dates(self, period: Period) -> None:
+        for edit, day in ((self.first, period.first), (self.last, period.last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
+    def _preset_chosen(self, name: str) -> None:
+        if name != "Custom":
+            self._set_dates(preset_period(name, self._today()))
+            self.reload()
+
+    def _dates_edited(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentText("Custom")
+        self.preset.blockSignals(False)
+        self.reload()
+
+    def level_chosen(self) -> Level:
+        return list(Level)[self.level.currentIndex()]
+
+    # Loading
+
+    def reload(self) -> None:
+        period = self.period()
+        if period.last < period.first:
+            self.failed.emit("The period ends before it starts; pick a later end date.")
+            return
+        self._generation += 1
+        generation, level = self._generation, self.level_chosen()
+        self.status.setText("Loading…")
+        self._runner.read(lambda: self._load(period, level),
+                          bound(self, lambda result: self._loaded(generation, result)),
+                          bound(self, lambda error: self._failed(generation, error)))
+
+    def _changed(self, areas: frozenset[str]) -> None:
+        if areas & {ENTRIES, INVOICES}:
+            self.reload()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self.failed.emit(user_message(error))
+
+    def _loaded(self, generation: int, reports: ReportSet) -> None:
+        if generation != self._generation:
+            return
+        self.reports = reports
+        profit, use, wip, owed = reports.profitability, reports.utilisation, reports.wip, reports.receivables
+        unpriced = sum(r.unpriced_seconds for r in profit.rows)
+        self.pages[TABS[0]].show_report(
+            [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
+            f"{hours(unpriced)} h of billable work has no rate yet and counts as worth nothing." if unpriced else "")
+        self.pages[TABS[1]].show_report([utilisation_chart(use)], utilisation_tables(use))
+        self.pages[TABS[2]].show_report([wip_chart(wip)], wip_tables(wip),
+                                        "" if wip.rows else "No approved work waits to be invoiced.")
+        self.pages[TABS[3]].show_report([ageing_chart(owed)], receivables_tables(owed),
+                                        "Amounts owed come from the payment status Xero and QuickBooks report; "
+                                        "sync payments for the latest.")
+        for button in (self.csv_button, self.xlsx_button, self.pdf_button):
+            button.setEnabled(True)
+        period = self.period()
+        self.status.setText(f"{period.first} to {period.last}. Work in progress and receivables as of "
+                            f"{wip.today}. Totals are per currency.")
+        self.loaded.emit()
+
+    # Export
+
+    def current_page(self) -> _Page:
+        return self.pages[TABS[self.tabs.currentIndex()]]
+
+    def _ask_path(self, file_filter: str, suffix: str, export: Callable[[Path], None]) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export report", "", file_filter)
+        if name:
+            export(Path(name).with_suffix(suffix))
+
+    def _write(self, path: Path, write: Callable[[Path, list[Table]], None]) -> None:
+        tables = list(self.current_page().shown)
+        self._runner.write(lambda: write(path, tables), bound(self, lambda _: self.exported.emit(str(path))),
+                           bound(self, lambda error: self.failed.emit(user_message(error))))
+
+    def export_csv(self, path: Path) -> None:
+        self._write(path, write_csv)
+
+    def export_xlsx(self, path: Path) -> None:
+        self._write(path, write_xlsx)
+
+    def export_pdf(self, path: Path) -> None:
+        """The tab on show, charts included, laid out by Qt here on the GUI thread."""
+        page = self.current_page()
+        charts = [view.grab().toImage() for view in page.views]
+        period = self.period()
+        write_pdf(path, f"TimeTally: {TABS[self.tabs.currentIndex()]}", f"{period.first} to {period.last}",
+                  charts, page.shown)
+        self.exported.emit(str(path))
+
+
+def open_reports_window(core: Core, runner: TaskRunner, bus: ChangeBus | None = None,
+                        parent: QWidget | None = None) -> ReportsWindow:
+    """What the tray menu calls: a Reports window on `core.reports`, shown."""
+    window = ReportsWindow(core.reports.all, runner, bus, parent=parent)
+    window.show()
+    return window
