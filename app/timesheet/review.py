@@ -23,7 +23,6 @@ from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.store.review_repository import ReviewRepository, Submission
 from app.timesheet.entries import EntryService
-from app.timesheet.timer import TimerService
 from app.timesheet.validation import Flag, clean_description, review_flags, split_by_day
 
 SLOT = 60
@@ -119,9 +118,6 @@ class WeekReview:
     submission: Submission | None
     projects: tuple[Project, ...] = field(default_factory=tuple)
 
-    def entry(self, entry_id: int) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
-
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
@@ -131,10 +127,6 @@ class Assignment:
     notices: tuple[Notice, ...]
     suggestion: Suggestion | None
     preview: Preview | None
-
-
-def _epoch(moment: datetime) -> float:
-    return moment.timestamp()
 
 
 def _instant(epoch: float) -> datetime:
@@ -165,15 +157,11 @@ def build_grid(entries: Sequence[Entry], projects: Sequence[Project], days: Sequ
 
 
 def _kind(span: Span, verdict: Verdict | None) -> tuple[str, str]:
-    if span.idle:
-        return IDLE, "Idle"
-    if verdict is None:
-        return UNCLASSIFIED, "Unclassified"
-    outcome = verdict.outcome
-    if outcome.private:
-        return PRIVATE, "Private"
-    if outcome.ignore:
-        return IGNORED, "Ignored"
+    outcome = verdict.outcome if verdict else None
+    if span.idle or outcome is None:
+        return (IDLE, "Idle") if span.idle else (UNCLASSIFIED, "Unclassified")
+    if outcome.private or outcome.ignore:
+        return (PRIVATE, "Private") if outcome.private else (IGNORED, "Ignored")
     return WORK, outcome.label
 
 
@@ -236,21 +224,18 @@ def _item(p: Proposal) -> ProposalItem:
 def _hidden(item: ProposalItem, rejected: Sequence[tuple[str, float, float]]) -> bool:
     """Rejected: the same rule over a range that holds most of the proposal, so a rejection survives the small
     boundary shifts new capture causes."""
-    for rule, lo, hi in rejected:
-        if rule == item.rule and min(hi, item.end) - max(lo, item.start) > 0.5 * (item.end - item.start):
-            return True
-    return False
+    return any(rule == item.rule and min(hi, item.end) - max(lo, item.start) > 0.5 * (item.end - item.start)
+               for rule, lo, hi in rejected)
 
 
 class ReviewService:
     def __init__(self, entries: EntryRepository, entry_service: EntryService, projects: ProjectRepository,
-                 classifier: ClassifierService, timer: TimerService, repo: ReviewRepository, settings: Settings,
+                 classifier: ClassifierService, repo: ReviewRepository, settings: Settings,
                  who: Callable[[], str], tz: tzinfo | None = None) -> None:
         self._entries = entries
         self._entry_service = entry_service
         self._projects = projects
         self._classifier = classifier
-        self._timer = timer
         self._repo = repo
         self._settings = settings
         self._who = who
@@ -266,16 +251,15 @@ class ReviewService:
         spans, verdicts, proposal_set = self._classifier.classified_between(start, end, now)
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
-        items = self._items(proposal_set.proposals, _epoch(start), _epoch(end))
-        task_ids = {e.task_id for e in entries if e.task_id}
-        task_names = {t.id: t.name for pid in {e.project_id for e in entries if e.task_id and e.project_id}
-                      for t in self._projects.tasks(pid or 0) if t.id in task_ids}
+        items = self._items(proposal_set.proposals, start, end)
+        task_names = {t.id: t.name for pid in {e.project_id for e in entries if e.task_id} if pid
+                      for t in self._projects.tasks(pid)}
         timelines: list[DayTimeline] = []
         shares: dict[date, float] = {}
-        first = 0
+        first, zone = 0, self._tz or datetime.now().astimezone().tzinfo
         for day in period.days():
-            lo = _epoch(datetime.combine(day, time(), self._tz or _local()))
-            hi = _epoch(datetime.combine(day + timedelta(days=1), time(), self._tz or _local()))
+            lo = datetime.combine(day, time(), zone).timestamp()
+            hi = datetime.combine(day + timedelta(days=1), time(), zone).timestamp()
             while first < len(spans) and spans[first].end <= lo:
                 first += 1
             last = first
@@ -286,7 +270,7 @@ class ReviewService:
                 shares[day] = unclassified / active
             timelines.append(DayTimeline(
                 day, lo, hi, tuple(blocks), tuple(i for i in items if i.start < hi and i.end > lo),
-                tuple(e for e in entries if _epoch(e.start) < hi and _epoch(e.end or now) > lo)))
+                tuple(e for e in entries if e.start.timestamp() < hi and (e.end or now).timestamp() > lo)))
         flags = review_flags(entries, now, daily_limit_hours=self._settings.get("review.daily_hours_limit"),
                              unclassified_share=shares,
                              share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz)
@@ -296,12 +280,12 @@ class ReviewService:
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
         start, end = period.utc_range(self._tz)
-        return self._items(self._classifier.propose_between(start, end, now).proposals, _epoch(start), _epoch(end))
+        return self._items(self._classifier.propose_between(start, end, now).proposals, start, end)
 
-    def _items(self, proposals: Sequence[Proposal], start: float, end: float) -> list[ProposalItem]:
-        rejected = self._repo.rejected_between(start, end)
+    def _items(self, proposals: Sequence[Proposal], start: datetime, end: datetime) -> list[ProposalItem]:
+        rejected = self._repo.rejected_between(start.timestamp(), end.timestamp())
         items = [i for i in map(_item, proposals) if not _hidden(i, rejected)]
-        for d in self._repo.dropped_between(start, end):
+        for d in self._repo.dropped_between(start.timestamp(), end.timestamp()):
             path = self._projects.get(d.project_id).path if d.project_id else ""
             minutes = round((d.end - d.start) / 60)
             items.append(ProposalItem(d.start, d.end, path, "", d.description, "",
@@ -329,8 +313,8 @@ class ReviewService:
         if end <= start:
             raise ValidationError("The end must come after the start.")
         path = self._projects.get(project_id).path if project_id else ""
-        changed = replace(item, start=_epoch(start), end=_epoch(end), description=description, project_path=path,
-                          task=item.task if path == item.project_path else "", project_id=project_id)
+        changed = replace(item, start=start.timestamp(), end=end.timestamp(), description=description,
+                          project_path=path, task=item.task if path == item.project_path else "", project_id=project_id)
         return self.accept([changed])[0]
 
     def accept_all(self, period: Period, now: datetime | None = None) -> list[Entry]:
@@ -345,12 +329,10 @@ class ReviewService:
 
     def split_proposal(self, item: ProposalItem, at: datetime) -> list[Entry]:
         """Split at `at` and accept both halves, so each can go its own way."""
-        cut = _epoch(at)
+        cut = at.timestamp()
         if not item.start < cut < item.end:
             raise ValidationError("Split at a time inside the proposal.")
         return self.accept([replace(item, end=cut), replace(item, start=cut, dropped_id=None)])
-
-    # Entries
 
     def split_entry(self, entry_id: int, at: datetime) -> tuple[Entry, Entry]:
         entry = self._editable(entry_id)
@@ -372,12 +354,10 @@ class ReviewService:
             raise ValidationError("Stop the timer before merging it.")
         longest = max(entries, key=lambda e: e.seconds(utcnow()))
         texts = list(dict.fromkeys(e.description for e in sorted(entries, key=lambda e: e.start) if e.description))
-        keep = longest.id
-        merged, _ = self._entry_service.edit(keep, start=min(e.start for e in entries),
-                                             end=max(e.end or e.start for e in entries),
-                                             description="; ".join(texts)[:2000])
+        merged, _ = self.edit_entry(longest.id, start=min(e.start for e in entries),
+                                    end=max(e.end or e.start for e in entries), description="; ".join(texts)[:2000])
         for entry in entries:
-            if entry.id != keep:
+            if entry.id != longest.id:
                 self._entry_service.delete(entry.id)
         return merged
 
@@ -398,46 +378,6 @@ class ReviewService:
         suggestion, preview = found if found else (None, None)
         return Assignment(entry, tuple(notices), suggestion, preview)
 
-    # Idle time
-
-    def discard_idle(self, since: datetime, continue_timer: bool) -> Entry | None:
-        """Stop the running timer where the idle time began; optionally start it again now."""
-        running = self._entries.running()
-        if running is None:
-            return None
-        if since <= running.start:
-            self._timer.discard()
-        else:
-            self._timer.stop(at=since)
-        return self._timer.resume(running) if continue_timer else None
-
-    def assign_idle(self, since: datetime, until: datetime, parts: Sequence[tuple[int | None, int]]) -> list[Entry]:
-        """Give the time away to projects, (project id, seconds) in order, the last part taking what is left;
-        the timer stops at `since` and goes on from now."""
-        running = self._entries.running()
-        if running is None:
-            raise ValidationError("No timer is running.")
-        since = max(since, running.start)
-        self.discard_idle(since, continue_timer=False)
-        out: list[Entry] = []
-        cursor = since
-        for n, (project_id, seconds) in enumerate(parts):
-            stop = until if n == len(parts) - 1 else min(until, cursor + timedelta(seconds=seconds))
-            if stop > cursor:
-                out.append(self._entry_service.add_manual(cursor, stop, running.description, project_id)[0])
-            cursor = stop
-        self._timer.resume(running)
-        return out
-
-    def drop_away(self, since: datetime, until: datetime) -> None:
-        """Too long away to ask: the timer stops where the idle time began and the review offers the time."""
-        running = self._entries.running()
-        if running is None:
-            return
-        since = max(since, running.start)
-        self.discard_idle(since, continue_timer=False)
-        self._repo.add_dropped(_epoch(since), _epoch(until), running.description, running.project_id)
-
     def _editable(self, entry_id: int) -> Entry:
         entry = self._entries.get(entry_id)
         if entry.locked:
@@ -454,7 +394,3 @@ class ReviewService:
             return None, None, item.billable is not False
         task = self._projects.ensure_task(project.id, item.task).id if item.task else None
         return project.id, task, project.billable if item.billable is None else item.billable
-
-
-def _local() -> tzinfo:
-    return datetime.now().astimezone().tzinfo or UTC

@@ -135,7 +135,7 @@ def test_idle_time_discarded_assigned_or_dropped(core: Core) -> None:
     web = core.projects.add_project("Acme Corp/Website")
     support = core.projects.add_project("Globex/Support")
     core.entries.add(NewEntry(at(9), None, "hero", web.id, source=EntrySource.TIMER))
-    core.review.assign_idle(at(10), at(10.5), [(support.id, 600), (None, 0)])
+    core.idle.assign(at(10), at(10.5), [(support.id, 600), (None, 0)])
     entries = core.entries.between(at(0), at(48))
     assert [(e.start, e.end, e.project_id) for e in entries[:3]] == [
         (at(9), at(10), web.id), (at(10), at(10) + timedelta(minutes=10), support.id),
@@ -144,7 +144,7 @@ def test_idle_time_discarded_assigned_or_dropped(core: Core) -> None:
     assert resumed is not None and resumed.project_id == web.id and resumed.start > at(10.5)
     core.timer.discard()
     core.entries.add(NewEntry(at(14), None, "hero", web.id, source=EntrySource.TIMER))
-    core.review.drop_away(at(15), at(20.5))
+    core.idle.drop(at(15), at(20.5))
     assert core.entries.running() is None and core.entries.between(at(14), at(15))[0].end == at(15)
     dropped = core.review.load(Period(DAY, DAY + timedelta(days=1)), NOW).proposals
     assert dropped and dropped[0].dropped_id is not None and dropped[0].project_id == web.id
@@ -157,3 +157,19 @@ def test_locked_entries_refuse_split_and_merge(core: Core) -> None:
     core.approvals.approve([entry.id])
     with pytest.raises(LockedError):
         core.review.split_entry(entry.id, at(9.5))
+
+
+def test_meeting_apps_count_as_active_only_when_the_setting_says_so(core: Core) -> None:
+    SpanStore(core.db).add_many([Span(ts(10), ts(10.2), "zoom", "Zoom Meeting"),
+                                 Span(ts(10.2), ts(11), "zoom", "Zoom Meeting", idle=True)])
+    core.entries.add(NewEntry(at(9), None, "hero", source=EntrySource.TIMER))
+    away = core.idle.away(at(10.2), at(11))
+    assert away.running is not None and away.prompt and not away.in_meeting and away.max_away_hours == 4.0
+    core.settings.set("idle.meetings_active", True)
+    assert core.idle.away(at(10.2), at(11)).in_meeting
+    assert not core.idle.away(at(15), at(16)).in_meeting
+    core.idle.discard(at(10.2), continue_timer=True)
+    first = core.entries.between(at(0), at(24))[0]
+    assert first.end == at(10.2)
+    resumed = core.entries.running()
+    assert resumed is not None and resumed.description == "hero"
