@@ -23,6 +23,7 @@ from app.sync.accounts import AccountsService
 from app.sync.service import SyncService
 from app.timesheet.approvals import ApprovalService, current_user
 from app.timesheet.entries import EntryService
+from app.timesheet.idle import IdleService
 from app.timesheet.liveness import Liveness
 from app.timesheet.review import ReviewService
 from app.timesheet.timer import TimerService
@@ -51,6 +52,7 @@ class Core:
     sync: SyncService
     review: ReviewService = field(init=False)
     approvals: ApprovalService = field(init=False)
+    idle: IdleService = field(init=False)
     reports: ReportService
 
     @property
@@ -91,9 +93,9 @@ def build_core(paths: Paths | None = None) -> Core:
     )
     who = current_user(settings)
     review_repo = ReviewRepository(db)
-    core.review = ReviewService(entries, core.entry_service, projects, core.classifier, core.timer, review_repo,
-                                settings, who)
+    core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who)
     core.approvals = ApprovalService(entries, review_repo, who)
+    core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core
 
 
