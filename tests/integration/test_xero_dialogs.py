@@ -1,5 +1,5 @@
-"""The send and mapping windows against the fake Xero: preview, send with progress, errors in Xero's words,
-fuzzy suggestions confirmed by saving, a contact created on request, lists refreshed."""
+"""The send and mapping windows and the payment poller against the fake Xero: preview, send with progress, errors
+in Xero's words, fuzzy suggestions confirmed by saving, a contact created on request, lists refreshed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from app.domain.models import NewEntry
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteKind
 from app.sync.reports import Outcome
+from app.ui.events import ChangeBus
 from app.ui.mapping_dialog import open_mapping_dialog
+from app.ui.payment_poller import PaymentPoller
 from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
 from tests.fakes.xero_server import FakeXero
@@ -95,3 +97,24 @@ def test_mapping_dialog_confirms_a_fuzzy_contact_and_refreshes(books: Any, fake:
     with qtbot.waitSignal(dialog.loaded, timeout=10_000) as refreshed:
         dialog.refresh_button.click()
     assert "Initech" in {o.name for o in refreshed.args[0].lists[RemoteKind.CUSTOMER]}
+
+
+def test_payment_poller_brings_payments_back_and_announces_them(books: Any, fake: FakeXero, runner: TaskRunner,
+                                                                 qtbot: QtBot) -> None:
+    fake.books.add_contact("Acme Ltd")
+    fake.books.add_contact("Globex")
+    report = books.sync.send("xero", WEEK)
+    for outcome in report.outcomes:
+        fake.books.set_status(outcome.remote_id, "AUTHORISED")
+        fake.books.pay(outcome.remote_id)
+    bus = ChangeBus()
+    poller = PaymentPoller(books.sync, books.settings, runner, bus)
+    books.settings.set("sync.payments_poll_minutes", 1)
+    poller.start()
+    assert poller.timer.interval() == 60_000
+    with qtbot.waitSignal(bus.changed, timeout=10_000) as changed, qtbot.waitSignal(poller.checked) as checked:
+        poller.check()
+    assert "entries" in changed.args[0] and len(checked.args[0]) == 2
+    books.settings.set("sync.payments_poll_minutes", 0)
+    poller.start()
+    assert not poller.timer.isActive()

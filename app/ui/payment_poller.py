@@ -1,0 +1,60 @@
+"""Payments back while the app runs: every `sync.payments_poll_minutes`, ask each connected accounting system about
+the invoices it was sent, on a worker, and tell the views when entries changed.
+
+A check never overlaps the previous one; a failure (offline, sign-in expired) is logged and the next tick tries
+again. The shell creates one after the core is up and calls `start()`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.settings import Settings
+from app.sync.reports import PaymentOutcome
+from app.sync.service import SyncService
+from app.ui.events import ChangeBus
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
+
+log = logging.getLogger(__name__)
+
+
+class PaymentPoller(QObject):
+    checked = Signal(object)
+    """list[PaymentOutcome] of one check (only invoices whose status changed)."""
+
+    def __init__(self, sync: SyncService, settings: Settings, runner: TaskRunner, bus: ChangeBus,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sync, self._settings, self._runner, self._bus = sync, settings, runner, bus
+        self._busy = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+
+    def start(self) -> None:
+        """(Re)reads the interval; 0 minutes means on demand only."""
+        minutes = int(self._settings.get("sync.payments_poll_minutes"))
+        self.timer.stop()
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def check(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._runner.read(self._sync.sync_payments, self._done, self._failed)
+
+    def _done(self, outcomes: list[PaymentOutcome]) -> None:
+        self._busy = False
+        if outcomes:
+            self._bus.announce("entries", "invoices", "sync")
+        self.checked.emit(outcomes)
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy = False
+        log.warning("checking payments failed: %s", user_message(error))
