@@ -156,6 +156,10 @@ OPTIONS: dict[str, Option[Any]] = {
                _one_of(["DRAFT", "AUTHORISED"])),
         Option("sync.payments_poll_minutes", 30, "Check sent invoices for payments every (minutes, 0: on demand only)",
                _between(0, 1440)),
+        Option("quickbooks.mode", "time", "QuickBooks: send approved time as billable time activities (time) or also "
+               "invoice it (invoice), for clients without a mode of their own", _one_of(["time", "invoice"])),
+        Option("quickbooks.worker_type", "Employee", "QuickBooks: record time for an Employee or a Vendor",
+               _one_of(["Employee", "Vendor"])),
         Option("reports.utilisation_target", 75, "Utilisation target: billable share of tracked time (percent)",
                _between(0, 100)),
     )

@@ -10,6 +10,8 @@ from app.commands.output import iso, note, print_json
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.periods import Period, parse_day, parse_week, week_of
 from app.sync.provider import RemoteKind
+from app.sync.quickbooks.links import Mode
+from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.service import FACTORIES
 from app.sync.store import Mapping
 
@@ -18,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     sync = sub.add_parser("sync", help="send invoices to the accounting system and bring payments back")
     ssub = sync.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name in FACTORIES:
+        if name == "quickbooks":
+            _register_quickbooks(ssub)
+            continue
         send = ssub.add_parser(name, help=f"send the period's approved time and drafts to {name.title()}")
         group = send.add_mutually_exclusive_group()
         group.add_argument("--week", metavar="YYYY-Www")
@@ -88,9 +93,46 @@ def _send(core: Core, args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _register_quickbooks(ssub: argparse._SubParsersAction) -> None:
+    send = ssub.add_parser("quickbooks", help="send the period's approved time to QuickBooks as time activities, or "
+                                              "as invoices billing them")
+    send.add_argument("--mode", choices=[str(m) for m in Mode], help="time: billable time activities; invoice: also "
+                      "an invoice linked to them (remembered per client; default: the client's mode, else the "
+                      "quickbooks.mode setting)")
+    group = send.add_mutually_exclusive_group()
+    group.add_argument("--week", metavar="YYYY-Www")
+    group.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
+    send.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
+    send.add_argument("--client", metavar="NAME")
+    send.add_argument("--create-customers", action="store_true",
+                      help="create a customer for a client no existing customer matches exactly")
+    send.add_argument("--dry-run", action="store_true", help="show what would be sent; store and send nothing")
+    send.add_argument("--json", action="store_true")
+    send.set_defaults(handler=_send_quickbooks, provider="quickbooks")
+
+
+def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
+    period = _period(core, args)
+    core.sync.check_ready("quickbooks")
+    report = QuickBooksSync(core.sync, core.db, core.entries, core.settings).send(
+        period, args.client, mode=Mode(args.mode) if args.mode else None, create_customers=args.create_customers,
+        dry_run=args.dry_run)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for outcome in report.outcomes:
+            print(outcome.line())
+        print(("Dry run: " if args.dry_run else "") + report.summary())
+    return 1 if report.failed else 0
+
+
 def _payments(core: Core, args: argparse.Namespace) -> int:
     names = [args.provider] if args.provider else None
     outcomes = core.sync.sync_payments(names)
+    if "quickbooks" in (names or core.sync.connected()):
+        billed = QuickBooksSync(core.sync, core.db, core.entries, core.settings).billed_time()
+        if billed:
+            note(f"QuickBooks: {len(billed)} entries were billed inside QuickBooks and are marked invoiced")
     if args.json:
         print_json([o.to_json() for o in outcomes])
     elif not outcomes:

@@ -1,0 +1,167 @@
+"""From local clients, projects, tasks and entries to QuickBooks references and time activities.
+
+A client is a customer (mapped, matched exactly, or created on request; a fuzzy match is only proposed), each of
+its projects a job under it, each task a service item, and the person an employee or vendor. Everything resolved
+is remembered, so the next send makes no look-ups.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from app.billing.invoices import InvoiceDraft, LineKind
+from app.settings import Settings
+from app.store.billing_repository import BillableEntry
+from app.sync.provider import RemoteKind, TimePush
+from app.sync.quickbooks.links import Links
+from app.sync.quickbooks.mapping import DEFAULT_ITEM
+from app.sync.quickbooks.provider import QuickBooksProvider
+from app.sync.quickbooks.time import worker_code
+from app.sync.store import Mapping as StoredMapping
+from app.sync.store import SyncStore
+
+BILLED_KINDS = (LineKind.TIME, LineKind.OVERAGE)
+"""Lines billed by the hour; time under a fixed fee goes to QuickBooks as not billable."""
+_RATE = Decimal("0.0001")
+_HOUR = Decimal(3600)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One entry as a time activity, before it has a key."""
+
+    push: TimePush
+    label: str
+    client: str
+
+
+class Resolver:
+    """Remote codes for local things, resolved once per send and remembered in the sync store and links."""
+
+    def __init__(self, provider: QuickBooksProvider, store: SyncStore, links: Links, settings: Settings,
+                 create_customers: bool) -> None:
+        self._provider = provider
+        self._store = store
+        self._links = links
+        self._settings = settings
+        self._create = create_customers
+        self._worker = ""
+
+    def customer(self, client_id: int, client_name: str) -> tuple[str, str]:
+        """(customer id, problem): mapped, exact match (remembered), or created with --create-customers."""
+        mapped = self._store.mapping(RemoteKind.CUSTOMER, client_id)
+        if mapped is not None:
+            return mapped.code, ""
+        matches = self._provider.match_customers(client_name)
+        if matches and matches[0].exact:
+            found = matches[0].customer
+            self._store.set_mapping(StoredMapping(RemoteKind.CUSTOMER, client_id, found.code, found.name, score=100.0))
+            return found.code, ""
+        if self._create:
+            created = self._provider.ensure_customer(client_name)
+            self._store.set_mapping(StoredMapping(RemoteKind.CUSTOMER, client_id, created.code, created.name))
+            return created.code, ""
+        closest = ", ".join(f"'{m.customer.name}' ({m.score:.0f}%)" for m in matches[:3])
+        hint = (f" Closest: {closest}; confirm one with 'timetally sync map quickbooks --client \"{client_name}\" "
+                "--contact NAME'" if closest else "")
+        return "", (f"No QuickBooks customer is named '{client_name}'.{hint} Or send with --create-customers to "
+                    "create it.")
+
+    def job(self, project_id: int, project_name: str, customer_code: str) -> str:
+        """The project's sub-customer (`Job: true`) under the client's customer."""
+        linked = self._links.get("job", project_id)
+        if linked is not None:
+            return linked[0]
+        job = self._provider.ensure_customer(project_name, customer_code)
+        self._links.set("job", project_id, job.code, job.name)
+        return job.code
+
+    def item(self, task_id: int | None, task_name: str) -> str:
+        """The task's service item; time without a task goes on the 'Hours' item."""
+        key = task_id or 0
+        mapped = self._store.mapping(RemoteKind.ITEM, key)
+        if mapped is not None:
+            return mapped.code
+        item = self._provider.lists.ensure_item(task_name if task_id else DEFAULT_ITEM)
+        self._store.set_mapping(StoredMapping(RemoteKind.ITEM, key, item.code, item.name))
+        return item.code
+
+    def worker(self) -> str:
+        """`Employee:<id>` or `Vendor:<id>` of the person time is recorded for."""
+        if not self._worker:
+            kind = str(self._settings.get("quickbooks.worker_type"))
+            name = str(self._settings.get("billing.person") or "").strip() or getpass.getuser()
+            linked = self._links.get("worker", f"{kind}:{name}")
+            if linked is None:
+                code, display = self._provider.lists.ensure_worker(name, kind)
+                self._links.set("worker", f"{kind}:{name}", code, display)
+                linked = (code, display)
+            self._worker = worker_code(kind, linked[0])
+        return self._worker
+
+
+def rate_of(amount: Decimal, seconds: int) -> Decimal | None:
+    if seconds <= 0:
+        return None
+    rate = (amount * _HOUR / seconds).quantize(_RATE, rounding=ROUND_HALF_UP)
+    return Decimal(format(rate.normalize(), "f"))
+
+
+def activity(entry: BillableEntry, seconds: int, rate: Decimal | None, billable: bool, resolver: Resolver,
+             customer_code: str) -> Activity:
+    day = entry.start.astimezone().date()
+    push = TimePush(entry.entry_id, "", resolver.job(entry.project_id, entry.project_name, customer_code), day,
+                    seconds, entry.description or entry.task_name or entry.project_name,
+                    resolver.item(entry.task_id, entry.task_name), rate if billable else None,
+                    billable and rate is not None, resolver.worker())
+    return Activity(push, _label(day, entry, seconds), entry.client_name)
+
+
+def time_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,
+              customer_code: str) -> list[Activity]:
+    """A preview draft grouped per entry: each entry once, for its billed (rounded) time at its effective rate."""
+    seconds: dict[int, int] = defaultdict(int)
+    amounts: dict[int, Decimal] = defaultdict(Decimal)
+    billable: dict[int, bool] = defaultdict(bool)
+    for line in draft.lines:
+        for entry_id in line.entry_ids:
+            share = line.billed_seconds if len(line.entry_ids) == 1 else _raw(entries[entry_id])
+            seconds[entry_id] += share
+            if line.kind in BILLED_KINDS:
+                billable[entry_id] = True
+                amounts[entry_id] += line.amount if len(line.entry_ids) == 1 else line.unit_amount * share / _HOUR
+    return [activity(entries[e], seconds[e], rate_of(amounts[e], seconds[e]), billable[e], resolver, customer_code)
+            for e in sorted(seconds, key=lambda i: (entries[i].start, i)) if e in entries]
+
+
+def invoice_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,
+                 customer_code: str) -> list[tuple[int, Activity]]:
+    """(line index, activity) for every entry on a billed-by-the-hour line of a stored draft, at the line's rate."""
+    found: list[tuple[int, Activity]] = []
+    for index, line in enumerate(draft.lines):
+        if line.kind not in BILLED_KINDS:
+            continue
+        for entry_id in line.entry_ids:
+            if entry_id in entries:
+                entry = entries[entry_id]
+                found.append((index, activity(entry, _raw(entry), line.unit_amount, True, resolver, customer_code)))
+    return found
+
+
+def by_id(entries: Iterable[BillableEntry]) -> dict[int, BillableEntry]:
+    return {e.entry_id: e for e in entries}
+
+
+def _raw(entry: BillableEntry) -> int:
+    return max(0, int((entry.end - entry.start).total_seconds()))
+
+
+def _label(day: date, entry: BillableEntry, seconds: int) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    task = f"/{entry.task_name}" if entry.task_name else ""
+    return f"{day.isoformat()} {entry.project_name}{task} {hours}:{minutes:02d}"

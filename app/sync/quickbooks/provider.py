@@ -1,0 +1,196 @@
+"""`QuickBooksProvider`: the QuickBooks Online connector behind `AccountingProvider`.
+
+Time activities and invoices go in batches of at most 30 per request. A document already in QuickBooks is changed
+with a sparse update carrying its current `SyncToken` (read just before). A reference refused as inactive (Fault
+610) makes the customer, item or person active again and the refused items are sent once more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from app.sync.provider import (
+    Cancelled,
+    Capability,
+    CustomerMatch,
+    InvoicePush,
+    ListCache,
+    PaymentStatus,
+    Progress,
+    PushResult,
+    Recorder,
+    RemoteKind,
+    RemoteOption,
+    TimePush,
+)
+from app.sync.quickbooks import batch, payments, time
+from app.sync.quickbooks import invoices as qbo_invoices
+from app.sync.quickbooks.batch import BATCH_SIZE, ItemResult, Operation
+from app.sync.quickbooks.client import QuickBooksClient, QuickBooksError
+from app.sync.quickbooks.invoices import Links
+from app.sync.quickbooks.mapping import DEFAULT_ITEM, QuickBooksLists
+from app.sync.quickbooks.pacing import LIMITS, Pacer
+from app.sync.quickbooks.query import by_ids
+from app.sync.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from app.sync.service import SyncService
+
+INACTIVE = "610"
+_REFERENCES = {"CustomerRef": "Customer", "ItemRef": "Item", "EmployeeRef": "Employee", "VendorRef": "Vendor"}
+
+
+class QuickBooksProvider:
+    name = "quickbooks"
+    title = "QuickBooks"
+    capabilities = frozenset({Capability.TIME_ACTIVITIES, Capability.JOBS, Capability.ITEMS, Capability.TAX_RATES,
+                              Capability.UPDATE_DRAFTS})
+    batch_size = BATCH_SIZE
+
+    def __init__(self, api_url: str, realm_id: str, auth: httpx.Auth, cache: ListCache, recorder: Recorder,
+                 limiter: RateLimiter | None = None, transport: httpx.BaseTransport | None = None,
+                 pacer: Pacer | None = None) -> None:
+        pacer = pacer or Pacer(limiter or RateLimiter(LIMITS))
+        self.client = QuickBooksClient(api_url, realm_id, auth, pacer, recorder, transport=transport)
+        self.lists = QuickBooksLists(self.client, cache)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
+        return self.lists.get(kind, refresh)
+
+    def match_customers(self, name: str, limit: int = 5) -> list[CustomerMatch]:
+        return self.lists.match(name, limit)
+
+    def ensure_customer(self, name: str, parent_code: str = "") -> RemoteOption:
+        parent = None
+        if parent_code:
+            parent = next((c for c in self.lists.get(RemoteKind.CUSTOMER) if c.code == parent_code), None)
+            if parent is None:
+                raise QuickBooksError(f"QuickBooks has no customer {parent_code} to put the job '{name}' under.")
+        return self.lists.ensure_customer(name, parent)
+
+    # Documents
+
+    def push_invoices(self, invoices: Sequence[InvoicePush], progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None,
+                      links: Mapping[str, Links] | None = None) -> list[PushResult]:
+        """`links` gives, per invoice key, the time activities each line bills (invoice mode)."""
+        if not invoices:
+            return []
+        default_item = ""
+        if any(not line.item_code for i in invoices for line in i.lines):
+            default_item = self.lists.ensure_item(DEFAULT_ITEM).code
+        current = self._current("Invoice", [i.remote_id for i in invoices if i.remote_id], cancelled)
+        operations, refused = [], {}
+        for push in invoices:
+            linked = (links or {}).get(push.key, ())
+            body = qbo_invoices.to_invoice(push, linked, default_item)
+            operation = self._operation(push.key, "Invoice", body, push.remote_id, current,
+                                        qbo_invoices.describe(push, linked))
+            if isinstance(operation, str):
+                refused[push.key] = PushResult(push.key, False, remote_id=push.remote_id, errors=(operation,))
+            else:
+                operations.append(operation)
+        results = self._run(operations, progress, cancelled)
+        return [refused.get(i.key) or _invoice_result(i.key, results[i.key]) for i in invoices]
+
+    def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
+        """`remote_ids` gives, per key, the time activity an earlier send created (it is updated instead)."""
+        known = remote_ids or {}
+        current = self._current("TimeActivity", [known[a.key] for a in activities if a.key in known], cancelled)
+        operations, refused = [], {}
+        for push in activities:
+            remote_id = known.get(push.key, "")
+            if remote_id and current.get(remote_id, {}).get("BillableStatus") == payments.BILLED:
+                refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(
+                    "This time is already on an invoice in QuickBooks; change it there.",))
+                continue
+            operation = self._operation(push.key, "TimeActivity", time.to_time_activity(push), remote_id, current,
+                                        time.describe(push))
+            if isinstance(operation, str):
+                refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(operation,))
+            else:
+                operations.append(operation)
+        results = self._run(operations, None, cancelled)
+        return [refused.get(a.key) or _time_result(a.key, results[a.key]) for a in activities]
+
+    def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> list[PaymentStatus]:
+        return payments.fetch(self.client, list(remote_ids), since, cancelled)
+
+    def billed_time(self, activity_ids: Sequence[str]) -> dict[str, str]:
+        return payments.billed(self.client, activity_ids)
+
+    # Helpers
+
+    def _current(self, entity: str, ids: Sequence[str],
+                 cancelled: Callable[[], bool] | None) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        return {str(r["Id"]): r for r in by_ids(lambda q: self.client.query(q, cancelled), entity, ids)}
+
+    @staticmethod
+    def _operation(key: str, entity: str, body: dict[str, Any], remote_id: str,
+                   current: Mapping[str, dict[str, Any]], describe: dict[str, Any]) -> Operation | str:
+        """A create, or a sparse update with the current SyncToken; a sentence when the record is gone."""
+        if not remote_id:
+            return Operation(key, entity, "create", body, describe)
+        record = current.get(remote_id)
+        if record is None:
+            return f"The {entity} {remote_id} sent earlier is no longer in QuickBooks."
+        update = {**body, "Id": remote_id, "SyncToken": str(record["SyncToken"]), "sparse": True}
+        return Operation(key, entity, "update", update, describe)
+
+    def _run(self, operations: Sequence[Operation], progress: Progress | None,
+             cancelled: Callable[[], bool] | None) -> dict[str, ItemResult]:
+        results: dict[str, ItemResult] = {}
+        for start in range(0, len(operations), BATCH_SIZE):
+            if cancelled is not None and cancelled():
+                raise Cancelled("The sync was cancelled.")
+            chunk = operations[start:start + BATCH_SIZE]
+            answered = batch.send(self.client, chunk, cancelled=cancelled)
+            again = [op for op, r in zip(chunk, answered, strict=True) if INACTIVE in r.codes and self._revive(op)]
+            results.update({r.key: r for r in answered})
+            results.update({r.key: r for r in batch.send(self.client, again, salt="revived", cancelled=cancelled)})
+            if progress is not None:
+                progress(min(start + BATCH_SIZE, len(operations)), len(operations))
+        return results
+
+    def _revive(self, operation: Operation) -> bool:
+        """Every inactive record the document refers to is made active again; True when one was."""
+        refs = [(entity, str(ref["value"])) for field, entity in _REFERENCES.items()
+                if isinstance(ref := operation.body.get(field), dict) and ref.get("value")]
+        refs += [("Item", str(line["SalesItemLineDetail"]["ItemRef"]["value"]))
+                 for line in operation.body.get("Line") or [] if "SalesItemLineDetail" in line]
+        revived = [self.lists.revive(entity, code) for entity, code in dict.fromkeys(refs)]
+        return any(revived)
+
+
+def for_service(service: SyncService, name: str) -> QuickBooksProvider:
+    """The sync service's factory: API URL from the configuration (sandbox or production), the company from the
+    `realmId` stored with the tokens, the service's QuickBooks limiter, its cache and audit log."""
+    tokens = service.accounts.vault.load(name)
+    return QuickBooksProvider(service.accounts.config(name).api_url, tokens.tenant_id if tokens else "",
+                              service.accounts.auth(name), service.store(name), service.audit(name).record,
+                              service.limiter(name), service.transport)
+
+
+def _invoice_result(key: str, result: ItemResult) -> PushResult:
+    if not result.ok or result.record is None:
+        return PushResult(key, False, errors=result.errors(), retryable=result.retryable)
+    record = result.record
+    return PushResult(key, True, str(record["Id"]), str(record.get("DocNumber") or ""), qbo_invoices.status_of(record),
+                      total=record.get("TotalAmt"))
+
+
+def _time_result(key: str, result: ItemResult) -> PushResult:
+    if not result.ok or result.record is None:
+        return PushResult(key, False, errors=result.errors(), retryable=result.retryable)
+    return PushResult(key, True, str(result.record["Id"]))
