@@ -38,15 +38,11 @@ def table_html(table: Table) -> str:
     return f"<h2>{html.escape(table.title)}</h2><table width=\"100%\"><tr>{head}</tr>{rows}</table>"
 
 
-def write_pdf(path: Path, title: str, subtitle: str, charts: Sequence[QImage], tables: Sequence[Table]) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                                     QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
-    writer.setTitle(title)
-    writer.setCreator("TimeTally")
+def report_document(title: str, subtitle: str, charts: Sequence[QImage], tables: Sequence[Table],
+                    width: float) -> QTextDocument:
+    """The report laid out for a page `width` CSS pixels wide: the charts side by side, the tables beneath."""
     document = QTextDocument()
     document.setDefaultStyleSheet(_STYLE)
-    width = writer.width() / writer.logicalDpiX() * 96  # the page width in CSS pixels
     pictures = []
     for n, image in enumerate(charts):
         name = f"chart{n}.png"
@@ -55,5 +51,15 @@ def write_pdf(path: Path, title: str, subtitle: str, charts: Sequence[QImage], t
         pictures.append(f'<img src="{name}" width="{int(shown)}">')
     document.setHtml(f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p><p>{' '.join(pictures)}</p>"
                      + "".join(table_html(t) for t in tables))
-    document.print_(writer)
+    return document
+
+
+def write_pdf(path: Path, title: str, subtitle: str, charts: Sequence[QImage], tables: Sequence[Table]) -> None:
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
+                                     QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
+    writer.setTitle(title)
+    writer.setCreator("TimeTally")
+    width = writer.width() / writer.logicalDpiX() * 96  # the page width in CSS pixels
+    report_document(title, subtitle, charts, tables, width).print_(writer)
     del writer  # finishes the file
