@@ -84,8 +84,9 @@ def scenario(title: str, args: argparse.Namespace, *, contacts: bool, storm: int
             print(f"{args.entries} entries, {args.clients} clients -> {sent} invoices sent "
                   f"({len(report.failed)} failed), {len(fake.invoices())} in Xero")
             waited = sum(r.duration_ms for r in core.sync.audit("xero").records(limit=10_000, kind="call"))
-            print(f"first send: {sum(calls.values())} calls in {first:.2f} s ({waited} ms of it in HTTP calls, "
-                  "the rest storing drafts and the outbox); by endpoint: "
+            paused = core.sync.limiter("xero").waited_seconds
+            print(f"first send: {sum(calls.values())} calls in {first:.2f} s ({waited} ms in HTTP calls, "
+                  f"{paused:.1f} s waiting out limits, the rest storing drafts and the outbox); by endpoint: "
                   + ", ".join(f"{k} x{v}" for k, v in sorted(calls.items())))
             print(f"429 answers: {fake.throttled} (waited out and retried: {core.sync.limiter('xero').throttled}); "
                   f"spec problems: {len(fake.spec_problems)}")

@@ -155,8 +155,10 @@ class SyncService:
             return report
         report.outcomes += self.resume(name, cancelled=cancelled)
         self.billing.create(period, client)
+        drafts = self.drafts_in(period, client)
+        self._refresh_edited(name, drafts)
         pushes: list[tuple[InvoiceDraft, InvoicePush]] = []
-        for draft in self.drafts_in(period, client):
+        for draft in drafts:
             outcome, push = self._prepare(name, draft, create_contacts)
             if push is None:
                 if outcome is not None and not any(o.uid == outcome.uid for o in report.outcomes):
@@ -173,6 +175,19 @@ class SyncService:
                cancelled: Callable[[], bool] | None = None) -> list[InvoiceOutcome]:
         """Send again, unchanged, whatever an interrupted run left pending or unanswered."""
         return self._deliver(name, self.outbox(name).open_jobs(JobKind.INVOICE), progress, cancelled)
+
+    def _refresh_edited(self, name: str, drafts: Sequence[InvoiceDraft]) -> None:
+        """Drafts edited since they were sent: learn whether Xero still holds them as drafts (one call per 100)."""
+        store = self.store(name)
+        edited = [sent for d in drafts if (sent := store.sent(d.uid)) is not None and not sent.released
+                  and sent.sent_hash != content_hash(d) and RemoteStatus(sent.remote_status).editable]
+        if not edited:
+            return
+        by_id = {s.remote_id: s for s in edited}
+        for status in self.provider(name).payment_status(sorted(by_id)):
+            sent = by_id.get(status.remote_id)
+            if sent is not None and str(status.status) != sent.remote_status:
+                self._apply_payment(name, sent.draft_uid, sent.number, status)
 
     def _dry(self, name: str, draft: InvoiceDraft) -> InvoiceOutcome:
         sent = self.store(name).sent(draft.uid) if draft.uid else None
