@@ -238,6 +238,12 @@ class AccountingProvider(Protocol):
     Implementations record every HTTP call through the `Recorder` they were built with, honour the provider's
     rate limits themselves, and raise `app.domain.errors.TimeTallyError` subclasses with a user sentence when a
     whole call fails; per-document refusals come back in `PushResult.errors` instead.
+
+    The sync service relies on three more things: `push_invoices` is called with one batch at a time (at most
+    `batch_size`, all new or all replacements) and sends it as one request whose idempotency key is
+    `request_key` of the documents' keys, so a resumed batch repeats the stored request exactly; a failure to get
+    any answer comes back as `retryable` results (or a retryable error), never as a refusal; and
+    `remote_list(RemoteKind.ACCOUNT)` lists the default revenue account first.
     """
 
     name: str
@@ -267,6 +273,7 @@ class AccountingProvider(Protocol):
         """Time activities; only for providers with `Capability.TIME_ACTIVITIES`."""
         ...
 
-    def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None) -> list[PaymentStatus]:
+    def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> list[PaymentStatus]:
         """Invoices changed since `since` (all of them when None); unchanged ones may be left out."""
         ...
