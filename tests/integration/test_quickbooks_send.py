@@ -12,9 +12,11 @@ import pytest
 
 from app.domain.models import EntryStatus, NewEntry
 from app.domain.periods import parse_week
+from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.reports import Outcome
+from app.sync.store import Mapping
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect, fake_company
 
@@ -185,3 +187,23 @@ def test_amounts_are_exact_decimals(books: Any, fake: FakeQuickBooks) -> None:
     qbo(books).send(WEEK, mode=Mode.INVOICE)
     [invoice] = fake.all("Invoice")
     assert Decimal(str(invoice["TotalAmt"])) == Decimal("107.09")
+
+
+def test_a_batch_mixes_successes_and_faults_and_only_the_refused_item_goes_again(books: Any,
+                                                                                  fake: FakeQuickBooks) -> None:
+    fake.company.add("Customer", DisplayName="Acme Ltd")
+    approved(books, "Acme Ltd/Website", 16, 1)
+    approved(books, "Acme Ltd/Website", 17, 2, "Design")
+    task = books.projects.ensure_task(books.projects.find("Acme Ltd/Website").id, "Design")
+    store = books.sync.store("quickbooks")
+    store.set_mapping(Mapping(RemoteKind.ITEM, task.id, "999", "Gone"))
+    outcomes = {o.number[:10]: o for o in qbo(books).send(WEEK).outcomes}
+    assert outcomes["2026-11-16"].outcome is Outcome.SENT
+    assert outcomes["2026-11-17"].outcome is Outcome.FAILED and "610" in outcomes["2026-11-17"].errors[0]
+    assert fake.calls("batch") == 1 and len(fake.all("TimeActivity")) == 1
+    store.clear_mapping(RemoteKind.ITEM, task.id)
+    [retried] = qbo(books).send(WEEK).outcomes
+    assert (retried.number[:10], retried.outcome) == ("2026-11-17", Outcome.SENT)
+    assert len(fake.all("TimeActivity")) == 2
+    requestids = [s.query["requestid"] for s in fake.seen if s.path == "batch"]
+    assert len(set(requestids)) == 2 and all(len(r) <= 50 for r in requestids)
