@@ -16,7 +16,7 @@ from app.domain.models import NewEntry
 from app.domain.periods import Period
 from app.reports.profitability import Level
 from app.reports.service import ReportSet
-from app.ui.events import ENTRIES, SPANS, ChangeBus
+from app.ui.events import ENTRIES, INVOICES, SPANS, ChangeBus
 from app.ui.reports import ReportsWindow, open_reports_window
 from app.ui.reports.window import TABS, preset_period
 from app.ui.tasks import TaskRunner
@@ -63,11 +63,18 @@ def test_shows_every_report_and_reloads_on_entry_changes(core: Core, runner: Tas
     start = datetime(2026, 11, 9, 9, tzinfo=UTC)
     entry = core.entries.add(NewEntry(start, start + timedelta(hours=2), "more", project.id))
     core.entries.update(entry.id, status="approved")
-    with qtbot.assertNotEmitted(window.loaded, wait=50):
+    with qtbot.assertNotEmitted(window.loaded, wait=400):
         bus.announce(SPANS)
+    window.show()
     with qtbot.waitSignal(window.loaded, timeout=10_000):
+        bus.announce(ENTRIES, INVOICES)
         bus.announce(ENTRIES)
     assert cells(window, 0)[-1][8] == "2075.00"
+    window.hide()
+    with qtbot.assertNotEmitted(window.loaded, wait=400):
+        bus.announce(INVOICES)
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        window.show()
     close(qtbot, runner, window)
 
 

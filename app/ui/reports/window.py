@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtGui import QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -53,6 +53,7 @@ PRESETS = ("This month", "Last month", "This quarter", "Last 3 months", "This ye
 TABS = ("Profitability", "Utilisation", "Work in progress", "Receivables")
 CHART_HEIGHT = 300
 TABLE_HEIGHT = 420
+RELOAD_DELAY_MS = 250
 
 
 def preset_period(name: str, today: date) -> Period:
@@ -142,6 +143,11 @@ class ReportsWindow(QMainWindow):
         self.resize(1180, 820)
         self._load, self._runner, self._today = load, runner, today
         self._generation = 0
+        self._stale = False
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(RELOAD_DELAY_MS)
+        self._soon.timeout.connect(self.reload)
         self.reports: ReportSet | None = None
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)
@@ -237,7 +243,17 @@ class ReportsWindow(QMainWindow):
                           bound(self, lambda error: self._failed(generation, error)))
 
     def _changed(self, areas: frozenset[str]) -> None:
+        """A burst of changes reloads once; a hidden window waits until it is shown again."""
         if areas & {ENTRIES, INVOICES}:
+            if self.isVisible():
+                self._soon.start()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.reload()
 
     def _failed(self, generation: int, error: BaseException) -> None:
