@@ -1,12 +1,12 @@
 """What the watcher costs on a real X server (Xvfb + openbox, started here).
 
-    .venv/bin/python bench/watcher_cost.py              # about 40 s
+    .venv/bin/python bench/watcher_cost.py              # about two and a half minutes
     .venv/bin/python bench/watcher_cost.py --seconds 60
 
 1. CPU time per poll, in process: the watcher's `tick()` with the real X11 probes and the real database,
    window focus and titles changing, clocks advancing one second per poll so batching happens as at 1 Hz.
 2. A headless `timetally capture run` as users run it: CPU seconds it uses per poll once started (interpreter
-   and thread wake-ups included) and its resident memory.
+   and thread wake-ups included) and its resident memory, beside a process that only builds the shared core.
 """
 
 from __future__ import annotations
@@ -87,14 +87,19 @@ def headless(desk: Desktop, ids: list[str], seconds: float) -> dict[str, float]:
         rss = proc.memory_info().rss
         run.terminate()
         run.wait(timeout=20)
+        baseline = subprocess.run(
+            [sys.executable, "-c", "import psutil; from app.bootstrap import build_core; build_core(); "
+             "print(psutil.Process().memory_info().rss)"],
+            env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     cpu = (after.user + after.system) - (before.user + before.system)
-    return {"cpu_per_poll_ms": cpu / elapsed * 1e3, "core_share_pct": cpu / elapsed * 100, "rss_mb": rss / 2**20}
+    return {"cpu_per_poll_ms": cpu / elapsed * 1e3, "core_share_pct": cpu / elapsed * 100, "rss_mb": rss / 2**20,
+            "core_rss_mb": int(baseline.stdout.strip().splitlines()[-1]) / 2**20}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--polls", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seconds", type=float, default=120.0)
     args = parser.parse_args()
     with x_desktop() as desk:
         ids = windows(desk)
@@ -104,7 +109,8 @@ def main() -> int:
           f"mean {inproc['mean_ms']:.3f} ms, p50 {inproc['p50_ms']:.3f} ms, p99 {inproc['p99_ms']:.3f} ms "
           f"({inproc['spans']:.0f} spans)")
     print(f"headless `capture run` over {args.seconds:.0f} s at 1 Hz: {cli['cpu_per_poll_ms']:.3f} ms CPU per poll "
-          f"({cli['core_share_pct']:.3f} % of one core), RSS {cli['rss_mb']:.1f} MiB")
+          f"({cli['core_share_pct']:.3f} % of one core), RSS {cli['rss_mb']:.1f} MiB, of which "
+          f"{cli['core_rss_mb']:.1f} MiB is the shared core every `timetally` process loads (`build_core()` alone)")
     return 0
 
 

@@ -47,7 +47,9 @@ def test_sleep_resume_and_screen_lock_reach_the_callbacks(bus: str) -> None:
         while time.monotonic() < deadline and len(seen) < 4:
             time.sleep(0.02)
     monitor.stop()
-    assert seen == [("sleep", True), ("sleep", False), ("lock", True), ("lock", False)]
+    # Each bus has its own thread, so only the order within one kind of signal is defined.
+    assert [s for kind, s in seen if kind == "sleep"] == [True, False]
+    assert [s for kind, s in seen if kind == "lock"] == [True, False]
 
 
 def test_sleep_from_anyone_but_logind_is_ignored(bus: str) -> None:
