@@ -6,6 +6,8 @@ real windows offscreen. Any step that fails, or anything logged as an error mean
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import os
 import sys
@@ -117,10 +119,32 @@ def check_windows(paths: Paths) -> str:
     return "rendered offscreen: " + ", ".join(rendered)
 
 
+def lazy_modules(platform: str | None = None) -> list[str]:
+    """Modules imported only on demand, that a bundle must still contain (the spec lists them for PyInstaller)."""
+    platform = platform or sys.platform
+    if platform == "win32":
+        backends, native = ("windows",), ("pynput",)
+    elif platform == "darwin":
+        backends, native = ("macos",), ("pynput",)
+    else:
+        backends, native = ("x11", "wayland"), ("pynput", "Xlib", "evdev")
+    return [*(f"app.capture.backends.{name}" for name in ("null", *backends)), *native]
+
+
+def check_modules() -> str:
+    """Found, not imported: pynput cannot be imported without a display, the macOS backend without pyobjc."""
+    missing = [name for name in lazy_modules() if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SelfTestError(f"modules: {', '.join(missing)} missing")
+    for name in ("app.ui.single_instance", "app.ui.shortcuts", "app.ui.notifications"):
+        importlib.import_module(name)
+    return f"{len(lazy_modules()) + 3} lazily loaded modules are present"
+
+
 def _steps(paths: Paths, capture_seconds: float) -> list[Step]:
     core = build_core(paths)
     try:
-        steps = [("database", check_database(core))]
+        steps = [("database", check_database(core)), ("modules", check_modules())]
         capture = check_capture(core, capture_seconds)
         windows = check_windows(paths)
         steps.append(("capture", capture()))

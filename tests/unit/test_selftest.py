@@ -20,6 +20,7 @@ def test_passes_with_a_report_and_leaves_the_users_home_alone(home: Path) -> Non
 
     report = out.getvalue()
     assert "database  ok" in report
+    assert "modules   ok" in report
     assert "capture   ok  the watcher polled the null backend" in report
     for window in ("TimerWindow", "SettingsDialog", "ActivityWindow", "InvoicePreviewDialog"):
         assert window in report
@@ -82,3 +83,21 @@ def test_the_cli_flag_runs_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(selftest, "run_self_test", lambda: 7)
 
     assert cli.main(["--self-test"]) == 7
+
+
+def test_a_module_missing_from_a_bundle_fails(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selftest, "lazy_modules", lambda: ["app.capture.backends.null", "xlib_gone"])
+    out = io.StringIO()
+
+    assert selftest.run_self_test(out) == 1
+    assert "self-test failed: modules: xlib_gone missing" in out.getvalue()
+
+
+@pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
+def test_the_lazy_modules_are_the_ones_the_spec_lists(platform: str) -> None:
+    spec = (Path(__file__).resolve().parents[2] / "packaging" / "timetally.spec").read_text()
+    backends = [name.rsplit(".", 1)[1] for name in selftest.lazy_modules(platform) if name.startswith("app.")]
+
+    assert "null" in backends
+    for backend in backends:
+        assert f'"{backend}"' in spec
