@@ -114,7 +114,7 @@ def _register_quickbooks(ssub: argparse._SubParsersAction) -> None:
 def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
     period = _period(core, args)
     core.sync.check_ready("quickbooks")
-    report = QuickBooksSync(core.sync, core.db, core.entries, core.settings).send(
+    report = QuickBooksSync(core.sync, core.db, core.settings).send(
         period, args.client, mode=Mode(args.mode) if args.mode else None, create_customers=args.create_customers,
         dry_run=args.dry_run)
     if args.json:
@@ -130,7 +130,7 @@ def _payments(core: Core, args: argparse.Namespace) -> int:
     names = [args.provider] if args.provider else None
     outcomes = core.sync.sync_payments(names)
     if "quickbooks" in (names or core.sync.connected()):
-        billed = QuickBooksSync(core.sync, core.db, core.entries, core.settings).billed_time()
+        billed = QuickBooksSync(core.sync, core.db, core.settings).billed_time()
         if billed:
             note(f"QuickBooks: {len(billed)} entries were billed inside QuickBooks and are marked invoiced")
     if args.json:

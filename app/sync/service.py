@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 
@@ -65,6 +66,16 @@ def _quickbooks(service: SyncService, name: str) -> AccountingProvider:
 
 
 FACTORIES: dict[str, ProviderFactory] = {"xero": _xero, "quickbooks": _quickbooks}
+def _quickbooks_send(service: SyncService, period: Period, client: str | None, *, create_contacts: bool,
+                     **options: Any) -> SendReport:
+    from app.sync.quickbooks.send import QuickBooksSync
+
+    return QuickBooksSync(service, service._db, service._settings).send(period, client,
+                                                                         create_customers=create_contacts, **options)
+
+
+SENDERS: dict[str, Callable[..., SendReport]] = {"quickbooks": _quickbooks_send}
+"""Providers that send more than invoice drafts (QuickBooks: time activities, per client in its mode)."""
 PROVIDER_LIMITS: dict[str, Limits] = {"quickbooks": QUICKBOOKS_LIMITS}
 """Pacing of providers whose limits differ from Xero's (the default), unless `use(limits=...)` says otherwise."""
 
@@ -148,6 +159,9 @@ class SyncService:
              dry_run: bool = False, progress: Progress | None = None,
              cancelled: Callable[[], bool] | None = None) -> SendReport:
         """Everything of the period that is not in the provider yet, plus drafts edited since they were sent."""
+        if name in SENDERS:
+            return SENDERS[name](self, period, client, create_contacts=create_contacts, dry_run=dry_run,
+                                 progress=progress, cancelled=cancelled)
         report = SendReport(name, dry_run=dry_run)
         if dry_run:
             report.outcomes += [self._dry(name, d) for d in self.billing.preview(period, client)]

@@ -50,7 +50,7 @@ def books(core: Any, fake: FakeQuickBooks, monkeypatch: pytest.MonkeyPatch) -> A
 
 
 def qbo(core: Any) -> QuickBooksSync:
-    return QuickBooksSync(core.sync, core.db, core.entries, core.settings)
+    return QuickBooksSync(core.sync, core.db, core.settings)
 
 
 def approved(core: Any, day: int, hours: float = 2) -> int:

@@ -39,7 +39,7 @@ def books(core: Any, fake: FakeQuickBooks, monkeypatch: pytest.MonkeyPatch) -> A
 
 
 def qbo(core: Any) -> QuickBooksSync:
-    return QuickBooksSync(core.sync, core.db, core.entries, core.settings)
+    return QuickBooksSync(core.sync, core.db, core.settings)
 
 
 def approved(core: Any, path: str, day: int, hours: float, task: str | None = None, note: str = "work") -> int:
@@ -207,3 +207,46 @@ def test_a_batch_mixes_successes_and_faults_and_only_the_refused_item_goes_again
     assert len(fake.all("TimeActivity")) == 2
     requestids = [s.query["requestid"] for s in fake.seen if s.path == "batch"]
     assert len(set(requestids)) == 2 and all(len(r) <= 50 for r in requestids)
+
+
+def test_the_one_click_send_goes_through_the_sync_service_with_progress(books: Any, fake: FakeQuickBooks) -> None:
+    approved(books, "Acme Ltd/Website", 16, 2)
+    seen: list[tuple[int, int]] = []
+    report = books.sync.send("quickbooks", WEEK, create_contacts=True, progress=lambda d, t: seen.append((d, t)))
+    assert [o.outcome for o in report.outcomes] == [Outcome.SENT] and seen == [(1, 1)]
+    assert [c["DisplayName"] for c in fake.all("Customer")] == ["Acme Ltd", "Website"]
+
+
+def test_an_edited_invoice_is_updated_sparsely_while_unpaid_and_diverges_once_paid(books: Any,
+                                                                                    fake: FakeQuickBooks) -> None:
+    fake.company.add("Customer", DisplayName="Acme Ltd")
+    approved(books, "Acme Ltd/Website", 16, 1.1)
+    sent = qbo(books).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
+    assert fake.all("Invoice")[0]["TotalAmt"] == Decimal("110")
+    books.billing.set_client("Acme Ltd", rounding="up:30")
+    books.billing.refresh(sent.number)
+    updated = qbo(books).send(WEEK).outcomes[-1]
+    assert updated.outcome is Outcome.UPDATED and updated.remote_id == sent.remote_id, updated.errors
+    [invoice] = fake.all("Invoice")
+    assert invoice["TotalAmt"] == Decimal("150") and invoice["SyncToken"] == "1"
+    assert {a["BillableStatus"] for a in fake.all("TimeActivity")} == {"HasBeenBilled"}
+    fake.company.pay(sent.remote_id, "10")
+    books.sync.sync_payments(["quickbooks"])
+    books.billing.set_client("Acme Ltd", rounding="up:60")
+    books.billing.refresh(sent.number)
+    [diverged] = qbo(books).send(WEEK).outcomes
+    assert diverged.outcome is Outcome.DIVERGED and "part_paid in QuickBooks" in diverged.errors[0]
+    assert fake.spec_problems == []
+
+
+def test_a_send_left_unanswered_is_finished_by_the_next_run_without_duplicates(books: Any,
+                                                                              fake: FakeQuickBooks) -> None:
+    fake.company.add("Customer", DisplayName="Acme Ltd")
+    approved(books, "Acme Ltd/Website", 16, 2)
+    fake.drop_after_commit(5)
+    [pending] = qbo(books).send(WEEK).outcomes
+    assert pending.outcome is Outcome.PENDING and len(fake.all("TimeActivity")) == 1
+    [resumed] = qbo(books).send(WEEK).outcomes
+    assert resumed.outcome is Outcome.SENT and len(fake.all("TimeActivity")) == 1
+    batches = [s for s in fake.seen if s.path == "batch"]
+    assert batches[-1].replayed and len({s.query["requestid"] for s in batches}) == 1

@@ -29,7 +29,7 @@ from app.sync.outbox import (
     time_from_job,
     time_payload,
 )
-from app.sync.provider import Cancelled, PushResult, RemoteKind, RemoteStatus
+from app.sync.provider import Cancelled, Progress, PushResult, RemoteKind, RemoteStatus
 from app.sync.quickbooks import prepare
 from app.sync.quickbooks.batch import BATCH_SIZE
 from app.sync.quickbooks.links import Links, Mode
@@ -44,13 +44,15 @@ REPLACEABLE = (RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN)
 
 
 class QuickBooksSync:
-    def __init__(self, sync: SyncService, db: Database, entries: EntryRepository, settings: Settings) -> None:
+    def __init__(self, sync: SyncService, db: Database, settings: Settings) -> None:
         self.sync = sync
         self.links = Links(db)
         self._billing_repo = BillingRepository(db)
-        self._entries = entries
+        self._entries = EntryRepository(db)
         self._settings = settings
         self.store, self.outbox, self.audit = sync.store(NAME), sync.outbox(NAME), sync.audit(NAME)
+        self._progress: Progress | None = None
+        self._done = 0
 
     @property
     def provider(self) -> QuickBooksProvider:
@@ -62,7 +64,7 @@ class QuickBooksSync:
         return self.links.mode(client_id, Mode(self._settings.get("quickbooks.mode")))
 
     def send(self, period: Period, client: str | None = None, *, mode: Mode | None = None,
-             create_customers: bool = False, dry_run: bool = False,
+             create_customers: bool = False, dry_run: bool = False, progress: Progress | None = None,
              cancelled: Callable[[], bool] | None = None) -> SendReport:
         """`mode` is remembered for the clients sent; without it each client goes in its own (or the default)."""
         report = SendReport(NAME, dry_run=dry_run)
@@ -73,6 +75,7 @@ class QuickBooksSync:
         if dry_run:
             report.outcomes += [self._dry(d, mode or self.mode(d.client_id)) for d in previews]
             return report
+        self._progress, self._done = progress, 0
         report.outcomes += self.resume(cancelled)
         resolver = prepare.Resolver(self.provider, self.store, self.links, self._settings, create_customers)
         entries = prepare.by_id(self._billing_repo.billable_entries(*period.utc_range()))
@@ -110,10 +113,10 @@ class QuickBooksSync:
                    if self._entries.get(int(ref)).status is EntryStatus.APPROVED}
         if not waiting:
             return []
-        marked = [waiting[i] for i, status in self.provider.billed_time(sorted(waiting)).items()
+        billed = [waiting[i] for i, status in self.provider.billed_time(sorted(waiting)).items()
                   if status == BILLED and i in waiting]
-        for entry_id in marked:
-            self._entries.update(entry_id, status=str(EntryStatus.INVOICED))
+        marked = self._billing_repo.set_entry_status(billed, str(EntryStatus.INVOICED),
+                                                     only_from=str(EntryStatus.APPROVED))
         if marked:
             self.audit.note(f"{len(marked)} entries were billed inside QuickBooks; they are marked invoiced.",
                             tuple(i for i, e in waiting.items() if e in marked))
@@ -195,6 +198,9 @@ class QuickBooksSync:
             except Cancelled:
                 return outcomes + [_pending(j) for b in batches[n:] for j in b]
             outcomes += [self._answered(job, result) for job, result in zip(group, results, strict=True)]
+            self._done += len(group)
+            if self._progress is not None:
+                self._progress(self._done, self._done + sum(len(b) for b in batches[n + 1:]))
         return outcomes
 
     def _push(self, group: Sequence[Job], cancelled: Callable[[], bool] | None) -> list[PushResult]:
