@@ -9,6 +9,7 @@ deleted gives them back to review as approved work and flags them.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -93,16 +94,19 @@ class SyncService:
         self._limits = limits
         self._limiters: dict[str, RateLimiter] = {}
         self._providers: dict[str, AccountingProvider] = {}
+        self._lock = threading.Lock()
+        """The send window and the payment poller may ask for a provider at the same time."""
 
     # Parts, one set per provider
 
     def provider(self, name: str) -> AccountingProvider:
-        if name not in self._providers:
-            factory = FACTORIES.get(name)
-            if factory is None:
-                raise NotFoundError(f"TimeTally cannot send to '{name}' yet.")
-            self._providers[name] = factory(self, name)
-        return self._providers[name]
+        with self._lock:
+            if name not in self._providers:
+                factory = FACTORIES.get(name)
+                if factory is None:
+                    raise NotFoundError(f"TimeTally cannot send to '{name}' yet.")
+                self._providers[name] = factory(self, name)
+            return self._providers[name]
 
     def use(self, *, limits: Limits | None = None, transport: httpx.BaseTransport | None = None) -> None:
         """New pacing or transport for every provider built from now on (tests and benchmarks use fast windows)."""

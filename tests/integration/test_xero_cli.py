@@ -35,6 +35,7 @@ WEEK = parse_week("2026-W47")
 def fake() -> Iterator[FakeXero]:
     with FakeXero(tenants=((TENANT_ID, "Demo Company (NZ)"), ("7a0c-second", "Second Shop"))) as server:
         yield server
+    assert server.spec_problems == [], "a request did not conform to the Xero spec"
 
 
 @pytest.fixture

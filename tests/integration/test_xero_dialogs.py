@@ -36,6 +36,7 @@ def runner() -> Iterator[TaskRunner]:
 def fake() -> Iterator[FakeXero]:
     with FakeXero() as server:
         yield server
+    assert server.spec_problems == [], "a request did not conform to the Xero spec"
 
 
 @pytest.fixture

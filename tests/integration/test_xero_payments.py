@@ -35,6 +35,7 @@ all = [{ field = "title", regex = 'ACME-(\\d+)' }]
 def fake() -> Iterator[FakeXero]:
     with FakeXero() as server:
         yield server
+    assert server.spec_problems == [], "a request did not conform to the Xero spec"
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from app.domain.models import EntryStatus, NewEntry
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteKind
+from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
 from tests.fakes.xero_server import FakeXero
@@ -24,6 +25,7 @@ WEEK = parse_week("2026-W47")
 def fake() -> Iterator[FakeXero]:
     with FakeXero() as server:
         yield server
+    assert server.spec_problems == [], "a request did not conform to the Xero spec"
 
 
 @pytest.fixture
@@ -146,3 +148,27 @@ def test_authorised_setting_sends_approved_invoices(books: Any, fake: FakeXero) 
     approved(books, "Acme Ltd/Web", 16, 2)
     [outcome] = books.sync.send("xero", WEEK).outcomes
     assert outcome.status == "open" and fake.invoices()[0]["Status"] == "AUTHORISED"
+
+
+def test_xeros_own_minute_limit_is_waited_out_and_our_pacing_avoids_it(core: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    clients = ("A Ltd", "B Ltd", "C Ltd", "D Ltd", "E Ltd", "F Ltd")
+    for client in clients:
+        core.billing.set_client(client, rate="50", currency="NZD")
+        approved(core, f"{client}/Work", 18, 1)
+    with FakeXero(per_minute=4, window_seconds=1.0) as fake:
+        connect(core, fake, monkeypatch, Limits(per_window=1000, window_seconds=1.0, backoff_seconds=0.01))
+        report = core.sync.send("xero", WEEK, create_contacts=True)  # 9 calls against 4 a second
+        assert [o.outcome for o in report.outcomes] == [Outcome.SENT] * 6
+        assert fake.throttled > 0 and core.sync.limiter("xero").throttled == fake.throttled
+        throttled = fake.throttled
+        core.sync.use(limits=Limits(per_window=3, window_seconds=1.0))  # a margin for latency
+        for client in clients:
+            client_id = next(c.id for c in core.projects.clients() if c.name == client)
+            core.sync.store("xero").clear_mapping(RemoteKind.CUSTOMER, client_id)
+        core.sync.store("xero").save(RemoteKind.CUSTOMER, [])
+        core.billing.set_client("G Ltd", rate="50", currency="NZD")
+        approved(core, "G Ltd/Work", 19, 1)
+        report = core.sync.send("xero", WEEK, create_contacts=True)  # 9 calls, paced to 3 a second
+        assert [o.outcome for o in report.outcomes] == [Outcome.SENT] and fake.throttled == throttled
+        assert len(fake.invoices()) == 7
