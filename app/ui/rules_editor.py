@@ -1,0 +1,350 @@
+"""The rules editor: the ordered list (drag to reorder; first match wins), a form for the selected rule with a live
+preview of what it would match over the last four weeks, a title tester, and import/export of the rules file.
+
+Edits stay in the dialog until Save stores the whole ordered list in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.classify.engine import Engine
+from app.classify.preview import Preview
+from app.classify.rules import (
+    Condition,
+    Field,
+    Group,
+    Matcher,
+    Outcome,
+    Rule,
+    describe,
+)
+from app.classify.ruleset_file import dumps
+from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo
+from app.domain.errors import TimeTallyError
+from app.domain.timefmt import format_duration
+from app.ui.events import RULES, ChangeBus
+from app.ui.icons import Icon, icon
+from app.ui.rule_form import RuleForm
+from app.ui.tasks import TaskRunner
+from app.ui.timer_model import bound, user_message
+
+PREVIEW_DELAY_MS = 350
+
+
+def _label(n: int, rule: Rule) -> str:
+    return f"{n}. {rule.name}  →  {rule.outcome.label}"
+
+
+class RulesEditor(QDialog):
+    """Open it from the tray or the review; it loads and saves through the task runner."""
+
+    loaded = Signal()
+    saved = Signal()
+    previewed = Signal(object)  # Preview
+
+    def __init__(self, classifier: ClassifierService, runner: TaskRunner, bus: ChangeBus,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._classifier = classifier
+        self._runner = runner
+        self._bus = bus
+        self._generation = 0
+        self._filling = False
+        self.rules: list[Rule] = []
+        self.setWindowTitle("Classification rules — TimeTally")
+        self.setWindowIcon(icon(Icon.APP))
+        self.resize(1040, 640)
+
+        self.list = QListWidget()
+        self.list.setObjectName("ruleList")
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setAlternatingRowColors(True)
+        self.list.currentRowChanged.connect(self._select)
+        self.list.model().rowsMoved.connect(self._reordered)
+        self.list.itemChanged.connect(self._enabled_toggled)
+        order_hint = QLabel("First match wins: drag a rule up or down to change the order.")
+        order_hint.setWordWrap(True)
+        add, delete = QPushButton("&New rule"), QPushButton("&Delete")
+        self.import_button, self.export_button = QPushButton("&Import…"), QPushButton("E&xport…")
+        add.clicked.connect(self.new_rule)
+        delete.clicked.connect(self.delete_rule)
+        self.import_button.clicked.connect(self._ask_import)
+        self.export_button.clicked.connect(self._ask_export)
+        list_buttons = QHBoxLayout()
+        for button in (add, delete, self.import_button, self.export_button):
+            list_buttons.addWidget(button)
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(order_hint)
+        left_box.addWidget(self.list, 1)
+        left_box.addLayout(list_buttons)
+
+        self.form = RuleForm()
+        self.form.edited.connect(self._edited)
+        self.preview_text = QLabel("Select a rule to see what it matches.")
+        self.preview_text.setWordWrap(True)
+        self.samples = QListWidget()
+        self.samples.setMaximumHeight(110)
+        preview_box = QGroupBox(f"Live preview: the last {PREVIEW_WEEKS} weeks")
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.preview_text)
+        preview_layout.addWidget(self.samples)
+        self.test_app, self.test_title = QLineEdit(), QLineEdit()
+        self.test_app.setPlaceholderText("application, e.g. firefox")
+        self.test_title.setPlaceholderText("Type a window title to test this rule and the whole order")
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        test_box = QGroupBox("Test a title")
+        test_layout = QFormLayout(test_box)
+        test_layout.addRow("Title", self.test_title)
+        test_layout.addRow("Application", self.test_app)
+        test_layout.addRow(self.test_result)
+        right = QWidget()
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(0, 0, 0, 0)
+        right_box.addWidget(self.form)
+        right_box.addWidget(preview_box)
+        right_box.addWidget(test_box)
+        right_box.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 660])
+        splitter.setChildrenCollapsible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.status = QLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+
+        for line in (self.test_app, self.test_title):
+            line.textChanged.connect(self.run_test)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self.reload()
+
+    # Loading and the list
+
+    def reload(self) -> None:
+        self._runner.read(self._classifier.listing, bound(self, self._loaded), bound(self, self._fail))
+
+    def _loaded(self, listing: list[RuleInfo]) -> None:
+        self.rules = [info.rule for info in listing]
+        self._fill_list(0)
+        for info, n in zip(listing, range(self.list.count()), strict=True):
+            seen = f"last matched {info.last_matched.astimezone():%d %b %Y}" if info.last_matched else "never matched"
+            self.list.item(n).setToolTip(f"{describe(info.rule)}\n{seen}")
+        self.loaded.emit()
+
+    def _fill_list(self, current: int) -> None:
+        self._filling = True
+        self.list.clear()
+        for n, rule in enumerate(self.rules, start=1):
+            item = QListWidgetItem(_label(n, rule))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
+            item.setCheckState(Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, n - 1)
+            self.list.addItem(item)
+        self._filling = False
+        if self.rules:
+            self.list.setCurrentRow(min(current, len(self.rules) - 1))
+        else:
+            self._select(-1)
+
+    def _reordered(self) -> None:
+        """After a drag: the items carry their old positions, so the new order reads straight off the list."""
+        order = [self.list.item(n).data(Qt.ItemDataRole.UserRole) for n in range(self.list.count())]
+        self.rules = [self.rules[i] for i in order]
+        self._fill_list(self.list.currentRow())
+        self._say("Order changed; Save keeps it.")
+
+    def _enabled_toggled(self, item: QListWidgetItem) -> None:
+        if self._filling:
+            return
+        n = self.list.row(item)
+        self.rules[n] = replace(self.rules[n], enabled=item.checkState() == Qt.CheckState.Checked)
+        self._schedule_preview()
+
+    def new_rule(self) -> None:
+        names = {r.name.casefold() for r in self.rules}
+        name = next(f"New rule {n}" for n in range(1, len(names) + 2) if f"new rule {n}" not in names)
+        self.rules.append(Rule(name, Group("all", (Condition(Field.TITLE, Matcher.CONTAINS, "change me"),)),
+                               Outcome(client="Client", project="Project")))
+        self._fill_list(len(self.rules) - 1)
+        self.form.name.setFocus()
+        self.form.name.selectAll()
+
+    def delete_rule(self) -> None:
+        n = self.list.currentRow()
+        if 0 <= n < len(self.rules):
+            del self.rules[n]
+            self._fill_list(n)
+
+    # The form
+
+    def current(self) -> Rule | None:
+        n = self.list.currentRow()
+        return self.rules[n] if 0 <= n < len(self.rules) else None
+
+    def _select(self, row: int) -> None:
+        self.form.show_rule(self.rules[row] if 0 <= row < len(self.rules) else None)
+        self._schedule_preview()
+        self.run_test()
+
+    def _edited(self) -> None:
+        n = self.list.currentRow()
+        if self._filling or not 0 <= n < len(self.rules):
+            return
+        try:
+            rule = self.form.rule()
+        except TimeTallyError as exc:
+            self.form.problem.setText(str(exc))
+            return
+        self.form.problem.clear()
+        self.form.base = rule
+        self.rules[n] = rule
+        self._filling = True
+        self.list.item(n).setText(_label(n + 1, rule))
+        self._filling = False
+        self._schedule_preview()
+        self.run_test()
+
+    # Preview and test
+
+    def _schedule_preview(self) -> None:
+        self._preview_timer.start()
+
+    def refresh_preview(self) -> None:
+        rule, position = self.current(), self.list.currentRow()
+        if rule is None:
+            return
+        self._generation += 1
+        generation, classifier = self._generation, self._classifier
+        self.preview_text.setText("Checking the last weeks…")
+        self._runner.read(lambda: classifier.preview(rule, position=position),
+                          bound(self, lambda p: self._previewed(generation, p)), bound(self, self._fail))
+
+    def _previewed(self, generation: int, preview: Preview) -> None:
+        if generation != self._generation:
+            return
+        share = (f" Unclassified time would go from {preview.unclassified_before / preview.captured_seconds:.0%} to "
+                 f"{preview.unclassified_share:.0%}." if preview.captured_seconds else "")
+        self.preview_text.setText(
+            f"Matches <b>{format_duration(int(preview.matched_seconds))}</b> of captured activity; at this place in "
+            f"the order it claims <b>{format_duration(int(preview.claimed_seconds))}</b>.{share}")
+        self.samples.clear()
+        for title, seconds in preview.samples:
+            self.samples.addItem(f"{format_duration(int(seconds)):>6}   {title}")
+        if not preview.samples:
+            self.samples.addItem("No window titles matched in the last weeks.")
+        self.previewed.emit(preview)
+
+    def run_test(self) -> None:
+        title, app = self.test_title.text(), self.test_app.text()
+        rule = self.current()
+        if not title or rule is None:
+            self.test_result.setText("")
+            return
+        now = time.time()  # rules limited to weekdays or hours are tested for this moment
+        alone = Engine([replace(rule, enabled=True)]).classify_window(app, "", title, now)
+        winner = Engine(self.rules).classify_window(app, "", title, now)
+        if alone is None:
+            text = "✗ This rule does not match that title."
+        else:
+            text = f"✓ This rule matches: the time goes to <b>{alone.outcome.label}</b>."
+        if winner is not None and winner.rule != rule.name:
+            text += f" In the current order, “{winner.rule}” claims it first."
+        elif winner is None and alone is not None:
+            text += " (The rule is disabled, so nothing claims it now.)"
+        self.test_result.setText(text)
+
+    # Saving, import and export
+
+    def save(self) -> None:
+        rules, classifier = list(self.rules), self._classifier
+        self.save_button.setEnabled(False)
+
+        def saved(_: None) -> None:
+            self.save_button.setEnabled(True)
+            self._bus.announce(RULES)
+            self._say(f"Saved {len(rules)} rules.")
+            self.saved.emit()
+
+        def refused(error: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self._fail(error)
+
+        self._runner.write(lambda: classifier.replace_rules(rules), bound(self, saved), bound(self, refused))
+
+    def import_from(self, path: Path) -> None:
+        """Replace every rule with the file's (checked first: a bad file changes nothing)."""
+        classifier = self._classifier
+
+        def imported(rules: list[Rule]) -> None:
+            self._bus.announce(RULES)
+            self._say(f"Imported {len(rules)} rules from {path.name}.")
+            self.reload()
+
+        self._runner.write(lambda: classifier.import_file(path), bound(self, imported), bound(self, self._fail))
+
+    def export_to(self, path: Path) -> None:
+        """The rules as the dialog shows them, saved or not."""
+        text = dumps(self.rules)
+        self._runner.write(lambda: path.write_text(text, encoding="utf-8"),
+                           bound(self, lambda _: self._say(f"Exported {len(self.rules)} rules to {path}.")),
+                           bound(self, self._fail))
+
+    def _ask_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import rules (replaces the current rules)", "", "Rules (*.toml)")
+        if name:
+            self.import_from(Path(name))
+
+    def _ask_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export rules", "rules.toml", "Rules (*.toml)")
+        if name:
+            self.export_to(Path(name).with_suffix(".toml"))
+
+    def done(self, result: int) -> None:
+        """A pending preview must not start once the dialog is gone."""
+        self._preview_timer.stop()
+        super().done(result)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #b3261e;" if error else "")
+        self.status.setText(text)
+
+    def _fail(self, error: BaseException) -> None:
+        self._say(user_message(error), error=True)

@@ -1,0 +1,135 @@
+"""The rules editor: order by dragging, edit with a live preview over the last four weeks, test a title,
+save, import and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Core
+from app.classify.ruleset_file import loads
+from app.domain.models import Span
+from app.store.spans import SpanStore
+from app.ui.events import ChangeBus
+from app.ui.rules_editor import RulesEditor
+from app.ui.tasks import TaskRunner
+
+RULES = """
+version = 1
+
+[[rule]]
+name = "Acme web"
+client = "Acme Corp"
+project = "Website"
+all = [{ field = "title", contains = "acme-web" }]
+
+[[rule]]
+name = "Globex"
+client = "Globex"
+project = "Support"
+all = [{ field = "title", contains = "GLX-" }]
+
+[[rule]]
+name = "Everything code"
+client = "Us"
+project = "Internal"
+all = [{ field = "app", equals = "code" }]
+
+[[rule]]
+name = "Weekday calls"
+client = "Us"
+project = "Meetings"
+weekdays = ["mon-fri"]
+all = [{ field = "app", equals = "zoom" }]
+"""
+
+
+@pytest.fixture
+def editor(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> Iterator[RulesEditor]:
+    core.classifier.replace_rules(loads(RULES))
+    now = datetime.now(UTC).timestamp()
+    SpanStore(core.db).add_many([
+        Span(now - 7200, now - 3600, "code", "main.py - acme-web - Code"),
+        Span(now - 3600, now - 1800, "firefox", "GLX-12 Login broken - Zendesk"),
+        Span(now - 1800, now - 600, "firefox", "Weather - Firefox"),
+    ])
+    dialog = RulesEditor(core.classifier, runner, bus)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.rules) == 4 and runner.idle())
+    yield dialog
+    dialog.reject()
+    qtbot.waitUntil(runner.idle)
+
+
+def names(editor: RulesEditor) -> list[str]:
+    return [r.name for r in editor.rules]
+
+
+def test_lists_rules_in_order_and_drag_reorders(editor: RulesEditor, qtbot: QtBot, core: Core,
+                                                runner: TaskRunner) -> None:
+    assert editor.list.item(0).text() == "1. Acme web  →  Acme Corp / Website"
+    editor.list.setCurrentRow(3)
+    assert "Only on mon, tue, wed, thu, fri" in editor.form.limits.text()
+    editor.list.setCurrentRow(0)
+    assert editor.list.model().moveRow(QModelIndex(), 1, QModelIndex(), 0)
+    assert names(editor) == ["Globex", "Acme web", "Everything code", "Weekday calls"]
+    assert editor.list.item(0).text().startswith("1. Globex")
+    with qtbot.waitSignal(editor.saved):
+        editor.save_button.click()
+    assert [r.name for r in core.classifier.rules()] == ["Globex", "Acme web", "Everything code", "Weekday calls"]
+
+
+def test_editing_shows_a_live_preview_and_checks_the_rule(editor: RulesEditor, qtbot: QtBot) -> None:
+    editor.list.setCurrentRow(1)
+    pattern = editor.form.table.cellWidget(0, 2)
+    assert isinstance(pattern, QLineEdit)
+    with qtbot.waitSignal(editor.previewed, timeout=5000) as shown:
+        pattern.setText("Weather")
+    preview = shown.args[0]
+    assert preview.matched_seconds == pytest.approx(1200, abs=2)
+    assert "Weather - Firefox" in editor.samples.item(0).text()
+    assert "0:20" in editor.preview_text.text()
+    assert editor.rules[1].when.items[0].pattern == "Weather"
+    matcher = editor.form.table.cellWidget(0, 1)
+    matcher.setCurrentText("regex")  # type: ignore[union-attr]
+    pattern.setText("(unclosed")
+    assert editor.form.problem.text() and editor.rules[1].when.items[0].pattern == "Weather"
+
+
+def test_a_typed_title_is_tested_against_the_rule_and_the_order(editor: RulesEditor) -> None:
+    editor.list.setCurrentRow(2)
+    editor.test_app.setText("code")
+    editor.test_title.setText("notes.md - acme-web - Code")
+    text = editor.test_result.text()
+    assert "This rule matches" in text and "Us / Internal" in text and "“Acme web” claims it first" in text
+    editor.test_app.setText("firefox")
+    assert "does not match" in editor.test_result.text()
+
+
+def test_new_delete_export_and_import(editor: RulesEditor, qtbot: QtBot, tmp_path: Path, core: Core,
+                                      runner: TaskRunner) -> None:
+    editor.new_rule()
+    assert names(editor)[-1] == "New rule 1" and editor.list.currentRow() == 4
+    editor.delete_rule()
+    editor.list.setCurrentRow(0)
+    editor.delete_rule()
+    path = tmp_path / "rules.toml"
+    editor.export_to(path)
+    qtbot.waitUntil(lambda: path.exists() and runner.idle())
+    assert [r.name for r in loads(path.read_text())] == ["Globex", "Everything code", "Weekday calls"]
+    with qtbot.waitSignal(editor.loaded):
+        editor.import_from(path)
+    assert names(editor) == ["Globex", "Everything code", "Weekday calls"]
+    assert [r.name for r in core.classifier.rules()] == ["Globex", "Everything code", "Weekday calls"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("version = 1\n[[rule]]\nname = 3\n")
+    editor.import_from(bad)
+    qtbot.waitUntil(lambda: "rule" in editor.status.text().lower() and runner.idle())
+    assert [r.name for r in core.classifier.rules()] == ["Globex", "Everything code", "Weekday calls"]
