@@ -129,14 +129,14 @@ def time_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolve
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     billable: dict[int, bool] = defaultdict(bool)
     for line in draft.lines:
-        for entry_id in line.entry_ids:
+        for entry_id in (e for e in line.entry_ids if e in entries):
             share = line.billed_seconds if len(line.entry_ids) == 1 else _raw(entries[entry_id])
             seconds[entry_id] += share
             if line.kind in BILLED_KINDS:
                 billable[entry_id] = True
                 amounts[entry_id] += line.amount if len(line.entry_ids) == 1 else line.unit_amount * share / _HOUR
     return [activity(entries[e], seconds[e], rate_of(amounts[e], seconds[e]), billable[e], resolver, customer_code)
-            for e in sorted(seconds, key=lambda i: (entries[i].start, i)) if e in entries]
+            for e in sorted(seconds, key=lambda i: (entries[i].start, i))]
 
 
 def invoice_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import content_hash
@@ -78,7 +79,8 @@ class QuickBooksSync:
         self._progress, self._done = progress, 0
         report.outcomes += self.resume(cancelled)
         resolver = prepare.Resolver(self.provider, self.store, self.links, self._settings, create_customers)
-        entries = prepare.by_id(self._billing_repo.billable_entries(*period.utc_range()))
+        start, end = period.utc_range()
+        entries = prepare.by_id(self._billing_repo.billable_entries(start - timedelta(days=1), end + timedelta(days=1)))
         invoice_clients = []
         for draft in previews:
             if self.mode(draft.client_id) is Mode.INVOICE:
