@@ -87,37 +87,30 @@ class QuickBooksProvider:
         if any(not line.item_code for i in invoices for line in i.lines):
             default_item = self.lists.ensure_item(DEFAULT_ITEM).code
         current = self._current("Invoice", [i.remote_id for i in invoices if i.remote_id], cancelled)
-        operations, refused = [], {}
+        operations: list[Operation] = []
         for push in invoices:
             linked = (links or {}).get(push.key, ())
             body = qbo_invoices.to_invoice(push, linked, default_item)
-            operation = self._operation(push.key, "Invoice", body, push.remote_id, current,
-                                        qbo_invoices.describe(push, linked))
-            if isinstance(operation, str):
-                refused[push.key] = PushResult(push.key, False, remote_id=push.remote_id, errors=(operation,))
-            else:
-                operations.append(operation)
+            operations.append(self._operation(push.key, "Invoice", body, push.remote_id, current,
+                                              qbo_invoices.describe(push, linked)))
         results = self._run(operations, progress, cancelled)
-        return [refused.get(i.key) or _invoice_result(i.key, results[i.key]) for i in invoices]
+        return [_invoice_result(i.key, results[i.key]) for i in invoices]
 
     def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
         """`remote_ids` gives, per key, the time activity an earlier send created (it is updated instead)."""
         known = remote_ids or {}
         current = self._current("TimeActivity", [known[a.key] for a in activities if a.key in known], cancelled)
-        operations, refused = [], {}
+        operations: list[Operation] = []
+        refused: dict[str, PushResult] = {}
         for push in activities:
             remote_id = known.get(push.key, "")
             if remote_id and current.get(remote_id, {}).get("BillableStatus") == payments.BILLED:
                 refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(
                     "This time is already on an invoice in QuickBooks; change it there.",))
                 continue
-            operation = self._operation(push.key, "TimeActivity", time.to_time_activity(push), remote_id, current,
-                                        time.describe(push))
-            if isinstance(operation, str):
-                refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(operation,))
-            else:
-                operations.append(operation)
+            operations.append(self._operation(push.key, "TimeActivity", time.to_time_activity(push), remote_id,
+                                              current, time.describe(push)))
         results = self._run(operations, None, cancelled)
         return [refused.get(a.key) or _time_result(a.key, results[a.key]) for a in activities]
 
@@ -138,13 +131,11 @@ class QuickBooksProvider:
 
     @staticmethod
     def _operation(key: str, entity: str, body: dict[str, Any], remote_id: str,
-                   current: Mapping[str, dict[str, Any]], describe: dict[str, Any]) -> Operation | str:
-        """A create, or a sparse update with the current SyncToken; a sentence when the record is gone."""
-        if not remote_id:
-            return Operation(key, entity, "create", body, describe)
-        record = current.get(remote_id)
+                   current: Mapping[str, dict[str, Any]], describe: dict[str, Any]) -> Operation:
+        """A sparse update with the current SyncToken, or a create when nothing was sent before or it was deleted."""
+        record = current.get(remote_id) if remote_id else None
         if record is None:
-            return f"The {entity} {remote_id} sent earlier is no longer in QuickBooks."
+            return Operation(key, entity, "create", body, describe)
         update = {**body, "Id": remote_id, "SyncToken": str(record["SyncToken"]), "sparse": True}
         return Operation(key, entity, "update", update, describe)
 
