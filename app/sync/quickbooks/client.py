@@ -36,11 +36,10 @@ _DECIMAL_MARK = "\u0000dec:"
 class QuickBooksError(TimeTallyError):
     """A whole QuickBooks call failed; the sentence says why in the user's terms."""
 
-    def __init__(self, message: str, status: int = 0, retryable: bool = False, codes: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, status: int = 0, retryable: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.retryable = retryable
-        self.codes = codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +101,10 @@ class QuickBooksClient:
         if not realm_id:
             raise QuickBooksError("QuickBooks has no company id for this connection; connect QuickBooks again.")
         self._base = f"{(api_url or PRODUCTION_URL).rstrip('/')}/v3/company/{realm_id}"
-        self.realm_id = realm_id
         self._pacer = pacer
         self._record = recorder
         self._http = httpx.Client(auth=auth, transport=transport, timeout=timeout,
                                   headers={"Accept": "application/json", "User-Agent": "TimeTally"})
-        self.calls = 0
 
     def close(self) -> None:
         self._http.close()
@@ -139,7 +136,6 @@ class QuickBooksClient:
                 started, clock = datetime.now(UTC), time.monotonic()
                 try:
                     response = self._http.request(method, url, params=query, content=content, headers=headers)
-                    self.calls += 1
                 except httpx.TransportError as exc:
                     self._audit(method, path, query, 0, started, clock, requestid, transformed, {}, (),
                                 f"no answer: {type(exc).__name__}")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import select
-
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables.quickbooks import QuickBooksLinkRow
@@ -32,17 +30,6 @@ class Links:
     def set(self, kind: str, local_key: str | int, code: str, name: str = "") -> None:
         with self._db.session() as s:
             s.merge(QuickBooksLinkRow(kind=kind, local_key=str(local_key), code=code, name=name, updated_at=utcnow()))
-
-    def clear(self, kind: str, local_key: str | int) -> None:
-        with self._db.session() as s:
-            row = s.get(QuickBooksLinkRow, (kind, str(local_key)))
-            if row is not None:
-                s.delete(row)
-
-    def modes(self) -> dict[int, Mode]:
-        with self._db.session() as s:
-            rows = s.exec(select(QuickBooksLinkRow).where(QuickBooksLinkRow.kind == "mode")).all()
-            return {int(r.local_key): Mode(r.code) for r in rows}
 
     def mode(self, client_id: int, default: Mode) -> Mode:
         found = self.get("mode", client_id)
