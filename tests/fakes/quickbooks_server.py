@@ -316,7 +316,7 @@ class FakeQuickBooks:
         entity = self._entity(entity.lower())
         conditions = _conditions(clause)
         with self.company.lock:
-            found = list(self.company.records[entity].values())
+            found = list(self.company.records.get(entity, {}).values())
         if entity in (*NAME_LISTS, "Item", "Account") and not any(f == "Active" for f, _ in conditions):
             found = [r for r in found if r.get("Active", True)]
         for field, values in conditions:

@@ -77,8 +77,16 @@ def test_time_mode_then_payments_picks_up_time_billed_inside_quickbooks(
     assert code == 0 and "2 entries were billed inside QuickBooks" in err
 
 
-def test_unknown_customer_exits_1_with_a_hint(timetally: Callable[..., tuple[int, str, str]], books: Any,
-                                              fake: FakeQuickBooks) -> None:
-    fake.company.add("Customer", DisplayName="Acme Limited")
+def test_a_fuzzy_match_is_only_proposed_until_confirmed_with_sync_map(
+        timetally: Callable[..., tuple[int, str, str]], books: Any, fake: FakeQuickBooks) -> None:
+    limited = fake.company.add("Customer", DisplayName="Acme Limited")
     code, out, _ = timetally("sync", "quickbooks", "--week", "2026-W47")
     assert code == 1 and "'Acme Limited'" in out and "--create-customers" in out
+    code, out, err = timetally("sync", "map", "quickbooks", "--refresh", "--client", "Acme Ltd", "--contact",
+                               "Acme Limited", "--json")
+    assert code == 0, err
+    assert {"kind": "customer", "code": limited["Id"]}.items() <= json.loads(out)[0].items()
+    code, out, err = timetally("sync", "quickbooks", "--week", "2026-W47")
+    assert code == 0, err
+    assert {a["CustomerRef"]["value"] for a in fake.all("TimeActivity")} == {
+        c["Id"] for c in fake.all("Customer") if c.get("ParentRef", {}).get("value") == limited["Id"]}
