@@ -170,6 +170,21 @@ class Outbox:
             return {JobState(state): count for state, count in rows}
 
 
+def resume_batches(jobs: Sequence[Job], size: int) -> list[list[Job]]:
+    """Jobs that share a stored batch stay together; the rest form new batches of creates and of updates."""
+    kept: dict[str, list[Job]] = {}
+    fresh: dict[bool, list[Job]] = {False: [], True: []}
+    for job in jobs:
+        if job.batch and job.state is JobState.SENT:
+            kept.setdefault(job.batch, []).append(job)
+        else:
+            fresh[bool(job.payload.get("remote_id"))].append(job)
+    result = list(kept.values())
+    for group in fresh.values():
+        result += [group[i:i + size] for i in range(0, len(group), size)]
+    return result
+
+
 def _job(row: SyncJobRow) -> Job:
     return Job(row.id or 0, row.provider, JobKind(row.kind), row.local_ref, row.label, row.revision, row.key,
                row.batch, JobState(row.state), row.attempts, json.loads(row.payload), row.remote_id,

@@ -30,7 +30,7 @@ from app.store.db import Database
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
 from app.sync.documents import codes_for, to_push
-from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, invoice_payload
+from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, invoice_payload, resume_batches
 from app.sync.provider import (
     AccountingProvider,
     Cancelled,
@@ -67,6 +67,8 @@ def _quickbooks(service: SyncService, name: str) -> AccountingProvider:
 
 
 FACTORIES: dict[str, ProviderFactory] = {"xero": _xero, "quickbooks": _quickbooks}
+
+
 def _quickbooks_send(service: SyncService, period: Period, client: str | None, *, create_contacts: bool,
                      **options: Any) -> SendReport:
     from app.sync.quickbooks.send import QuickBooksSync
@@ -264,7 +266,7 @@ class SyncService:
         if not jobs:
             return []
         provider, outbox = self.provider(name), self.outbox(name)
-        batches = _batches(jobs, provider.batch_size)
+        batches = resume_batches(jobs, provider.batch_size)
         outcomes: list[InvoiceOutcome] = []
         done, total = 0, len(jobs)
         for batch in batches:
@@ -378,21 +380,6 @@ class SyncService:
         state = next((s for s in self.accounts.status() if s.provider == name), None)
         if state is None or not state.connected:
             raise ValidationError(f"{name.title()} is not connected; run 'timetally accounts connect {name}'.")
-
-
-def _batches(jobs: Sequence[Job], size: int) -> list[list[Job]]:
-    """Jobs that share a stored batch stay together; the rest form new batches of creates and of updates."""
-    kept: dict[str, list[Job]] = {}
-    fresh: dict[bool, list[Job]] = {False: [], True: []}
-    for job in jobs:
-        if job.batch and job.state is JobState.SENT:
-            kept.setdefault(job.batch, []).append(job)
-        else:
-            fresh[bool(job.payload.get("remote_id"))].append(job)
-    result = list(kept.values())
-    for group in fresh.values():
-        result += [group[i:i + size] for i in range(0, len(group), size)]
-    return result
 
 
 def _outcome(job: Job, outcome: Outcome, errors: Sequence[str]) -> InvoiceOutcome:
