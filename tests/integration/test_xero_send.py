@@ -172,3 +172,30 @@ def test_xeros_own_minute_limit_is_waited_out_and_our_pacing_avoids_it(core: Any
         report = core.sync.send("xero", WEEK, create_contacts=True)  # 9 calls, paced to 3 a second
         assert [o.outcome for o in report.outcomes] == [Outcome.SENT] and fake.throttled == throttled
         assert len(fake.invoices()) == 7
+
+
+def test_a_batch_without_an_answer_is_resent_whole_with_its_key(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    fake.books.add_contact("Globex")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    approved(books, "Globex/App", 17, 1)
+    books.sync.use(limits=Limits(max_retries=0))
+    fake.drop_after_commit()
+    outcomes = books.sync.send("xero", WEEK).outcomes
+    assert [o.outcome for o in outcomes] == [Outcome.PENDING, Outcome.PENDING]
+    assert "connection dropped" in outcomes[0].errors[0]
+    assert len(fake.invoices()) == 2
+    again = books.sync.send("xero", WEEK).outcomes
+    assert sorted(o.remote_id for o in again) == sorted(i["InvoiceID"] for i in fake.invoices())
+    puts = [s for s in fake.seen if s.method == "PUT" and s.path == "/Invoices"]
+    assert len(puts) == 2 and puts[0].idempotency_key == puts[1].idempotency_key and puts[1].replayed
+    assert puts[0].idempotency_key.startswith("timetally-batch-")
+
+
+def test_cancelling_before_the_request_leaves_everything_for_the_next_sync(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    [cancelled] = books.sync.send("xero", WEEK, cancelled=lambda: True).outcomes
+    assert cancelled.outcome is Outcome.PENDING and fake.calls("PUT") == 0
+    [sent] = books.sync.send("xero", WEEK).outcomes
+    assert sent.outcome is Outcome.SENT and len(fake.invoices()) == 1
