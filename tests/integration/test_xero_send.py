@@ -199,3 +199,15 @@ def test_cancelling_before_the_request_leaves_everything_for_the_next_sync(books
     assert cancelled.outcome is Outcome.PENDING and fake.calls("PUT") == 0
     [sent] = books.sync.send("xero", WEEK).outcomes
     assert sent.outcome is Outcome.SENT and len(fake.invoices()) == 1
+
+
+def test_a_contact_made_in_xero_after_the_list_was_cached_is_found_by_name(books: Any, fake: FakeXero) -> None:
+    fake.books.add_contact("Acme Ltd")
+    approved(books, "Acme Ltd/Web", 16, 2)
+    books.sync.send("xero", WEEK)
+    books.sync.use()  # a later run: the contact list comes from the cache
+    fake.books.add_contact("Globex")
+    approved(books, "Globex/App", 17, 1)
+    [outcome] = books.sync.send("xero", WEEK).outcomes
+    assert (outcome.client, outcome.outcome) == ("Globex", Outcome.SENT)
+    assert fake.calls("GET", "/Contacts") == 2 and len(fake.books.contacts) == 2

@@ -96,7 +96,15 @@ class XeroLists:
         return options
 
     def match(self, name: str, limit: int = 5) -> list[CustomerMatch]:
-        return match_customers(name, self.get(RemoteKind.CUSTOMER), limit)
+        """A cached list may predate a contact made in Xero since: without an exact match in it, ask Xero by name."""
+        matches = match_customers(name, self.get(RemoteKind.CUSTOMER), limit)
+        if (matches and matches[0].exact) or RemoteKind.CUSTOMER in self._fresh:
+            return matches
+        found = self._lookup(name)
+        if found is None:
+            return matches
+        self._cache.save(RemoteKind.CUSTOMER, [*self.get(RemoteKind.CUSTOMER), found])
+        return [CustomerMatch(found, 100.0)]
 
     def ensure_contact(self, name: str) -> RemoteOption:
         """The contact with exactly this name: from the cache, then an exact look-up, then created."""
