@@ -140,7 +140,7 @@ class FakeXero:
             protocol_version = "HTTP/1.1"
 
             def log_message(self, format: str, *args: Any) -> None:
-                pass
+                """Quiet: tests read `seen` instead of a request log on stderr."""
 
             def do_GET(self) -> None:
                 fake._serve(self)

@@ -11,14 +11,6 @@ from app.sync.provider import Cancelled
 from app.sync.ratelimit import Limits, RateLimiter, parse_retry_after
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_the_window_holds_at_most_its_limit() -> None:
     limiter = RateLimiter(Limits(per_window=3, window_seconds=0.3))
     started = time.monotonic()
