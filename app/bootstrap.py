@@ -60,6 +60,7 @@ class Core:
         return self.db.recovered_from
 
     def close(self) -> None:
+        self.sync.close()
         self.db.close()
 
 

@@ -114,7 +114,16 @@ class SyncService:
         """New pacing or transport for every provider built from now on (tests and benchmarks use fast windows)."""
         self._limits, self.transport = limits or self._limits, transport or self.transport
         self._limiters.clear()
-        self._providers.clear()
+        self.close()
+
+    def close(self) -> None:
+        """Closes the providers' HTTP connections; they are built again when next needed."""
+        with self._lock:
+            providers, self._providers = list(self._providers.values()), {}
+        for provider in providers:
+            close = getattr(provider, "close", None)
+            if callable(close):
+                close()
 
     def limiter(self, name: str) -> RateLimiter:
         if name not in self._limiters:
