@@ -1,5 +1,6 @@
 """Screenshots of the review window, the idle prompt and the rules editor with a realistic week of sample data:
-`python -m tests.screenshots_review docs` writes docs/screenshots/review*.png, idle_prompt.png, rules_editor.png.
+`python -m tests.screenshots_review docs` writes docs/screenshots/review*.png, idle_prompt.png and
+rules_editor.png.
 
 Runs on whatever display Qt is given (Xvfb with QT_QPA_PLATFORM=xcb for the README, or offscreen) against a
 throw-away TIMETALLY_HOME, so real data is never touched.
@@ -128,7 +129,9 @@ def save(widget: QWidget, path: Path) -> None:
 
 
 def shoot(out: Path) -> None:
+    from app.ui.idle_dialog import IdleDialog
     from app.ui.review.window import ReviewWindow
+    from app.ui.rules_editor import RulesEditor
 
     out.mkdir(parents=True, exist_ok=True)
     core = build_core()
@@ -138,10 +141,39 @@ def shoot(out: Path) -> None:
     window = ReviewWindow(core, runner, bus, clock=lambda: now, today=lambda: TODAY)
     window.show()
     wait_until(lambda: window.model.review is not None and runner.idle())
-    window.grid.setCurrentIndex(window.grid_model.index(0, 4))
+    window.grid.setCurrentIndex(window.grid_model.index(1, 4))
     window.panel.tree.topLevelItem(1).setSelected(True)
     save(window, out / "review.png")
+    window.tabs.setCurrentIndex(2)
+    window.grid.setCurrentIndex(window.grid_model.index(1, 3))
+    window.grid.open_cell.emit(window.grid.currentIndex())
+    save(window.dialogs[-1], out / "review-cell.png")
     window.close()
+    wait_until(runner.idle)
+
+    running = core.entries.add(NewEntry(local(TODAY, 13.2), None, "Checkout flow review",
+                                        core.projects.require("Acme Corp/Website").id, source=EntrySource.TIMER))
+    idle = IdleDialog(local(TODAY, 15.7), local(TODAY, 16.28), running, core.projects.projects())
+    idle.assign_toggle.setChecked(True)
+    idle.add_row()
+    idle.rows[0][0].setCurrentIndex(idle.rows[0][0].findText("Globex/Support"))
+    idle.rows[0][1].setValue(20)
+    idle.rows[1][0].setCurrentIndex(idle.rows[1][0].findText("Northwind/Internal"))
+    save(idle, out / "idle_prompt.png")
+    idle.close()
+
+    editor = RulesEditor(core.classifier, runner, bus)
+    editor.show()
+    wait_until(lambda: bool(editor.rules) and runner.idle())
+    editor.list.setCurrentRow(2)
+    editor.test_title.setText("GLX-1042 Invoice totals wrong - Zendesk - Mozilla Firefox")
+    editor.test_app.setText("firefox")
+    previewed: list[object] = []
+    editor.previewed.connect(previewed.append)
+    editor.refresh_preview()
+    wait_until(lambda: bool(previewed) and runner.idle())
+    save(editor, out / "rules_editor.png")
+    editor.reject()
     wait_until(runner.idle)
     runner.shutdown()
     core.close()

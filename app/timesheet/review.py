@@ -1,219 +1,54 @@
-"""The weekly review: what a week looks like (grid, day timelines, proposals, flags) and what the user does to it.
+"""The weekly review: builds what a week looks like (see `week.py`) and carries out what the user does to it.
 
-Building a week is one read on a worker: entries, captured spans classified once, proposals, flags. The timeline
-folds spans into one-minute slots, so a day never holds more than 1,440 blocks however often titles changed.
+Building a week is one read on a worker: entries, captured spans classified once, proposals, flags.
 """
 
 from __future__ import annotations
 
+import time as time_module
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from operator import attrgetter
 
-from app.classify.engine import Verdict
 from app.classify.preview import Preview
 from app.classify.proposals import Proposal
 from app.classify.service import ClassifierService
 from app.classify.suggest import Suggestion
 from app.domain.errors import LockedError, ValidationError
-from app.domain.models import Entry, EntrySource, NewEntry, Notice, Project, Span
+from app.domain.models import Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period, week_of
 from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
-from app.store.review_repository import ReviewRepository, Submission
+from app.store.review_repository import ReviewRepository
 from app.timesheet.entries import EntryService
-from app.timesheet.validation import Flag, clean_description, review_flags, split_by_day
+from app.timesheet.validation import clean_description, review_flags
+from app.timesheet.week import DayTimeline, ProposalItem, WeekReview, build_blocks, build_grid
 
-SLOT = 60
-TITLES_PER_BLOCK = 5
-WORK, UNCLASSIFIED, PRIVATE, IGNORED, IDLE = "work", "unclassified", "private", "ignored", "idle"
-
-
-@dataclass(frozen=True, slots=True)
-class GridRow:
-    client: str
-    project: str
-    task: str
-    project_id: int | None
-    billable: bool
-    seconds: tuple[int, ...]
-    entry_ids: tuple[tuple[int, ...], ...]
-
-    @property
-    def label(self) -> str:
-        return " / ".join(p for p in (self.client, self.project, self.task) if p) or "No project"
-
-    @property
-    def total(self) -> int:
-        return sum(self.seconds)
-
-
-@dataclass(frozen=True, slots=True)
-class WeekGrid:
-    days: tuple[date, ...]
-    rows: tuple[GridRow, ...]
-
-    def day_total(self, column: int, billable: bool | None = None) -> int:
-        return sum(r.seconds[column] for r in self.rows if billable is None or r.billable == billable)
-
-    def total(self, billable: bool | None = None) -> int:
-        return sum(self.day_total(c, billable) for c in range(len(self.days)))
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """Captured activity of one kind and label; `titles` are the most-seen window titles in it."""
-
-    start: float
-    end: float
-    kind: str
-    label: str
-    titles: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalItem:
-    """A proposal as the review shows it; `dropped_id` marks away time dropped from a timer."""
-
-    start: float
-    end: float
-    project_path: str
-    task: str
-    description: str
-    rule: str
-    why: str
-    billable: bool | None = None
-    titles: tuple[str, ...] = ()
-    dropped_id: int | None = None
-    project_id: int | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.dropped_id or self.rule}|{self.start:.0f}|{self.end:.0f}"
-
-    @property
-    def label(self) -> str:
-        return " / ".join(p for p in (self.project_path, self.task) if p) or "(no project)"
-
-
-@dataclass(frozen=True, slots=True)
-class DayTimeline:
-    day: date
-    start: float
-    end: float
-    blocks: tuple[Block, ...]
-    proposals: tuple[ProposalItem, ...]
-    entries: tuple[Entry, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WeekReview:
-    period: Period
-    grid: WeekGrid
-    timelines: tuple[DayTimeline, ...]
-    proposals: tuple[ProposalItem, ...]
-    entries: tuple[Entry, ...]
-    flags: tuple[Flag, ...]
-    submission: Submission | None
-    projects: tuple[Project, ...] = field(default_factory=tuple)
+_START = attrgetter("start")
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
     """A range assigned by hand, and the rule the classifier offers for time like it (if any)."""
-
     entry: Entry
     notices: tuple[Notice, ...]
     suggestion: Suggestion | None
     preview: Preview | None
 
 
+def release(items: list[object], chunk: int = 20_000) -> None:
+    """Drop a big list a slice at a time, letting other threads (the GUI) run between slices: freeing 600,000
+    spans at once holds the interpreter lock for a tenth of a second."""
+    while items:
+        del items[-chunk:]
+        time_module.sleep(0)
+
+
 def _instant(epoch: float) -> datetime:
     return datetime.fromtimestamp(round(epoch), UTC)
-
-
-def build_grid(entries: Sequence[Entry], projects: Sequence[Project], days: Sequence[date], now: datetime,
-               task_names: dict[int, str], tz: tzinfo | None = None) -> WeekGrid:
-    """Rows client / project / task × local days; an entry past midnight counts on both days."""
-    by_id = {p.id: p for p in projects}
-    index = {d: i for i, d in enumerate(days)}
-    cells: dict[tuple[str, str, str, int | None, bool], list[list[int]]] = {}
-    ids: dict[tuple[str, str, str, int | None, bool], list[list[int]]] = {}
-    for entry in entries:
-        project = by_id.get(entry.project_id or 0)
-        key = (project.client_name if project else "", project.name if project else "",
-               task_names.get(entry.task_id or 0, ""), entry.project_id, entry.billable)
-        row = cells.setdefault(key, [[0] for _ in days])
-        row_ids = ids.setdefault(key, [[] for _ in days])
-        for day, seconds in split_by_day(entry.start, entry.end or now, tz):
-            if day in index:
-                row[index[day]][0] += seconds
-                row_ids[index[day]].append(entry.id)
-    rows = [GridRow(c, p, t, pid, billable, tuple(s[0] for s in cells[k]), tuple(tuple(i) for i in ids[k]))
-            for k in sorted(cells, key=lambda k: (k[0] == "", k[0].casefold(), k[1].casefold(), k[2].casefold()))
-            for c, p, t, pid, billable in [k]]
-    return WeekGrid(tuple(days), tuple(rows))
-
-
-def _kind(span: Span, verdict: Verdict | None) -> tuple[str, str]:
-    outcome = verdict.outcome if verdict else None
-    if span.idle or outcome is None:
-        return (IDLE, "Idle") if span.idle else (UNCLASSIFIED, "Unclassified")
-    if outcome.private or outcome.ignore:
-        return (PRIVATE, "Private") if outcome.private else (IGNORED, "Ignored")
-    return WORK, outcome.label
-
-
-def build_blocks(spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float
-                 ) -> tuple[list[Block], float, float]:
-    """Blocks of [start, end) from one-minute slots, each slot taking its most-seen kind; also the active and
-    unclassified seconds of the range."""
-    slots: dict[int, dict[tuple[str, str], float]] = {}
-    titles: dict[int, dict[str, float]] = {}
-    active = unclassified = 0.0
-    for span, verdict in zip(spans, verdicts, strict=True):
-        lo, hi = max(span.start, start), min(span.end, end)
-        if hi <= lo:
-            continue
-        kind = _kind(span, verdict)
-        if kind[0] != IDLE:
-            active += hi - lo
-            if kind[0] == UNCLASSIFIED:
-                unclassified += hi - lo
-        slot = int((lo - start) // SLOT)
-        while lo < hi:
-            cut = min(hi, start + (slot + 1) * SLOT)
-            seconds = cut - lo
-            counts = slots.setdefault(slot, {})
-            counts[kind] = counts.get(kind, 0.0) + seconds
-            seen = titles.setdefault(slot, {})
-            if span.title and (span.title in seen or len(seen) < TITLES_PER_BLOCK):
-                seen[span.title] = seen.get(span.title, 0.0) + seconds
-            lo, slot = cut, slot + 1
-    blocks: list[Block] = []
-    run: tuple[int, int, tuple[str, str], dict[str, float]] | None = None
-
-    def close(r: tuple[int, int, tuple[str, str], dict[str, float]]) -> None:
-        ranked = sorted(r[3].items(), key=lambda kv: -kv[1])[:TITLES_PER_BLOCK]
-        blocks.append(Block(start + r[0] * SLOT, min(end, start + r[1] * SLOT), r[2][0], r[2][1],
-                            tuple(t for t, _ in ranked)))
-
-    for slot in sorted(slots):
-        kind = max(slots[slot].items(), key=lambda kv: kv[1])[0]
-        if run is not None and run[1] == slot and run[2] == kind:
-            merged = run[3]
-            for title, seconds in titles.get(slot, {}).items():
-                if title in merged or len(merged) < 4 * TITLES_PER_BLOCK:
-                    merged[title] = merged.get(title, 0.0) + seconds
-            run = (run[0], slot + 1, kind, merged)
-            continue
-        if run is not None:
-            close(run)
-        run = (slot, slot + 1, kind, dict(titles.get(slot, {})))
-    if run is not None:
-        close(run)
-    return blocks, active, unclassified
 
 
 def _item(p: Proposal) -> ProposalItem:
@@ -244,27 +79,26 @@ class ReviewService:
     def week_of(self, day: date) -> Period:
         return week_of(day, self._settings.get("review.week_start"))
 
-    def load(self, period: Period, now: datetime | None = None) -> WeekReview:
-        """Everything the review window shows for a period, computed in one pass."""
+    def load(self, period: Period, now: datetime | None = None, activity: bool = True) -> WeekReview:
+        """Everything the review window shows for a period, computed in one pass. Without `activity` only the
+        entries are read (tens of milliseconds however much was captured), so a week can show before its spans."""
         now = now or utcnow()
         start, end = period.utc_range(self._tz)
-        spans, verdicts, proposal_set = self._classifier.classified_between(start, end, now)
+        classified = self._classifier.classified_between(start, end, now) if activity else None
+        spans, verdicts, proposals = classified or ([], [], None)
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
-        items = self._items(proposal_set.proposals, start, end)
+        items = self._items(proposals.proposals, start, end) if proposals else []
         task_names = {t.id: t.name for pid in {e.project_id for e in entries if e.task_id} if pid
                       for t in self._projects.tasks(pid)}
         timelines: list[DayTimeline] = []
         shares: dict[date, float] = {}
-        first, zone = 0, self._tz or datetime.now().astimezone().tzinfo
+        zone = self._tz or datetime.now().astimezone().tzinfo
         for day in period.days():
             lo = datetime.combine(day, time(), zone).timestamp()
             hi = datetime.combine(day + timedelta(days=1), time(), zone).timestamp()
-            while first < len(spans) and spans[first].end <= lo:
-                first += 1
-            last = first
-            while last < len(spans) and spans[last].start < hi:
-                last += 1
+            first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
+            first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
             blocks, active, unclassified = build_blocks(spans[first:last], verdicts[first:last], lo, hi)
             if active:
                 shares[day] = unclassified / active
@@ -275,8 +109,9 @@ class ReviewService:
                              unclassified_share=shares,
                              share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz)
         grid = build_grid(entries, projects, period.days(), now, task_names, self._tz)
+        release(spans)
         return WeekReview(period, grid, tuple(timelines), tuple(items), tuple(entries), tuple(flags),
-                          self._repo.submission(period.first), tuple(p for p in projects if not p.archived))
+                          self._repo.submission(period.first), tuple(p for p in projects if not p.archived), activity)
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
         start, end = period.utc_range(self._tz)

@@ -30,9 +30,14 @@ class ConditionTable(QTableWidget):
     def __init__(self) -> None:
         super().__init__(0, 4)
         self.setHorizontalHeaderLabels(("Field", "Match", "Pattern", "Not"))
-        self.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 84), (1, 104), (3, 44)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
         self.verticalHeader().hide()
-        self.setMinimumHeight(110)
+        self.setMinimumHeight(96)
+        self.setMaximumHeight(124)
         self.nested: list[Group] = []
 
     def load(self, group: Group) -> None:

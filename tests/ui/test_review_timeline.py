@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import Entry
-from app.timesheet.review import IDLE, WORK, Block, DayTimeline, ProposalItem
+from app.timesheet.week import IDLE, WORK, Block, DayTimeline, ProposalItem
 from app.ui.review.timeline import TimelineWidget, block_colour, tooltip
 
 DAY = date(2026, 11, 19)

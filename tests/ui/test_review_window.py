@@ -116,7 +116,7 @@ def test_drag_on_timeline_assigns_range_and_offers_a_rule(window: ReviewWindow, 
                                                           runner: TaskRunner, core: Core) -> None:
     timeline = window.timeline
     y = int(timeline.lane_rect(0).center().y())
-    start_x, end_x = int(timeline.x_of(at(10.5).timestamp())), int(timeline.x_of(at(11).timestamp()))
+    start_x, end_x = round(timeline.x_of(at(10.5).timestamp())), round(timeline.x_of(at(11).timestamp()))
     qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(start_x, y))
     qtbot.mouseMove(timeline, QPoint((start_x + end_x) // 2, y))
     qtbot.mouseMove(timeline, QPoint(end_x, y))
@@ -132,7 +132,8 @@ def test_drag_on_timeline_assigns_range_and_offers_a_rule(window: ReviewWindow, 
     create.click()
     qtbot.waitUntil(lambda: len(core.classifier.rules()) == 2)
     entry = next(e for e in core.entries.between(at(0), at(24)) if e.description == "Forecast check")
-    assert (entry.start, entry.end, entry.project_path) == (at(10.5), at(11), "Globex/Support")
+    assert entry.project_path == "Globex/Support"  # the drag snaps to minutes; a pixel is about one minute
+    assert abs(entry.start - at(10.5)) <= timedelta(minutes=1) and abs(entry.end - at(11)) <= timedelta(minutes=1)
     settle(qtbot, runner, window)
 
 
@@ -142,7 +143,7 @@ def test_cell_dialog_edits_and_unlock_needs_a_reason(window: ReviewWindow, qtbot
     dialog = window.dialogs[-1]
     assert isinstance(dialog, CellEntriesDialog) and dialog.table.rowCount() == 1
     dialog.buttons["Approve"].click()
-    qtbot.waitUntil(lambda: "approved · locked" in dialog.table.item(0, 3).text())
+    qtbot.waitUntil(lambda: "Approved · locked" in dialog.table.item(0, 3).text())
     monkeypatch.setattr("app.ui.review.dialogs.QInputDialog.getText", lambda *a, **k: ("client asked", True))
     dialog.buttons["Unlock"].click()
     qtbot.waitUntil(lambda: not core.entries.between(at(15), at(16))[0].locked)

@@ -12,7 +12,7 @@ from app.domain.errors import LockedError, ValidationError
 from app.domain.models import EntrySource, NewEntry, Span
 from app.domain.periods import Period, week_of
 from app.store.spans import SpanStore
-from app.timesheet.review import IDLE, UNCLASSIFIED, WORK, build_blocks
+from app.timesheet.week import IDLE, UNCLASSIFIED, WORK, build_blocks
 
 RULES = """
 version = 1
@@ -173,3 +173,12 @@ def test_meeting_apps_count_as_active_only_when_the_setting_says_so(core: Core) 
     assert first.end == at(10.2)
     resumed = core.entries.running()
     assert resumed is not None and resumed.description == "hero"
+
+
+def test_entries_alone_load_without_reading_activity(core: Core) -> None:
+    seed(core)
+    core.entries.add(NewEntry(at(15), at(16), "triage"))
+    quick = core.review.load(WEEK, NOW, activity=False)
+    assert not quick.activity and not quick.proposals and not any(t.blocks for t in quick.timelines)
+    assert quick.grid.day_total(1) == 3600 and quick.timelines[1].entries
+    assert core.review.load(WEEK, NOW).activity

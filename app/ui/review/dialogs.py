@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Entry, EntryStatus, Project
 from app.domain.timefmt import as_utc, format_duration, utcnow
-from app.timesheet.review import Assignment, WeekReview
+from app.timesheet.review import Assignment
+from app.timesheet.week import WeekReview
 from app.ui.entry_dialog import EntryDialog, project_combo
 from app.ui.review.state import ReviewModel
 
@@ -104,13 +105,20 @@ class CellEntriesDialog(QDialog):
         self.day = day
         self.entries: list[Entry] = []
         self.setWindowTitle(f"{label} — {day:%A %d %B}" if day else label)
-        self.resize(640, 300)
+        self.resize(680, 300)
+        heading = QLabel(f"<b>{label}</b> · {day:%A %d %B}" if day else f"<b>{label}</b> · the whole week")
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #8a5300;")
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self.edit)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -125,7 +133,9 @@ class CellEntriesDialog(QDialog):
         close.clicked.connect(self.accept)
         row.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.table)
+        layout.addWidget(self.notes)
         layout.addLayout(row)
         model.loaded.connect(self.show_review)
         if model.review is not None:
@@ -142,10 +152,13 @@ class CellEntriesDialog(QDialog):
         for n, entry in enumerate(self.entries):
             end = "running" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
             cells = (f"{entry.start.astimezone():%a %H:%M}–{end}", entry.description or "(no description)",
-                     entry.project_path or "No project", str(entry.status) + (" · locked" if entry.locked else ""))
+                     entry.project_path or "No project",
+                     str(entry.status).capitalize() + (" · locked" if entry.locked else ""))
             for column, text in enumerate(cells):
                 self.table.setItem(n, column, QTableWidgetItem(text))
-        self.table.resizeColumnToContents(0)
+        notes = [f.message for f in review.flags if set(f.entry_ids) & ids and f.code not in ("over-limit",)]
+        self.notes.setText("\n".join(f"⚠ {n}" for n in dict.fromkeys(notes)))
+        self.notes.setVisible(bool(notes))
         if self.entries and not self.table.selectedItems():
             self.table.selectRow(0)
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QSty
 
 from app.domain.models import EntryStatus
 from app.domain.timefmt import format_duration
-from app.timesheet.review import GridRow, WeekReview
 from app.timesheet.validation import Flag
+from app.timesheet.week import GridRow, WeekReview
 
 FOOTERS = ("Total", "Billable", "Non-billable")
 FLAG_TINT = QColor(255, 236, 204)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Entry, EntryStatus
 from app.domain.timefmt import format_duration, utcnow
-from app.timesheet.review import DayTimeline, ProposalItem, WeekReview
+from app.timesheet.week import DayTimeline, ProposalItem, WeekReview
 from app.ui.entry_dialog import EntryDialog
 from app.ui.review.dialogs import ask_time
 from app.ui.review.state import ReviewModel
@@ -94,7 +94,8 @@ class DayItemsPanel(QWidget):
         day = self.day
         self.heading.setText(f"{day.day:%A %d %B}: {_count(len(day.proposals), 'proposal')}, "
                              f"{_count(len(day.entries), 'entry', 'entries')} · "
-                             f"{_count(len(review.proposals), 'proposal')} this week")
+                             + (f"{_count(len(review.proposals), 'proposal')} this week" if review.activity
+                                else "reading captured activity…"))
         items: list[tuple[float, ProposalItem | Entry]] = [(p.start, p) for p in day.proposals]
         items += [(e.start.timestamp(), e) for e in day.entries]
         now = utcnow().timestamp()

@@ -3,7 +3,10 @@ shows changed; every action runs on the write worker and announces what it chang
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -13,13 +16,34 @@ from app.bootstrap import Core
 from app.classify.rules import Rule
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
-from app.timesheet.review import Assignment, ProposalItem, WeekReview
+from app.timesheet.review import Assignment
+from app.timesheet.week import ProposalItem, WeekReview
 from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import bound, user_message
 
 T = TypeVar("T")
+_paused = 0
+_pause_lock = threading.Lock()
 WATCHED = frozenset({ENTRIES, PROJECTS, SPANS, RULES, SETTINGS, TIMER, INVOICES})
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a week loads. A week can hold 600,000 spans that live only for the load;
+    a full collection over them holds the GIL for hundreds of milliseconds, freezing the GUI thread, while
+    reference counting frees them anyway. Collection resumes when the last concurrent load ends."""
+    global _paused
+    with _pause_lock:
+        _paused += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _paused -= 1
+            if not _paused:
+                gc.enable()
 
 
 class ReviewModel(QObject):
@@ -47,29 +71,37 @@ class ReviewModel(QObject):
         return self.review.period if self.review else None
 
     def open_week(self, day: date | None = None) -> None:
-        """The week holding `day` (default: today), starting on the day the settings name."""
+        """The week holding `day` (default: today), starting on the day the settings name. Its entries show
+        first; captured activity, which can take seconds to read for a very busy week, follows."""
         self._day = day or self._today()
-        self.refresh()
+        self.refresh(entries_first=True)
 
     def step(self, weeks: int) -> None:
         """From the week last asked for, so quick presses add up before the loads finish."""
         self.open_week(self._day + timedelta(weeks=weeks))
 
-    def refresh(self) -> None:
+    def refresh(self, entries_first: bool = False) -> None:
         self._generation += 1
         generation, day, core, now = self._generation, self._day, self._core, self._clock()
         self.loading = True
 
-        def load() -> WeekReview:
-            return core.review.load(core.review.week_of(day), now)
+        def load(activity: bool) -> WeekReview:
+            with collector_paused():
+                return core.review.load(core.review.week_of(day), now, activity)
 
-        self._runner.read(load, bound(self, lambda r: self._loaded(generation, r)), bound(self, self._fail))
+        if entries_first:
+            self._runner.read(lambda: load(False), bound(self, lambda r: self._loaded(generation, r)),
+                              bound(self, self._fail))
+        self._runner.read(lambda: load(True), bound(self, lambda r: self._loaded(generation, r)),
+                          bound(self, self._fail))
 
     def _loaded(self, generation: int, review: WeekReview) -> None:
-        if generation == self._generation:
-            self.loading = False
-            self.review = review
-            self.loaded.emit(review)
+        """Only the newest request counts, and its entries alone never replace it with the activity shown."""
+        if generation != self._generation or (not review.activity and not self.loading):
+            return
+        self.loading = not review.activity
+        self.review = review
+        self.loaded.emit(review)
 
     def _on_changed(self, areas: frozenset[str]) -> None:
         if areas & WATCHED and self.review is not None:

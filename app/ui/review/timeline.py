@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHelpEvent, QMouseEvent,
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.domain.models import Entry, EntryStatus, Project
-from app.timesheet.review import IDLE, IGNORED, PRIVATE, UNCLASSIFIED, Block, DayTimeline, ProposalItem
+from app.timesheet.week import IDLE, IGNORED, PRIVATE, UNCLASSIFIED, Block, DayTimeline, ProposalItem
 
 PALETTE = ("#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#E15759", "#76B7B2", "#9C755F", "#2F6690", "#FF9DA7",
            "#6A994E")
@@ -77,6 +77,7 @@ class TimelineWidget(QWidget):
         self.setMinimumSize(420, AXIS_HEIGHT + len(LANES) * (LANE_HEIGHT + LANE_GAP) + 8)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.day: DayTimeline | None = None
+        self.reading = False
         self.hits: list[Hit] = []
         self.view = (0.0, 1.0)
         self._drag: tuple[float, float] | None = None
@@ -85,8 +86,10 @@ class TimelineWidget(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(640, self.minimumHeight())
 
-    def set_day(self, day: DayTimeline | None) -> None:
+    def set_day(self, day: DayTimeline | None, reading: bool = False) -> None:
+        """`reading`: the day's captured activity is still being read (the entries are already there)."""
         self.day = day
+        self.reading = reading
         self.hits = []
         if day is not None:
             now = datetime.now(UTC).timestamp()
@@ -156,7 +159,8 @@ class TimelineWidget(QWidget):
             self._paint_hit(painter, hit, metrics)
         if not any(h.lane == 0 for h in self.hits):
             painter.setPen(muted)
-            painter.drawText(self.lane_rect(0), int(Qt.AlignmentFlag.AlignCenter), "No captured activity")
+            painter.drawText(self.lane_rect(0), int(Qt.AlignmentFlag.AlignCenter),
+                             "Reading captured activity…" if self.reading else "No captured activity")
         if self._drag is not None:
             a, b = sorted(self._drag)
             top, bottom = self.lane_rect(0).top() - 4, self.lane_rect(len(LANES) - 1).bottom() + 4

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from app.bootstrap import Core
 from app.domain.models import EntryStatus
 from app.domain.timefmt import format_duration, utcnow
-from app.timesheet.review import Assignment, WeekReview
+from app.timesheet.review import Assignment
+from app.timesheet.week import WeekReview
 from app.ui.events import ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.invoice_preview import open_invoice_preview
@@ -69,6 +70,8 @@ class ReviewWindow(QWidget):
         self.title.setFont(font)
         self.state = QLabel()
         self.state.setObjectName("weekState")
+        self.state.setStyleSheet("QLabel#weekState { background: #e8eef6; color: #1f3b5c; border-radius: 9px;"
+                                 " padding: 2px 10px; }")
         self.previous = QPushButton("◀")
         self.previous.setToolTip("Previous week (Alt+Left)")
         self.this_week = QPushButton("&This week")
@@ -143,7 +146,7 @@ class ReviewWindow(QWidget):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([640, 760])
+        splitter.setSizes([700, 700])
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -233,7 +236,7 @@ class ReviewWindow(QWidget):
             self.tabs.blockSignals(True)
             self.tabs.setCurrentIndex(index)
             self.tabs.blockSignals(False)
-        self.timeline.set_day(review.timelines[index])
+        self.timeline.set_day(review.timelines[index], reading=not review.activity)
         self.panel.show_day(review, index)
 
     def open_cell(self, index: QModelIndex) -> None:
