@@ -6,7 +6,7 @@
 ActivityWatch (`aw-core` from PyPI, its `SqliteStorage` with the heartbeat logic of aw-server) runs in its own
 virtualenv, bench/.venv-aw, created on first use. Each side replays identical samples, one heartbeat per second
 (window and idle state in one heartbeat on both sides, so spans compare one to one), and reports per-heartbeat
-insert latency (p50/p99, commits included), the time to read the whole period back (best of five; for TimeTally
+insert latency (p50/p99, commits included), the time to read the whole period back (best of 15; for TimeTally
 both a cold read on an empty span cache and a repeated read), and the span count.
 The same file runs on both interpreters: the ActivityWatch side imports nothing from TimeTally.
 """
@@ -32,7 +32,7 @@ PULSE = 2.5
 START = 1_790_000_000.0
 APPS = [("Firefox", "firefox"), ("Code", "code"), ("Slack", "slack"), ("Terminal", "gnome-terminal"),
         ("Thunderbird", "thunderbird"), ("LibreOffice Calc", "soffice")]
-READS = 5
+READS = 15
 SCENARIOS = {"typical-40h": (40, False), "typical-168h": (168, False), "worst-40h": (40, True)}
 Sample = tuple[float, str, str, bool]
 
