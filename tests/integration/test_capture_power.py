@@ -72,3 +72,34 @@ def test_no_bus_means_watching_nothing_without_failing() -> None:
                            session_bus="unix:path=/nonexistent/bus")
     assert monitor.start() == []
     monitor.stop()
+
+
+def test_wayland_idle_comes_from_the_session_idle_monitor(bus: str) -> None:
+    import threading
+
+    from jeepney import HeaderFields, MessageType, new_method_return
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    from app.capture.backends.wayland import NOTICE, MutterIdleMonitor, WaylandBackend
+
+    mutter = open_dbus_connection(bus=bus)
+    mutter.send_and_get_reply(message_bus.RequestName("org.gnome.Mutter.IdleMonitor"))
+
+    def serve() -> None:
+        try:
+            while True:
+                call = mutter.receive()
+                member = call.header.fields.get(HeaderFields.member)
+                if call.header.message_type == MessageType.method_call and member == "GetIdletime":
+                    mutter.send(new_method_return(call, "t", (4200,)))
+        except (OSError, EOFError):
+            return
+
+    threading.Thread(target=serve, daemon=True).start()
+    backend = WaylandBackend(monitor_factory=lambda: MutterIdleMonitor(bus=bus))
+    try:
+        assert backend.notice == NOTICE and backend.idle_seconds() == 4.2 and backend.active_window() is None
+    finally:
+        backend.close()
+        mutter.close()
