@@ -151,11 +151,15 @@ def test_cell_dialog_edits_and_unlock_needs_a_reason(window: ReviewWindow, qtbot
     settle(qtbot, runner, window)
 
 
-def test_invoice_preview_opens_for_the_week(window: ReviewWindow, qtbot: QtBot, runner: TaskRunner) -> None:
+def test_invoice_preview_and_send_open_for_the_week(window: ReviewWindow, qtbot: QtBot, runner: TaskRunner) -> None:
     dialog = window.open_invoice_preview()
     assert dialog is not None and "2026-11-16" in dialog.windowTitle()
     qtbot.waitUntil(runner.idle)
     dialog.close()
+    send = window.open_send_dialog()
+    assert send is not None and "Xero" in send.windowTitle() and "2026-11-16" in send.windowTitle()
+    qtbot.waitUntil(runner.idle)
+    send.close()
 
 
 def test_keyboard_only_from_opening_the_week_to_approving_it(window: ReviewWindow, qtbot: QtBot,

@@ -39,6 +39,7 @@ from app.ui.review.grid import WeekGridModel, WeekGridView
 from app.ui.review.proposals import DayItemsPanel
 from app.ui.review.state import ReviewModel
 from app.ui.review.timeline import KIND_COLOURS, TimelineWidget, use_projects
+from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
 
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
@@ -87,6 +88,8 @@ class ReviewWindow(QWidget):
         self.submit = QPushButton("S&ubmit week")
         self.submit.setToolTip("Mark the approved week as ready for billing")
         self.submit.setDefault(False)
+        self.send = QPushButton("Send to &Xero…")
+        self.send.setToolTip("Preview, then send the week's approved time as invoices")
         header = QHBoxLayout()
         header.setSpacing(8)
         for widget in (self.previous, self.this_week, self.next):
@@ -96,7 +99,7 @@ class ReviewWindow(QWidget):
         header.addSpacing(8)
         header.addWidget(self.state)
         header.addStretch(1)
-        for widget in (self.invoice, self.approve_selected, self.approve_week, self.submit):
+        for widget in (self.invoice, self.send, self.approve_selected, self.approve_week, self.submit):
             header.addWidget(widget)
 
         self.grid_model = WeekGridModel(self)
@@ -171,6 +174,7 @@ class ReviewWindow(QWidget):
         self.next.clicked.connect(lambda: model.step(1))
         self.this_week.clicked.connect(lambda: model.open_week(self._today()))
         self.invoice.clicked.connect(self.open_invoice_preview)
+        self.send.clicked.connect(self.open_send_dialog)
         self.approve_selected.clicked.connect(self._approve_selected)
         self.approve_week.clicked.connect(model.approve_week)
         self.submit.clicked.connect(model.submit)
@@ -281,6 +285,10 @@ class ReviewWindow(QWidget):
     def open_invoice_preview(self) -> QWidget | None:
         period = self.model.period
         return open_invoice_preview(self.core.billing, self.runner, period, self) if period else None
+
+    def open_send_dialog(self) -> QWidget | None:
+        period = self.model.period
+        return open_send_dialog(self.core.sync, self.runner, period, parent=self) if period else None
 
     def _approve_selected(self) -> None:
         ids = self.grid.selected_entry_ids() or [e.id for e in self.panel.selected_entries()]
