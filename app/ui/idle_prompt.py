@@ -76,7 +76,8 @@ class IdlePromptController(QObject):
         elif away.in_meeting:
             self.resolved.emit("skipped:meeting")
         elif (until - since).total_seconds() > away.max_away_hours * 3600:
-            self._run(lambda: self._core.idle.drop(since, until), "dropped")
+            idle = self._core.idle
+            self._run(lambda: idle.drop(since, until), "dropped")
         elif self.dialog is None:
             dialog = IdleDialog(max(since, running.start), until, running, away.projects, self._parent)
             dialog.chosen.connect(lambda action, parts: self._act(action, parts, dialog))

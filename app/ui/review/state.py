@@ -111,7 +111,7 @@ class ReviewModel(QObject):
         self.loading = False
         self.failed.emit(user_message(error))
 
-    # Actions
+    # Actions. Jobs hold the services (`core`), never this QObject: a worker thread may drop them last.
 
     def perform(self, fn: Callable[[], T], areas: Sequence[str], said: Callable[[T], str] | None = None,
                 then: Callable[[T], None] | None = None) -> None:
@@ -126,40 +126,48 @@ class ReviewModel(QObject):
 
     def accept(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
-        self.perform(lambda: self._core.review.accept(items), (ENTRIES, PROJECTS), lambda r: _count(r, "added"))
+        core = self._core
+        self.perform(lambda: core.review.accept(items), (ENTRIES, PROJECTS), lambda r: _count(r, "added"))
 
     def accept_all(self) -> None:
         if self.review is not None:
             self.accept(self.review.proposals)
 
     def accept_edited(self, item: ProposalItem, values: Any) -> None:
-        self.perform(lambda: self._core.review.accept_edited(
+        core = self._core
+        self.perform(lambda: core.review.accept_edited(
             item, start=values.start, end=values.end, description=values.description, project_id=values.project_id),
             (ENTRIES,), lambda _: "Proposal accepted with your changes.")
 
     def reject(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
-        self.perform(lambda: self._core.review.reject(items), (ENTRIES,),
+        core = self._core
+        self.perform(lambda: core.review.reject(items), (ENTRIES,),
                      lambda _: f"{len(items)} proposal{'s' if len(items) != 1 else ''} rejected.")
 
     def split_proposal(self, item: ProposalItem, at: datetime) -> None:
-        self.perform(lambda: self._core.review.split_proposal(item, at), (ENTRIES, PROJECTS),
+        core = self._core
+        self.perform(lambda: core.review.split_proposal(item, at), (ENTRIES, PROJECTS),
                      lambda _: "Split into two draft entries.")
 
     def split_entry(self, entry_id: int, at: datetime) -> None:
-        self.perform(lambda: self._core.review.split_entry(entry_id, at), (ENTRIES,), lambda _: "Entry split.")
+        core = self._core
+        self.perform(lambda: core.review.split_entry(entry_id, at), (ENTRIES,), lambda _: "Entry split.")
 
     def merge(self, entry_ids: Sequence[int], items: Sequence[ProposalItem]) -> None:
         ids, props = list(entry_ids), list(items)
-        self.perform(lambda: self._core.review.merge(ids, props), (ENTRIES, PROJECTS), lambda _: "Merged.")
+        core = self._core
+        self.perform(lambda: core.review.merge(ids, props), (ENTRIES, PROJECTS), lambda _: "Merged.")
 
     def edit_entry(self, entry_id: int, values: Any) -> None:
-        self.perform(lambda: self._core.review.edit_entry(
+        core = self._core
+        self.perform(lambda: core.review.edit_entry(
             entry_id, start=values.start, end=values.end, description=values.description,
             project_id=values.project_id), (ENTRIES, TIMER), lambda _: "Entry saved.")
 
     def delete_entry(self, entry_id: int) -> None:
-        self.perform(lambda: self._core.entry_service.delete(entry_id), (ENTRIES, TIMER),
+        core = self._core
+        self.perform(lambda: core.entry_service.delete(entry_id), (ENTRIES, TIMER),
                      lambda _: "Entry deleted.")
 
     def assign(self, start: datetime, end: datetime, project_id: int, description: str = "") -> None:
@@ -167,7 +175,9 @@ class ReviewModel(QObject):
             if result.suggestion is not None:
                 self.suggested.emit(result)
 
-        self.perform(lambda: self._core.review.assign(start, end, project_id, description), (ENTRIES,),
+        core = self._core
+
+        self.perform(lambda: core.review.assign(start, end, project_id, description), (ENTRIES,),
                      lambda r: f"Assigned to {r.entry.project_path}.", then)
 
     def add_rule(self, rule: Rule) -> None:
@@ -177,22 +187,26 @@ class ReviewModel(QObject):
 
     def approve(self, entry_ids: Sequence[int]) -> None:
         ids = list(entry_ids)
-        self.perform(lambda: self._core.approvals.approve(ids), (ENTRIES,), lambda r: _count(r, "approved"))
+        core = self._core
+        self.perform(lambda: core.approvals.approve(ids), (ENTRIES,), lambda r: _count(r, "approved"))
 
     def approve_week(self) -> None:
         if self.review is not None:
             period = self.review.period
-            self.perform(lambda: self._core.approvals.approve_period(period), (ENTRIES,),
+            core = self._core
+            self.perform(lambda: core.approvals.approve_period(period), (ENTRIES,),
                          lambda r: _count(r, "approved"))
 
     def unlock(self, entry_id: int, reason: str) -> None:
-        self.perform(lambda: self._core.approvals.unlock(entry_id, reason), (ENTRIES,),
+        core = self._core
+        self.perform(lambda: core.approvals.unlock(entry_id, reason), (ENTRIES,),
                      lambda e: f"Entry #{e.id} unlocked; the reason is in the audit trail.")
 
     def submit(self) -> None:
         if self.review is not None:
             period = self.review.period
-            self.perform(lambda: self._core.approvals.submit(period), (ENTRIES, INVOICES),
+            core = self._core
+            self.perform(lambda: core.approvals.submit(period), (ENTRIES, INVOICES),
                          lambda _: "Week submitted: it is ready for billing.")
 
 
