@@ -7,6 +7,7 @@ what they changed. Views only render snapshots and call actions, so they never t
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,8 +51,43 @@ def user_message(error: BaseException) -> str:
     return f"Something went wrong: {error}. Details are in the log file."
 
 
+_waiting: dict[int, tuple[QObject, Callable[[Any], None], Callable[[BaseException], None] | None]] = {}
+_keys = itertools.count()
+
+
+def on_gui(
+    owner: QObject,
+    on_success: Callable[[T], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> tuple[Callable[[T], None], Callable[[BaseException], None]]:
+    """Callbacks for a task runner that keep every Qt object on the GUI thread.
+
+    A worker holds the callbacks it was given until it lets go of the finished task, so a callback that
+    captured a widget could drop the last reference to it on the worker thread, where Qt objects must not
+    die. These callbacks hold only a number; what they call stays here, and is skipped when `owner` was
+    deleted meanwhile (a window closed with work in flight).
+    """
+    key = next(_keys)
+    _waiting[key] = (owner, on_success, on_failure)
+
+    def succeeded(value: T) -> None:
+        owner, call, _ = _waiting.pop(key)
+        if shiboken6.isValid(owner):
+            call(value)
+
+    def failed(error: BaseException) -> None:
+        owner, _, call = _waiting.pop(key)
+        if call is None:
+            log.error("background task failed", exc_info=error)
+        elif shiboken6.isValid(owner):
+            call(error)
+
+    return succeeded, failed
+
+
 def bound(owner: QObject, fn: Callable[[T], None]) -> Callable[[T], None]:
-    """A task callback that is dropped when `owner` was deleted meanwhile (a window closed with work in flight)."""
+    """One callback, skipped when `owner` was deleted meanwhile. Prefer `on_gui`, which also keeps the
+    callbacks off the worker thread; a lone callback that captures a widget can free it there."""
 
     def call(value: T) -> None:
         if shiboken6.isValid(owner):
@@ -88,16 +124,8 @@ class TimerModel(QObject):
         # Reads run in a pool and may finish out of order: only the newest one is shown.
         self._generation += 1
         generation = self._generation
-        self._runner.read(self._load, bound(self, lambda snap: self._loaded(generation, snap)), bound(self, self._fail))
-
-    def _load(self) -> TimerSnapshot:
-        status = self._core.timer.status()
-        return TimerSnapshot(
-            running=status.running,
-            notices=status.notices,
-            recent=tuple(self._core.timer.recent(RECENT)),
-            projects=tuple(self._core.projects.projects()),
-        )
+        core = self._core
+        self._runner.read(lambda: _load(core), *on_gui(self, lambda snap: self._loaded(generation, snap), self._fail))
 
     def _loaded(self, generation: int, snapshot: TimerSnapshot) -> None:
         if generation == self._generation:
@@ -110,8 +138,11 @@ class TimerModel(QObject):
 
     # Actions. Each runs on the write worker and announces what it changed.
 
+    # Jobs capture the services, never `self`: they are dropped on a worker thread.
+
     def start(self, description: str = "", project_id: int | None = None) -> None:
-        self.perform(lambda: self._core.timer.start(description, project_id), TIMER, ENTRIES)
+        timer = self._core.timer
+        self.perform(lambda: timer.start(description, project_id), TIMER, ENTRIES)
 
     def stop(self) -> None:
         self.perform(self._core.timer.stop, TIMER, ENTRIES)
@@ -127,13 +158,15 @@ class TimerModel(QObject):
         self.perform(self._core.timer.continue_last, TIMER, ENTRIES)
 
     def resume(self, entry: Entry) -> None:
-        self.perform(lambda: self._core.timer.resume(entry), TIMER, ENTRIES)
+        timer = self._core.timer
+        self.perform(lambda: timer.resume(entry), TIMER, ENTRIES)
 
     def switch_project(self, project_id: int) -> None:
         """Stop the running timer and go on with the same description on another project."""
         running = self.snapshot.running
         description = running.description if running else ""
-        self.perform(lambda: self._core.timer.switch(description, project_id), TIMER, ENTRIES)
+        timer = self._core.timer
+        self.perform(lambda: timer.switch(description, project_id), TIMER, ENTRIES)
 
     def edit_running(self, *, description: str | None = None, project_id: Any = KEEP) -> None:
         """Change the running entry in place (the window's description and project fields)."""
@@ -145,7 +178,8 @@ class TimerModel(QObject):
             changes["description"] = description
         if project_id is not KEEP:
             changes["project_id"] = project_id
-        self.perform(lambda: self._core.entry_service.edit(running.id, **changes), TIMER, ENTRIES)
+        service = self._core.entry_service
+        self.perform(lambda: service.edit(running.id, **changes), TIMER, ENTRIES)
 
     def add_project(
         self,
@@ -153,7 +187,8 @@ class TimerModel(QObject):
         on_added: Callable[[Project], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
-        self.perform(lambda: self._core.projects.add_project(path), PROJECTS, on_done=on_added, on_failure=on_failure)
+        projects = self._core.projects
+        self.perform(lambda: projects.add_project(path), PROJECTS, on_done=on_added, on_failure=on_failure)
 
     def perform(
         self,
@@ -178,7 +213,17 @@ class TimerModel(QObject):
         def refused(error: BaseException) -> None:
             (on_failure or self.failed.emit)(user_message(error))
 
-        self._runner.write(fn, bound(self, done), bound(self, refused))
+        self._runner.write(fn, *on_gui(self, done, refused))
 
     def _fail(self, error: BaseException) -> None:
         self.failed.emit(user_message(error))
+
+
+def _load(core: Core) -> TimerSnapshot:
+    status = core.timer.status()
+    return TimerSnapshot(
+        running=status.running,
+        notices=status.notices,
+        recent=tuple(core.timer.recent(RECENT)),
+        projects=tuple(core.projects.projects()),
+    )

@@ -31,7 +31,7 @@ from app.ui.entry_dialog import EntryDialog, EntryValues
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import TimerModel, TimerSnapshot, bound, user_message
+from app.ui.timer_model import TimerModel, TimerSnapshot, on_gui, user_message
 
 NEW_PROJECT = "new"
 START_STYLE = (
@@ -352,8 +352,9 @@ class TimerWindow(QWidget):
             if generation == self._generation:
                 self._show_entries(entries)
 
-        self._runner.read(lambda: self._core.entry_service.in_period(today), bound(self, loaded),
-                          bound(self, lambda e: self.show_error(user_message(e))))
+        service = self._core.entry_service
+        self._runner.read(lambda: service.in_period(today),
+                          *on_gui(self, loaded, lambda e: self.show_error(user_message(e))))
 
     def _on_changed(self, areas: frozenset[str]) -> None:
         if areas & {ENTRIES, TIMER, PROJECTS} and self.isVisible():
@@ -470,7 +471,8 @@ class TimerWindow(QWidget):
         entry = self.selected_entry()
         if entry is None or entry.locked or not self.confirm_delete(entry):
             return
-        self._model.perform(lambda: self._core.entry_service.delete(entry.id), ENTRIES, TIMER)
+        service = self._core.entry_service
+        self._model.perform(lambda: service.delete(entry.id), ENTRIES, TIMER)
 
     def confirm_delete(self, entry: Entry) -> bool:
         answer = QMessageBox.question(

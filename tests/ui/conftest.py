@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core
@@ -44,10 +45,20 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
+def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
     tasks = TaskRunner()
     yield tasks
+    drain(qtbot, tasks)
     tasks.shutdown()
+
+
+def drain(qtbot: QtBot, runner: TaskRunner) -> None:
+    """Until nothing is left: a delivered result may start more work (a write announces, a view re-reads)."""
+    for _ in range(100):
+        qtbot.waitUntil(runner.idle)
+        QCoreApplication.processEvents()  # hand over what the workers finished
+        if runner.idle():
+            return
 
 
 @pytest.fixture

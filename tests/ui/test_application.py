@@ -18,6 +18,7 @@ from app.ui.application import Shell
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.unclean_exit_dialog import UncleanExitDialog
+from tests.ui.conftest import drain
 
 DEAD_PID = 2**22 + 12345  # above the default pid_max, so never a live process
 
@@ -38,6 +39,7 @@ def make_shell(runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> Iterator[Cal
     for shell in shells:
         if shell.window is not None:
             shell.window.close()
+        drain(qtbot, runner)
         shell.shut_down()
     app.setQuitOnLastWindowClosed(quit_on_close)
 
@@ -153,6 +155,7 @@ def test_shut_down_records_a_clean_exit(core: Core, make_shell: Callable[..., Sh
     shell = make_shell(lambda: core)
     start(shell, qtbot)
     qtbot.waitUntil(lambda: any(r.kind == "gui" for r in RunRepository(core.db).unfinished()))
+    drain(qtbot, shell.runner)
     shell.shut_down()
     assert RunRepository(core.db).unfinished() == []
 
