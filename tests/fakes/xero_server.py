@@ -114,6 +114,16 @@ class FakeXero:
         """The next request is carried out, `committed` is set, and no answer comes until `release` is set."""
         self._faults.append(("hold", None, method))
 
+    def use_up_minute(self, tenant: str = TENANT_ID) -> None:
+        """As if another app had just made every call this window allows: the next call gets Xero's 429."""
+        with self._lock:
+            self._calls[tenant] = deque([time.monotonic()] * self.per_minute)
+
+    def new_window(self) -> None:
+        """As if a minute had passed: no call counts against the limit any more."""
+        with self._lock:
+            self._calls.clear()
+
     def _fault(self, method: str) -> tuple[str, Any]:
         """The first queued fault meant for this method (or any), taken off the queue."""
         with self._lock:

@@ -158,11 +158,13 @@ def test_xeros_own_minute_limit_is_waited_out_and_our_pacing_avoids_it(core: Any
         approved(core, f"{client}/Work", 18, 1)
     with FakeXero(per_minute=4, window_seconds=1.0) as fake:
         connect(core, fake, monkeypatch, Limits(per_window=1000, window_seconds=1.0, backoff_seconds=0.01))
+        fake.use_up_minute()
         report = core.sync.send("xero", WEEK, create_contacts=True)  # 9 calls against 4 a second
         assert [o.outcome for o in report.outcomes] == [Outcome.SENT] * 6
         assert fake.throttled > 0 and core.sync.limiter("xero").throttled == fake.throttled
         throttled = fake.throttled
         core.sync.use(limits=Limits(per_window=3, window_seconds=1.0))  # a margin for latency
+        fake.new_window()
         for client in clients:
             client_id = next(c.id for c in core.projects.clients() if c.name == client)
             core.sync.store("xero").clear_mapping(RemoteKind.CUSTOMER, client_id)

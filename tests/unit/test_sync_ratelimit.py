@@ -49,7 +49,7 @@ def test_at_most_the_concurrent_limit_runs_at_once() -> None:
             with lock:
                 inside[0] += 1
                 peak[0] = max(peak[0], inside[0])
-            time.sleep(0.05)
+            time.sleep(0.2)
             with lock:
                 inside[0] -= 1
 
