@@ -79,16 +79,20 @@ class ReviewService:
     def week_of(self, day: date) -> Period:
         return week_of(day, self._settings.get("review.week_start"))
 
-    def load(self, period: Period, now: datetime | None = None, activity: bool = True) -> WeekReview:
-        """Everything the review window shows for a period, computed in one pass. Without `activity` only the
-        entries are read (tens of milliseconds however much was captured), so a week can show before its spans."""
+    def load(self, period: Period, now: datetime | None = None, activity: Period | None = None,
+             entries_only: bool = False) -> WeekReview:
+        """Everything the review window shows for a period, computed in one pass. Captured activity is read for
+        the days of `activity` (default: the whole period), or not at all with `entries_only`, which takes tens of
+        milliseconds however much was captured: a busy week can show its entries, then one day, then the rest."""
         now = now or utcnow()
         start, end = period.utc_range(self._tz)
-        classified = self._classifier.classified_between(start, end, now) if activity else None
+        activity = None if entries_only else activity or period
+        low, high = activity.utc_range(self._tz) if activity else (start, start)
+        classified = self._classifier.classified_between(low, high, now) if activity else None
         spans, verdicts, proposals = classified or ([], [], None)
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
-        items = self._items(proposals.proposals, start, end) if proposals else []
+        items = self._items(proposals.proposals, low, high) if proposals else []
         task_names = {t.id: t.name for pid in {e.project_id for e in entries if e.task_id} if pid
                       for t in self._projects.tasks(pid)}
         timelines: list[DayTimeline] = []
@@ -111,7 +115,8 @@ class ReviewService:
         grid = build_grid(entries, projects, period.days(), now, task_names, self._tz)
         release(spans)
         return WeekReview(period, grid, tuple(timelines), tuple(items), tuple(entries), tuple(flags),
-                          self._repo.submission(period.first), tuple(p for p in projects if not p.archived), activity)
+                          self._repo.submission(period.first), tuple(p for p in projects if not p.archived),
+                          tuple(activity.days()) if activity else ())
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
         start, end = period.utc_range(self._tz)

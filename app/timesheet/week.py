@@ -106,8 +106,13 @@ class WeekReview:
     flags: tuple[Flag, ...]
     submission: Submission | None
     projects: tuple[Project, ...] = field(default_factory=tuple)
-    activity: bool = True
-    """False while only the entries are loaded: the timeline and the proposals are still to come."""
+    loaded_days: tuple[date, ...] = ()
+    """The days whose captured activity (timeline, proposals, unclassified share) has been read."""
+
+    @property
+    def activity(self) -> bool:
+        """Every day's activity is in: the proposals and flags are the whole week's."""
+        return set(self.loaded_days) >= set(self.period.days())
 
 
 

@@ -178,7 +178,10 @@ def test_meeting_apps_count_as_active_only_when_the_setting_says_so(core: Core) 
 def test_entries_alone_load_without_reading_activity(core: Core) -> None:
     seed(core)
     core.entries.add(NewEntry(at(15), at(16), "triage"))
-    quick = core.review.load(WEEK, NOW, activity=False)
+    quick = core.review.load(WEEK, NOW, entries_only=True)
     assert not quick.activity and not quick.proposals and not any(t.blocks for t in quick.timelines)
     assert quick.grid.day_total(1) == 3600 and quick.timelines[1].entries
+    tuesday = core.review.load(WEEK, NOW, Period(DAY, DAY))
+    assert tuesday.loaded_days == (DAY,) and not tuesday.activity and len(tuesday.proposals) == 2
+    assert tuesday.timelines[1].blocks and not tuesday.timelines[2].blocks
     assert core.review.load(WEEK, NOW).activity

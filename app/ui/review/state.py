@@ -63,7 +63,10 @@ class ReviewModel(QObject):
         self.review: WeekReview | None = None
         self._day: date = today()
         self._generation = 0
+        self._shown = -1
         self.loading = False
+        self.focus_index: int | None = None
+        """The day (0-6) the window shows; its activity is read before the rest of the week's."""
         bus.changed.connect(self._on_changed)
 
     @property
@@ -72,33 +75,47 @@ class ReviewModel(QObject):
 
     def open_week(self, day: date | None = None) -> None:
         """The week holding `day` (default: today), starting on the day the settings name. Its entries show
-        first; captured activity, which can take seconds to read for a very busy week, follows."""
+        first, then the activity of the day in view, then the rest: a very busy week takes seconds to read."""
         self._day = day or self._today()
-        self.refresh(entries_first=True)
+        self.refresh(progressive=True)
 
     def step(self, weeks: int) -> None:
         """From the week last asked for, so quick presses add up before the loads finish."""
         self.open_week(self._day + timedelta(weeks=weeks))
 
-    def refresh(self, entries_first: bool = False) -> None:
+    def refresh(self, progressive: bool = False) -> None:
         self._generation += 1
-        generation, day, core, now = self._generation, self._day, self._core, self._clock()
+        self._shown = -1
+        generation, day, core, now, focus = self._generation, self._day, self._core, self._clock(), self.focus_index
         self.loading = True
 
-        def load(activity: bool) -> WeekReview:
+        def load(stage: str) -> WeekReview:
+            period = core.review.week_of(day)
+            shown = period.first + timedelta(days=focus) if focus is not None else day
             with collector_paused():
-                return core.review.load(core.review.week_of(day), now, activity)
+                if stage == "entries":
+                    return core.review.load(period, now, entries_only=True)
+                return core.review.load(period, now, Period(shown, shown) if stage == "day" else None)
 
-        if entries_first:
-            self._runner.read(lambda: load(False), bound(self, lambda r: self._loaded(generation, r)),
-                              bound(self, self._fail))
-        self._runner.read(lambda: load(True), bound(self, lambda r: self._loaded(generation, r)),
-                          bound(self, self._fail))
+        def read(stage: str, then: Callable[[], None] | None = None) -> None:
+            def done(review: WeekReview) -> None:
+                self._loaded(generation, review)
+                if then is not None and generation == self._generation:
+                    then()
+
+            self._runner.read(lambda: load(stage), bound(self, done), bound(self, self._fail))
+
+        if progressive:
+            read("entries")
+            read("day", lambda: read("week"))  # one after the other: two readers would share one interpreter
+        else:
+            read("week")
 
     def _loaded(self, generation: int, review: WeekReview) -> None:
-        """Only the newest request counts, and its entries alone never replace it with the activity shown."""
-        if generation != self._generation or (not review.activity and not self.loading):
+        """Only the newest request counts, and a result never replaces a more complete one."""
+        if generation != self._generation or len(review.loaded_days) <= self._shown:
             return
+        self._shown = len(review.loaded_days)
         self.loading = not review.activity
         self.review = review
         self.loaded.emit(review)

@@ -235,12 +235,13 @@ class ReviewWindow(QWidget):
         review = self.model.review
         if review is None or not 0 <= index < len(review.timelines):
             return
-        self.day_index = index
+        self.day_index = self.model.focus_index = index
         if self.tabs.currentIndex() != index:
             self.tabs.blockSignals(True)
             self.tabs.setCurrentIndex(index)
             self.tabs.blockSignals(False)
-        self.timeline.set_day(review.timelines[index], reading=not review.activity)
+        day = review.timelines[index]
+        self.timeline.set_day(day, reading=day.day not in review.loaded_days)
         self.panel.show_day(review, index)
 
     def open_cell(self, index: QModelIndex) -> None:
