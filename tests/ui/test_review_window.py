@@ -185,3 +185,15 @@ def test_keyboard_only_from_opening_the_week_to_approving_it(window: ReviewWindo
     qtbot.keyClick(window.grid, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: "Submitted" in window.state.text())
     assert core.approvals.submission(window.model.review.period) is not None  # type: ignore[union-attr]
+
+
+def test_opening_a_week_shows_entries_then_the_day_then_the_whole_week(window: ReviewWindow, qtbot: QtBot,
+                                                                       runner: TaskRunner) -> None:
+    stages: list[int] = []
+    window.model.loaded.connect(lambda review: stages.append(len(review.loaded_days)))
+    window.show_day(1)  # Tuesday is in view: its activity comes before the rest of the week
+    window.model.step(1)
+    window.model.step(-1)
+    settle(qtbot, runner, window)
+    assert stages[-1] == 7 and stages == sorted(set(stages)) and set(stages) <= {0, 1, 7}
+    assert window.tabs.currentIndex() == 1 and window.timeline.day is not None and not window.timeline.reading

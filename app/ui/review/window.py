@@ -226,9 +226,8 @@ class ReviewWindow(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, flag.day)
             self.flags.addItem(item)
         self.flags_label.setText(f"Flags ({len(review.flags)})" if review.flags else "No flags: the week looks right")
-        today = self._today()
-        if self.model.period is not None and today in review.grid.days and not current.isValid():
-            self.day_index = review.grid.days.index(today)
+        if self.model.focus_index is None and self._today() in review.grid.days:
+            self.day_index = review.grid.days.index(self._today())  # first open: today; later, the day chosen
         self.show_day(self.day_index)
 
     def show_day(self, index: int) -> None:
