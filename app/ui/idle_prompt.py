@@ -35,13 +35,12 @@ class IdlePromptController(QObject):
     failed = Signal(str)
 
     def __init__(self, core: Core, runner: TaskRunner, bus: ChangeBus, bridge: CaptureBridge,
-                 parent: QWidget | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core = core
         self._runner = runner
         self._bus = bus
         self._parent = parent
-        self._clock = clock
         self._break_until: datetime | None = None
         self.dialog: IdleDialog | None = None
         bridge.idle_ended.connect(self.returned)
