@@ -1,44 +1,47 @@
 """Runs work off the GUI thread and delivers the outcome back on it.
 
-One serial worker takes every database write (so writes never race each other); a small pool takes
-reads and network calls. Callbacks always run on the GUI thread, where widgets may be touched.
+One serial worker takes every database write (so writes never race each other); a small pool takes reads and
+network calls. Callbacks always run on the GUI thread, where widgets may be touched.
+
+Qt objects must die on the thread that owns them. A worker therefore never holds the job or its callbacks once
+the job has run: it sees only a number, and the GUI thread keeps the callables until it has delivered the
+outcome, so a lambda that captured a widget is released here and never on a worker. Callbacks whose owner
+(a given `owner`, or the object of a bound method) was deleted meanwhile are skipped: a window closed with
+work in flight is not an error.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 T = TypeVar("T")
-_Delivery = tuple[Future[Any], Callable[[Any], None] | None, Callable[[BaseException], None] | None]
 log = logging.getLogger(__name__)
 
 
+@dataclass(slots=True)
+class _Task(Generic[T]):
+    fn: Callable[[], T]
+    on_success: Callable[[T], None] | None
+    on_failure: Callable[[BaseException], None] | None
+    owner: QObject | None
+
+
 class _Relay(QObject):
-    """Lives on the GUI thread; a queued signal carries each finished future back to it."""
+    """Lives on the GUI thread; a queued signal carries each finished task's number and outcome to it."""
 
-    done = Signal(object)
+    done = Signal(int, object, object)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.done.connect(self._deliver)
 
-    @Slot(object)
-    def _deliver(self, item: _Delivery) -> None:
-        future, on_success, on_failure = item
-        error = future.exception()
-        if error is None:
-            if on_success is not None:
-                on_success(future.result())
-        elif on_failure is not None:
-            on_failure(error)
-        else:
-            log.error("background task failed: %s", "".join(traceback.format_exception(error)))
+def _alive(obj: object) -> bool:
+    return not isinstance(obj, QObject) or shiboken6.isValid(obj)
 
 
 class TaskRunner:
@@ -46,49 +49,70 @@ class TaskRunner:
 
     def __init__(self, pool_size: int = 4) -> None:
         self._relay = _Relay()
+        self._relay.done.connect(self._deliver)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tt-write")
         self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="tt-io")
-        self._pending: set[Future[Any]] = set()
+        self._tasks: dict[int, _Task[Any]] = {}
+        self._keys = itertools.count()
 
     def write(
         self,
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
-    ) -> Future[T]:
+        *,
+        owner: QObject | None = None,
+    ) -> Future[None]:
         """Serial: for anything that changes the database."""
-        return self._submit(self._writer, fn, on_success, on_failure)
+        return self._submit(self._writer, _Task(fn, on_success, on_failure, owner))
 
     def read(
         self,
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
-    ) -> Future[T]:
+        *,
+        owner: QObject | None = None,
+    ) -> Future[None]:
         """Pooled: for queries and network calls."""
-        return self._submit(self._pool, fn, on_success, on_failure)
+        return self._submit(self._pool, _Task(fn, on_success, on_failure, owner))
 
-    def _submit(
-        self,
-        executor: ThreadPoolExecutor,
-        fn: Callable[[], T],
-        on_success: Callable[[T], None] | None,
-        on_failure: Callable[[BaseException], None] | None,
-    ) -> Future[T]:
-        future = executor.submit(fn)
-        self._pending.add(future)
+    def _submit(self, executor: ThreadPoolExecutor, task: _Task[Any]) -> Future[None]:
+        key = next(self._keys)
+        self._tasks[key] = task
+        return executor.submit(self._run, key)
 
-        def finished(f: Future[T]) -> None:
-            self._pending.discard(f)
-            self._relay.done.emit((f, on_success, on_failure))
+    def _run(self, key: int) -> None:
+        """On a worker: run the job, let go of it, then hand the outcome to the GUI thread."""
+        fn = self._tasks[key].fn
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = fn()
+        except BaseException as exc:  # delivered to on_failure; never lost on the worker
+            error = exc
+        del fn
+        self._relay.done.emit(key, result, error)
 
-        future.add_done_callback(finished)
-        return future
+    @Slot(int, object, object)
+    def _deliver(self, key: int, result: Any, error: BaseException | None) -> None:
+        task = self._tasks.pop(key, None)
+        if task is None:  # shut down meanwhile
+            return
+        callback = task.on_success if error is None else task.on_failure
+        if not _alive(task.owner) or not _alive(getattr(callback, "__self__", None)):
+            return
+        if callback is not None:
+            callback(result if error is None else error)
+        elif error is not None:
+            log.error("background task failed", exc_info=error)
 
     def idle(self) -> bool:
-        """True when no task is queued or running (tests wait on this)."""
-        return not self._pending
+        """True when no task is queued, running or waiting to be delivered (tests wait on this)."""
+        return not self._tasks
 
     def shutdown(self) -> None:
+        """Finish the writes (they may hold the user's data), drop queued reads, forget undelivered outcomes."""
         self._writer.shutdown(wait=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._tasks.clear()
