@@ -20,7 +20,7 @@ from app.timesheet.review import Assignment
 from app.timesheet.week import ProposalItem, WeekReview
 from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import bound, user_message
+from app.ui.timer_model import on_gui, user_message
 
 T = TypeVar("T")
 _paused = 0
@@ -103,7 +103,7 @@ class ReviewModel(QObject):
                 if then is not None and generation == self._generation:
                     then()
 
-            self._runner.read(lambda: load(stage), bound(self, done), bound(self, self._fail))
+            self._runner.read(lambda: load(stage), *on_gui(self, done, self._fail))
 
         if progressive:
             read("entries")
@@ -139,7 +139,7 @@ class ReviewModel(QObject):
             if then is not None:
                 then(result)
 
-        self._runner.write(fn, bound(self, finished), bound(self, self._fail))
+        self._runner.write(fn, *on_gui(self, finished, self._fail))
 
     def accept(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
