@@ -7,7 +7,6 @@ their own work through the runner and listen to the bus.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import signal
 import sys
@@ -275,20 +274,6 @@ class Shell(QObject):
             core.close()
 
 
-def pin_singletons() -> None:
-    """Make None, True and False immortal, as Python 3.12 does, on older Pythons.
-
-    PySide6 6.12 drops a reference to None on every call of a method returning void (and to True/False
-    when a Python-declared bool signal is emitted) without having taken it. On 3.12+ those objects are
-    immortal and nothing happens; on 3.11 a GUI left running would free None after some tens of thousands
-    of calls and abort. A huge reference count is what immortality means there too.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
 def _quit_on_signals(app: QApplication) -> None:
     """SIGTERM (logout) and SIGINT (Ctrl+C) quit through Qt, so the exit is recorded as clean."""
     for number in (signal.SIGTERM, signal.SIGINT):
@@ -303,7 +288,6 @@ def run_application(
     build_core: Callable[[], Core], extensions: Extensions | None = None, argv: Sequence[str] | None = None
 ) -> int:
     """Run the desktop app until Quit; the exit code is 1 when the store could not be opened."""
-    pin_singletons()
     app = QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationName("TimeTally")
     app.setApplicationDisplayName("TimeTally")

@@ -11,12 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core
 from app.domain.timefmt import utcnow
-from app.ui.application import pin_singletons
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel
-
-pin_singletons()  # the app does this at start-up; a long test session needs it just as much
 
 
 class Clock:
