@@ -26,7 +26,7 @@ from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import TimerModel, on_gui, user_message
+from app.ui.timer_model import TimerModel, user_message
 from app.ui.timer_window import TimerWindow
 from app.ui.tray import TrayController
 from app.ui.unclean_exit_dialog import UncleanExitDialog
@@ -105,7 +105,7 @@ class Shell(QObject):
 
     def start(self) -> None:
         """Opening (and maybe migrating or recovering) the database is slow I/O: it runs on the write worker."""
-        self.runner.write(self._build_core, *on_gui(self, self._core_built, self._core_refused))
+        self.runner.write(self._build_core, self._core_built, self._core_refused, owner=self)
 
     # Start-up
 
@@ -140,7 +140,7 @@ class Shell(QObject):
                 show_window=core.settings.get("ui.show_window_at_start"),
             )
 
-        self.runner.write(begin, *on_gui(self, self._begun, self._core_refused))
+        self.runner.write(begin, self._begun, self._core_refused, owner=self)
 
     def _begun(self, state: StartState) -> None:
         core = self.core
@@ -247,13 +247,13 @@ class Shell(QObject):
             self._polling = False
             log.warning("could not check the database for changes: %s", error)
 
-        self.runner.read(probe.changed, *on_gui(self, checked, failed))
+        self.runner.read(probe.changed, checked, failed, owner=self)
 
     def _on_changed(self, areas: frozenset[str]) -> None:
         core = self.core
         if SETTINGS in areas and core is not None:
             self.runner.read(lambda: core.settings.get("app.liveness_seconds"),
-                             *on_gui(self, lambda seconds: self._beat.setInterval(seconds * 1000)))
+                             lambda seconds: self._beat.setInterval(seconds * 1000), owner=self)
 
     def shut_down(self) -> None:
         """Stop the timers, record a clean exit, and wait for queued writes; then close the store. Once only."""

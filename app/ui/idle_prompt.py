@@ -20,7 +20,7 @@ from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import ENTRIES, TIMER, ChangeBus
 from app.ui.idle_dialog import ASSIGN, DISCARD, DISCARD_CONTINUE, KEEP, IdleDialog
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import on_gui, user_message
+from app.ui.timer_model import user_message
 
 
 def _at(epoch: float) -> datetime:
@@ -64,7 +64,7 @@ class IdlePromptController(QObject):
             return
         idle = self._core.idle
         self._runner.read(lambda: idle.away(start, end),
-                          *on_gui(self, lambda away: self._decide(away, start, end), self._fail))
+                          lambda away: self._decide(away, start, end), self._fail, owner=self)
 
     def _decide(self, away: Away, since: datetime, until: datetime) -> None:
         running = away.running
@@ -99,7 +99,7 @@ class IdlePromptController(QObject):
             self._bus.announce(TIMER, ENTRIES)
             self.resolved.emit(outcome)
 
-        self._runner.write(fn, *on_gui(self, done, self._fail))
+        self._runner.write(fn, done, self._fail, owner=self)
 
     def _forget(self, dialog: IdleDialog) -> None:
         if self.dialog is dialog:

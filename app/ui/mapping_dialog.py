@@ -30,7 +30,7 @@ from app.sync.mappings import MappingState
 from app.sync.provider import RemoteKind, RemoteOption
 from app.sync.service import SyncService
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import bound, user_message
+from app.ui.timer_model import user_message
 
 Key = tuple[RemoteKind, int]
 
@@ -101,7 +101,7 @@ class MappingDialog(QDialog):
         self._run(lambda: mappings.load(self._sync, self._projects, self._provider, refresh), self._show)
 
     def _run(self, fn: Callable[[], object], done: Callable[..., None]) -> None:
-        self._runner.read(fn, bound(self, done), bound(self, lambda e: self.failed.emit(user_message(e))))
+        self._runner.read(fn, done, lambda e: self.failed.emit(user_message(e)), owner=self)
 
     def _show(self, state: MappingState) -> None:
         self.state, self.combos, self.scores = state, {}, {}

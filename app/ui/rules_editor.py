@@ -48,7 +48,7 @@ from app.ui.events import RULES, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import on_gui, user_message
+from app.ui.timer_model import user_message
 
 PREVIEW_DELAY_MS = 350
 
@@ -159,7 +159,7 @@ class RulesEditor(QDialog):
     # Loading and the list
 
     def reload(self) -> None:
-        self._runner.read(self._classifier.listing, *on_gui(self, self._loaded, self._fail))
+        self._runner.read(self._classifier.listing, self._loaded, self._fail, owner=self)
 
     def _loaded(self, listing: list[RuleInfo]) -> None:
         self.rules = [info.rule for info in listing]
@@ -255,7 +255,7 @@ class RulesEditor(QDialog):
         generation, classifier = self._generation, self._classifier
         self.preview_text.setText("Checking the last weeks…")
         self._runner.read(lambda: classifier.preview(rule, position=position),
-                          *on_gui(self, lambda p: self._previewed(generation, p), self._fail))
+                          lambda p: self._previewed(generation, p), self._fail, owner=self)
 
     def _previewed(self, generation: int, preview: Preview) -> None:
         if generation != self._generation:
@@ -307,7 +307,7 @@ class RulesEditor(QDialog):
             self.save_button.setEnabled(True)
             self._fail(error)
 
-        self._runner.write(lambda: classifier.replace_rules(rules), *on_gui(self, saved, refused))
+        self._runner.write(lambda: classifier.replace_rules(rules), saved, refused, owner=self)
 
     def import_from(self, path: Path) -> None:
         """Replace every rule with the file's (checked first: a bad file changes nothing)."""
@@ -318,13 +318,13 @@ class RulesEditor(QDialog):
             self._say(f"Imported {len(rules)} rules from {path.name}.")
             self.reload()
 
-        self._runner.write(lambda: classifier.import_file(path), *on_gui(self, imported, self._fail))
+        self._runner.write(lambda: classifier.import_file(path), imported, self._fail, owner=self)
 
     def export_to(self, path: Path) -> None:
         """The rules as the dialog shows them, saved or not."""
         text, said = dumps(self.rules), f"Exported {len(self.rules)} rules to {path}."
-        self._runner.write(lambda: path.write_text(text, encoding="utf-8"), *on_gui(self, lambda _: self._say(said),
-                                                                                   self._fail))
+        self._runner.write(lambda: path.write_text(text, encoding="utf-8"), lambda _: self._say(said), self._fail,
+                           owner=self)
 
     def _ask_import(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Import rules (replaces the current rules)", "", "Rules (*.toml)")

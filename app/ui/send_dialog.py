@@ -29,7 +29,7 @@ from app.domain.periods import Period
 from app.sync.reports import InvoiceOutcome, SendReport
 from app.sync.service import SyncService
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import bound, user_message
+from app.ui.timer_model import user_message
 
 COLUMNS = ("Invoice", "Client", "Total", "Result", "Remote", "Details")
 
@@ -77,7 +77,7 @@ class SendDialog(QDialog):
 
     def preview(self) -> None:
         self._runner.read(lambda: self._sync.send(self._provider, self._period, self._client, dry_run=True),
-                          bound(self, self._previewed), bound(self, lambda e: self.failed.emit(user_message(e))))
+                          self._previewed, lambda e: self.failed.emit(user_message(e)), owner=self)
 
     def _previewed(self, report: SendReport) -> None:
         self._fill(report.outcomes)
@@ -98,7 +98,7 @@ class SendDialog(QDialog):
         self._runner.read(
             lambda: self._sync.send(self._provider, self._period, self._client, create_contacts=create,
                                     progress=self.progressed.emit, cancelled=self._cancel.is_set),
-            bound(self, self._sent), bound(self, lambda e: self.failed.emit(user_message(e))))
+            self._sent, lambda e: self.failed.emit(user_message(e)), owner=self)
 
     def cancel(self) -> None:
         self._cancel.set()

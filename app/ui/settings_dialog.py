@@ -31,7 +31,7 @@ from app.settings import OPTIONS, Option, Settings
 from app.ui.events import SETTINGS, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import on_gui, user_message
+from app.ui.timer_model import user_message
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GENERAL_GROUPS = ("timer", "review", "app", "ui")
@@ -221,7 +221,7 @@ class SettingsDialog(QDialog):
         def load() -> tuple[dict[str, Any], Sequence[Project]]:
             return settings.all(), projects()
 
-        runner.read(load, *on_gui(self, self._loaded, lambda e: self._show_error(user_message(e))))
+        runner.read(load, self._loaded, lambda e: self._show_error(user_message(e)), owner=self)
 
     def add_page(self, title: str, widget: QWidget) -> None:
         page = QWidget()
@@ -274,7 +274,7 @@ class SettingsDialog(QDialog):
             self.save_button.setEnabled(True)
             self._show_error(user_message(error))
 
-        self._runner.write(write, *on_gui(self, saved, refused))
+        self._runner.write(write, saved, refused, owner=self)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -7,14 +7,12 @@ what they changed. Views only render snapshots and call actions, so they never t
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from app.bootstrap import Core
@@ -51,51 +49,6 @@ def user_message(error: BaseException) -> str:
     return f"Something went wrong: {error}. Details are in the log file."
 
 
-_waiting: dict[int, tuple[QObject, Callable[[Any], None], Callable[[BaseException], None] | None]] = {}
-_keys = itertools.count()
-
-
-def on_gui(
-    owner: QObject,
-    on_success: Callable[[T], None],
-    on_failure: Callable[[BaseException], None] | None = None,
-) -> tuple[Callable[[T], None], Callable[[BaseException], None]]:
-    """Callbacks for a task runner that keep every Qt object on the GUI thread.
-
-    A worker holds the callbacks it was given until it lets go of the finished task, so a callback that
-    captured a widget could drop the last reference to it on the worker thread, where Qt objects must not
-    die. These callbacks hold only a number; what they call stays here, and is skipped when `owner` was
-    deleted meanwhile (a window closed with work in flight).
-    """
-    key = next(_keys)
-    _waiting[key] = (owner, on_success, on_failure)
-
-    def succeeded(value: T) -> None:
-        owner, call, _ = _waiting.pop(key)
-        if shiboken6.isValid(owner):
-            call(value)
-
-    def failed(error: BaseException) -> None:
-        owner, _, call = _waiting.pop(key)
-        if call is None:
-            log.error("background task failed", exc_info=error)
-        elif shiboken6.isValid(owner):
-            call(error)
-
-    return succeeded, failed
-
-
-def bound(owner: QObject, fn: Callable[[T], None]) -> Callable[[T], None]:
-    """One callback, skipped when `owner` was deleted meanwhile. Prefer `on_gui`, which also keeps the
-    callbacks off the worker thread; a lone callback that captures a widget can free it there."""
-
-    def call(value: T) -> None:
-        if shiboken6.isValid(owner):
-            fn(value)
-
-    return call
-
-
 def label(entry: Entry) -> str:
     """`Description - Project`, with readable stand-ins for what is missing."""
     return f"{entry.description or '(no description)'} - {entry.project_path or 'No project'}"
@@ -125,7 +78,8 @@ class TimerModel(QObject):
         self._generation += 1
         generation = self._generation
         core = self._core
-        self._runner.read(lambda: _load(core), *on_gui(self, lambda snap: self._loaded(generation, snap), self._fail))
+        self._runner.read(lambda: _load(core), lambda snap: self._loaded(generation, snap), self._fail,
+                          owner=self)
 
     def _loaded(self, generation: int, snapshot: TimerSnapshot) -> None:
         if generation == self._generation:
@@ -138,7 +92,7 @@ class TimerModel(QObject):
 
     # Actions. Each runs on the write worker and announces what it changed.
 
-    # Jobs capture the services, never `self`: they are dropped on a worker thread.
+    # Jobs capture the services, never `self`: they run on a worker thread.
 
     def start(self, description: str = "", project_id: int | None = None) -> None:
         timer = self._core.timer
@@ -213,7 +167,7 @@ class TimerModel(QObject):
         def refused(error: BaseException) -> None:
             (on_failure or self.failed.emit)(user_message(error))
 
-        self._runner.write(fn, *on_gui(self, done, refused))
+        self._runner.write(fn, done, refused, owner=self)
 
     def _fail(self, error: BaseException) -> None:
         self.failed.emit(user_message(error))

@@ -7,18 +7,13 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,11 +22,13 @@ from app.bootstrap import Core
 from app.domain.models import Entry, Notice, Project
 from app.domain.periods import Period
 from app.domain.timefmt import format_clock, format_duration
+from app.ui.banner import Banner, set_text
 from app.ui.entry_dialog import EntryDialog, EntryValues
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import TimerModel, TimerSnapshot, on_gui, user_message
+from app.ui.timer_model import TimerModel, TimerSnapshot, user_message
+from app.ui.today_list import TodayList
 
 NEW_PROJECT = "new"
 START_STYLE = (
@@ -44,39 +41,6 @@ STOP_STYLE = (
 )
 
 
-class Banner(QFrame):
-    """A coloured strip for warnings and errors; the close button hides it until the next message."""
-
-    COLOURS = {"warning": ("#fff4d6", "#8a5a00", "#f0d48a"), "error": ("#fde7e5", "#8c1d16", "#f3b3ad")}
-
-    def __init__(self, kind: str, closable: bool) -> None:
-        super().__init__()
-        background, text, border = self.COLOURS[kind]
-        self.setObjectName(f"{kind}Banner")
-        self.setStyleSheet(
-            f"#{kind}Banner {{background: {background}; border: 1px solid {border}; border-radius: 6px;}}"
-            f" QLabel {{color: {text};}}"
-        )
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        layout.addWidget(self.label, 1)
-        if closable:
-            close = QToolButton()
-            close.setText("✕")
-            close.setAutoRaise(True)
-            close.setToolTip("Dismiss")
-            close.clicked.connect(self.hide)
-            layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_messages(self, messages: list[str]) -> None:
-        self.label.setText("\n".join(f"⚠ {m}" for m in messages))
-        self.setVisible(bool(messages))
-
-
 class TimerWindow(QWidget):
     """Not a main window of everything: the timer and today's list. Other views live in their own windows."""
 
@@ -85,7 +49,6 @@ class TimerWindow(QWidget):
         self._model = model
         self._core = core
         self._runner = runner
-        self._entries: list[Entry] = []
         self._projects: tuple[Project, ...] = ()
         self._running_id: int | None = None
         self._day = date.today()
@@ -158,41 +121,14 @@ class TimerWindow(QWidget):
         self.feedback_banner = Banner("warning", closable=True)
         self.error_banner = Banner("error", closable=True)
 
-        self.today_title = QLabel()
-        heading = QFont(self.font())
-        heading.setBold(True)
-        heading.setPointSizeF(self.font().pointSizeF() * 1.1)
-        self.today_title.setFont(heading)
-        self.today_total = QLabel()
-        self.today_total.setFont(heading)
-        self.list = QTreeWidget()
-        self.list.setColumnCount(4)
-        self.list.setHeaderLabels(["Time", "Description", "Project", "Duration"])
-        self.list.headerItem().setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
-        self.list.setAlternatingRowColors(True)
-        self.list.setStyleSheet("QTreeView::item { padding: 4px 2px; }")
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.today = TodayList(self._model.clock)
+        # The list's parts, reached from the window by its shortcuts and tab order.
+        self.list, self.empty, self.today_total = self.today.list, self.today.empty, self.today.total
+        self.add_button, self.edit_button = self.today.add_button, self.today.edit_button
+        self.delete_button = self.today.delete_button
         self.list.itemActivated.connect(lambda *_: self.edit_selected())
-        self.list.itemSelectionChanged.connect(self._update_buttons)
-        header = self.list.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.empty = QLabel("Nothing tracked yet today. Start the timer, or add an entry by hand.")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: palette(mid); padding: 24px;")
-
-        self.add_button = QPushButton("Add entry…")
-        self.add_button.setToolTip("Add an entry by hand (Ctrl+N)")
         self.add_button.clicked.connect(self.add_entry)
-        self.edit_button = QPushButton("Edit…")
         self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected entry (Del)")
         self.delete_button.clicked.connect(self.delete_selected)
 
         fields = QHBoxLayout()
@@ -209,15 +145,6 @@ class TimerWindow(QWidget):
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
-        title_row = QHBoxLayout()
-        title_row.addWidget(self.today_title, 1)
-        title_row.addWidget(self.today_total)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.delete_button)
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 18, 18, 16)
         layout.setSpacing(10)
@@ -230,10 +157,7 @@ class TimerWindow(QWidget):
         layout.addWidget(self.error_banner)
         layout.addSpacing(4)
         layout.addWidget(line)
-        layout.addLayout(title_row)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.today, 1)
 
         QWidget.setTabOrder(self.description, self.project)
         QWidget.setTabOrder(self.project, self.toggle)
@@ -245,7 +169,6 @@ class TimerWindow(QWidget):
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.list, self.delete_selected)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._fill_projects(())
-        self._show_entries([])
 
     # Rendering
 
@@ -273,18 +196,10 @@ class TimerWindow(QWidget):
             self.reload_entries()
         snapshot = self._model.snapshot
         now = self._model.clock()
-        _set_text(self.clock, format_clock(snapshot.elapsed(now)))
+        set_text(self.clock, format_clock(snapshot.elapsed(now)))
         running = snapshot.running
-        _set_text(self.since, f"Started at {running.start.astimezone():%H:%M}" if running else "No timer running")
-        total = 0
-        for index, entry in enumerate(self._entries):
-            seconds = entry.seconds(now)
-            total += seconds
-            if entry.running:
-                item = self.list.topLevelItem(index)
-                if item is not None and item.text(3) != format_duration(seconds):
-                    item.setText(3, format_duration(seconds))
-        _set_text(self.today_total, f"{format_duration(total)} total")
+        set_text(self.since, f"Started at {running.start.astimezone():%H:%M}" if running else "No timer running")
+        self.today.tick()
 
     def _fill_projects(self, projects: tuple[Project, ...]) -> None:
         chosen = self.project.currentData()
@@ -299,41 +214,6 @@ class TimerWindow(QWidget):
 
     def _select_project(self, project_id: int | None) -> None:
         self.project.setCurrentIndex(max(self.project.findData(project_id), 0))
-
-    def _show_entries(self, entries: list[Entry]) -> None:
-        self._entries = entries
-        selected = self.selected_entry()
-        self.list.clear()
-        for entry in entries:
-            end = "now" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
-            item = QTreeWidgetItem([
-                f"{entry.start.astimezone():%H:%M} – {end}",
-                entry.description or "(no description)",
-                entry.project_path or "No project",
-                format_duration(entry.seconds(self._model.clock())),
-            ])
-            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if entry.running:
-                font = item.font(0)
-                font.setBold(True)
-                for column in range(4):
-                    item.setFont(column, font)
-            if entry.locked:
-                item.setToolTip(1, f"{entry.status.capitalize()}: locked against edits")
-            self.list.addTopLevelItem(item)
-            if selected is not None and entry.id == selected.id:
-                item.setSelected(True)
-        self.list.setVisible(bool(entries))
-        self.empty.setVisible(not entries)
-        self.today_title.setText(f"Today · {date.today():%A %-d %B}")
-        self._update_buttons()
-        self._update_clock()
-
-    def _update_buttons(self) -> None:
-        entry = self.selected_entry()
-        editable = entry is not None and not entry.locked
-        self.edit_button.setEnabled(editable)
-        self.delete_button.setEnabled(editable)
 
     def show_error(self, message: str) -> None:
         self.error_banner.show_messages([message])
@@ -350,11 +230,11 @@ class TimerWindow(QWidget):
 
         def loaded(entries: list[Entry]) -> None:
             if generation == self._generation:
-                self._show_entries(entries)
+                self.today.show_entries(entries)
 
         service = self._core.entry_service
         self._runner.read(lambda: service.in_period(today),
-                          *on_gui(self, loaded, lambda e: self.show_error(user_message(e))))
+                          loaded, lambda e: self.show_error(user_message(e)), owner=self)
 
     def _on_changed(self, areas: frozenset[str]) -> None:
         if areas & {ENTRIES, TIMER, PROJECTS} and self.isVisible():
@@ -370,11 +250,7 @@ class TimerWindow(QWidget):
         self._tick.stop()
 
     def selected_entry(self) -> Entry | None:
-        items = self.list.selectedItems()
-        if not items:
-            return None
-        index = self.list.indexOfTopLevelItem(items[0])
-        return self._entries[index] if 0 <= index < len(self._entries) else None
+        return self.today.selected_entry()
 
     # Actions
 
@@ -485,8 +361,3 @@ class TimerWindow(QWidget):
         )
         return answer == QMessageBox.StandardButton.Delete
 
-
-def _set_text(label: QLabel, text: str) -> None:
-    """Only when it changed: the clock ticks every second and most ticks change one label."""
-    if label.text() != text:
-        label.setText(text)

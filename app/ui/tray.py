@@ -13,7 +13,7 @@ from app.capture.control import CaptureControl
 from app.domain.timefmt import format_duration
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import RECENT, TimerModel, TimerSnapshot, label, on_gui
+from app.ui.timer_model import RECENT, TimerModel, TimerSnapshot, label
 
 STOPPED_TOOLTIP = "TimeTally - no timer running"
 
@@ -207,12 +207,13 @@ class TrayController(QObject):
             return
         until = dict(pause_choices(self._model.clock()))[choice]
         self._runner.write(lambda: capture.pause(until),
-                           *on_gui(self, lambda _: self._refresh_capture(), self._capture_failed))
+                           lambda _: self._refresh_capture(), self._capture_failed, owner=self)
 
     def _resume_capture(self) -> None:
         capture = self._capture
         if capture is not None:
-            self._runner.write(capture.resume, *on_gui(self, lambda _: self._refresh_capture(), self._capture_failed))
+            self._runner.write(capture.resume, lambda _: self._refresh_capture(), self._capture_failed,
+                               owner=self)
 
     def _refresh_capture(self) -> None:
         capture = self._capture
@@ -222,7 +223,7 @@ class TrayController(QObject):
         def read() -> datetime | None:
             return capture.paused_until() if capture.is_paused() else None
 
-        self._runner.read(read, *on_gui(self, self._capture_state, self._capture_failed))
+        self._runner.read(read, self._capture_state, self._capture_failed, owner=self)
 
     def _capture_state(self, paused_until: datetime | None) -> None:
         self._capture_paused_until = paused_until

@@ -46,7 +46,7 @@ from app.ui.reports.charts import ageing_chart, margin_chart, utilisation_chart,
 from app.ui.reports.pdf import write_pdf
 from app.ui.reports.table_view import ReportTable
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import bound, user_message
+from app.ui.timer_model import user_message
 
 Loader = Callable[[Period, Level], ReportSet]
 PRESETS = ("This month", "Last month", "This quarter", "Last 3 months", "This year", "Custom")
@@ -239,8 +239,8 @@ class ReportsWindow(QMainWindow):
         generation, level = self._generation, self.level_chosen()
         self.status.setText("Loading…")
         self._runner.read(lambda: self._load(period, level),
-                          bound(self, lambda result: self._loaded(generation, result)),
-                          bound(self, lambda error: self._failed(generation, error)))
+                          lambda result: self._loaded(generation, result),
+                          lambda error: self._failed(generation, error), owner=self)
 
     def _changed(self, areas: frozenset[str]) -> None:
         """A burst of changes reloads once; a hidden window waits until it is shown again."""
@@ -294,8 +294,8 @@ class ReportsWindow(QMainWindow):
 
     def _write(self, path: Path, write: Callable[[Path, list[Table]], None]) -> None:
         tables = list(self.current_page().shown)
-        self._runner.write(lambda: write(path, tables), bound(self, lambda _: self.exported.emit(str(path))),
-                           bound(self, lambda error: self.failed.emit(user_message(error))))
+        self._runner.write(lambda: write(path, tables), lambda _: self.exported.emit(str(path)),
+                           lambda error: self.failed.emit(user_message(error)), owner=self)
 
     def export_csv(self, path: Path) -> None:
         self._write(path, write_csv)

@@ -20,7 +20,7 @@ from app.timesheet.review import Assignment
 from app.timesheet.week import ProposalItem, WeekReview
 from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import on_gui, user_message
+from app.ui.timer_model import user_message
 
 T = TypeVar("T")
 _paused = 0
@@ -103,7 +103,7 @@ class ReviewModel(QObject):
                 if then is not None and generation == self._generation:
                     then()
 
-            self._runner.read(lambda: load(stage), *on_gui(self, done, self._fail))
+            self._runner.read(lambda: load(stage), done, self._fail, owner=self)
 
         if progressive:
             read("entries")
@@ -128,7 +128,7 @@ class ReviewModel(QObject):
         self.loading = False
         self.failed.emit(user_message(error))
 
-    # Actions. Jobs hold the services (`core`), never this QObject: a worker thread may drop them last.
+    # Actions. Jobs hold the services (`core`), never this QObject: they run on a worker thread.
 
     def perform(self, fn: Callable[[], T], areas: Sequence[str], said: Callable[[T], str] | None = None,
                 then: Callable[[T], None] | None = None) -> None:
@@ -139,7 +139,7 @@ class ReviewModel(QObject):
             if then is not None:
                 then(result)
 
-        self._runner.write(fn, *on_gui(self, finished, self._fail))
+        self._runner.write(fn, finished, self._fail, owner=self)
 
     def accept(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
