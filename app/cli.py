@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if args.self_test:
-        from app.selftest import run_self_test
+        from app.ui.selftest import run_self_test
 
         return run_self_test()
     if args.command is None:

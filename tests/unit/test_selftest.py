@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app import cli, selftest
+from app import cli
 from app.capture.watcher import Watcher
+from app.ui import selftest
 
 
 def test_passes_with_a_report_and_leaves_the_users_home_alone(home: Path) -> None:

@@ -1,6 +1,5 @@
-"""Billing storage: client and project billing settings, rates, holidays and invoice drafts.
+"""Invoice draft storage: the approved work still to bill, drafts with their lines, and local numbering.
 
-Returns plain records (the store never imports the billing layer); the billing service maps them to its types.
 Saving a draft marks its entries invoiced in the same transaction; deleting it releases them.
 """
 
@@ -21,53 +20,18 @@ from sqlmodel import Session, col, select
 from app.domain.errors import NotFoundError, StoreError, ValidationError
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
+from app.store.billing_repository.settings import as_text
 from app.store.db import Database
 from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
 from app.store.tables.billing import (
-    ClientBillingRow,
-    HolidayRow,
     InvoiceDraftRow,
     InvoiceEntryRow,
     InvoiceLineEntryRow,
     InvoiceLineRow,
     InvoiceSequenceRow,
-    ProjectBillingRow,
-    RateRow,
 )
 
 FEE_KINDS = ("fixed_fee", "within_fee", "overage")
-
-
-@dataclass(frozen=True, slots=True)
-class ClientBilling:
-    client_id: int
-    client_name: str
-    currency: str | None = None
-    rounding: str | None = None
-    minimum_seconds: int | None = None
-    terms_days: int | None = None
-    tax: str | None = None
-    amounts_are: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectBilling:
-    project_id: int
-    rounding: str | None = None
-    minimum_seconds: int | None = None
-    tax: str | None = None
-    fixed_fee: Decimal | None = None
-    budget_seconds: int | None = None
-    overage_rate: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RateRecord:
-    level: str
-    target_id: int | None
-    kind: str
-    amount: Decimal
-    effective_from: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,99 +91,14 @@ class DraftRecord:
     revision: int = 0
 
 
-_SETTING_FIELDS = {f.name for f in fields(ClientBilling)} - {"client_id", "client_name"}
-_PROJECT_FIELDS = {f.name for f in fields(ProjectBilling)} - {"project_id"}
 _MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
 
 
-def _text(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+class InvoiceDraftRepository:
+    """Drafts and the entries they bill, kept consistent: an entry is billed by at most one draft."""
 
-
-class BillingRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    # Client and project settings
-
-    def client_billing(self) -> list[ClientBilling]:
-        with self._db.session() as s:
-            rows = s.exec(
-                select(ClientRow, ClientBillingRow)
-                .join(ClientBillingRow, col(ClientBillingRow.client_id) == ClientRow.id, isouter=True)
-                .order_by(col(ClientRow.name))
-            ).all()
-            return [_client_billing(c, b) for c, b in rows]
-
-    def set_client_billing(self, client_id: int, **changes: Any) -> None:
-        unknown = set(changes) - _SETTING_FIELDS
-        if unknown:
-            raise ValueError(f"unknown client billing fields: {sorted(unknown)}")
-        with self._db.session() as s:
-            row = s.get(ClientBillingRow, client_id) or ClientBillingRow(client_id=client_id)
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.add(row)
-
-    def project_billing(self) -> list[ProjectBilling]:
-        with self._db.session() as s:
-            return [_project_billing(r) for r in s.exec(select(ProjectBillingRow))]
-
-    def set_project_billing(self, project_id: int, **changes: Any) -> None:
-        unknown = set(changes) - _PROJECT_FIELDS
-        if unknown:
-            raise ValueError(f"unknown project billing fields: {sorted(unknown)}")
-        with self._db.session() as s:
-            row = s.get(ProjectBillingRow, project_id) or ProjectBillingRow(project_id=project_id)
-            for key, value in changes.items():
-                setattr(row, key, _text(value))
-            s.add(row)
-
-    def set_project_billable(self, project_id: int, billable: bool) -> None:
-        with self._db.session() as s:
-            row = s.get(ProjectRow, project_id)
-            if row is None:
-                raise NotFoundError(f"There is no project with id {project_id}")
-            row.billable = billable
-            s.add(row)
-
-    # Rates and holidays
-
-    def rates(self) -> list[RateRecord]:
-        with self._db.session() as s:
-            rows = s.exec(select(RateRow).order_by(col(RateRow.id))).all()
-            return [RateRecord(r.level, r.target_id, r.kind, Decimal(r.amount), r.effective_from) for r in rows]
-
-    def set_rate(self, rate: RateRecord) -> None:
-        """Store a rate; one already set for the same target, kind and start date is replaced."""
-        with self._db.session() as s:
-            s.execute(
-                delete(RateRow).where(
-                    col(RateRow.level) == rate.level,
-                    col(RateRow.kind) == rate.kind,
-                    col(RateRow.target_id).is_(None) if rate.target_id is None
-                    else col(RateRow.target_id) == rate.target_id,
-                    col(RateRow.effective_from).is_(None) if rate.effective_from is None
-                    else col(RateRow.effective_from) == rate.effective_from,
-                )
-            )
-            s.add(RateRow(level=rate.level, target_id=rate.target_id, kind=rate.kind, amount=str(rate.amount),
-                          effective_from=rate.effective_from))
-
-    def holidays(self) -> list[tuple[date, str]]:
-        with self._db.session() as s:
-            return [(r.day, r.name) for r in s.exec(select(HolidayRow).order_by(col(HolidayRow.day)))]
-
-    def add_holiday(self, day: date, name: str) -> None:
-        with self._db.session() as s:
-            s.merge(HolidayRow(day=day, name=name))
-
-    def remove_holiday(self, day: date) -> None:
-        with self._db.session() as s:
-            row = s.get(HolidayRow, day)
-            if row is None:
-                raise NotFoundError(f"{day} is not in the holiday list")
-            s.delete(row)
 
     # Work to bill
 
@@ -344,14 +223,14 @@ class BillingRepository:
     def _draft_columns(draft: DraftRecord) -> dict[str, Any]:
         names = ("client_id", "project_id", "currency", "amounts_are", "grouping", "period_first", "period_last",
                  "issue_date", "due_date", *_MONEY_COLUMNS)
-        return {name: _text(getattr(draft, name)) for name in names}
+        return {name: as_text(getattr(draft, name)) for name in names}
 
     @staticmethod
     def _write_lines(s: Session, draft_id: int, draft: DraftRecord) -> None:
         for position, line in enumerate(draft.lines):
             row = InvoiceLineRow(
                 draft_id=draft_id, position=position, taxes=json.dumps([[n, str(a)] for n, a in line.taxes]),
-                **{f.name: _text(getattr(line, f.name)) for f in fields(LineRecord)
+                **{f.name: as_text(getattr(line, f.name)) for f in fields(LineRecord)
                    if f.name not in ("taxes", "entry_ids", "project_name")},
             )
             s.add(row)
@@ -409,18 +288,3 @@ class BillingRepository:
             *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(entry_ids),
             row.number, row.uid, row.revision,
         )
-
-
-def _client_billing(c: ClientRow, b: ClientBillingRow | None) -> ClientBilling:
-    if b is None:
-        return ClientBilling(c.id or 0, c.name)
-    return ClientBilling(c.id or 0, c.name, b.currency, b.rounding, b.minimum_seconds, b.terms_days, b.tax,
-                         b.amounts_are)
-
-
-def _project_billing(r: ProjectBillingRow) -> ProjectBilling:
-    return ProjectBilling(
-        r.project_id, r.rounding, r.minimum_seconds, r.tax,
-        Decimal(r.fixed_fee) if r.fixed_fee is not None else None, r.budget_seconds,
-        Decimal(r.overage_rate) if r.overage_rate is not None else None,
-    )
