@@ -118,5 +118,6 @@ def build_watcher(core: Core) -> Watcher:
 def run_gui() -> int:
     """Start the desktop app. Qt is imported only here, so the CLI and the core stay GUI-free."""
     from app.ui.application import run_application
+    from app.ui.features import DesktopFeatures
 
-    return run_application(build_core)
+    return run_application(build_core, DesktopFeatures())

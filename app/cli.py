@@ -11,6 +11,31 @@ from collections.abc import Sequence
 from app import __version__
 from app.domain.errors import TimeTallyError
 
+# What a command may change, so a running app refreshes those views at once (names of `app.ui.events`).
+CHANGES = {
+    "timer": ("timer", "entries"),
+    "entries": ("entries", "timer"),
+    "projects": ("projects", "entries"),
+    "clients": ("projects", "invoices"),
+    "holidays": ("invoices",),
+    "invoice": ("invoices", "entries"),
+    "propose": ("entries",),
+    "rules": ("rules",),
+    "import": ("spans",),
+    "sync": ("invoices", "entries"),
+    "accounts": ("accounts",),
+}
+READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export"}
+
+
+def _tell_running_app(args: argparse.Namespace) -> None:
+    """A running TimeTally would notice within two seconds anyway; this makes the tray update at once."""
+    areas = CHANGES.get(args.command, ())
+    if areas and getattr(args, "action", None) not in READ_ONLY_ACTIONS:
+        from app.desktop.instance_client import notify_running_instance
+
+        notify_running_instance(areas)
+
 
 def command_modules() -> list[str]:
     """Every module of `app.commands` that has a `register(subparsers)` adds its command group."""
@@ -57,7 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if core.recovered_from:
             print(f"timetally: the database was damaged; it was kept as {core.recovered_from} "
                   "and TimeTally started on a fresh one.", file=sys.stderr)
-        return int(handler(core, args) or 0)
+        code = int(handler(core, args) or 0)
+        if code == 0:
+            _tell_running_app(args)
+        return code
     except TimeTallyError as exc:
         print(f"timetally: {exc}", file=sys.stderr)
         return 1

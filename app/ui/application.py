@@ -25,6 +25,7 @@ from app.timesheet.liveness import UncleanExit
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.single_instance import SingleInstance
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel, user_message
 from app.ui.timer_window import TimerWindow
@@ -35,26 +36,38 @@ log = logging.getLogger(__name__)
 POLL_MS = 2000
 
 
-def _no_capture(_core: Core) -> CaptureControl | None:
-    return None
-
-
-def _no_pages(_shell: Shell) -> Sequence[tuple[str, QWidget]]:
-    return ()
-
-
-@dataclass(frozen=True)
 class Extensions:
-    """What later features plug into the shell; the composition root passes them to `run_application`.
+    """What the features beyond the timer plug into the shell. This base adds nothing: a bare shell, as tests use.
 
-    capture: the capture control for the tray's Pause capture menu (None keeps that menu disabled).
-    settings_pages: extra Preferences pages as (title, widget), built when Preferences first opens.
-    timesheet: the window "Open timesheet" shows; the timer window (today's entries) until review exists.
+    The hooks run in order: `prepare` on the write worker once the store is open (for anything that reads the
+    database), then on the GUI thread `capture` and `menu` while the tray is built, `started` when the shell is
+    up, and `stopping` before the task runner shuts down (queued writes still complete).
     """
 
-    capture: Callable[[Core], CaptureControl | None] = _no_capture
-    settings_pages: Callable[[Shell], Sequence[tuple[str, QWidget]]] = _no_pages
-    timesheet: Callable[[Shell], QWidget] | None = None
+    def prepare(self, core: Core) -> None:
+        """Read what the features need from the store; runs on the write worker."""
+
+    def capture(self) -> CaptureControl | None:
+        """The capture control for the tray's Pause capture menu (None keeps that menu disabled)."""
+        return None
+
+    def menu(self, shell: Shell) -> Sequence[tuple[str, Callable[[], None]]]:
+        """Extra tray menu entries as (label, action), placed above Preferences."""
+        return ()
+
+    def settings_pages(self, shell: Shell) -> Sequence[tuple[str, QWidget]]:
+        """Extra Preferences pages as (title, widget), built when Preferences opens."""
+        return ()
+
+    def timesheet(self, shell: Shell) -> QWidget | None:
+        """The window "Open timesheet" shows; None shows the timer window (today's entries)."""
+        return None
+
+    def started(self, shell: Shell) -> None:
+        """The shell is up (tray or window shown, timer model loaded)."""
+
+    def stopping(self, shell: Shell) -> None:
+        """The app is quitting: stop background work; writes queued now still run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +145,11 @@ class Shell(QObject):
             self.dialog = box
             box.open()
 
+        extensions = self._extensions
+
         def begin() -> StartState:
             core.liveness.begin("gui")
+            extensions.prepare(core)
             return StartState(
                 unclean=core.liveness.unclean_exit(),
                 liveness_seconds=core.settings.get("app.liveness_seconds"),
@@ -152,8 +168,9 @@ class Shell(QObject):
         self._beat.start()
         self._poll.start()
         if self._tray_available():
-            self.tray = TrayController(self.model, self.runner, self._extensions.capture(core),
+            self.tray = TrayController(self.model, self.runner, self._extensions.capture(),
                                        toggle_window=self.toggle_window)
+            self.tray.add_actions(self._extensions.menu(self))
             self.tray.open_timesheet.connect(self.open_timesheet)
             self.tray.open_preferences.connect(self.open_preferences)
             self.tray.quit_requested.connect(QApplication.quit)
@@ -166,6 +183,7 @@ class Shell(QObject):
         self.model.refresh()
         if state.unclean is not None:
             self._ask_about_unclean_exit(state.unclean)
+        self._extensions.started(self)
         self.ready.emit()
 
     def _ask_about_unclean_exit(self, unclean: UncleanExit) -> None:
@@ -195,12 +213,11 @@ class Shell(QObject):
             self.show_window()
 
     def open_timesheet(self) -> None:
-        factory = self._extensions.timesheet
-        if factory is None:
+        if self.timesheet is None:
+            self.timesheet = self._extensions.timesheet(self)
+        if self.timesheet is None:
             self.show_window()
             return
-        if self.timesheet is None:
-            self.timesheet = factory(self)
         self.timesheet.show()
         self.timesheet.raise_()
         self.timesheet.activateWindow()
@@ -266,6 +283,7 @@ class Shell(QObject):
             self.tray.hide()
         core = self.core
         if core is not None:
+            self._extensions.stopping(self)
             self.runner.write(core.liveness.end)
         self.runner.shutdown()
         if self._probe is not None:
@@ -294,12 +312,19 @@ def run_application(
     app.setDesktopFileName("timetally")
     app.setWindowIcon(icon(Icon.APP))
     app.setQuitOnLastWindowClosed(False)  # the tray keeps the app alive while its window is closed
+    instance = SingleInstance()
+    if not instance.claim():
+        log.info("TimeTally is already running; it was asked to show itself")
+        return 0
     runner = TaskRunner()
     bus = ChangeBus()
     shell = Shell(build_core, runner, bus, extensions)
+    instance.activate_requested.connect(shell.show_window)
+    instance.refresh_requested.connect(lambda areas: bus.announce(*areas))
     shell.failed.connect(lambda _message: app.exit(1))
     _quit_on_signals(app)
     QTimer.singleShot(0, shell.start)
     code: Any = app.exec()
     shell.shut_down()
+    instance.close()
     return int(code)

@@ -34,8 +34,11 @@ class PaymentPoller(QObject):
         self.timer.timeout.connect(self.check)
 
     def start(self) -> None:
-        """(Re)reads the interval; 0 minutes means on demand only."""
-        minutes = int(self._settings.get("sync.payments_poll_minutes"))
+        """(Re)reads the interval on a worker; 0 minutes means on demand only."""
+        settings = self._settings
+        self._runner.read(lambda: int(settings.get("sync.payments_poll_minutes")), self._schedule, owner=self)
+
+    def _schedule(self, minutes: int) -> None:
         self.timer.stop()
         if minutes > 0:
             self.timer.start(minutes * 60_000)

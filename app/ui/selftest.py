@@ -63,10 +63,11 @@ def _isolated(home: str) -> Iterator[_Errors]:
 
 def check_windows(paths: Paths) -> str:
     # Imported here, so a bundle missing Qt reports the failure as a step instead of crashing the command.
+    from app.ui.features import DesktopFeatures
     from app.ui.render_check import RenderFailed, render_windows
 
     try:
-        rendered = render_windows(lambda: build_core(paths))
+        rendered = render_windows(lambda: build_core(paths), DesktopFeatures())
     except RenderFailed as exc:
         raise SelfTestError(f"windows: {exc}") from exc
     return "rendered offscreen: " + ", ".join(rendered)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -107,11 +107,20 @@ class TrayController(QObject):
         self.timesheet_action.triggered.connect(self.open_timesheet)
         self.capture_menu = m.addMenu("Pause capture")
         self._build_capture_menu()
-        m.addSeparator()
+        self._features_separator = m.addSeparator()
         self.preferences_action = m.addAction("Preferences…")
         self.preferences_action.triggered.connect(self.open_preferences)
         self.quit_action = m.addAction("Quit TimeTally")
         self.quit_action.triggered.connect(self.quit_requested)
+
+    def add_actions(self, actions: Sequence[tuple[str, Callable[[], None]]]) -> None:
+        """Entries other features contribute (Activity, Rules, Reports, ...), in a group above Preferences."""
+        if actions:
+            self.menu.insertSeparator(self._features_separator)
+        for text, handler in actions:
+            action = QAction(text, self.menu)
+            action.triggered.connect(lambda _=False, h=handler: h())
+            self.menu.insertAction(self._features_separator, action)
 
     def _build_capture_menu(self) -> None:
         self.pause_actions: list[QAction] = []

@@ -112,10 +112,12 @@ def test_payment_poller_brings_payments_back_and_announces_them(books: Any, fake
     poller = PaymentPoller(books.sync, books.settings, runner, bus)
     books.settings.set("sync.payments_poll_minutes", 1)
     poller.start()
+    qtbot.waitUntil(lambda: poller.timer.isActive())
     assert poller.timer.interval() == 60_000
     with qtbot.waitSignal(bus.changed, timeout=10_000) as changed, qtbot.waitSignal(poller.checked) as checked:
         poller.check()
     assert "entries" in changed.args[0] and len(checked.args[0]) == 2
     books.settings.set("sync.payments_poll_minutes", 0)
     poller.start()
+    qtbot.waitUntil(runner.idle)
     assert not poller.timer.isActive()

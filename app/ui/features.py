@@ -1,0 +1,193 @@
+"""The desktop app's features beyond the timer, plugged into the shell: capture and its idle prompt, payments
+brought back, global shortcuts, reminders, autostart, and the windows the tray opens.
+
+One object, built by the composition root and handed to `run_application`. It reads what it needs on the write
+worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its background work
+before the task runner shuts down (`stopping`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
+
+from app.bootstrap import Core, build_watcher
+from app.capture.config import CaptureConfig
+from app.capture.control import CaptureControl
+from app.capture.watcher import Watcher
+from app.desktop import autostart
+from app.domain.periods import week_of
+from app.store.spans import SpanStore
+from app.sync.reports import PaymentOutcome
+from app.ui.accounts_page import AccountsPage
+from app.ui.activity_window import ActivityWindow
+from app.ui.application import Extensions, Shell
+from app.ui.capture_bridge import CaptureBridge
+from app.ui.events import SETTINGS
+from app.ui.idle_prompt import IdlePromptController
+from app.ui.notifications import Notifier, Reminders
+from app.ui.payment_poller import PaymentPoller
+from app.ui.reports import open_reports_window
+from app.ui.review.window import ReviewWindow
+from app.ui.rules_editor import RulesEditor
+from app.ui.send_dialog import open_send_dialog
+from app.ui.shortcuts import GlobalShortcuts, read_config
+
+log = logging.getLogger(__name__)
+
+ShortcutConfig = tuple[bool, dict[str, str]]
+
+
+class DesktopFeatures(Extensions):
+    def __init__(self) -> None:
+        self.watcher: Watcher | None = None
+        self._shortcut_config: ShortcutConfig = (False, {})
+        self.bridge: CaptureBridge | None = None
+        self.idle_prompt: IdlePromptController | None = None
+        self.poller: PaymentPoller | None = None
+        self.notifier: Notifier | None = None
+        self.reminders: Reminders | None = None
+        self.shortcuts: GlobalShortcuts | None = None
+        self.windows: dict[str, QWidget] = {}
+        self._capture_notice: str | None = None
+        self._autostart: bool | None = None
+
+    # Worker
+
+    def prepare(self, core: Core) -> None:
+        self.watcher = build_watcher(core)
+        self._shortcut_config = read_config(core.settings)
+        self._autostart = bool(core.settings.get("app.autostart"))
+
+    # GUI thread
+
+    def capture(self) -> CaptureControl | None:
+        return self.watcher
+
+    def settings_pages(self, shell: Shell) -> Sequence[tuple[str, QWidget]]:
+        core = _core(shell)
+        return [("Accounts", AccountsPage(core.accounts, shell.runner, shell.bus))]
+
+    def timesheet(self, shell: Shell) -> QWidget | None:
+        return ReviewWindow(_core(shell), shell.runner, shell.bus)
+
+    def menu(self, shell: Shell) -> Sequence[tuple[str, Callable[[], None]]]:
+        return [
+            ("Activity…", lambda: self._show(shell, "activity")),
+            ("Rules…", lambda: self._show(shell, "rules")),
+            ("Reports…", lambda: self._show(shell, "reports")),
+            ("Send to Xero…", lambda: self._send(shell, "xero")),
+            ("Send to QuickBooks…", lambda: self._send(shell, "quickbooks")),
+            ("Open log folder", lambda: self._open_logs(shell)),
+        ]
+
+    def started(self, shell: Shell) -> None:
+        core, runner, bus = _core(shell), shell.runner, shell.bus
+        if self.watcher is not None:
+            self.bridge = CaptureBridge(self.watcher, parent=shell)
+            self.bridge.status.connect(self._capture_status)
+            self.watcher.start()
+            self.idle_prompt = IdlePromptController(core, runner, bus, self.bridge, parent=shell.window)
+        self.notifier = Notifier(shell.tray.icon if shell.tray is not None else None)
+        self.reminders = Reminders(core, runner, self.notifier)
+        self.reminders.start()
+        self.poller = PaymentPoller(core.sync, core.settings, runner, bus, parent=shell)
+        self.poller.checked.connect(self._payments_checked)
+        self.poller.start()
+        self.shortcuts = GlobalShortcuts(parent=shell)
+        if shell.model is not None:
+            self.shortcuts.toggle_timer.connect(shell.model.toggle)
+        self.shortcuts.show_timesheet.connect(shell.open_timesheet)
+        self.shortcuts.apply(*self._shortcut_config)
+        bus.changed.connect(lambda areas: self._settings_changed(shell, areas))
+
+    def stopping(self, shell: Shell) -> None:
+        for stoppable in (self.poller, self.reminders, self.shortcuts):
+            if stoppable is not None:
+                stoppable.stop()
+        if self.bridge is not None:
+            self.bridge.detach()
+        watcher = self.watcher
+        if watcher is not None:
+            shell.runner.write(watcher.stop)  # joins the capture thread and flushes its last batch
+
+    # Reactions
+
+    def _settings_changed(self, shell: Shell, areas: frozenset[str]) -> None:
+        core = shell.core
+        if SETTINGS not in areas or core is None:
+            return
+
+        def read() -> tuple[CaptureConfig, ShortcutConfig]:
+            self._follow_autostart(bool(core.settings.get("app.autostart")))
+            return CaptureConfig.from_settings(core.settings), read_config(core.settings)
+
+        shell.runner.write(read, self._apply_settings, owner=shell)
+        if self.poller is not None:
+            self.poller.start()
+
+    def _follow_autostart(self, wanted: bool) -> None:
+        """Write or remove the login entry when the setting changed, never at start-up: another data folder
+        (a test, a self-test) must not undo the user's own choice. Runs on the write worker: it touches files."""
+        if wanted == self._autostart:
+            return
+        try:
+            autostart.apply(wanted)
+            self._autostart = wanted
+        except OSError as exc:
+            log.warning("could not update the autostart entry: %s", exc)
+
+    def _apply_settings(self, configs: tuple[CaptureConfig, ShortcutConfig]) -> None:
+        capture, shortcuts = configs
+        if self.watcher is not None:
+            self.watcher.reconfigure(capture)
+        if self.shortcuts is not None:
+            self.shortcuts.apply(*shortcuts)
+
+    def _capture_status(self, message: str, _capturing: bool) -> None:
+        self._capture_notice = message or None
+        activity = self.windows.get("activity")
+        if isinstance(activity, ActivityWindow):
+            activity.set_notice(self._capture_notice)
+
+    def _payments_checked(self, outcomes: list[PaymentOutcome]) -> None:
+        if outcomes and self.reminders is not None:
+            paid = sum(1 for o in outcomes if str(o.status) == "paid")
+            self.reminders.sync_finished(True, f"{len(outcomes)} invoice(s) changed at the accounting system, "
+                                               f"{paid} paid.")
+
+    # Windows
+
+    def _show(self, shell: Shell, name: str) -> None:
+        window = self.windows.get(name)
+        if window is None:
+            window = self._build(shell, name)
+            self.windows[name] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _build(self, shell: Shell, name: str) -> QWidget:
+        core = _core(shell)
+        if name == "activity":
+            return ActivityWindow(SpanStore(core.db), shell.runner, shell.bus, notice=self._capture_notice)
+        if name == "rules":
+            return RulesEditor(core.classifier, shell.runner, shell.bus)
+        return open_reports_window(core, shell.runner, shell.bus)
+
+    def _send(self, shell: Shell, provider: str) -> None:
+        open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider)
+
+    def _open_logs(self, shell: Shell) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(_core(shell).paths.log_dir)))
+
+
+def _core(shell: Shell) -> Core:
+    if shell.core is None:
+        raise RuntimeError("the shell has no core yet")
+    return shell.core

@@ -1,0 +1,99 @@
+"""The desktop features wired into the shell: capture runs with the app, the tray opens the feature windows,
+the timesheet is the review window, settings reach the watcher, and autostart follows only real changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import build_core
+from app.ui.activity_window import ActivityWindow
+from app.ui.application import Shell
+from app.ui.events import SETTINGS, ChangeBus
+from app.ui.features import DesktopFeatures
+from app.ui.review.window import ReviewWindow
+from app.ui.rules_editor import RulesEditor
+from app.ui.tasks import TaskRunner
+from tests.ui.conftest import drain
+
+
+@pytest.fixture
+def autostart_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "xdg-config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    return config / "autostart" / "timetally.desktop"
+
+
+@pytest.fixture
+def started(
+    home: Path, autostart_home: Path, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
+) -> Iterator[tuple[Shell, DesktopFeatures]]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    quit_on_close = app.quitOnLastWindowClosed()
+    features = DesktopFeatures()
+    shell = Shell(build_core, runner, bus, features, tray_available=lambda: True)
+    with qtbot.waitSignal(shell.ready, timeout=10_000):
+        shell.start()
+    yield shell, features
+    for window in (*features.windows.values(), shell.timesheet, shell.window):
+        if window is not None:
+            window.close()
+    drain(qtbot, runner)
+    shell.shut_down()
+    app.setQuitOnLastWindowClosed(quit_on_close)
+
+
+def test_capture_runs_with_the_app_and_stops_with_it(started: tuple[Shell, DesktopFeatures]) -> None:
+    shell, features = started
+    watcher = features.watcher
+    assert watcher is not None and watcher._thread is not None and watcher._thread.is_alive()
+    assert shell.tray is not None and shell.tray.capture_menu.isEnabled()
+    thread = watcher._thread
+    shell.shut_down()
+    assert not thread.is_alive()
+
+
+def test_tray_offers_the_feature_windows_and_the_timesheet_is_the_review(
+    started: tuple[Shell, DesktopFeatures], qtbot: QtBot, runner: TaskRunner
+) -> None:
+    shell, features = started
+    assert shell.tray is not None
+    labels = [a.text() for a in shell.tray.menu.actions()]
+    for label in ("Activity…", "Rules…", "Reports…", "Send to Xero…", "Open log folder"):
+        assert label in labels
+    assert labels.index("Reports…") < labels.index("Preferences…")
+    trigger = {a.text(): a for a in shell.tray.menu.actions()}
+    trigger["Activity…"].trigger()
+    trigger["Rules…"].trigger()
+    assert isinstance(features.windows["activity"], ActivityWindow) and features.windows["activity"].isVisible()
+    assert isinstance(features.windows["rules"], RulesEditor)
+    shell.open_timesheet()
+    assert isinstance(shell.timesheet, ReviewWindow) and shell.timesheet.isVisible()
+    qtbot.waitUntil(runner.idle)
+
+
+def test_accounts_page_is_in_preferences(started: tuple[Shell, DesktopFeatures]) -> None:
+    shell, _ = started
+    shell.open_preferences()
+    assert shell.preferences is not None
+    assert "Accounts" in shell.preferences.titles()
+
+
+def test_autostart_follows_a_changed_setting_but_is_not_touched_at_start(
+    started: tuple[Shell, DesktopFeatures], autostart_home: Path, bus: ChangeBus, qtbot: QtBot, runner: TaskRunner
+) -> None:
+    shell, _ = started
+    assert not autostart_home.exists()
+    assert shell.core is not None
+    shell.core.settings.set("app.autostart", True)
+    bus.announce(SETTINGS)
+    qtbot.waitUntil(autostart_home.exists)
+    shell.core.settings.set("app.autostart", False)
+    bus.announce(SETTINGS)
+    qtbot.waitUntil(lambda: not autostart_home.exists())
+    qtbot.waitUntil(runner.idle)
