@@ -6,50 +6,22 @@ Only idempotent requests are retried: GETs, and PUT/POST carrying an `Idempotenc
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from app.domain.errors import TimeTallyError
-from app.sync.audit import limit_headers
-from app.sync.provider import Exchange, Recorder
+from app.sync.http import HTTP_TIMEOUT, Answer, ApiClient, ApiError, dumps_exact, read_body
+from app.sync.provider import Recorder
 from app.sync.ratelimit import RateLimiter
 
-HTTP_TIMEOUT = 60.0
-_DECIMAL_MARK = "\u0000dec:"
 _MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
 
 
-class XeroError(TimeTallyError):
+class XeroError(ApiError):
     """A whole Xero call failed; the sentence says why in the user's terms."""
-
-    def __init__(self, message: str, status: int = 0, retryable: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retryable = retryable
-
-
-def dumps_exact(body: Any) -> bytes:
-    """JSON with every `Decimal` written as the very digits it holds (never through a binary float)."""
-
-    def mark(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return f"{_DECIMAL_MARK}{value}"
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-    text = json.dumps(body, default=mark, ensure_ascii=False)
-    return re.sub(r'"\\u0000dec:([-+0-9.Ee]+)"', r"\1", text).encode()
-
-
-def loads_exact(content: bytes) -> Any:
-    return json.loads(content, parse_float=Decimal)
 
 
 def parse_ms_date(value: str | None) -> datetime | None:
@@ -71,27 +43,16 @@ def parse_day(value: str | None) -> date | None:
     return moment.date() if moment else None
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    status: int
-    body: Any
-    headers: Mapping[str, str]
-
-
-class XeroClient:
+class XeroClient(ApiClient[Answer]):
     """`auth` signs requests (bearer + xero-tenant-id); `transport` and `api_url` are injectable for tests."""
+
+    error = XeroError
+    unreachable = "Xero could not be reached, or the connection dropped before it answered."
 
     def __init__(self, api_url: str, auth: httpx.Auth, limiter: RateLimiter, recorder: Recorder, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = HTTP_TIMEOUT) -> None:
+        super().__init__(auth, limiter, recorder, transport=transport, timeout=timeout)
         self._api_url = api_url.rstrip("/")
-        self._limiter = limiter
-        self._record = recorder
-        self._http = httpx.Client(auth=auth, transport=transport, timeout=timeout,
-                                  headers={"Accept": "application/json", "User-Agent": "TimeTally"})
-        self.calls = 0
-
-    def close(self) -> None:
-        self._http.close()
 
     def get(self, path: str, params: Mapping[str, str] | None = None, *, since: datetime | None = None,
             cancelled: Callable[[], bool] | None = None) -> Answer:
@@ -103,7 +64,6 @@ class XeroClient:
                 remote_ids: Callable[[Any], tuple[str, ...]] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> Answer:
         """One logical call; returns the final answer (2xx, 304 or 4xx other than 429) or raises `XeroError`."""
-        safe = method == "GET" or bool(idempotency_key)
         send_headers = dict(headers or {})
         if idempotency_key:
             send_headers["Idempotency-Key"] = idempotency_key
@@ -111,38 +71,19 @@ class XeroClient:
         if body is not None:
             content = dumps_exact(body)
             send_headers["Content-Type"] = "application/json"
-        url = f"{self._api_url}/{path.lstrip('/')}"
-        attempts = self._limiter.limits.max_retries + 1 if safe else 1
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
-            response: httpx.Response | None = None
-            with self._limiter.slot(cancelled):
-                started, clock = datetime.now(UTC), time.monotonic()
-                try:
-                    response = self._http.request(method, url, params=params, content=content, headers=send_headers)
-                    self.calls += 1
-                except httpx.TransportError as exc:
-                    self._audit(method, path, params, 0, started, clock, idempotency_key, transformed, {}, (),
-                                f"no answer: {type(exc).__name__}")
-                    if last:
-                        raise XeroError("Xero could not be reached, or the connection dropped before it answered.",
-                                        retryable=True) from exc
-            if response is None:
-                self._limiter.pause(self._limiter.backoff(attempt), cancelled)
-                continue
-            answer = Answer(response.status_code, _body(response), response.headers)
-            ids = remote_ids(answer.body) if remote_ids and response.is_success else ()
-            self._audit(method, path, params, response.status_code, started, clock, idempotency_key, transformed,
-                        response.headers, ids, "" if response.is_success else _summary(answer))
-            self._limiter.observe(response.headers)
-            if response.status_code == 429 and not last:
-                self._limiter.throttle(response.headers.get("Retry-After"), attempt)
-                continue
-            if response.status_code >= 500 and safe and not last:
-                self._limiter.pause(self._limiter.backoff(attempt), cancelled)
-                continue
-            return self._checked(answer)
-        raise AssertionError("the retry loop always returns or raises")
+        return self._send(method, f"{self._api_url}/{path.lstrip('/')}", path, params=params, content=content,
+                          headers=send_headers, key=idempotency_key, transformed=transformed, remote_ids=remote_ids,
+                          cancelled=cancelled, turn=lambda: self._limiter.slot(cancelled))
+
+    def _answer(self, response: httpx.Response) -> Answer:
+        return Answer(response.status_code, read_body(response, lambda text: {"Message": text}), response.headers)
+
+    def _problem(self, answer: Answer) -> str:
+        return "" if 200 <= answer.status < 300 else _summary(answer)
+
+    def _observe(self, headers: Mapping[str, str]) -> None:
+        """Xero says how many calls are left this minute; none left stops every thread until the window moves."""
+        self._limiter.observe(headers)
 
     def _checked(self, answer: Answer) -> Answer:
         status = answer.status
@@ -162,15 +103,6 @@ class XeroClient:
                             retryable=True)
         return answer
 
-    def _audit(self, method: str, path: str, params: Mapping[str, str] | None, status: int, started: datetime,
-               clock: float, key: str, transformed: str, headers: Mapping[str, str], ids: tuple[str, ...],
-               error: str) -> None:
-        endpoint = f"/{path.lstrip('/')}"
-        if params:
-            endpoint += "?" + str(httpx.QueryParams(params))
-        self._record(Exchange(method, endpoint, status, started, int((time.monotonic() - clock) * 1000), key, ids,
-                              transformed, limit_headers(headers), error))
-
 
 def validation_messages(body: Any) -> list[str]:
     """Xero's own sentences from a ValidationException, a problem JSON, or a document's ValidationErrors."""
@@ -186,15 +118,6 @@ def validation_messages(body: Any) -> list[str]:
 
 def _summary(answer: Answer) -> str:
     return "; ".join(validation_messages(answer.body))[:500] or (f"HTTP {answer.status}" if answer.status else "")
-
-
-def _body(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return loads_exact(response.content)
-    except ValueError:
-        return {"Message": response.text[:200]}
 
 
 def _http_date(moment: datetime) -> str:
