@@ -9,9 +9,9 @@ from app.billing.export import draft_json, draft_text, title
 from app.billing.service import RateChange
 from app.billing.terms import Grouping
 from app.bootstrap import Core
+from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import note, print_json
-from app.domain.errors import ValidationError
-from app.domain.periods import Period, parse_day, parse_week, week_of
+from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
 
 
@@ -27,11 +27,7 @@ def _register_invoice(sub: argparse._SubParsersAction) -> None:
     for name, handler, text in (("preview", _preview, "show the drafts approved time would make, storing nothing"),
                                 ("create", _create, "store drafts and mark their entries invoiced")):
         parser = isub.add_parser(name, help=text)
-        group = parser.add_mutually_exclusive_group()
-        group.add_argument("--week", metavar="YYYY-Www")
-        group.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
-        parser.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
-        parser.add_argument("--client", metavar="NAME")
+        add_billing_period_arguments(parser)
         parser.add_argument("--per-project", action="store_true", help="one draft per project instead of per client")
         parser.add_argument("--group", choices=[str(g) for g in Grouping], help="line grouping (default: setting)")
         parser.add_argument("--json", action="store_true")
@@ -101,21 +97,8 @@ def report_rates(changes: list[RateChange], subject: str) -> None:
             note(f"Note: back-dated to {change.effective_from}; unbilled work since then is repriced.")
 
 
-def _period(core: Core, args: argparse.Namespace) -> Period:
-    if args.week:
-        return parse_week(args.week)
-    if args.first or args.last:
-        if not (args.first and args.last):
-            raise ValidationError("Give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30")
-        period = Period(parse_day(args.first).first, parse_day(args.last).first)
-        if period.last < period.first:
-            raise ValidationError(f"--to {args.last} is before --from {args.first}")
-        return period
-    return week_of(date.today(), core.settings.get("review.week_start"))
-
-
 def _build(core: Core, args: argparse.Namespace, store: bool) -> int:
-    period = _period(core, args)
+    period = billing_period_from(args, core.settings.get("review.week_start"))
     make = core.billing.create if store else core.billing.preview
     drafts = make(period, args.client, per_project=args.per_project, grouping=args.group)
     if args.json:

@@ -7,6 +7,7 @@ from datetime import date
 
 from app.bootstrap import Core
 from app.commands.output import entry_json, entry_line, note, print_json
+from app.domain.errors import ValidationError
 from app.domain.periods import Period, parse_day, parse_week, week_of
 from app.domain.timefmt import format_duration, parse_instant, utcnow
 
@@ -50,6 +51,29 @@ def period_from(args: argparse.Namespace, week_start: int = 0) -> Period:
         return parse_day(args.day)
     if getattr(args, "week", None):
         return parse_week(args.week)
+    return week_of(date.today(), week_start)
+
+
+def add_billing_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--week`, or `--from` with `--to`, and `--client`: the approved work an invoice or sync command takes."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--week", metavar="YYYY-Www")
+    group.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
+    parser.add_argument("--client", metavar="NAME")
+
+
+def billing_period_from(args: argparse.Namespace, week_start: int = 0) -> Period:
+    """The period of `add_billing_period_arguments`; this week when none is given."""
+    if args.week:
+        return parse_week(args.week)
+    if args.first or args.last:
+        if not (args.first and args.last):
+            raise ValidationError("Give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30")
+        period = Period(parse_day(args.first).first, parse_day(args.last).first)
+        if period.last < period.first:
+            raise ValidationError(f"--to {args.last} is before --from {args.first}")
+        return period
     return week_of(date.today(), week_start)
 
 

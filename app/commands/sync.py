@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from app.bootstrap import Core
+from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import iso, note, print_json
 from app.domain.errors import NotFoundError, ValidationError
-from app.domain.periods import Period, parse_day, parse_week, week_of
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
@@ -24,11 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             _register_quickbooks(ssub)
             continue
         send = ssub.add_parser(name, help=f"send the period's approved time and drafts to {name.title()}")
-        group = send.add_mutually_exclusive_group()
-        group.add_argument("--week", metavar="YYYY-Www")
-        group.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
-        send.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
-        send.add_argument("--client", metavar="NAME")
+        add_billing_period_arguments(send)
         send.add_argument("--create-contacts", action="store_true",
                           help="create a contact for a client no existing contact matches exactly")
         send.add_argument("--dry-run", action="store_true", help="show what would be sent; store and send nothing")
@@ -61,21 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     log.set_defaults(handler=_log)
 
 
-def _period(core: Core, args: argparse.Namespace) -> Period:
-    if args.week:
-        return parse_week(args.week)
-    if args.first or args.last:
-        if not (args.first and args.last):
-            raise ValidationError("Give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30")
-        period = Period(parse_day(args.first).first, parse_day(args.last).first)
-        if period.last < period.first:
-            raise ValidationError(f"--to {args.last} is before --from {args.first}")
-        return period
-    return week_of(date.today(), core.settings.get("review.week_start"))
-
-
 def _send(core: Core, args: argparse.Namespace) -> int:
-    period = _period(core, args)
+    period = billing_period_from(args, core.settings.get("review.week_start"))
     core.sync.check_ready(args.provider)
 
     def progress(done: int, total: int) -> None:
@@ -99,11 +81,7 @@ def _register_quickbooks(ssub: argparse._SubParsersAction) -> None:
     send.add_argument("--mode", choices=[str(m) for m in Mode], help="time: billable time activities; invoice: also "
                       "an invoice linked to them (remembered per client; default: the client's mode, else the "
                       "quickbooks.mode setting)")
-    group = send.add_mutually_exclusive_group()
-    group.add_argument("--week", metavar="YYYY-Www")
-    group.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
-    send.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
-    send.add_argument("--client", metavar="NAME")
+    add_billing_period_arguments(send)
     send.add_argument("--create-customers", action="store_true",
                       help="create a customer for a client no existing customer matches exactly")
     send.add_argument("--dry-run", action="store_true", help="show what would be sent; store and send nothing")
@@ -112,7 +90,7 @@ def _register_quickbooks(ssub: argparse._SubParsersAction) -> None:
 
 
 def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
-    period = _period(core, args)
+    period = billing_period_from(args, core.settings.get("review.week_start"))
     core.sync.check_ready("quickbooks")
     report = QuickBooksSync(core.sync, core.db, core.settings).send(
         period, args.client, mode=Mode(args.mode) if args.mode else None, create_customers=args.create_customers,
