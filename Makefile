@@ -11,12 +11,11 @@ run: setup
 	$(PY) -m app
 
 test: setup
-	$(PY) -m ruff check app tests bench
+	$(PY) -m ruff check app tests bench packaging
 	$(PY) -m pytest -q
 
 lint: setup
-	$(PY) -m ruff check app tests bench
-	$(PY) -m ruff format --check app tests bench
+	$(PY) -m ruff check app tests bench packaging
 
 setup: $(STAMP_PIP)
 
@@ -34,8 +33,12 @@ $(STAMP_PIP): pyproject.toml $(STAMP_DEB)
 package: setup
 	$(PY) packaging/build.py
 
+# The screenshots in docs/screenshots, taken on a virtual X screen with sample data.
+XVFB := xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb
 screenshots: setup
-	$(PY) -m tests.screenshots docs
+	$(XVFB) $(PY) -m tests.screenshots docs
+	$(XVFB) $(PY) -m tests.screenshots_review docs
+	$(XVFB) $(PY) -m tests.screenshots_reports docs
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
