@@ -220,6 +220,12 @@ class Cancelled(Exception):
     """The user cancelled; requests already answered stay recorded, the rest stay pending in the outbox."""
 
 
+def check_cancelled(cancelled: Callable[[], bool] | None) -> None:
+    """Raises `Cancelled` between requests once the user has cancelled, so no further call starts."""
+    if cancelled is not None and cancelled():
+        raise Cancelled("The sync was cancelled.")
+
+
 class ListCache(Protocol):
     """Where a connector keeps remote lists between runs (the sync service backs it with the database)."""
 
@@ -229,6 +235,37 @@ class ListCache(Protocol):
 
     def save(self, kind: RemoteKind, options: Sequence[RemoteOption]) -> None:
         ...
+
+
+class RemoteLists(Protocol):
+    """A connector's cached remote lists and its customer matching."""
+
+    def get(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
+        ...
+
+    def match(self, name: str, limit: int = 5) -> list[CustomerMatch]:
+        ...
+
+
+class Closable(Protocol):
+    def close(self) -> None:
+        ...
+
+
+class ListedProvider:
+    """The `AccountingProvider` methods every connector hands straight on to its client and its remote lists."""
+
+    client: Closable
+    lists: RemoteLists
+
+    def close(self) -> None:
+        self.client.close()
+
+    def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
+        return self.lists.get(kind, refresh)
+
+    def match_customers(self, name: str, limit: int = 5) -> list[CustomerMatch]:
+        return self.lists.match(name, limit)
 
 
 @runtime_checkable

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from app.sync.provider import Cancelled
+from app.sync.provider import check_cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class RateLimiter:
     def slot(self, cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
         """Hold one of the concurrent slots for one call, after waiting for the window and any pause."""
         while not self._slots.acquire(timeout=0.05):
-            _check(cancelled)
+            check_cancelled(cancelled)
         try:
             self._wait_turn(cancelled)
             yield
@@ -65,7 +65,7 @@ class RateLimiter:
     def _wait_turn(self, cancelled: Callable[[], bool] | None) -> None:
         with self._lock:
             while True:
-                _check(cancelled)
+                check_cancelled(cancelled)
                 now = self._clock()
                 while self._calls and self._calls[0] <= now - self.limits.window_seconds:
                     self._calls.popleft()
@@ -107,7 +107,7 @@ class RateLimiter:
         end = self._clock() + seconds
         with self._lock:
             while (left := end - self._clock()) > 0:
-                _check(cancelled)
+                check_cancelled(cancelled)
                 self._sleep(min(left, 0.25))
 
     def _oldest_exit(self) -> float:
@@ -117,8 +117,3 @@ class RateLimiter:
     def _pause(self, until: float) -> None:
         self._paused_until = max(self._paused_until, until)
         self._lock.notify_all()
-
-
-def _check(cancelled: Callable[[], bool] | None) -> None:
-    if cancelled is not None and cancelled():
-        raise Cancelled("The sync was cancelled.")

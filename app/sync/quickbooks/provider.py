@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from app.sync.provider import (
-    Cancelled,
     Capability,
-    CustomerMatch,
     InvoicePush,
     ListCache,
+    ListedProvider,
     PaymentStatus,
     Progress,
     PushResult,
@@ -26,6 +25,7 @@ from app.sync.provider import (
     RemoteKind,
     RemoteOption,
     TimePush,
+    check_cancelled,
 )
 from app.sync.quickbooks import batch, payments, time
 from app.sync.quickbooks import invoices as qbo_invoices
@@ -44,7 +44,7 @@ INACTIVE = "610"
 _REFERENCES = {"CustomerRef": "Customer", "ItemRef": "Item", "EmployeeRef": "Employee", "VendorRef": "Vendor"}
 
 
-class QuickBooksProvider:
+class QuickBooksProvider(ListedProvider):
     name = "quickbooks"
     title = "QuickBooks"
     capabilities = frozenset({Capability.TIME_ACTIVITIES, Capability.JOBS, Capability.ITEMS, Capability.TAX_RATES,
@@ -57,15 +57,6 @@ class QuickBooksProvider:
         pacer = pacer or Pacer(limiter or RateLimiter(LIMITS))
         self.client = QuickBooksClient(api_url, realm_id, auth, pacer, recorder, transport=transport)
         self.lists = QuickBooksLists(self.client, cache)
-
-    def close(self) -> None:
-        self.client.close()
-
-    def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
-        return self.lists.get(kind, refresh)
-
-    def match_customers(self, name: str, limit: int = 5) -> list[CustomerMatch]:
-        return self.lists.match(name, limit)
 
     def ensure_customer(self, name: str, parent_code: str = "") -> RemoteOption:
         parent = None
@@ -143,8 +134,7 @@ class QuickBooksProvider:
              cancelled: Callable[[], bool] | None) -> dict[str, ItemResult]:
         results: dict[str, ItemResult] = {}
         for start in range(0, len(operations), BATCH_SIZE):
-            if cancelled is not None and cancelled():
-                raise Cancelled("The sync was cancelled.")
+            check_cancelled(cancelled)
             chunk = operations[start:start + BATCH_SIZE]
             answered = batch.send(self.client, chunk, cancelled=cancelled)
             again = [op for op, r in zip(chunk, answered, strict=True) if INACTIVE in r.codes and self._revive(op)]

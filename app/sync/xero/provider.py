@@ -13,18 +13,17 @@ import httpx
 
 from app.domain.errors import ValidationError
 from app.sync.provider import (
-    Cancelled,
     Capability,
-    CustomerMatch,
     InvoicePush,
     ListCache,
+    ListedProvider,
     PaymentStatus,
     Progress,
     PushResult,
     Recorder,
-    RemoteKind,
     RemoteOption,
     TimePush,
+    check_cancelled,
     request_key,
 )
 from app.sync.ratelimit import RateLimiter
@@ -34,7 +33,7 @@ from app.sync.xero.client import XeroClient, XeroError
 from app.sync.xero.mapping import XeroLists
 
 
-class XeroProvider:
+class XeroProvider(ListedProvider):
     name = "xero"
     title = "Xero"
     capabilities = frozenset({Capability.ITEMS, Capability.TRACKING, Capability.TAX_RATES,
@@ -45,15 +44,6 @@ class XeroProvider:
                  limiter: RateLimiter | None = None, transport: httpx.BaseTransport | None = None) -> None:
         self.client = XeroClient(api_url, auth, limiter or RateLimiter(), recorder, transport=transport)
         self.lists = XeroLists(self.client, cache)
-
-    def close(self) -> None:
-        self.client.close()
-
-    def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
-        return self.lists.get(kind, refresh)
-
-    def match_customers(self, name: str, limit: int = 5) -> list[CustomerMatch]:
-        return self.lists.match(name, limit)
 
     def ensure_customer(self, name: str, parent_code: str = "") -> RemoteOption:
         if parent_code:
@@ -70,8 +60,7 @@ class XeroProvider:
                    for b in _chunks(group, self.batch_size)]
         done = 0
         for method, batch in batches:
-            if cancelled is not None and cancelled():
-                raise Cancelled("The sync was cancelled.")
+            check_cancelled(cancelled)
             for result in self._send(method, batch, cancelled):
                 by_key[result.key] = result
             done += len(batch)
