@@ -11,6 +11,7 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.reports import SendReport
 from app.sync.service import FACTORIES
 from app.sync.store import Mapping
 
@@ -66,6 +67,11 @@ def _send(core: Core, args: argparse.Namespace) -> int:
 
     report = core.sync.send(args.provider, period, args.client, create_contacts=args.create_contacts,
                             dry_run=args.dry_run, progress=progress)
+    return _reported(report, args)
+
+
+def _reported(report: SendReport, args: argparse.Namespace) -> int:
+    """Prints a send's outcomes (or its JSON); the exit status is 1 when any document failed."""
     if args.json:
         print_json(report.to_json())
     else:
@@ -95,13 +101,7 @@ def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
     report = QuickBooksSync(core.sync, core.db, core.settings).send(
         period, args.client, mode=Mode(args.mode) if args.mode else None, create_customers=args.create_customers,
         dry_run=args.dry_run)
-    if args.json:
-        print_json(report.to_json())
-    else:
-        for outcome in report.outcomes:
-            print(outcome.line())
-        print(("Dry run: " if args.dry_run else "") + report.summary())
-    return 1 if report.failed else 0
+    return _reported(report, args)
 
 
 def _payments(core: Core, args: argparse.Namespace) -> int:
