@@ -83,7 +83,6 @@ class ApiClient(ABC, Generic[AnswerT]):
         self._record = recorder
         self._http = httpx.Client(auth=auth, transport=transport, timeout=timeout,
                                   headers={"Accept": "application/json", "User-Agent": "TimeTally"})
-        self.calls = 0
 
     def close(self) -> None:
         self._http.close()
@@ -103,7 +102,6 @@ class ApiClient(ABC, Generic[AnswerT]):
                 started, clock = datetime.now(UTC), time.monotonic()
                 try:
                     response = self._http.request(method, url, params=params, content=content, headers=headers)
-                    self.calls += 1
                 except httpx.TransportError as exc:
                     self._audit(method, path, params, 0, started, clock, key, transformed, {}, (),
                                 f"no answer: {type(exc).__name__}")
