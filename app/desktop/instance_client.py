@@ -1,30 +1,46 @@
-"""Talking to the running TimeTally from another process (a second launch, the CLI), without Qt.
+"""Talking to the running TimeTally from another process (a second launch, the CLI), and the listener that answers,
+without Qt: the one definition of the name, the transport and the messages, shared by both sides.
 
-The app's `QLocalServer` (`app.ui.single_instance`) listens on the name computed here, so both sides agree:
-on Linux and macOS that name is an absolute path and the server is a plain Unix domain socket, which Python's
-`socket` module reaches directly; on Windows `QLocalServer` makes it the byte-mode named pipe
-`\\\\.\\pipe\\<name>`, which is opened as a file. One instance per data folder: a `TIMETALLY_HOME` of its own
-(tests, a second profile) gets its own name.
+Transport: `multiprocessing.connection`, a Unix domain socket on Linux and macOS, the named pipe
+`\\\\.\\pipe\\<name>` on Windows. One instance per data folder: a `TIMETALLY_HOME` of its own (tests, a second
+profile) gets its own name.
 
-Protocol: one JSON object per line, UTF-8, `{"op": "activate"}` or `{"op": "refresh", "areas": [...]}`;
-the server answers `ok` or `error` on a line of its own.
+Protocol: one length-prefixed message each way per connection (`send_bytes`/`recv_bytes`, never pickle): the
+client sends a UTF-8 JSON object, `{"op": "activate"}` or `{"op": "refresh", "areas": [...]}`, and the server
+answers `ok` or `error`.
+
+Who may connect: no authkey, because nothing secret is shared between the app and the CLI; the operating system
+keeps other users out instead. The socket is made 0600 inside a folder only its user can enter
+(`$XDG_RUNTIME_DIR`, else a 0700 `timetally-<uid>` folder of ours in the temp dir, which is refused when another
+user owns it or can enter it); the pipe keeps Windows' default security, under which only its creator (and
+administrators) may write to it, and refuses remote clients.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
-import socket
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
 from app.paths import Paths
 
+log = logging.getLogger(__name__)
 TIMEOUT = 1.0
+MAX_MESSAGE = 64 * 1024
+OK, ERROR = b"ok", b"error"
+WINDOWS = sys.platform == "win32"
+FAMILY = "AF_PIPE" if WINDOWS else "AF_UNIX"
 
 
 def instance_name(
@@ -39,39 +55,21 @@ def instance_name(
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).is_dir():
         return str(Path(runtime) / f"timetally-{digest}.sock")
-    return str(Path(tempfile.gettempdir()) / f"timetally-{os.getuid()}-{digest}.sock")
+    return str(Path(tempfile.gettempdir()) / f"timetally-{os.getuid()}" / f"{digest}.sock")
+
+
+def _address(name: str) -> str:
+    return rf"\\.\pipe\{name}" if WINDOWS else name
 
 
 def send(message: Mapping[str, Any], name: str | None = None, timeout: float = TIMEOUT) -> bool:
     """True when a running instance took the message; False when none is running (or it did not answer)."""
-    data = (json.dumps(message) + "\n").encode("utf-8")
-    target = name or instance_name()
     try:
-        reply = _pipe(target, data) if sys.platform == "win32" else _unix(target, data, timeout)
-    except OSError:
+        with Client(_address(name or instance_name()), FAMILY) as connection:
+            connection.send_bytes(json.dumps(message).encode("utf-8"))
+            return connection.poll(timeout) and connection.recv_bytes(len(ERROR)) == OK
+    except (OSError, EOFError):
         return False
-    return reply.strip() == b"ok"
-
-
-def _unix(path: str, data: bytes, timeout: float) -> bytes:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        sock.connect(path)
-        sock.sendall(data)
-        reply = b""
-        while not reply.endswith(b"\n"):
-            chunk = sock.recv(64)
-            if not chunk:
-                break
-            reply += chunk
-        return reply
-
-
-def _pipe(name: str, data: bytes) -> bytes:
-    """Windows: the pipe has no timeout, but the server answers at once from its event loop."""
-    with open(rf"\\.\pipe\{name}", "r+b", buffering=0) as pipe:
-        pipe.write(data)
-        return pipe.readline()
 
 
 def activate_running_instance(name: str | None = None) -> bool:
@@ -82,3 +80,147 @@ def activate_running_instance(name: str | None = None) -> bool:
 def notify_running_instance(areas: Iterable[str], name: str | None = None) -> bool:
     """After a CLI change: the running app refreshes these areas (`app.ui.events` names) at once."""
     return send({"op": "refresh", "areas": sorted(set(areas))}, name)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A message the server accepted: `activate`, or `refresh` with the change areas."""
+
+    op: str
+    areas: frozenset[str] = frozenset()
+
+
+def parse(data: bytes) -> Request | None:
+    """The request in a client's message, or None when it is not one this protocol knows."""
+    try:
+        message = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+    op = message.get("op") if isinstance(message, dict) else None
+    if op == "activate":
+        return Request(op)
+    areas = message.get("areas") if op == "refresh" else None
+    if isinstance(areas, list) and all(isinstance(a, str) for a in areas):
+        return Request(op, frozenset(areas))
+    return None
+
+
+class InstanceRunning(OSError):
+    """Another process holds the name (it runs, or is starting up)."""
+
+
+class InstanceServer:
+    """Accepts connections on a daemon thread and hands each valid request to `deliver`, on that thread.
+
+    On Unix an exclusive `flock` on `<name>.lock`, held while listening and released by the kernel when the
+    process dies, decides which of two racing launches serves; a socket file found under that lock was left by a
+    crash and is replaced. On Windows the pipe's first-instance flag does the same, and a dead process leaves no
+    pipe behind.
+    """
+
+    def __init__(self, name: str, deliver: Callable[[Request], None]) -> None:
+        self.name = name
+        self._deliver = deliver
+        self._listener: Listener | None = None
+        self._lock: int | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def listening(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def listen(self) -> None:
+        """Start serving; `InstanceRunning` when another process has the name, `OSError` when listening fails."""
+        try:
+            self._listener = self._windows_listener() if WINDOWS else self._unix_listener()
+        except BaseException:
+            self._unlock()
+            raise
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name="single-instance", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop the thread (a connection of our own wakes its `accept`), remove the socket, release the lock."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stopping.set()
+            with contextlib.suppress(OSError, EOFError), Client(_address(self.name), FAMILY):
+                pass
+            thread.join(TIMEOUT)
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.close()  # on Unix this removes the socket file
+            self._listener = None
+        self._unlock()
+
+    def _windows_listener(self) -> Listener:
+        try:
+            return Listener(_address(self.name), FAMILY, backlog=8)
+        except PermissionError as exc:  # the pipe exists: created with FILE_FLAG_FIRST_PIPE_INSTANCE by another
+            raise InstanceRunning(str(exc)) from exc
+
+    def _unix_listener(self) -> Listener:
+        import fcntl
+
+        path = Path(self.name)
+        _private_folder(path.parent)
+        lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(lock)
+            raise InstanceRunning(f"{path}.lock is held") from exc
+        self._lock = lock
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISSOCK(path.lstat().st_mode):
+                path.unlink()  # nobody holds the lock, so nobody answers on it: a crash left it
+        listener = Listener(str(path), FAMILY, backlog=8)
+        os.chmod(path, 0o600)
+        return listener
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def _serve(self) -> None:
+        listener = self._listener
+        assert listener is not None
+        while not self._stopping.is_set():
+            try:
+                connection = listener.accept()
+            except OSError as exc:
+                if not self._stopping.is_set():
+                    log.warning("single-instance server stopped: %s", exc)
+                return
+            with connection:
+                if not self._stopping.is_set():
+                    self._answer(connection)
+
+    def _answer(self, connection: Connection) -> None:
+        try:
+            if not connection.poll(TIMEOUT):
+                return
+            request = parse(connection.recv_bytes(MAX_MESSAGE))
+            connection.send_bytes(OK if request else ERROR)
+        except (OSError, EOFError) as exc:
+            log.warning("single-instance server: a connection failed: %s", exc)
+            return
+        if request is None:
+            log.warning("single-instance server: an unknown message was ignored")
+        else:
+            self._deliver(request)
+
+
+def _private_folder(folder: Path) -> None:
+    """Our folder in the shared temp dir: made 0700, and refused when someone else made it (or can enter it).
+    `$XDG_RUNTIME_DIR` is the session's own, 0700 by specification."""
+    if not folder.name.startswith("timetally-"):
+        return
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise PermissionError(f"{folder} is not a folder only this user can enter")
