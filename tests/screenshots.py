@@ -17,11 +17,13 @@ from PySide6.QtCore import QEventLoop, QPoint, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import Core, build_core
+from app.bootstrap import Core, build_core, build_watcher
 from app.domain.models import NewEntry
 from app.timesheet.liveness import UncleanExit
+from app.ui.application import Shell
 from app.ui.entry_dialog import EntryDialog
 from app.ui.events import ChangeBus
+from app.ui.features import DesktopFeatures
 from app.ui.icons import Icon, icon
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
@@ -109,7 +111,10 @@ def shoot(out: Path) -> None:
     window.list.topLevelItem(1).setSelected(True)
     save(window, out / "timer-window.png")
 
-    tray = TrayController(model, runner, capture=None)
+    # As the app builds it: capture can be paused, and the features add their windows to the menu.
+    tray = TrayController(model, runner, capture=build_watcher(core))
+    tray.add_actions(DesktopFeatures().menu(Shell(lambda: core, runner, bus)))
+    wait_until(runner.idle)
     tray.menu.popup(QPoint(40, 40))
     save(tray.menu, out / "tray-menu.png")
     tray.menu.hide()

@@ -35,7 +35,7 @@ from app.ui.timer_model import user_message
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GENERAL_GROUPS = ("timer", "review", "app", "ui")
-GROUP_TITLES = {"classify": "Classification"}
+GROUP_TITLES = {"classify": "Classification", "quickbooks": "QuickBooks"}
 LABELS = {  # where a picker replaces a number, the number's explanation goes
     "timer.default_project_id": "Default project for timers started without one",
     "review.week_start": "First day of the week",
