@@ -80,7 +80,7 @@ def save(widget: QWidget, path: Path) -> None:
 
 def icon_sheet(path: Path) -> None:
     """The tray icons at common tray sizes, on a light and a dark panel."""
-    sizes, names = (16, 22, 32), (Icon.STOPPED, Icon.RUNNING, Icon.PAUSED, Icon.APP)
+    sizes, names = (16, 22, 32), (Icon.STOPPED, Icon.RUNNING, Icon.PAUSED, Icon.RECONNECT, Icon.APP)
     cell = 44
     sheet = QPixmap(cell * len(sizes) * len(names), cell * 2)
     painter = QPainter(sheet)

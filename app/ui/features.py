@@ -23,6 +23,7 @@ from app.capture.watcher import Watcher
 from app.desktop import autostart
 from app.domain.periods import week_of
 from app.store.spans import SpanStore
+from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
 from app.ui.accounts_page import AccountsPage
 from app.ui.activity_window import ActivityWindow
@@ -56,6 +57,7 @@ class DesktopFeatures(Extensions):
         self.windows: dict[str, QWidget] = {}
         self._capture_notice: str | None = None
         self._autostart: bool | None = None
+        self._checking_accounts = False
 
     # Worker
 
@@ -105,6 +107,8 @@ class DesktopFeatures(Extensions):
         self.shortcuts.show_timesheet.connect(shell.open_timesheet)
         self.shortcuts.apply(*self._shortcut_config)
         bus.changed.connect(lambda areas: self._settings_changed(shell, areas))
+        bus.changed.connect(lambda _areas: self._check_accounts(shell))
+        self._check_accounts(shell)
 
     def stopping(self, shell: Shell) -> None:
         for stoppable in (self.poller, self.reminders, self.shortcuts):
@@ -130,6 +134,26 @@ class DesktopFeatures(Extensions):
         shell.runner.write(read, self._apply_settings, owner=shell)
         if self.poller is not None:
             self.poller.start()
+
+    def _check_accounts(self, shell: Shell) -> None:
+        """The tray warns when an accounting connection needs signing in again (a revoked or expired grant)."""
+        core, tray = shell.core, shell.tray
+        if core is None or tray is None or self._checking_accounts:
+            return
+        self._checking_accounts = True
+
+        def read() -> list[str]:
+            return [s.title for s in core.accounts.status() if s.state == RECONNECT_NEEDED]
+
+        def done(titles: list[str]) -> None:
+            self._checking_accounts = False
+            tray.set_reconnect_needed(titles)
+
+        def failed(error: BaseException) -> None:
+            self._checking_accounts = False
+            log.warning("could not read the accounting connections: %s", error)
+
+        shell.runner.read(read, done, failed, owner=tray)
 
     def _follow_autostart(self, wanted: bool) -> None:
         """Write or remove the login entry when the setting changed, never at start-up: another data folder

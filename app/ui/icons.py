@@ -15,6 +15,7 @@ class Icon(StrEnum):
     RUNNING = "tray-running"
     STOPPED = "tray-stopped"
     PAUSED = "tray-paused"
+    RECONNECT = "tray-reconnect"
 
 
 def icons_dir() -> Path:

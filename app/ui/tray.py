@@ -57,6 +57,7 @@ class TrayController(QObject):
         self._runner = runner
         self._capture = capture
         self._capture_paused_until: datetime | None = None
+        self._reconnect: tuple[str, ...] = ()
         self._toggle_window = toggle_window
         self._shown_state = ""
         self.icon = QSystemTrayIcon(self)
@@ -88,6 +89,10 @@ class TrayController(QObject):
         self.notice_action = m.addAction("")
         self.notice_action.setEnabled(False)
         self.notice_action.setVisible(False)
+        self.reconnect_action = m.addAction("")
+        self.reconnect_action.setIcon(icon(Icon.RECONNECT))
+        self.reconnect_action.setVisible(False)
+        self.reconnect_action.triggered.connect(self.open_preferences)
         m.addSeparator()
         self.toggle_action = m.addAction("Start timer")
         self.toggle_action.triggered.connect(self._model.toggle)
@@ -169,6 +174,8 @@ class TrayController(QObject):
         text = tooltip(snapshot, now)
         if self._capture_paused_until is not None:
             text += f"\nCapture paused {_until(self._capture_paused_until)}"
+        if self._reconnect:
+            text += f"\n{' and '.join(self._reconnect)}: reconnect needed"
         if self.icon.toolTip() != text:
             self.icon.setToolTip(text)
         running = snapshot.running
@@ -183,18 +190,25 @@ class TrayController(QObject):
             self.icon.setIcon(self.current_icon())
 
     def current_icon(self) -> QIcon:
-        if self._model.snapshot.running:
-            return icon(Icon.RUNNING)
-        if self._capture_paused_until is not None:
-            return icon(Icon.PAUSED)
-        return icon(Icon.STOPPED)
+        return icon({"running": Icon.RUNNING, "reconnect": Icon.RECONNECT, "paused": Icon.PAUSED}.get(
+            self.state, Icon.STOPPED))
 
     @property
     def state(self) -> str:
-        """`running`, `paused` or `stopped`: which icon is shown (for tests and screenshots)."""
+        """`running`, `reconnect`, `paused` or `stopped`: which icon is shown. A running timer stays visible;
+        otherwise an accounting connection that needs signing in again outranks paused capture."""
         if self._model.snapshot.running:
             return "running"
+        if self._reconnect:
+            return "reconnect"
         return "paused" if self._capture_paused_until is not None else "stopped"
+
+    def set_reconnect_needed(self, titles: Sequence[str]) -> None:
+        """The accounting systems (by title) whose sign-in expired or was revoked; empty when all is well."""
+        self._reconnect = tuple(titles)
+        self.reconnect_action.setText(f"Reconnect {' and '.join(self._reconnect)}…")
+        self.reconnect_action.setVisible(bool(self._reconnect))
+        self._update_clock()
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         # Only the single click: a double click also sends Trigger first, and would toggle twice.

@@ -97,3 +97,27 @@ def test_autostart_follows_a_changed_setting_but_is_not_touched_at_start(
     bus.announce(SETTINGS)
     qtbot.waitUntil(lambda: not autostart_home.exists())
     qtbot.waitUntil(runner.idle)
+
+
+def test_tray_warns_when_an_account_needs_reconnecting(
+    started: tuple[Shell, DesktopFeatures], bus: ChangeBus, qtbot: QtBot, runner: TaskRunner
+) -> None:
+    from app.store.tables.accounts import AccountRow
+
+    shell, _ = started
+    assert shell.tray is not None and shell.core is not None
+    assert shell.tray.state == "stopped" and not shell.tray.reconnect_action.isVisible()
+    with shell.core.db.session() as s:
+        s.add(AccountRow(provider="xero", organisation="Demo Company", state="reconnect needed"))
+    bus.announce("accounts")
+    qtbot.waitUntil(lambda: shell.tray.state == "reconnect")
+    assert shell.tray.reconnect_action.text() == "Reconnect Xero…" and shell.tray.reconnect_action.isVisible()
+    assert "Xero: reconnect needed" in shell.tray.icon.toolTip()
+    with shell.core.db.session() as s:
+        row = s.get(AccountRow, "xero")
+        assert row is not None
+        row.state = "connected"
+        s.add(row)
+    bus.announce("accounts")
+    qtbot.waitUntil(lambda: shell.tray.state == "stopped")
+    qtbot.waitUntil(runner.idle)
