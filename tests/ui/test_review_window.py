@@ -197,3 +197,19 @@ def test_opening_a_week_shows_entries_then_the_day_then_the_whole_week(window: R
     settle(qtbot, runner, window)
     assert stages[-1] == 7 and stages == sorted(set(stages)) and set(stages) <= {0, 1, 7}
     assert window.tabs.currentIndex() == 1 and window.timeline.day is not None and not window.timeline.reading
+
+
+def test_send_buttons_open_the_dialog_for_each_accounting_system(
+    window: ReviewWindow, qtbot: QtBot, runner: TaskRunner
+) -> None:
+    from app.ui.send_dialog import SendDialog
+
+    window.send_qbo.click()
+    window.send.click()
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, SendDialog) and w.isVisible()]
+    titles = sorted(d.windowTitle().split(":")[0] for d in dialogs)
+    assert titles == ["Send to QuickBooks", "Send to Xero"]
+    qtbot.waitUntil(runner.idle)
+    for dialog in dialogs:
+        dialog.close()
+    qtbot.waitUntil(runner.idle)

@@ -90,6 +90,8 @@ class ReviewWindow(QWidget):
         self.submit.setDefault(False)
         self.send = QPushButton("Send to &Xero…")
         self.send.setToolTip("Preview, then send the week's approved time as invoices")
+        self.send_qbo = QPushButton("Send to &QuickBooks…")
+        self.send_qbo.setToolTip("Preview, then send the week's approved time as time activities or invoices")
         header = QHBoxLayout()
         header.setSpacing(8)
         for widget in (self.previous, self.this_week, self.next):
@@ -99,7 +101,7 @@ class ReviewWindow(QWidget):
         header.addSpacing(8)
         header.addWidget(self.state)
         header.addStretch(1)
-        for widget in (self.invoice, self.send, self.approve_selected, self.approve_week, self.submit):
+        for widget in (self.invoice, self.send, self.send_qbo, self.approve_selected, self.approve_week, self.submit):
             header.addWidget(widget)
 
         self.grid_model = WeekGridModel(self)
@@ -174,7 +176,8 @@ class ReviewWindow(QWidget):
         self.next.clicked.connect(lambda: model.step(1))
         self.this_week.clicked.connect(lambda: model.open_week(self._today()))
         self.invoice.clicked.connect(self.open_invoice_preview)
-        self.send.clicked.connect(self.open_send_dialog)
+        self.send.clicked.connect(lambda: self.open_send_dialog("xero"))
+        self.send_qbo.clicked.connect(lambda: self.open_send_dialog("quickbooks"))
         self.approve_selected.clicked.connect(self._approve_selected)
         self.approve_week.clicked.connect(model.approve_week)
         self.submit.clicked.connect(model.submit)
@@ -286,9 +289,11 @@ class ReviewWindow(QWidget):
         period = self.model.period
         return open_invoice_preview(self.core.billing, self.runner, period, self) if period else None
 
-    def open_send_dialog(self) -> QWidget | None:
+    def open_send_dialog(self, provider: str = "xero") -> QWidget | None:
         period = self.model.period
-        return open_send_dialog(self.core.sync, self.runner, period, parent=self) if period else None
+        if period is None:
+            return None
+        return open_send_dialog(self.core.sync, self.runner, period, provider=provider, parent=self)
 
     def _approve_selected(self) -> None:
         ids = self.grid.selected_entry_ids() or [e.id for e in self.panel.selected_entries()]
