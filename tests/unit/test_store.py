@@ -119,3 +119,24 @@ def test_read_only_database_file_gives_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="read-only"):
         ProjectRepository(db).add_project("Acme/Web")
     db.close()
+
+
+def test_full_disk_gives_a_clear_message_and_keeps_what_was_saved(tmp_path: Path) -> None:
+    """SQLite's page limit produces the same error as a full disk ("database or disk is full")."""
+    from sqlalchemy import event
+
+    from app.store.repositories import ProjectRepository
+
+    db = open_database(tmp_path / "t.db")
+    projects = ProjectRepository(db)
+    projects.add_project("Acme/Kept")
+    db.engine.dispose()
+    with db.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA max_page_count = {pages}"))
+    with pytest.raises(StoreError, match="disk is full"):
+        for i in range(500):
+            projects.add_project(f"Client {i}/{'x' * 150}")
+    assert projects.find("Acme/Kept") is not None
+    db.close()
