@@ -40,7 +40,7 @@ class Merged:
 
 
 def _extended(last: Span, end: float) -> Span:
-    """`last` with a new end (what `dataclasses.replace` does, at a fifth of its cost)."""
+    """`last` with a new end (what `Span._replace` does, at half its cost)."""
     return Span(last.start, end, last.app, last.title, last.exe, last.idle, last.id)
 
 

@@ -12,24 +12,32 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
 from app.domain.errors import StoreError
 from app.domain.models import Span
 from app.store.db import Database, explain
 
-_COLUMNS = "id, start_ts, end_ts, app, title, exe, idle"
 _INSERT = "INSERT INTO capture_span (start_ts, end_ts, app, title, exe, idle) VALUES (?, ?, ?, ?, ?, ?)"
-_FULL = "start_ts, end_ts, app, title, exe, idle, id"
+_FULL = "start_ts, end_ts, app, title, exe, idle, id"  # Span's field order
 _RANGE = "SELECT {} FROM capture_span WHERE start_ts >= ? AND start_ts < ? AND end_ts > ? ORDER BY start_ts, id"
+_AT_MOST = "SELECT count(*) FROM capture_span WHERE start_ts >= ? AND start_ts < ?"  # from the index alone
 _CHUNK = 500
 _LONGEST = "longest_span"
 _LONGEST_STEP = 3600.0
+_ID = attrgetter("id")
+_TUPLE_NEW = tuple.__new__
 
 
-def _span(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Span:
-    return Span(row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[0])
+def _spans(rows: Iterable[tuple[Any, ...]]) -> list[Span]:
+    """Rows selected as `_FULL` to spans. `tuple.__new__` skips the Python-level `Span.__new__`; only `idle`,
+    stored as 0/1, needs converting. A week holds a few thousand distinct windows over hundreds of thousands of
+    spans, so each read shares one string per distinct app, title and exe: less memory, and the classifier's
+    per-window lookups then hash and compare strings that already carry their hash."""
+    seen: dict[str, str] = {}
+    one = seen.setdefault
+    return [_TUPLE_NEW(Span, (s, e, one(a, a), one(t, t), one(x, x), i == 1, k)) for s, e, a, t, x, i, k in rows]
 
 
 def _round_up(seconds: float) -> float:
@@ -69,43 +77,44 @@ class SpanStore:
         """Spans overlapping [start, end), ordered by start (UTC epoch seconds)."""
         cache = self._cache
         with self.connection() as conn:
-            conn.execute("BEGIN")  # one snapshot for both queries
+            conn.execute("BEGIN")  # one snapshot for every query below
             bounds = (start - _read_longest(conn), end, start)
-            if not cache:
-                return self._build(conn.execute(_RANGE.format(_FULL), bounds).fetchall())
+            # The cache supplies at most all it holds: when that is under half of what the range may hold, the key
+            # query below (a quarter of the cost of a cold read) would only lead to reading every span anyway.
+            if not cache or 2 * len(cache) < conn.execute(_AT_MOST, bounds[:2]).fetchone()[0]:
+                return self._build(conn.execute(_RANGE.format(_FULL), bounds))
             keys = conn.execute(_RANGE.format("id, end_ts"), bounds).fetchall()
             found = {k: hit for k, e in keys if (hit := cache.get(k)) is not None and hit.end == e}
             missing = [k for k, _e in keys if k not in found]
             if len(missing) > len(keys) // 2:
-                return self._build(conn.execute(_RANGE.format(_FULL), bounds).fetchall())
+                return self._build(conn.execute(_RANGE.format(_FULL), bounds))
             for first in range(0, len(missing), _CHUNK):
                 chunk = missing[first: first + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rows = conn.execute(f"SELECT {_FULL} FROM capture_span WHERE id IN ({marks})", chunk).fetchall()
-                found.update((span.id, span) for span in self._build(rows))
+                spans = self._build(conn.execute(f"SELECT {_FULL} FROM capture_span WHERE id IN ({marks})", chunk))
+                found.update(zip(map(_ID, spans), spans, strict=True))
         return [found[k] for k, _e in keys]
 
-    def _build(self, rows: list[tuple[Any, ...]]) -> list[Span]:
+    def _build(self, rows: Iterable[tuple[Any, ...]]) -> list[Span]:
+        """Spans from rows straight off the cursor (no intermediate list of rows), remembered in the cache."""
         # Spans hold no reference cycles: collecting while building a hundred thousand of them only costs time.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            spans = [Span(s, e, a, t, x, i == 1, k) for s, e, a, t, x, i, k in rows]
+            spans = _spans(rows)
         finally:
             if collecting:
                 gc.enable()
         if len(self._cache) + len(spans) > self._cache_limit:
             self._cache.clear()
         if len(spans) <= self._cache_limit:
-            self._cache.update((span.id, span) for span in spans)
+            self._cache.update(zip(map(_ID, spans), spans, strict=True))
         return spans
 
     def latest(self) -> Span | None:
         with self.connection() as conn:
-            cur = conn.cursor()
-            cur.row_factory = _span  # type: ignore[assignment]
-            cur.execute(f"SELECT {_COLUMNS} FROM capture_span ORDER BY start_ts DESC, id DESC LIMIT 1")
-            return cur.fetchone()
+            last = _spans(conn.execute(f"SELECT {_FULL} FROM capture_span ORDER BY start_ts DESC, id DESC LIMIT 1"))
+        return last[0] if last else None
 
     def count(self) -> int:
         with self.connection() as conn:
@@ -248,7 +257,7 @@ class SpanWriter:
         if self._last is not None and self._last.id in gone:
             self._last = None  # deleted by the user while it was growing: start afresh
         if self._new and self._last is self._new[-1]:
-            self._last = replace(self._last, id=ids[-1])
+            self._last = self._last._replace(id=ids[-1])
         if self._first_id is None and ids:
             self._first_id = ids[0]
         self._new.clear()
