@@ -7,7 +7,6 @@ the system browser on the consent page, and shows the address to copy when no br
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -15,23 +14,23 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountsService, AccountStatus, ConnectAttempt
-from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
+from app.sync.oauth.config import PROVIDERS, QUICKBOOKS, XERO
 from app.sync.oauth.errors import Cancelled
+from app.sync.oauth.flows import Organisation
 from app.sync.oauth.loopback import DEFAULT_TIMEOUT
 from app.ui.events import ACCOUNTS, ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
-T = TypeVar("T")
 TITLES = {"xero": "Xero", "quickbooks": "QuickBooks"}
 
 
@@ -58,8 +57,14 @@ class ProviderBox(QGroupBox):
         self.disconnect_button = QPushButton("Disconnect")
         self.disconnect_button.setObjectName(f"disconnect_{provider}")
         self.disconnect_button.hide()
+        self.organisation_button = QPushButton("Organisation…")
+        self.organisation_button.setObjectName(f"organisation_{provider}")
+        self.organisation_button.setToolTip("Choose which of the organisations this sign-in reaches TimeTally uses")
+        self.organisation_button.hide()
+        self.chooses_organisation = False
         buttons = QHBoxLayout()
         buttons.addWidget(self.connect_button)
+        buttons.addWidget(self.organisation_button)
         buttons.addWidget(self.disconnect_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -87,12 +92,15 @@ class ProviderBox(QGroupBox):
         self.connect_button.setText("Reconnect" if status.state == RECONNECT_NEEDED else "Connect")
         self.connect_button.setVisible(status.state != "connected")
         self.disconnect_button.setVisible(status.connected)
+        self.organisation_button.setVisible(self.chooses_organisation and status.state == "connected")
 
 
 class AccountsPage(QWidget):
     """For the Settings dialog: `("Accounts", AccountsPage(core.accounts, runner, bus))`.
 
     `open_url` opens the consent page; it returns False when no browser could open (tests pass a stand-in).
+    `organisations` and `choose_organisation` list the Xero organisations a sign-in reaches and remember one
+    (the Xero connector's `tenants` module); without them the page offers no choice.
     """
 
     def __init__(
@@ -103,8 +111,14 @@ class AccountsPage(QWidget):
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
         timeout: float = DEFAULT_TIMEOUT,
         parent: QWidget | None = None,
+        *,
+        organisations: Callable[[], list[Organisation]] | None = None,
+        choose_organisation: Callable[[str], Organisation] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._organisations = organisations
+        self._choose_organisation = choose_organisation
+        self.picker: QInputDialog | None = None
         self._accounts = accounts
         self._runner = runner
         self._bus = bus
@@ -143,6 +157,9 @@ class AccountsPage(QWidget):
         for provider, box in self.boxes.items():
             box.connect_button.clicked.connect(lambda _=False, p=provider: self.connect_account(p))
             box.disconnect_button.clicked.connect(lambda _=False, p=provider: self.disconnect_account(p))
+        xero = self.boxes[XERO]
+        xero.chooses_organisation = organisations is not None and choose_organisation is not None
+        xero.organisation_button.clicked.connect(self.pick_organisation)
         quickbooks = self.boxes[QUICKBOOKS]
         if quickbooks.save_secret is not None:
             quickbooks.save_secret.clicked.connect(self.save_secret)
@@ -153,20 +170,18 @@ class AccountsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._runner.read(self._accounts.status, self._guard(self._show_statuses), self._guard(self._failed))
+        self._runner.read(self._accounts.status, self._show_statuses, self._failed)
 
     def connect_account(self, provider: str) -> None:
         if self._attempt is not None:
             return
         self._say("")
         self._set_busy(True)
-        self._runner.read(lambda: self._accounts.start_connect(provider), self._guard(self._started),
-                          self._guard(self._failed))
+        self._runner.read(lambda: self._accounts.start_connect(provider), self._started, self._failed)
 
     def disconnect_account(self, provider: str) -> None:
         self._set_busy(True)
-        self._runner.read(lambda: self._accounts.disconnect(provider), self._guard(self._disconnected),
-                          self._guard(self._failed))
+        self._runner.read(lambda: self._accounts.disconnect(provider), self._disconnected, self._failed)
 
     def save_secret(self) -> None:
         field = self.boxes[QUICKBOOKS].secret
@@ -174,8 +189,41 @@ class AccountsPage(QWidget):
         secret = field.text()
         field.clear()
         self._runner.read(lambda: self._accounts.set_client_secret(QUICKBOOKS, secret),
-                          self._guard(lambda _: self._say("The QuickBooks client secret is in the system keyring.")),
-                          self._guard(self._failed))
+                          lambda _: self._say("The QuickBooks client secret is in the system keyring."),
+                          self._failed, owner=self)
+
+    def pick_organisation(self) -> None:
+        if self._organisations is None:
+            return
+        self._say("")
+        self._set_busy(True)
+        self._runner.read(self._organisations, self._offer_organisations, self._failed)
+
+    def _offer_organisations(self, found: list[Organisation]) -> None:
+        self._set_busy(False)
+        if len(found) < 2:
+            names = found[0].name if found else "no organisation"
+            self._say(f"This Xero sign-in reaches only {names}. Connect again to allow more organisations.")
+            return
+        picker = QInputDialog(self)
+        picker.setWindowTitle("Xero organisation")
+        picker.setLabelText("TimeTally sends invoices to and reads payments from:")
+        picker.setComboBoxItems([o.name for o in found])
+        picker.setComboBoxEditable(False)
+        picker.textValueSelected.connect(self._organisation_chosen)
+        self.picker = picker
+        picker.open()
+
+    def _organisation_chosen(self, name: str) -> None:
+        choose = self._choose_organisation
+        if choose is None:
+            return
+        self._set_busy(True)
+        self._runner.write(lambda: choose(name), self._organisation_remembered, self._failed)
+
+    def _organisation_remembered(self, organisation: Organisation) -> None:
+        self._say(f"TimeTally now works on {organisation.name}.")
+        self._done()
 
     def cancel(self) -> None:
         if self._attempt is not None:
@@ -191,8 +239,7 @@ class AccountsPage(QWidget):
             f"No browser opened. Copy this address into a browser to sign in to {TITLES[attempt.provider]}:"
         )
         self._show_waiting(True)
-        self._runner.read(lambda: attempt.finish(self._timeout), self._guard(self._connected),
-                          self._guard(self._failed))
+        self._runner.read(lambda: attempt.finish(self._timeout), self._connected, self._failed)
 
     def _connected(self, status: AccountStatus) -> None:
         self._say(f"Connected to {status.title}: {status.organisation}.")
@@ -225,18 +272,9 @@ class AccountsPage(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         for box in self.boxes.values():
-            box.connect_button.setEnabled(not busy)
-            box.disconnect_button.setEnabled(not busy)
+            for button in (box.connect_button, box.disconnect_button, box.organisation_button):
+                button.setEnabled(not busy)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
-
-    def _guard(self, callback: Callable[[T], object]) -> Callable[[T], None]:
-        """Results may arrive after the dialog closed; they are dropped then."""
-
-        def deliver(value: T) -> None:
-            if isValid(self):
-                callback(value)
-
-        return deliver

@@ -25,6 +25,7 @@ from app.domain.periods import week_of
 from app.store.spans import SpanStore
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
+from app.sync.xero import tenants
 from app.ui.accounts_page import AccountsPage
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
@@ -58,6 +59,7 @@ class DesktopFeatures(Extensions):
         self._capture_notice: str | None = None
         self._autostart: bool | None = None
         self._checking_accounts = False
+        self._accounts_changed_meanwhile = False
 
     # Worker
 
@@ -73,7 +75,10 @@ class DesktopFeatures(Extensions):
 
     def settings_pages(self, shell: Shell) -> Sequence[tuple[str, QWidget]]:
         core = _core(shell)
-        return [("Accounts", AccountsPage(core.accounts, shell.runner, shell.bus))]
+        page = AccountsPage(core.accounts, shell.runner, shell.bus,
+                            organisations=lambda: tenants.organisations(core.accounts),
+                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted))
+        return [("Accounts", page)]
 
     def timesheet(self, shell: Shell) -> QWidget | None:
         return ReviewWindow(_core(shell), shell.runner, shell.bus)
@@ -138,20 +143,29 @@ class DesktopFeatures(Extensions):
     def _check_accounts(self, shell: Shell) -> None:
         """The tray warns when an accounting connection needs signing in again (a revoked or expired grant)."""
         core, tray = shell.core, shell.tray
-        if core is None or tray is None or self._checking_accounts:
+        if core is None or tray is None:
+            return
+        if self._checking_accounts:
+            self._accounts_changed_meanwhile = True  # the read under way may predate this change
             return
         self._checking_accounts = True
+        self._accounts_changed_meanwhile = False
 
         def read() -> list[str]:
             return [s.title for s in core.accounts.status() if s.state == RECONNECT_NEEDED]
 
-        def done(titles: list[str]) -> None:
+        def finished() -> None:
             self._checking_accounts = False
+            if self._accounts_changed_meanwhile:
+                self._check_accounts(shell)
+
+        def done(titles: list[str]) -> None:
             tray.set_reconnect_needed(titles)
+            finished()
 
         def failed(error: BaseException) -> None:
-            self._checking_accounts = False
             log.warning("could not read the accounting connections: %s", error)
+            finished()
 
         shell.runner.read(read, done, failed, owner=tray)
 

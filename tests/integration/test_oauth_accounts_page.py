@@ -98,3 +98,30 @@ def test_quickbooks_secret_connect_then_reconnect_needed(
     page.refresh()
     qtbot.waitUntil(lambda: "Reconnect needed" in box.status.text())
     assert box.connect_button.text() == "Reconnect" and box.connect_button.isVisible()
+
+
+def test_organisation_picker_remembers_the_chosen_xero_organisation(
+    core: Core, accounts: AccountsService, server: FakeOAuthServer, runner: TaskRunner, qtbot: QtBot
+) -> None:
+    from app.sync.xero import tenants
+
+    server.tenants.append({"id": "c2", "tenantId": "tenant-2", "tenantType": "ORGANISATION", "tenantName": "Globex NZ"})
+    page = AccountsPage(accounts, runner, ChangeBus(), open_url=lambda url: False,
+                        organisations=lambda: tenants.organisations(accounts),
+                        choose_organisation=lambda wanted: tenants.choose(accounts, core.db, wanted))
+    qtbot.addWidget(page)
+    page.show()
+    page.boxes[XERO].connect_button.click()
+    qtbot.waitUntil(lambda: page.url_field.isVisible())
+    browser = threading.Thread(target=browse, args=(page.url_field.text(),))
+    browser.start()
+    qtbot.waitUntil(lambda: page.boxes[XERO].organisation_button.isVisible(), timeout=10_000)
+    browser.join(10)
+    page.boxes[XERO].organisation_button.click()
+    qtbot.waitUntil(lambda: page.picker is not None and page.picker.isVisible())
+    assert page.picker is not None
+    page.picker.setTextValue("Globex NZ")
+    page.picker.accept()
+    qtbot.waitUntil(lambda: "Globex NZ" in page.message.text() and "Globex NZ" in page.boxes[XERO].status.text())
+    assert tenants.current_tenant(accounts) == "tenant-2"
+    qtbot.waitUntil(runner.idle)
