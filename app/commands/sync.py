@@ -11,8 +11,8 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.registry import FACTORIES
 from app.sync.reports import SendReport
-from app.sync.service import FACTORIES
 from app.sync.store import Mapping
 
 
@@ -107,10 +107,10 @@ def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
 def _payments(core: Core, args: argparse.Namespace) -> int:
     names = [args.provider] if args.provider else None
     outcomes = core.sync.sync_payments(names)
-    if "quickbooks" in (names or core.sync.connected()):
-        billed = QuickBooksSync(core.sync, core.db, core.settings).billed_time()
+    for name, billed in core.sync.sync_billed_time(names).items():
         if billed:
-            note(f"QuickBooks: {len(billed)} entries were billed inside QuickBooks and are marked invoiced")
+            title = "QuickBooks" if name == "quickbooks" else name.title()
+            note(f"{title}: {len(billed)} entries were billed inside {title} and are marked invoiced")
     if args.json:
         print_json([o.to_json() for o in outcomes])
     elif not outcomes:

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import httpx
 
@@ -43,45 +42,12 @@ from app.sync.provider import (
     RemoteStatus,
     request_key,
 )
-from app.sync.quickbooks.pacing import LIMITS as QUICKBOOKS_LIMITS
 from app.sync.ratelimit import Limits, RateLimiter
+from app.sync.registry import BILLED_INSIDE, FACTORIES, PROVIDER_LIMITS, SENDERS
 from app.sync.reports import InvoiceOutcome, Outcome, PaymentOutcome, SendReport
 from app.sync.store import Mapping, SyncStore
 
 log = logging.getLogger(__name__)
-
-ProviderFactory = Callable[["SyncService", str], AccountingProvider]
-
-
-def _xero(service: SyncService, name: str) -> AccountingProvider:
-    from app.sync.xero.provider import XeroProvider
-
-    return XeroProvider(service.accounts.config(name).api_url, service.accounts.auth(name), service.store(name),
-                        service.audit(name).record, service.limiter(name), service.transport)
-
-
-def _quickbooks(service: SyncService, name: str) -> AccountingProvider:
-    from app.sync.quickbooks.provider import for_service
-
-    return for_service(service, name)
-
-
-FACTORIES: dict[str, ProviderFactory] = {"xero": _xero, "quickbooks": _quickbooks}
-
-
-def _quickbooks_send(service: SyncService, period: Period, client: str | None, *, create_contacts: bool,
-                     **options: Any) -> SendReport:
-    from app.sync.quickbooks.send import QuickBooksSync
-
-    return QuickBooksSync(service, service._db, service._settings).send(period, client,
-                                                                         create_customers=create_contacts, **options)
-
-
-SENDERS: dict[str, Callable[..., SendReport]] = {"quickbooks": _quickbooks_send}
-"""Providers that send more than invoice drafts (QuickBooks: time activities, per client in its mode)."""
-PROVIDER_LIMITS: dict[str, Limits] = {"quickbooks": QUICKBOOKS_LIMITS}
-"""Pacing of providers whose limits differ from Xero's (the default), unless `use(limits=...)` says otherwise."""
-
 
 class SyncService:
     def __init__(self, db: Database, billing: BillingService, billing_repo: BillingRepository,
@@ -109,6 +75,14 @@ class SyncService:
                     raise NotFoundError(f"TimeTally cannot send to '{name}' yet.")
                 self._providers[name] = factory(self, name)
             return self._providers[name]
+
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
 
     def use(self, *, limits: Limits | None = None, transport: httpx.BaseTransport | None = None) -> None:
         """New pacing or transport for every provider built from now on (tests and benchmarks use fast windows)."""
@@ -350,6 +324,14 @@ class SyncService:
                 outcomes.append(self._apply_payment(name, sent.draft_uid, sent.number, status))
             store.set_cursor("payments", started - timedelta(minutes=1))
         return outcomes
+
+    def sync_billed_time(self, names: Iterable[str] | None = None) -> dict[str, list[int]]:
+        """Entries the accounting systems billed themselves since they were sent are marked invoiced; by provider."""
+        found = {}
+        for name in names if names is not None else self.connected():
+            if name in BILLED_INSIDE:
+                found[name] = BILLED_INSIDE[name](self)
+        return found
 
     def connected(self) -> list[str]:
         return [s.provider for s in self.accounts.status() if s.connected and s.provider in FACTORIES]

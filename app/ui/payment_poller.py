@@ -50,11 +50,18 @@ class PaymentPoller(QObject):
         if self._busy:
             return
         self._busy = True
-        self._runner.read(self._sync.sync_payments, self._done, self._failed)
+        sync = self._sync
 
-    def _done(self, outcomes: list[PaymentOutcome]) -> None:
+        def check() -> tuple[list[PaymentOutcome], int]:
+            outcomes = sync.sync_payments()
+            return outcomes, sum(len(ids) for ids in sync.sync_billed_time().values())
+
+        self._runner.read(check, self._done, self._failed, owner=self)
+
+    def _done(self, result: tuple[list[PaymentOutcome], int]) -> None:
         self._busy = False
-        if outcomes:
+        outcomes, billed = result
+        if outcomes or billed:
             self._bus.announce("entries", "invoices", "sync")
         self.checked.emit(outcomes)
 
