@@ -117,3 +117,23 @@ def test_damaged_database_is_reported_and_kept(home: Path, capsys: pytest.Captur
     code, _, err = run(capsys, "timer", "status")
     assert code == 0 and "damaged" in err
     assert len(list(home.glob("timetally.db.damaged-*"))) == 1
+
+
+def test_no_graphical_session_is_explained(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    code, _, err = run(capsys)
+    assert code == 1 and "no graphical session" in err
+
+
+def test_a_display_or_platform_lets_the_app_start() -> None:
+    from app.bootstrap import missing_display
+
+    assert missing_display({"DISPLAY": ":0"}, "linux") is None
+    assert missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert missing_display({}, "darwin") is None
+    assert missing_display({}, "linux") is not None
