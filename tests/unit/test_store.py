@@ -140,3 +140,14 @@ def test_full_disk_gives_a_clear_message_and_keeps_what_was_saved(tmp_path: Path
             projects.add_project(f"Client {i}/{'x' * 150}")
     assert projects.find("Acme/Kept") is not None
     db.close()
+
+
+def test_the_schema_has_a_single_head_so_new_revisions_have_one_parent() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import app.store.migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(app.store.migrations.__file__).parent))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
