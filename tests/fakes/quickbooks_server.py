@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.loopback import Answer, LoopbackServer, to_json
 from tests.fakes.quickbooks_books import NAME_LISTS, Company, Refused
 from tests.fakes.quickbooks_spec import entity_names, problems, type_problems
 
@@ -46,10 +43,6 @@ class Seen:
     status: int
     replayed: bool = False
     body: Any = None
-
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, default=lambda v: float(v) if isinstance(v, Decimal) else str(v)).encode()
 
 
 def _fault(refused: Refused) -> dict[str, Any]:
@@ -75,9 +68,12 @@ def _conditions(clause: str) -> list[tuple[str, list[Any]]]:
     return found
 
 
-class FakeQuickBooks:
+class FakeQuickBooks(LoopbackServer):
+    nodelay = True
+
     def __init__(self, *, per_second: int = 10, per_minute: int = 500, batches_per_minute: int = 40,
                  second_seconds: float = 1.0, minute_seconds: float = 60.0, retry_after: str | None = None) -> None:
+        super().__init__()
         self.company = Company()
         self.limits = ((per_second, second_seconds, "all"), (per_minute, minute_seconds, "all"),
                        (batches_per_minute, minute_seconds, "batch"))
@@ -86,47 +82,21 @@ class FakeQuickBooks:
         self.tokens = {ACCESS_TOKEN}
         self.seen: list[Seen] = []
         self.spec_problems: list[str] = []
-        self.throttled = 0
-        self._lock = threading.Lock()
         self._windows: dict[tuple[int, float, str], deque[float]] = {}
         self._replies: dict[str, tuple[int, bytes]] = {}
-        self._faults: deque[tuple[str, Any, str | None]] = deque()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> FakeQuickBooks:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # Faults, applied to the next API requests (for one path, or any) in order
 
     def fail_next(self, count: int = 1, status: int = 500, path: str | None = None) -> None:
-        self._faults.extend([("status", status, path)] * count)
+        self._queue("status", status, count, path)
 
     def storm(self, count: int, retry_after: int = 0, path: str | None = None) -> None:
         """The next `count` requests get 429, as if another app had used up the company's minute."""
-        self._faults.extend([("429", retry_after, path)] * count)
+        self._queue("429", retry_after, count, path)
 
     def drop_after_commit(self, count: int = 1, path: str | None = "batch") -> None:
         """The next `count` requests are carried out, then the connection closes without an answer."""
-        self._faults.extend([("drop", None, path)] * count)
-
-    def _fault(self, path: str) -> tuple[str, Any]:
-        with self._lock:
-            for fault in self._faults:
-                if fault[2] in (None, path):
-                    self._faults.remove(fault)
-                    return fault[0], fault[1]
-        return "", None
+        self._queue("drop", None, count, path)
 
     # What tests look at
 
@@ -139,60 +109,27 @@ class FakeQuickBooks:
 
     # HTTP
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+    def _reply_headers(self) -> dict[str, str]:
+        return {**super()._reply_headers(), "intuit_tid": f"1-{time.monotonic_ns():x}"}
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._serve(self)
-
-            do_POST = do_GET
-
-        return Handler
-
-    def _serve(self, h: BaseHTTPRequestHandler) -> None:
-        parts = urlsplit(h.path)
-        query = dict(parse_qsl(parts.query))
-        length = int(h.headers.get("Content-Length") or 0)
-        raw = h.rfile.read(length) if length else b""
-        status, body, headers, fault = self._answer(h.command, parts.path, query, raw, h.headers)
-        if fault == "drop":
-            h.close_connection = True
-            h.connection.shutdown(socket.SHUT_RDWR)
-            return
-        h.send_response(status)
-        for name, value in {"Content-Type": "application/json", "intuit_tid": f"1-{time.monotonic_ns():x}",
-                            **headers}.items():
-            h.send_header(name, value)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    def _answer(self, method: str, path: str, query: dict[str, str], raw: bytes,
-                headers: Any) -> tuple[int, bytes, dict[str, str], str]:
+    def _answer(self, method: str, path: str, query: dict[str, str], raw: bytes, headers: Any) -> Answer:
         token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
         if token not in self.tokens:
-            return 401, _json({"fault": {"error": [{"message": "AuthenticationFailed", "code": "3200"}]}}), {}, ""
+            return 401, to_json({"fault": {"error": [{"message": "AuthenticationFailed", "code": "3200"}]}}), {}, ""
         found = _PATH.match(path)
         if found is None or found.group(1) != REALM_ID:
-            return 403, _json({"Fault": {"Error": [{"Message": "Forbidden", "code": "403"}]}}), {}, ""
+            return 403, to_json({"Fault": {"Error": [{"Message": "Forbidden", "code": "403"}]}}), {}, ""
         resource = found.group(2) + (f"/{found.group(3)}" if found.group(3) else "")
         if query.get("minorversion") != "75":
-            return 400, _json(_fault(Refused("2010", "Invalid minorversion", "Send minorversion=75"))), {}, ""
+            return 400, to_json(_fault(Refused("2010", "Invalid minorversion", "Send minorversion=75"))), {}, ""
         if not self._admit(found.group(2) == "batch"):
             self._see(method, resource, query, 429)
             return 429, b"", {"Retry-After": self.retry_after} if self.retry_after else {}, ""
         fault, value = self._fault(found.group(2))
         if fault == "status":
             self._see(method, resource, query, value)
-            return value, _json({"Fault": {"Error": [{"Message": "An application error has occurred"}],
-                                           "type": "SystemFault"}}), {}, ""
+            return value, to_json({"Fault": {"Error": [{"Message": "An application error has occurred"}],
+                                              "type": "SystemFault"}}), {}, ""
         if fault == "429":
             self._see(method, resource, query, 429)
             with self._lock:
@@ -205,9 +142,9 @@ class FakeQuickBooks:
             return status, body, {}, fault
         body_value = json.loads(raw, parse_float=Decimal) if raw else None
         status, answer = self._route(method, found.group(2), found.group(3), query, body_value)
-        body = _json(answer)
+        body = to_json(answer)
         if len(key) > 50:
-            status, body = 400, _json(_fault(Refused("2010", "requestid is longer than 50 characters")))
+            status, body = 400, to_json(_fault(Refused("2010", "requestid is longer than 50 characters")))
         if key and status < 500:
             self._replies[key] = (status, body)
         self._see(method, resource, query, status, body=body_value)

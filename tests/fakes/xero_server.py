@@ -12,18 +12,15 @@ from __future__ import annotations
 import json
 import math
 import re
-import socket
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.loopback import Answer, LoopbackServer, to_json
 from tests.fakes.xero_books import ACCOUNTS, ITEMS, TAX_RATES, TRACKING, Books, Refused
 from tests.fakes.xero_spec import request_problems
 
@@ -43,10 +40,6 @@ class Seen:
     replayed: bool = False
 
 
-def _json(value: Any) -> bytes:
-    return json.dumps(value, default=lambda v: float(v) if isinstance(v, Decimal) else str(v)).encode()
-
-
 def _where(items: list[dict[str, Any]], clause: str | None) -> list[dict[str, Any]]:
     for name, value in _WHERE.findall(clause or ""):
         value = value.replace('\\"', '"').replace("\\\\", "\\")
@@ -54,9 +47,10 @@ def _where(items: list[dict[str, Any]], clause: str | None) -> list[dict[str, An
     return items
 
 
-class FakeXero:
+class FakeXero(LoopbackServer):
     def __init__(self, *, per_minute: int = 60, window_seconds: float = 60.0, concurrent: int = 5,
                  tenants: tuple[tuple[str, str], ...] = ((TENANT_ID, "Demo Company (NZ)"),)) -> None:
+        super().__init__()
         self.books = Books()
         self.per_minute, self.window_seconds, self.concurrent = per_minute, window_seconds, concurrent
         self.tenants = tenants
@@ -64,21 +58,9 @@ class FakeXero:
         self.seen: list[Seen] = []
         self.spec_problems: list[str] = []
         self.max_in_flight = 0
-        self.throttled = 0
-        self._lock = threading.Lock()
         self._calls: dict[str, deque[float]] = {}
         self._in_flight: dict[str, int] = {}
         self._replies: dict[tuple[str, str], tuple[int, bytes]] = {}
-        self._faults: deque[tuple[str, Any, str | None]] = deque()
-        self.committed = threading.Event()
-        self.release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def api_url(self) -> str:
@@ -88,31 +70,22 @@ class FakeXero:
     def connections_url(self) -> str:
         return self.url + "/connections"
 
-    def __enter__(self) -> FakeXero:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
     # Faults, applied to the next accounting requests in order
 
     def fail_next(self, count: int = 1, status: int = 500, method: str | None = None) -> None:
-        self._faults.extend([("status", status, method)] * count)
+        self._queue("status", status, count, method)
 
     def storm(self, count: int, retry_after: int = 1, method: str | None = None) -> None:
         """The next `count` requests get 429, as if another app had used up the minute."""
-        self._faults.extend([("429", retry_after, method)] * count)
+        self._queue("429", retry_after, count, method)
 
     def drop_after_commit(self, count: int = 1, method: str | None = "PUT") -> None:
         """The next `count` requests are carried out, then the connection closes without an answer."""
-        self._faults.extend([("drop", None, method)] * count)
+        self._queue("drop", None, count, method)
 
     def hold_after_commit(self, method: str | None = "PUT") -> None:
         """The next request is carried out, `committed` is set, and no answer comes until `release` is set."""
-        self._faults.append(("hold", None, method))
+        self._queue("hold", None, 1, method)
 
     def use_up_minute(self, tenant: str = TENANT_ID) -> None:
         """As if another app had just made every call this window allows: the next call gets Xero's 429."""
@@ -124,15 +97,6 @@ class FakeXero:
         with self._lock:
             self._calls.clear()
 
-    def _fault(self, method: str) -> tuple[str, Any]:
-        """The first queued fault meant for this method (or any), taken off the queue."""
-        with self._lock:
-            for fault in self._faults:
-                if fault[2] in (None, method):
-                    self._faults.remove(fault)
-                    return fault[0], fault[1]
-        return "", None
-
     # What tests look at
 
     def calls(self, method: str | None = None, path: str | None = None) -> int:
@@ -143,55 +107,18 @@ class FakeXero:
 
     # HTTP
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Quiet: tests read `seen` instead of a request log on stderr."""
-
-            def do_GET(self) -> None:
-                fake._serve(self)
-
-            do_PUT = do_POST = do_DELETE = do_GET
-
-        return Handler
-
-    def _serve(self, h: BaseHTTPRequestHandler) -> None:
-        parts = urlsplit(h.path)
-        query = dict(parse_qsl(parts.query))
-        length = int(h.headers.get("Content-Length") or 0)
-        raw = h.rfile.read(length) if length else b""
-        status, body, headers, fault = self._answer(h.command, parts.path, query, raw, h.headers)
-        if fault in ("drop", "hold"):
-            if fault == "hold":
-                self.committed.set()
-                self.release.wait(30)
-            h.close_connection = True
-            h.connection.shutdown(socket.SHUT_RDWR)
-            return
-        h.send_response(status)
-        for name, value in {"Content-Type": "application/json", **headers}.items():
-            h.send_header(name, value)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    def _answer(self, method: str, path: str, query: dict[str, str], raw: bytes,
-                headers: Any) -> tuple[int, bytes, dict[str, str], str]:
+    def _answer(self, method: str, path: str, query: dict[str, str], raw: bytes, headers: Any) -> Answer:
         token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip()
         if token not in self.tokens:
-            return 401, _json({"Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired"}), {}, ""
+            return 401, to_json({"Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired"}), {}, ""
         if path == "/connections":
-            return 200, _json([{"id": f"c-{t}", "tenantId": t, "tenantType": "ORGANISATION", "tenantName": n}
-                               for t, n in self.tenants]), {}, ""
+            return 200, to_json([{"id": f"c-{t}", "tenantId": t, "tenantType": "ORGANISATION", "tenantName": n}
+                                  for t, n in self.tenants]), {}, ""
         tenant = headers.get("xero-tenant-id") or ""
         if tenant not in {t for t, _ in self.tenants}:
-            return 403, _json({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"}), {}, ""
+            return 403, to_json({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"}), {}, ""
         if "application/json" not in (headers.get("Accept") or ""):
-            return 400, _json({"Message": "Send Accept: application/json (Xero answers XML otherwise)."}), {}, ""
+            return 400, to_json({"Message": "Send Accept: application/json (Xero answers XML otherwise)."}), {}, ""
         limited = self._limit(tenant)
         if limited is not None:
             self._seen(method, path, query, headers, 429)
@@ -235,11 +162,11 @@ class FakeXero:
                                   headers.get("Idempotency-Key") or "", status, replayed))
 
     def _dispatch(self, method: str, path: str, query: dict[str, str], raw: bytes, headers: Any, tenant: str,
-                  fault: str, value: Any) -> tuple[int, bytes, dict[str, str], str]:
+                  fault: str, value: Any) -> Answer:
         limits = self._limit_headers()
         if fault == "status":
             self._seen(method, path, query, headers, value)
-            return value, _json({"Title": "An error occurred", "Status": value}), limits, ""
+            return value, to_json({"Title": "An error occurred", "Status": value}), limits, ""
         if fault == "429":
             self._seen(method, path, query, headers, 429)
             with self._lock:
@@ -257,9 +184,9 @@ class FakeXero:
             problems.append("Idempotency-Key is longer than 128 characters")
         if problems:
             self.spec_problems += problems
-            status, body = 400, _json({"ErrorNumber": 10, "Type": "ValidationException",
-                                       "Message": "A validation exception occurred",
-                                       "Elements": [{"ValidationErrors": [{"Message": p} for p in problems]}]})
+            status, body = 400, to_json({"ErrorNumber": 10, "Type": "ValidationException",
+                                          "Message": "A validation exception occurred",
+                                          "Elements": [{"ValidationErrors": [{"Message": p} for p in problems]}]})
         else:
             status, body = self._route(method, resource, query, body_value, headers)
         if key and method in ("PUT", "POST") and status < 500:
@@ -275,25 +202,25 @@ class FakeXero:
             if query.get("searchTerm"):
                 found = [c for c in found if query["searchTerm"].casefold() in c["Name"].casefold()]
             size, page = int(query.get("pageSize", 100)), int(query.get("page", 1))
-            return 200, _json({"Contacts": found[(page - 1) * size:page * size]})
+            return 200, to_json({"Contacts": found[(page - 1) * size:page * size]})
         if method == "PUT" and resource == "/Contacts":
             return self._each(body["Contacts"], "Contacts", lambda c: books.add_contact(c["Name"],
                                                                                       c.get("EmailAddress", "")),
                               query, "HasValidationErrors")
         if method == "GET" and resource == "/Accounts":
-            return 200, _json({"Accounts": _where(ACCOUNTS, query.get("where"))})
+            return 200, to_json({"Accounts": _where(ACCOUNTS, query.get("where"))})
         if method == "GET" and resource == "/Items":
-            return 200, _json({"Items": ITEMS})
+            return 200, to_json({"Items": ITEMS})
         if method == "GET" and resource == "/TaxRates":
-            return 200, _json({"TaxRates": _where(TAX_RATES, query.get("where"))})
+            return 200, to_json({"TaxRates": _where(TAX_RATES, query.get("where"))})
         if method == "GET" and resource == "/TrackingCategories":
-            return 200, _json({"TrackingCategories": TRACKING})
+            return 200, to_json({"TrackingCategories": TRACKING})
         if resource == "/Invoices" and method in ("PUT", "POST"):
             action = books.create_invoice if method == "PUT" else books.update_invoice
             return self._each(body["Invoices"], "Invoices", lambda i: books.public(action(i)), query, "HasErrors")
         if method == "GET" and resource == "/Invoices":
-            return 200, _json({"Invoices": self._invoice_query(query, headers.get("If-Modified-Since"))})
-        return 404, _json({"Title": "Not found", "Status": 404, "Detail": f"{method} {resource}"})
+            return 200, to_json({"Invoices": self._invoice_query(query, headers.get("If-Modified-Since"))})
+        return 404, to_json({"Title": "Not found", "Status": 404, "Detail": f"{method} {resource}"})
 
     def _invoice_query(self, query: dict[str, str], since_header: str | None) -> list[dict[str, Any]]:
         with self.books.lock:
@@ -322,7 +249,7 @@ class FakeXero:
                 results.append({**item, error_flag: True, "StatusAttributeString": "ERROR",
                                 "ValidationErrors": [{"Message": m} for m in refused.messages]})
         if failed and query.get("summarizeErrors", "true").lower() != "false":
-            return 400, _json({"ErrorNumber": 10, "Type": "ValidationException",
-                               "Message": "A validation exception occurred",
-                               "Elements": [r for r in results if r.get(error_flag)]})
-        return 200, _json({name: results})
+            return 400, to_json({"ErrorNumber": 10, "Type": "ValidationException",
+                                  "Message": "A validation exception occurred",
+                                  "Elements": [r for r in results if r.get(error_flag)]})
+        return 200, to_json({name: results})
