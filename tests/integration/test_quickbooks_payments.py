@@ -11,27 +11,14 @@ from typing import Any
 
 import pytest
 
-from app.domain.models import EntrySource, EntryStatus, NewEntry, Span
-from app.domain.periods import parse_week
-from app.store.spans import SpanStore
+from app.domain.models import EntryStatus, NewEntry
 from app.sync.provider import RemoteStatus
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.reports import Outcome
+from tests.fakes.captured import WEEK, approved_from_spans
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect, fake_company
-
-WEEK = parse_week("2026-W47")
-RULES = """
-version = 1
-
-[[rule]]
-name = "Acme web"
-client = "Acme Ltd"
-project = "Website"
-task = "Ticket $1"
-all = [{ field = "title", regex = 'ACME-(\\d+)' }]
-"""
 
 
 @pytest.fixture
@@ -126,25 +113,7 @@ def test_time_billed_inside_quickbooks_marks_the_entries_invoiced(books: Any, fa
 
 
 def test_from_captured_spans_to_a_paid_quickbooks_invoice(books: Any, fake: FakeQuickBooks, tmp_path: Path) -> None:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(RULES, encoding="utf-8")
-    books.classifier.import_file(rules)
-    base = datetime(2026, 11, 18, tzinfo=UTC).timestamp()
-    SpanStore(books.db).add_many([
-        Span(base + 9 * 3600, base + 11 * 3600, "code", "ACME-12 login - code"),
-        Span(base + 13 * 3600, base + 14.5 * 3600, "code", "ACME-7 search - code"),
-    ])
-    proposals = books.classifier.propose(WEEK, now=datetime(2026, 11, 22, tzinfo=UTC)).proposals
-    assert [p.outcome.task for p in proposals] == ["Ticket 12", "Ticket 7"]
-    entry_ids = []
-    for p in proposals:
-        project = (books.projects.find(f"{p.outcome.client}/{p.outcome.project}")
-                   or books.projects.add_project(f"{p.outcome.client}/{p.outcome.project}"))
-        task = books.projects.ensure_task(project.id, p.outcome.task)
-        entry = books.entries.add(NewEntry(datetime.fromtimestamp(p.start, UTC), datetime.fromtimestamp(p.end, UTC),
-                                           p.description, project.id, task.id, EntrySource.CAPTURE))
-        books.entries.update(entry.id, status="approved", locked=True)
-        entry_ids.append(entry.id)
+    entry_ids = approved_from_spans(books, tmp_path)
     outcomes = qbo(books).send(WEEK, mode=Mode.INVOICE).outcomes
     assert [o.outcome for o in outcomes] == [Outcome.SENT] * 3
     [invoice] = fake.all("Invoice")
