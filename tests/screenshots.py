@@ -6,16 +6,12 @@ throw-away TIMETALLY_HOME, so real data is never touched.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QPoint, QTimer
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap import Core, build_core, build_watcher
 from app.domain.models import NewEntry
@@ -31,8 +27,7 @@ from app.ui.timer_model import TimerModel
 from app.ui.timer_window import TimerWindow
 from app.ui.tray import TrayController
 from app.ui.unclean_exit_dialog import UncleanExitDialog
-
-EXPOSE_MS = 300  # a grab right after showing can come out black
+from tests.shots import run, save, wait_until
 
 
 def at(hour: int, minute: int) -> datetime:
@@ -53,29 +48,6 @@ def sample_data(core: Core) -> None:
     ]:
         core.entries.add(NewEntry(start=at(*start), end=at(*end), description=text, project_id=project))
     core.entries.add(NewEntry(start=at(13, 15), end=None, description="Checkout flow review", project_id=mobile.id))
-
-
-def wait(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_until(predicate: Callable[[], bool], timeout_ms: int = 5000) -> None:
-    waited = 0
-    while not predicate():
-        if waited > timeout_ms:
-            raise TimeoutError("the UI did not settle")
-        wait(20)
-        waited += 20
-
-
-def save(widget: QWidget, path: Path) -> None:
-    widget.show()
-    widget.raise_()
-    wait(EXPOSE_MS)
-    widget.grab().save(str(path))
-    print(path)
 
 
 def icon_sheet(path: Path) -> None:
@@ -142,19 +114,5 @@ def shoot(out: Path) -> None:
     core.close()
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[1] != "docs":
-        print("usage: python -m tests.screenshots docs", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["TIMETALLY_HOME"] = home
-        app = QApplication(argv)
-        app.setApplicationName("TimeTally")
-        app.setWindowIcon(icon(Icon.APP))
-        shoot(Path(__file__).resolve().parents[1] / "docs" / "screenshots")
-        app.quit()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run(sys.argv, "tests.screenshots", shoot))

@@ -29,7 +29,7 @@ from app.store.spans import SpanStore
 from app.sync.store import SyncStore
 from app.ui.reports.window import ReportsWindow
 from app.ui.tasks import TaskRunner
-from tests.screenshots import wait, wait_until
+from tests.shots import save, wait_until
 
 TODAY = date(2026, 11, 20)
 START = date(2026, 7, 1)
@@ -143,9 +143,7 @@ def sample_book(core: Core) -> ReportService:
 def shoot(window: ReportsWindow, runner: TaskRunner, tab: int, path: Path) -> None:
     window.tabs.setCurrentIndex(tab)
     wait_until(runner.idle)
-    wait(400)
-    window.grab().save(str(path))
-    print(path)
+    save(window, path, settle_ms=400)
 
 
 def main(out: Path) -> int:

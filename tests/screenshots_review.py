@@ -8,14 +8,10 @@ throw-away TIMETALLY_HOME, so real data is never touched.
 
 from __future__ import annotations
 
-import os
 import random
 import sys
-import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap import Core, build_core
 from app.classify.ruleset_file import loads
@@ -23,11 +19,9 @@ from app.domain.models import EntrySource, NewEntry, Span
 from app.domain.periods import week_of
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus
-from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
-from tests.screenshots import wait, wait_until
+from tests.shots import run, save, wait_until
 
-EXPOSE_MS = 300
 TODAY = date(2026, 11, 19)  # a Thursday: Monday to Wednesday are done, Thursday is being worked on
 RULES = """
 version = 1
@@ -120,14 +114,6 @@ def sample_week(core: Core, today: date = TODAY) -> None:
                               source=EntrySource.CAPTURE))
 
 
-def save(widget: QWidget, path: Path) -> None:
-    widget.show()
-    widget.raise_()
-    wait(EXPOSE_MS)
-    widget.grab().save(str(path))
-    print(path)
-
-
 def shoot(out: Path) -> None:
     from app.ui.idle_dialog import IdleDialog
     from app.ui.review.window import ReviewWindow
@@ -179,19 +165,5 @@ def shoot(out: Path) -> None:
     core.close()
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[1] != "docs":
-        print("usage: python -m tests.screenshots_review docs", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["TIMETALLY_HOME"] = home
-        app = QApplication(argv)
-        app.setApplicationName("TimeTally")
-        app.setWindowIcon(icon(Icon.APP))
-        shoot(Path(__file__).resolve().parents[1] / "docs" / "screenshots")
-        app.quit()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run(sys.argv, "tests.screenshots_review", shoot))
