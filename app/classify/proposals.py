@@ -7,6 +7,7 @@ are hard walls: nothing merges across them, so a proposal never claims time that
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -127,7 +128,8 @@ def _pieces(
     start: float, end: float, gap: float,
 ) -> tuple[list[_Block], float]:
     """Non-idle spans clipped to the period, overlaps given to the earlier span, entries cut out as walls, and
-    neighbouring pieces of one outcome within the merge gap already joined."""
+    neighbouring pieces of one outcome within the merge gap already joined. Hot: a week of one-second spans comes
+    through here, so the piece is added inline and the block it extends is kept in locals."""
     walls = [_Block(s, e, COVERED, None) for s, e in covered]
     blocks: list[_Block] = []
     cursor = start
@@ -135,57 +137,76 @@ def _pieces(
     first_cover = 0
     placed = 0
     n_cover = len(covered)
-
-    def emit(s: float, e: float, kind: int, outcome: Outcome | None, title: str, verdict: Verdict | None) -> None:
-        nonlocal placed
-        while placed < n_cover and covered[placed][0] <= s:
-            blocks.append(walls[placed])
-            placed += 1
-        seconds = e - s
-        last = blocks[-1] if blocks else None
-        if (last is not None and last.kind == kind and s - last.end <= gap
-                and (last.outcome is outcome or last.outcome == outcome)):
-            last.end = e
-            last.active += seconds
-            last.pieces += 1
-            block = last
-        else:
-            block = _Block(s, e, kind, outcome)
-            blocks.append(block)
-        block.titles[title] = block.titles.get(title, 0.0) + seconds
-        if verdict is not None:
-            block.rules[verdict] = block.rules.get(verdict, 0.0) + seconds
-
-    for span, verdict in zip(spans, verdicts, strict=True):
-        if span.idle:
+    next_wall = covered[0][0] if covered else math.inf
+    last: _Block | None = None
+    titles: dict[str, float] = {}
+    rules: dict[Verdict, float] = {}
+    seen: object = blocks
+    kind, outcome = UNCLASSIFIED, None
+    for (s, e, _app, title, _exe, idle, _id), verdict in zip(spans, verdicts, strict=True):
+        if idle:
             continue
-        s = span.start if span.start > cursor else cursor
-        e = span.end if span.end < end else end
+        if s < cursor:
+            s = cursor
+        if e > end:
+            e = end
         if e <= s:
             continue
         cursor = e
         captured += e - s
-        if verdict is None:
-            kind, outcome = UNCLASSIFIED, None
-        else:
-            outcome = verdict.outcome
-            kind = PRIVATE if outcome.private else IGNORED if outcome.ignore else CLASSIFIED
-        while first_cover < n_cover and covered[first_cover][1] <= s:
-            first_cover += 1
-        k = first_cover
-        while s < e:
-            if k < n_cover and covered[k][0] < e:
-                cut_start, cut_end = covered[k]
-                if cut_start > s:
-                    emit(s, cut_start, kind, outcome, span.title, verdict)
-                walls[k].active += min(e, cut_end) - max(s, cut_start)
-                s = cut_end
-                k += 1
+        if verdict is not seen:  # verdicts are interned: runs of spans share one
+            seen = verdict
+            if verdict is None:
+                kind, outcome = UNCLASSIFIED, None
             else:
-                emit(s, e, kind, outcome, span.title, verdict)
-                s = e
+                outcome = verdict.outcome
+                kind = PRIVATE if outcome.private else IGNORED if outcome.ignore else CLASSIFIED
+        if first_cover < n_cover and covered[first_cover][0] < e:  # an entry may cut this span
+            while first_cover < n_cover and covered[first_cover][1] <= s:
+                first_cover += 1
+            cuts = _cut(s, e, covered, walls, first_cover)
+        else:
+            cuts = ((s, e),)
+        for s, e in cuts:
+            if next_wall <= s:
+                while placed < n_cover and covered[placed][0] <= s:
+                    blocks.append(walls[placed])
+                    placed += 1
+                next_wall = covered[placed][0] if placed < n_cover else math.inf
+                last = None
+            seconds = e - s
+            if (last is not None and last.kind == kind and s - last.end <= gap
+                    and (last.outcome is outcome or last.outcome == outcome)):
+                last.end = e
+                last.active += seconds
+                last.pieces += 1
+            else:
+                last = _Block(s, e, kind, outcome)
+                blocks.append(last)
+                titles, rules = last.titles, last.rules
+            titles[title] = titles.get(title, 0.0) + seconds
+            if verdict is not None:
+                rules[verdict] = rules.get(verdict, 0.0) + seconds
     blocks.extend(walls[placed:])
     return blocks, captured
+
+
+def _cut(s: float, e: float, covered: list[tuple[float, float]], walls: list[_Block], k: int
+         ) -> list[tuple[float, float]]:
+    """The parts of [s, e) outside the entries from the `k`-th on; each entry's wall counts the seconds it holds."""
+    parts = []
+    while s < e:
+        if k < len(covered) and covered[k][0] < e:
+            cut_start, cut_end = covered[k]
+            if cut_start > s:
+                parts.append((s, cut_start))
+            walls[k].active += min(e, cut_end) - max(s, cut_start)
+            s = cut_end
+            k += 1
+        else:
+            parts.append((s, e))
+            s = e
+    return parts
 
 
 def _absorb_brief(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -25,11 +27,22 @@ from app.store.repositories import EntryRepository, split_project_path
 from app.store.spans import SpanStore
 
 log = logging.getLogger(__name__)
+_START = attrgetter("start")
 PREVIEW_WEEKS = 4
 
 
 class SpanSource(Protocol):
     def between(self, start: float, end: float) -> list[Span]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """The spans overlapping [start, end) in start order and the verdicts `engine` gave them."""
+    start: float
+    end: float
+    spans: list[Span]
+    verdicts: list[Verdict | None]
+    engine: Engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +115,39 @@ class ClassifierService:
         return self.propose_between(start, end, now)
 
     def propose_between(self, start: datetime, end: datetime, now: datetime | None = None) -> ProposalSet:
-        return self.classified_between(start, end, now)[2]
+        return self.classified_between(start, end, now)[1]
 
-    def classified_between(self, start: datetime, end: datetime, now: datetime | None = None
-                           ) -> tuple[list[Span], list[Verdict | None], ProposalSet]:
+    def classified_between(self, start: datetime, end: datetime, now: datetime | None = None,
+                           known: Classified | None = None) -> tuple[Classified, ProposalSet]:
         """The spans of [start, end), their verdicts and the proposals: the review colours its timeline by the
-        verdicts, so it gets them from the same pass instead of classifying twice."""
+        verdicts, so it gets them from the same pass instead of classifying twice. `known` is a part of the range
+        classified just before (the day a review shows first): it is neither read nor classified again."""
         now = now or utcnow()
-        spans = self._spans.between(start.timestamp(), end.timestamp())
         engine = self.engine()
-        verdicts = engine.classify(spans)
+        classified = self._classified(start.timestamp(), end.timestamp(), engine, known)
+        spans, verdicts = classified.spans, classified.verdicts
         covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
         result = propose(spans, verdicts, start.timestamp(), end.timestamp(), covered, self.options())
         self._repo.record_matches(engine.last_matched(spans, verdicts))
-        return spans, verdicts, result
+        return classified, result
+
+    def _classified(self, start: float, end: float, engine: Engine, known: Classified | None) -> Classified:
+        """Spans overlapping [start, end) in start order, as one read would return them; with `known` (classified
+        by the same rules) only the time before and after it is read, each span coming from the part it starts in
+        (a span of no length exactly on one of `known`'s bounds is left out: it holds no time)."""
+        if known is None or known.engine is not engine or not start <= known.start <= known.end <= end:
+            spans = self._spans.between(start, end)
+            return Classified(start, end, spans, engine.classify(spans), engine)
+        before = self._spans.between(start, known.start)
+        after = self._spans.between(known.end, end)
+        after_from = bisect_left(after, known.end, key=_START)
+        known_from = bisect_left(known.spans, known.start, key=_START)
+        spans = before + known.spans[known_from:]
+        spans += after[after_from:]
+        verdicts = engine.classify(before)
+        verdicts += known.verdicts[known_from:]
+        verdicts += engine.classify(after[after_from:])
+        return Classified(start, end, spans, verdicts, engine)
 
     def preview(self, rule: Rule, now: datetime | None = None, position: int | None = None) -> Preview:
         """What `rule` would match over the last four weeks, and the unclassified share with it in place."""

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import time as time_module
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import attrgetter
 
 from app.classify.preview import Preview
 from app.classify.proposals import Proposal
-from app.classify.service import ClassifierService
+from app.classify.service import Classified, ClassifierService
 from app.classify.suggest import Suggestion
 from app.domain.errors import LockedError, ValidationError
 from app.domain.models import Entry, EntrySource, NewEntry, Notice
@@ -84,12 +84,31 @@ class ReviewService:
         """Everything the review window shows for a period, computed in one pass. Captured activity is read for
         the days of `activity` (default: the whole period), or not at all with `entries_only`, which takes tens of
         milliseconds however much was captured: a busy week can show its entries, then one day, then the rest."""
+        review, classified = self._review(period, now or utcnow(), None if entries_only else activity or period)
+        if classified is not None:
+            release(classified.spans)
+        return review
+
+    def load_in_stages(self, period: Period, day: date, now: datetime | None = None) -> Iterator[WeekReview]:
+        """The period with the activity of `day`, then with all of it. The second stage reads and classifies only
+        the other days: a busy day is a seventh of a slow week's read."""
         now = now or utcnow()
+        review, known = self._review(period, now, Period(day, day))
+        yield review
+        review, classified = self._review(period, now, period, known)
+        for done in (known, classified):
+            if done is not None:
+                release(done.spans)
+        yield review
+
+    def _review(self, period: Period, now: datetime, activity: Period | None, known: Classified | None = None
+                ) -> tuple[WeekReview, Classified | None]:
+        """The review, with the activity of `activity`'s days classified (reusing `known`, see
+        `ClassifierService.classified_between`); and that classified activity."""
         start, end = period.utc_range(self._tz)
-        activity = None if entries_only else activity or period
         low, high = activity.utc_range(self._tz) if activity else (start, start)
-        classified = self._classifier.classified_between(low, high, now) if activity else None
-        spans, verdicts, proposals = classified or ([], [], None)
+        classified, proposals = self._classifier.classified_between(low, high, now, known) if activity else (None, None)
+        spans, verdicts = (classified.spans, classified.verdicts) if classified else ([], [])
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
         items = self._items(proposals.proposals, low, high) if proposals else []
@@ -113,10 +132,9 @@ class ReviewService:
                              unclassified_share=shares,
                              share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz)
         grid = build_grid(entries, projects, period.days(), now, task_names, self._tz)
-        release(spans)
         return WeekReview(period, grid, tuple(timelines), tuple(items), tuple(entries), tuple(flags),
                           self._repo.submission(period.first), tuple(p for p in projects if not p.archived),
-                          tuple(activity.days()) if activity else ())
+                          tuple(activity.days()) if activity else ()), classified
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
         start, end = period.utc_range(self._tz)

@@ -185,3 +185,18 @@ def test_entries_alone_load_without_reading_activity(core: Core) -> None:
     assert tuesday.loaded_days == (DAY,) and not tuesday.activity and len(tuesday.proposals) == 2
     assert tuesday.timelines[1].blocks and not tuesday.timelines[2].blocks
     assert core.review.load(WEEK, NOW).activity
+
+
+@pytest.mark.parametrize("shown", [WEEK.first, DAY, WEEK.last])
+def test_staged_load_ends_with_the_same_week_as_one_read(core: Core, shown: date) -> None:
+    seed(core)
+    SpanStore(core.db).add_many([
+        Span(ts(-0.5, shown), ts(0.5, shown), "code", "late.py - acme-web - Code"),  # into the day shown
+        Span(ts(23.5, shown), ts(24.5, shown), "code", "night.py - acme-web - Code"),  # out of it
+        Span(ts(12, shown), ts(12.1, shown), "firefox", "News - Firefox"),
+        Span(ts(-2, WEEK.first), ts(1, WEEK.first), "code", "early.py - acme-web - Code"),  # into the week
+    ])
+    core.entries.add(NewEntry(at(23.8, shown), at(24.2, shown), "on call"))
+    day, week = core.review.load_in_stages(WEEK, shown, NOW)
+    assert day.loaded_days == (shown,) and not day.activity
+    assert week == core.review.load(WEEK, NOW)

@@ -88,6 +88,7 @@ class ReviewModel(QObject):
         self._shown = -1
         generation, day, core, now, focus = self._generation, self._day, self._core, self._clock(), self.focus_index
         self.loading = True
+        staged: list[Iterator[WeekReview]] = []  # the day, then the week reusing what the day read
 
         def load(stage: str) -> WeekReview:
             period = core.review.week_of(day)
@@ -95,7 +96,11 @@ class ReviewModel(QObject):
             with collector_paused():
                 if stage == "entries":
                     return core.review.load(period, now, entries_only=True)
-                return core.review.load(period, now, Period(shown, shown) if stage == "day" else None)
+                if not progressive:
+                    return core.review.load(period, now)
+                if not staged:
+                    staged.append(core.review.load_in_stages(period, shown, now))
+                return next(staged[0])
 
         def read(stage: str, then: Callable[[], None] | None = None) -> None:
             def done(review: WeekReview) -> None:
@@ -107,7 +112,7 @@ class ReviewModel(QObject):
 
         if progressive:
             read("entries")
-            read("day", lambda: read("week"))  # one after the other: two readers would share one interpreter
+            read("day", lambda: read("week"))  # one after the other: the week reuses what the day read
         else:
             read("week")
 
