@@ -178,20 +178,25 @@ class Settings:
         self._backend = backend
 
     def get(self, key: str) -> Any:
-        option = self._option(key)
+        return self._resolve(key, self._backend.read_settings())
+
+    def set(self, key: str, value: Any) -> None:
+        self._backend.write_setting(key, self._option(key).validate(value))
+
+    def all(self) -> dict[str, Any]:
+        """Every option, from one read of the table."""
         stored = self._backend.read_settings()
+        return {key: self._resolve(key, stored) for key in OPTIONS}
+
+    def _resolve(self, key: str, stored: dict[str, Any]) -> Any:
+        """The stored value, or the default when it is missing or no longer valid (an option's type changed)."""
+        option = self._option(key)
         if key not in stored:
             return option.default
         try:
             return option.validate(stored[key])
         except ValidationError:
             return option.default
-
-    def set(self, key: str, value: Any) -> None:
-        self._backend.write_setting(key, self._option(key).validate(value))
-
-    def all(self) -> dict[str, Any]:
-        return {key: self.get(key) for key in OPTIONS}
 
     @staticmethod
     def _option(key: str) -> Option[Any]:

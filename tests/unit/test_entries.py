@@ -84,3 +84,24 @@ def test_periods() -> None:
             parse_week(bad)
     with pytest.raises(ValidationError):
         parse_day("2026-13-01")
+
+
+def test_all_settings_come_from_one_read_and_bad_stored_values_fall_back() -> None:
+    from app.settings import OPTIONS, Settings
+
+    class Backend:
+        def __init__(self) -> None:
+            self.reads = 0
+            self.stored = {"timer.long_running_hours": "not a number", "review.week_start": 6}
+
+        def read_settings(self) -> dict[str, object]:
+            self.reads += 1
+            return dict(self.stored)
+
+        def write_setting(self, key: str, value: object) -> None:
+            self.stored[key] = value
+
+    backend = Backend()
+    values = Settings(backend).all()  # type: ignore[arg-type]
+    assert backend.reads == 1 and set(values) == set(OPTIONS)
+    assert values["timer.long_running_hours"] == 8.0 and values["review.week_start"] == 6
