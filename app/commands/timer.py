@@ -7,6 +7,7 @@ import argparse
 from app.bootstrap import Core
 from app.commands.output import entry_json, entry_line, iso, note, print_json
 from app.domain.timefmt import format_clock, parse_instant
+from app.timesheet.liveness import UncleanExit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     tsub.add_parser("keep", help="after a crash: keep the timer running").set_defaults(handler=_keep)
 
 
-def _report_unclean(core: Core) -> None:
-    unclean = core.liveness.unclean_exit()
+def _report_unclean(unclean: UncleanExit | None) -> None:
     if unclean:
         note(
             f"TimeTally stopped unexpectedly; it was last running at {unclean.last_alive.astimezone():%Y-%m-%d %H:%M}. "
@@ -42,7 +42,7 @@ def _report_unclean(core: Core) -> None:
 
 
 def _start(core: Core, args: argparse.Namespace) -> int:
-    _report_unclean(core)
+    _report_unclean(core.liveness.unclean_exit())
     project_id = core.projects.require(args.project).id if args.project else None
     entry = core.timer.start(args.description, project_id)
     print(f"Started: {entry_line(entry)}")
@@ -86,7 +86,7 @@ def _status(core: Core, args: argparse.Namespace) -> int:
               f" - {entry.project_path or '(no project)'} (since {entry.start.astimezone():%H:%M})")
     for notice in status.notices:
         note(notice.message)
-    _report_unclean(core)
+    _report_unclean(unclean)
     return 0
 
 
