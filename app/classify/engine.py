@@ -7,7 +7,7 @@ once per key, and only rules limited to certain weekdays or hours are checked pe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -179,10 +179,4 @@ class Engine:
 
 
 STALE_DAYS = 90
-
-
-def stale_rules(rules: Sequence[Rule], last_matched: Mapping[str, float], now: float,
-                days: int = STALE_DAYS) -> list[Rule]:
-    """Enabled rules that claimed nothing in the last `days` days: candidates for removal or repair."""
-    cutoff = now - days * 86400
-    return [r for r in rules if r.enabled and last_matched.get(r.name, 0.0) < cutoff]
+"""Enabled rules that matched nothing for this many days are reported as stale (`ClassifierService.stale`)."""

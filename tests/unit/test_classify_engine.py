@@ -1,4 +1,4 @@
-"""The engine: ordering, first match wins, disabled rules, per-window cache, time limits, staleness."""
+"""The engine: ordering, first match wins, disabled rules, per-window cache, time limits, last matches."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.classify.engine import Engine, stale_rules
+from app.classify.engine import Engine
 from app.classify.rules import Condition, Field, Group, Matcher, Outcome, Rule, RuleError, compile_rule, url_of
 from app.domain.models import Span
 
@@ -71,15 +71,13 @@ def test_url_conditions_see_browser_urls() -> None:
     assert [v is not None for v in engine.classify([hit, miss])] == [True, False]
 
 
-def test_last_matched_and_stale_rules() -> None:
+def test_last_matched() -> None:
     rules = [rule("used", "acme", A), rule("unused", "nothing", B), rule("off", "x", B, enabled=False)]
     engine = Engine(rules, tz=UTC)
     spans = [span("acme", EPOCH_MONDAY_10), span("acme", EPOCH_MONDAY_10 + 600)]
     latest = engine.last_matched(spans, engine.classify(spans))
     last = EPOCH_MONDAY_10 + 660
     assert latest == {"used": last}
-    assert [r.name for r in stale_rules(rules, latest, last + 10 * 86400)] == ["unused"]
-    assert [r.name for r in stale_rules(rules, latest, last + 91 * 86400)] == ["used", "unused"]
 
 
 _words = st.sampled_from(["acme", "ACME-web", "beta", "straße", "x.py", "Ünï", "a*b", "(x)", "web", "", "firefox",
