@@ -115,8 +115,7 @@ def test_propose_by_local_period(core: Core, tmp_path: Path) -> None:
 def test_stale_rules_and_preview(core: Core, tmp_path: Path) -> None:
     core.classifier.import_file(write(tmp_path))
     seed(core)
-    assert [i.rule.name for i in core.classifier.stale(NOW)] == ["Chat", "Never"] or \
-        [i.rule.name for i in core.classifier.stale(NOW)] == ["Never"]
+    assert [i.rule.name for i in core.classifier.stale(NOW)] == ["Never"]  # Chat matched the Signal span
     preview = core.classifier.preview(core.classifier.rules()[0], NOW)
     assert preview.matched_seconds == pytest.approx(3 * 3600 - 36)
     assert preview.samples[0][0] == "ACME-12 login - code"
