@@ -91,14 +91,20 @@ class ConnectAttempt:
         self._listener.close()
 
 
+def find_organisation(organisations: list[Organisation], wanted: str) -> Organisation | None:
+    """The organisation `wanted` names by id or by name (case ignored)."""
+    return next((o for o in organisations if wanted in (o.id, o.name) or wanted.casefold() == o.name.casefold()),
+                None)
+
+
 def _pick(organisations: list[Organisation], wanted: str | None, title: str) -> Organisation:
     if not organisations:
         raise OAuthError(f"The {title} sign-in gave access to no organisation. Connect again and choose one.")
     if wanted is None:
         return organisations[0]
-    for org in organisations:
-        if wanted in (org.id, org.name) or wanted.casefold() == org.name.casefold():
-            return org
+    found = find_organisation(organisations, wanted)
+    if found is not None:
+        return found
     names = ", ".join(o.name for o in organisations)
     raise OAuthError(f"{title} has no organisation named '{wanted}' in this sign-in; it gave access to: {names}.")
 

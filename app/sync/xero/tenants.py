@@ -11,7 +11,7 @@ from dataclasses import replace
 from app.domain.errors import NotFoundError
 from app.store.db import Database
 from app.store.tables.accounts import AccountRow
-from app.sync.accounts import AccountsService
+from app.sync.accounts import AccountsService, find_organisation
 from app.sync.oauth.config import XERO
 from app.sync.oauth.flows import Organisation
 
@@ -30,7 +30,7 @@ def current_tenant(accounts: AccountsService) -> str:
 def choose(accounts: AccountsService, db: Database, wanted: str) -> Organisation:
     """Remember the organisation named or identified by `wanted` for every later call."""
     found = organisations(accounts)
-    chosen = next((o for o in found if wanted in (o.id, o.name) or wanted.casefold() == o.name.casefold()), None)
+    chosen = find_organisation(found, wanted)
     if chosen is None:
         names = ", ".join(f"{o.name} ({o.id})" for o in found) or "none"
         raise NotFoundError(f"Xero has no organisation '{wanted}' in this connection; it reaches: {names}.")
