@@ -40,7 +40,8 @@ class _Relay(QObject):
     done = Signal(int, object, object)
 
 
-def _alive(obj: object) -> bool:
+def alive(obj: object) -> bool:
+    """False for a Qt object whose C++ side was deleted (a closed dialog); True for anything else."""
     return not isinstance(obj, QObject) or shiboken6.isValid(obj)
 
 
@@ -100,7 +101,7 @@ class TaskRunner:
         if task is None:  # shut down meanwhile
             return
         callback = task.on_success if error is None else task.on_failure
-        if not _alive(task.owner) or not _alive(getattr(callback, "__self__", None)):
+        if not alive(task.owner) or not alive(getattr(callback, "__self__", None)):
             return
         if callback is not None:
             callback(result if error is None else error)

@@ -20,7 +20,7 @@ from app.domain.errors import TimeTallyError
 from app.domain.models import Entry, Notice, Project
 from app.domain.timefmt import utcnow
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import TaskRunner, alive
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -150,10 +150,13 @@ class TimerModel(QObject):
         *areas: str,
         on_done: Callable[[T], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
+        owner: QObject | None = None,
     ) -> None:
         """Run a change on the write worker, announce `areas`, and pass on notices such as overlaps.
 
-        Failures go to `on_failure` when given (a dialog that stays open), else to the `failed` signal.
+        Failures go to `on_failure` when given (a dialog that stays open), else to the `failed` signal. When
+        `owner` (that dialog) was deleted meanwhile, the change is still announced but its callbacks are skipped
+        and a failure goes to the `failed` signal: nobody is left to show it.
         """
 
         def done(result: T) -> None:
@@ -161,11 +164,11 @@ class TimerModel(QObject):
             notices = result[1] if isinstance(result, tuple) and len(result) == 2 else ()
             if notices:
                 self.noticed.emit(tuple(notices))
-            if on_done is not None:
+            if on_done is not None and alive(owner):
                 on_done(result)
 
         def refused(error: BaseException) -> None:
-            (on_failure or self.failed.emit)(user_message(error))
+            (on_failure if on_failure is not None and alive(owner) else self.failed.emit)(user_message(error))
 
         self._runner.write(fn, done, refused, owner=self)
 

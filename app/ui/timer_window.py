@@ -341,7 +341,8 @@ class TimerWindow(QWidget):
             def job() -> object:
                 return service.edit(entry.id, start=values.start, end=values.end, description=values.description,
                                     project_id=values.project_id)
-        self._model.perform(job, ENTRIES, TIMER, on_done=lambda _: dialog.accept(), on_failure=dialog.show_error)
+        self._model.perform(job, ENTRIES, TIMER, on_done=lambda _: dialog.accept(), on_failure=dialog.show_error,
+                            owner=dialog)
 
     def delete_selected(self) -> None:
         entry = self.selected_entry()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -137,6 +138,24 @@ def test_ctrl_n_adds_a_manual_entry_by_start_and_end(
         dialog.save_button.click()
     qtbot.waitUntil(lambda: len(rows(window)) == 1)
     assert rows(window)[0] == ["00:15 – 01:45", "Planning", "No project", "1:30"]
+
+
+def test_a_dialog_closed_while_its_entry_saves_is_left_alone(
+    core: Core, window: TimerWindow, runner: TaskRunner, qtbot: QtBot
+) -> None:
+    """The save finishes after the user closed the dialog: the entry is kept and nothing calls into the dialog."""
+    gate = threading.Event()
+    runner.write(gate.wait)  # holds the write worker, so the save is still queued when the dialog goes
+    window.add_entry()
+    dialog = window.dialog
+    assert dialog is not None
+    dialog.start.setTime(QTime(0, 15))
+    dialog.end.setTime(QTime(0, 45))
+    dialog.save_button.click()
+    with qtbot.waitSignal(dialog.destroyed):
+        dialog.reject()
+    gate.set()
+    qtbot.waitUntil(lambda: len(rows(window)) == 1)
 
 
 def test_duration_moves_the_end(window: TimerWindow) -> None:
