@@ -8,7 +8,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from app.billing.invoices import InvoiceDraft, InvoiceLine, hours
+from app.billing.invoices import InvoiceDraft, hours
+from app.domain.invoices import InvoiceLine
 from app.domain.money import format_money
 from app.domain.timefmt import format_duration
 

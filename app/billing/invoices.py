@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import Any
 
 from app.billing.multipliers import ONE, Piece, Work, epoch, split
@@ -20,40 +19,11 @@ from app.billing.tax import AmountsAre, TaxRate, line_tax
 from app.billing.templates import describe
 from app.billing.terms import Book, Grouping, InvoiceOptions, WorkItem
 from app.domain.errors import ValidationError
+from app.domain.invoices import InvoiceLine, LineKind
 from app.domain.money import ZERO, check_currency, quantize
 
 _HOUR = Decimal(3600)
 _QUANTITY = Decimal("0.0001")
-
-
-class LineKind(StrEnum):
-    TIME = "time"
-    FIXED_FEE = "fixed_fee"
-    WITHIN_FEE = "within_fee"
-    OVERAGE = "overage"
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceLine:
-    kind: LineKind
-    description: str
-    project_id: int
-    project_name: str
-    raw_seconds: int
-    billed_seconds: int
-    quantity: Decimal
-    unit_amount: Decimal
-    rate: Decimal
-    multiplier: Decimal
-    amount: Decimal
-    taxes: tuple[tuple[str, Decimal], ...]
-    tax: Decimal
-    cost: Decimal
-    entry_ids: tuple[int, ...]
-
-    @property
-    def unit(self) -> str:
-        return "each" if self.kind in (LineKind.FIXED_FEE, LineKind.WITHIN_FEE) else "hours"
 
 
 @dataclass(frozen=True, slots=True)

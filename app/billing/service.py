@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from app.billing.invoices import InvoiceDraft, InvoiceLine, LineKind, build_invoices, project_subtotals
+from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
 from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
 from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change
 from app.billing.rounding import parse_duration, parse_rounding
@@ -38,7 +38,6 @@ from app.store.billing_repository import (
     BillingRepository,
     ClientBilling,
     DraftRecord,
-    LineRecord,
     ProjectBilling,
     RateRecord,
 )
@@ -290,23 +289,15 @@ def _client_terms(c: ClientBilling) -> ClientTerms:
 
 
 def _record(draft: InvoiceDraft) -> DraftRecord:
-    lines = tuple(LineRecord(**{f.name: _plain(getattr(line, f.name)) for f in fields(LineRecord)})
-                  for line in draft.lines)
-    values = {f.name: _plain(getattr(draft, f.name)) for f in fields(DraftRecord) if f.name != "lines"}
-    return DraftRecord(**{**values, "lines": lines})
+    """The draft as the store keeps it: its two enums as their text; the lines are shared values."""
+    values = {f.name: getattr(draft, f.name) for f in fields(DraftRecord)}
+    return DraftRecord(**{**values, "amounts_are": str(draft.amounts_are), "grouping": str(draft.grouping)})
 
 
 def _draft(record: DraftRecord) -> InvoiceDraft:
-    lines = tuple(InvoiceLine(**{**{f.name: getattr(r, f.name) for f in fields(LineRecord)}, "kind": LineKind(r.kind)})
-                  for r in record.lines)
-    values = {f.name: getattr(record, f.name) for f in fields(DraftRecord) if f.name != "lines"}
-    return InvoiceDraft(**{**values, "lines": lines, "amounts_are": AmountsAre(record.amounts_are),
-                           "grouping": Grouping(record.grouping), "project_subtotals": project_subtotals(lines)})
-
-
-def _plain(value: Any) -> Any:
-    """Enum members as their text, so records hold only plain values."""
-    return str(value) if isinstance(value, LineKind | AmountsAre | Grouping) else value
+    values = {f.name: getattr(record, f.name) for f in fields(DraftRecord)}
+    return InvoiceDraft(**{**values, "amounts_are": AmountsAre(record.amounts_are),
+                           "grouping": Grouping(record.grouping), "project_subtotals": project_subtotals(record.lines)})
 
 
 def content_hash(draft: InvoiceDraft) -> str:

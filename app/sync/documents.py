@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.billing.invoices import InvoiceDraft, InvoiceLine
+from app.billing.invoices import InvoiceDraft
+from app.domain.invoices import InvoiceLine
 from app.sync.provider import InvoicePush, LinePush, RemoteKind, RemoteOption
 from app.sync.store import SyncStore
 

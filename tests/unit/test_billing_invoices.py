@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.billing.invoices import LineKind, build_invoices, hours
+from app.billing.invoices import build_invoices, hours
 from app.billing.rates import Level, RateKind, RateRule
 from app.billing.templates import check_template
 from app.billing.terms import Book, ClientTerms, FixedFee, Grouping, InvoiceOptions, ProjectTerms, WorkItem
 from app.domain.errors import ValidationError
+from app.domain.invoices import LineKind
 from app.domain.periods import Period
 
 WEEK = Period(date(2026, 11, 16), date(2026, 11, 22))

@@ -1,10 +1,10 @@
 """Billing storage: client and project billing settings, rates, holidays and invoice drafts.
 
-Returns plain records (the store never imports the billing layer); the billing service maps them to its types.
+Returns plain records (the store never imports the billing layer); invoice lines are the domain's `InvoiceLine`.
 `settings` keeps the terms and rates, `drafts` the invoice drafts, their entries and numbering.
 """
 
-from app.store.billing_repository.drafts import BillableEntry, DraftRecord, InvoiceDraftRepository, LineRecord
+from app.store.billing_repository.drafts import BillableEntry, DraftRecord, InvoiceDraftRepository
 from app.store.billing_repository.settings import (
     BillingSettingsRepository,
     ClientBilling,
@@ -17,5 +17,4 @@ class BillingRepository(BillingSettingsRepository, InvoiceDraftRepository):
     """Both halves on one database: the billing service prices drafts from the settings it stores beside them."""
 
 
-__all__ = ["BillableEntry", "BillingRepository", "ClientBilling", "DraftRecord", "LineRecord", "ProjectBilling",
-           "RateRecord"]
+__all__ = ["BillableEntry", "BillingRepository", "ClientBilling", "DraftRecord", "ProjectBilling", "RateRecord"]

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain.errors import NotFoundError, StoreError, ValidationError
+from app.domain.invoices import InvoiceLine, LineKind
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
@@ -31,7 +32,7 @@ from app.store.tables.billing import (
     InvoiceSequenceRow,
 )
 
-FEE_KINDS = ("fixed_fee", "within_fee", "overage")
+FEE_KINDS = (LineKind.FIXED_FEE, LineKind.WITHIN_FEE, LineKind.OVERAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,25 +51,6 @@ class BillableEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class LineRecord:
-    kind: str
-    description: str
-    project_id: int
-    project_name: str
-    raw_seconds: int
-    billed_seconds: int
-    quantity: Decimal
-    unit_amount: Decimal
-    rate: Decimal
-    multiplier: Decimal
-    amount: Decimal
-    taxes: tuple[tuple[str, Decimal], ...]
-    tax: Decimal
-    cost: Decimal
-    entry_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class DraftRecord:
     client_id: int
     client_name: str
@@ -80,7 +62,7 @@ class DraftRecord:
     period_last: date
     issue_date: date
     due_date: date
-    lines: tuple[LineRecord, ...]
+    lines: tuple[InvoiceLine, ...]
     subtotal: Decimal
     tax_total: Decimal
     total: Decimal
@@ -138,7 +120,8 @@ class InvoiceDraftRepository:
         lines = (InvoiceLineRow.project_id == project_id, col(InvoiceLineRow.draft_id).in_(others))
         with self._db.session() as s:
             charged = s.exec(
-                select(func.count()).select_from(InvoiceLineRow).where(*lines, InvoiceLineRow.kind == "fixed_fee")
+                select(func.count()).select_from(InvoiceLineRow)
+                .where(*lines, InvoiceLineRow.kind == LineKind.FIXED_FEE)
             ).one()
             used = s.exec(
                 select(func.coalesce(func.sum(InvoiceLineRow.billed_seconds), 0))
@@ -230,7 +213,7 @@ class InvoiceDraftRepository:
         for position, line in enumerate(draft.lines):
             row = InvoiceLineRow(
                 draft_id=draft_id, position=position, taxes=json.dumps([[n, str(a)] for n, a in line.taxes]),
-                **{f.name: as_text(getattr(line, f.name)) for f in fields(LineRecord)
+                **{f.name: as_text(getattr(line, f.name)) for f in fields(InvoiceLine)
                    if f.name not in ("taxes", "entry_ids", "project_name")},
             )
             s.add(row)
@@ -273,10 +256,10 @@ class InvoiceDraftRepository:
                            .order_by(col(InvoiceLineRow.position))).all():
             entry_ids = s.exec(select(InvoiceLineEntryRow.entry_id).where(InvoiceLineEntryRow.line_id == line.id)
                                .order_by(col(InvoiceLineEntryRow.entry_id))).all()
-            lines.append(LineRecord(
-                line.kind, line.description, line.project_id, projects.get(line.project_id, ""), line.raw_seconds,
-                line.billed_seconds, Decimal(line.quantity), Decimal(line.unit_amount), Decimal(line.rate),
-                Decimal(line.multiplier), Decimal(line.amount),
+            lines.append(InvoiceLine(
+                LineKind(line.kind), line.description, line.project_id, projects.get(line.project_id, ""),
+                line.raw_seconds, line.billed_seconds, Decimal(line.quantity), Decimal(line.unit_amount),
+                Decimal(line.rate), Decimal(line.multiplier), Decimal(line.amount),
                 tuple((name, Decimal(amount)) for name, amount in json.loads(line.taxes)), Decimal(line.tax),
                 Decimal(line.cost), tuple(entry_ids),
             ))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.billing.invoices import InvoiceDraft, LineKind
+from app.billing.invoices import InvoiceDraft
+from app.domain.invoices import LineKind
 from app.settings import Settings
 from app.store.billing_repository import BillableEntry
 from app.sync.provider import RemoteKind, TimePush

@@ -1,0 +1,41 @@
+"""One invoice line as a value: what the builder prices, the store keeps and accounting systems receive.
+
+It lives here, below both billing and the store, so neither has to copy it; `LineKind` is a `StrEnum` and is
+stored as its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class LineKind(StrEnum):
+    TIME = "time"
+    FIXED_FEE = "fixed_fee"
+    WITHIN_FEE = "within_fee"
+    OVERAGE = "overage"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    kind: LineKind
+    description: str
+    project_id: int
+    project_name: str
+    raw_seconds: int
+    billed_seconds: int
+    quantity: Decimal
+    unit_amount: Decimal
+    rate: Decimal
+    multiplier: Decimal
+    amount: Decimal
+    taxes: tuple[tuple[str, Decimal], ...]
+    tax: Decimal
+    cost: Decimal
+    entry_ids: tuple[int, ...]
+
+    @property
+    def unit(self) -> str:
+        return "each" if self.kind in (LineKind.FIXED_FEE, LineKind.WITHIN_FEE) else "hours"
