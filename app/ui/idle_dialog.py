@@ -22,16 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.desktop.reminders import human_duration
 from app.domain.models import Entry, Project
 from app.ui.entry_dialog import project_combo
 from app.ui.icons import Icon, icon
 
 KEEP, DISCARD, DISCARD_CONTINUE, ASSIGN = "keep", "discard", "discard-continue", "assign"
-
-
-def _minutes_text(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
 class IdleDialog(QDialog):
@@ -50,7 +46,7 @@ class IdleDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(500)
 
-        heading = QLabel(f"You were away for {_minutes_text(self.minutes)}")
+        heading = QLabel(f"You were away for {human_duration(self.minutes * 60)}")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -62,7 +58,7 @@ class IdleDialog(QDialog):
         detail.setWordWrap(True)
         detail.setTextFormat(Qt.TextFormat.RichText)
 
-        self.keep = QPushButton(f"&Keep {_minutes_text(self.minutes)} on the timer")
+        self.keep = QPushButton(f"&Keep {human_duration(self.minutes * 60)} on the timer")
         self.discard = QPushButton(f"&Discard it and stop the timer at {since.astimezone():%H:%M}")
         self.discard_continue = QPushButton("Discard it and &continue the timer from now")
         self.assign_toggle = QPushButton("&Assign to…")
