@@ -50,6 +50,7 @@ class ActivityWindow(QWidget):
         self._tasks = tasks
         self._bus = bus
         self._day = day or date.today()
+        self._generation = 0
         self.setWindowTitle("Activity")
         self.resize(900, 520)
 
@@ -120,9 +121,14 @@ class ActivityWindow(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        # Reads run in a pool and may finish out of order (a day left behind): only the newest one is shown.
+        self._generation += 1
+        generation = self._generation
         start, end = day_bounds(self._day)
         spans = self._spans
-        self._tasks.read(lambda: spans.between(start, end), self._show, self._failed)
+        self._tasks.read(lambda: spans.between(start, end),
+                         lambda shown: self._show(shown) if generation == self._generation else None,
+                         self._failed, owner=self)
 
     def delete_selected(self) -> None:
         ids = [int(item.data(0, Qt.ItemDataRole.UserRole)) for item in self.table.selectedItems()]

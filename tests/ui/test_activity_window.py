@@ -70,6 +70,30 @@ def test_previous_day_and_an_empty_day(core: Core, runner: TaskRunner, qtbot: Qt
     assert empty.args == [0] and "Nothing was captured" in window.summary.text()
 
 
+def test_a_slow_read_of_a_day_left_behind_does_not_replace_the_day_shown(core: Core, runner: TaskRunner,
+                                                                          qtbot: QtBot) -> None:
+    seed(core)
+    gate = threading.Event()
+    yesterday = day_bounds(date.today() - timedelta(days=1))
+
+    class SlowYesterday(SpanStore):
+        def between(self, start: float, end: float) -> list[Span]:
+            if (start, end) == yesterday:
+                gate.wait(10)
+            return super().between(start, end)
+
+    window = ActivityWindow(SlowYesterday(core.db), runner)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loaded):
+        window.show()
+    window.previous.click()  # its read waits at the gate
+    with qtbot.waitSignal(window.loaded) as shown:
+        window.show_day(date.today())
+    gate.set()
+    qtbot.waitUntil(runner.idle)
+    assert shown.args == [3] and window.table.topLevelItemCount() == 3
+
+
 class FakeWatcher:
     def __init__(self) -> None:
         self.listeners: list[object] = []
