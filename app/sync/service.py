@@ -29,6 +29,7 @@ from app.store.db import Database
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
 from app.sync.documents import codes_for, to_push
+from app.sync.matching import normalise
 from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, invoice_payload, resume_batches
 from app.sync.provider import (
     AccountingProvider,
@@ -139,10 +140,10 @@ class SyncService:
     # Sending
 
     def drafts_in(self, period: Period, client: str | None = None) -> list[InvoiceDraft]:
-        wanted = " ".join(client.split()).casefold() if client else None
+        wanted = normalise(client) if client else None
         return [d for d in self.billing.drafts()
                 if d.period_first <= period.last and d.period_last >= period.first
-                and (wanted is None or d.client_name.casefold() == wanted)]
+                and (wanted is None or normalise(d.client_name) == wanted)]
 
     def send(self, name: str, period: Period, client: str | None = None, *, create_contacts: bool = False,
              dry_run: bool = False, progress: Progress | None = None,
