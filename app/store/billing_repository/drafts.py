@@ -251,18 +251,25 @@ class InvoiceDraftRepository:
     def _load(s: Session, row: InvoiceDraftRow) -> DraftRecord:
         client = s.get(ClientRow, row.client_id)
         projects = {p.id: p.name for p in s.exec(select(ProjectRow).where(ProjectRow.client_id == row.client_id))}
-        lines = []
-        for line in s.exec(select(InvoiceLineRow).where(InvoiceLineRow.draft_id == row.id)
-                           .order_by(col(InvoiceLineRow.position))).all():
-            entry_ids = s.exec(select(InvoiceLineEntryRow.entry_id).where(InvoiceLineEntryRow.line_id == line.id)
-                               .order_by(col(InvoiceLineEntryRow.entry_id))).all()
-            lines.append(InvoiceLine(
+        line_rows = s.exec(select(InvoiceLineRow).where(InvoiceLineRow.draft_id == row.id)
+                           .order_by(col(InvoiceLineRow.position))).all()
+        line_entries: dict[int, list[int]] = {}
+        for line_id, entry_id in s.exec(
+            select(InvoiceLineEntryRow.line_id, InvoiceLineEntryRow.entry_id)
+            .where(col(InvoiceLineEntryRow.line_id).in_([line.id for line in line_rows]))
+            .order_by(col(InvoiceLineEntryRow.entry_id))
+        ).all():
+            line_entries.setdefault(line_id, []).append(entry_id)
+        lines = [
+            InvoiceLine(
                 LineKind(line.kind), line.description, line.project_id, projects.get(line.project_id, ""),
                 line.raw_seconds, line.billed_seconds, Decimal(line.quantity), Decimal(line.unit_amount),
                 Decimal(line.rate), Decimal(line.multiplier), Decimal(line.amount),
                 tuple((name, Decimal(amount)) for name, amount in json.loads(line.taxes)), Decimal(line.tax),
-                Decimal(line.cost), tuple(entry_ids),
-            ))
+                Decimal(line.cost), tuple(line_entries.get(line.id or 0, ())),
+            )
+            for line in line_rows
+        ]
         entry_ids = s.exec(select(InvoiceEntryRow.entry_id).where(InvoiceEntryRow.draft_id == row.id)
                            .order_by(col(InvoiceEntryRow.entry_id))).all()
         return DraftRecord(
