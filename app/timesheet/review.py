@@ -9,7 +9,7 @@ import time as time_module
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from operator import attrgetter
 
 from app.classify.preview import Preview
@@ -116,10 +116,8 @@ class ReviewService:
                       for t in self._projects.tasks(pid)}
         timelines: list[DayTimeline] = []
         shares: dict[date, float] = {}
-        zone = self._tz or datetime.now().astimezone().tzinfo
         for day in period.days():
-            lo = datetime.combine(day, time(), zone).timestamp()
-            hi = datetime.combine(day + timedelta(days=1), time(), zone).timestamp()
+            lo, hi = (moment.timestamp() for moment in Period(day, day).utc_range(self._tz))
             first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
             first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
             blocks, active, unclassified = build_blocks(spans[first:last], verdicts[first:last], lo, hi)
