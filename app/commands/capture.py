@@ -17,6 +17,7 @@ from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChange
 from app.commands.output import iso, note, print_json
 from app.domain.errors import ValidationError
 from app.domain.models import Span
+from app.domain.periods import parse_day
 from app.domain.timefmt import format_clock, parse_instant
 from app.store.spans import SpanStore
 
@@ -95,13 +96,7 @@ def _run(core: Core, args: argparse.Namespace) -> int:
 def _bounds(args: argparse.Namespace) -> tuple[float, float]:
     if args.since:
         return parse_instant(args.since).timestamp(), time.time()
-    if args.day:
-        try:
-            day = date.fromisoformat(args.day)
-        except ValueError:
-            raise ValidationError(f"'{args.day}' is not a day in the form YYYY-MM-DD") from None
-    else:
-        day = date.today()
+    day = parse_day(args.day).first if args.day else date.today()
     start = datetime(day.year, day.month, day.day).astimezone()
     end = (start.replace(tzinfo=None) + timedelta(days=1)).astimezone()
     return start.timestamp(), end.timestamp()
