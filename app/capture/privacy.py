@@ -58,9 +58,10 @@ class Privacy:
     def apply(self, window: Window) -> Window | None:
         """The window as it may be stored, or None when the sample must be dropped. Application rules are
         tried on the name, the executable's path and its file name."""
-        names = (window.app, window.exe, re.split(r"[\\/]", window.exe)[-1])
-        if any(p.search(n) for p in self.exclude_apps for n in names if n):
-            return None
+        if self.exclude_apps:
+            names = (window.app, window.exe, window.exe.replace("\\", "/").rpartition("/")[2])
+            if any(p.search(n) for p in self.exclude_apps for n in names if n):
+                return None
         if any(p.search(window.title) for p in self.exclude_titles):
             return None
         if self.exclude_private_windows and is_private_window(window):

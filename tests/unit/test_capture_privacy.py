@@ -17,6 +17,8 @@ def test_excluded_applications_and_titles_are_dropped() -> None:
     rules = Privacy.from_lists(exclude_apps=["^keepass"], exclude_titles=[r"bank\b"])
     assert rules.apply(Window("KeePassXC", "Passwords")) is None
     assert rules.apply(Window("Term", "x", exe="/usr/bin/keepassxc")) is None
+    assert rules.apply(Window("Term", "x", exe="C:\\Program Files\\KeePass\\KeePass.exe")) is None
+    assert rules.apply(Window("Term", "x", exe="/opt/keepass/run")) == Window("Term", "x", exe="/opt/keepass/run")
     assert rules.apply(Window("Firefox", "My Bank - Login")) is None
     assert rules.apply(Window("Firefox", "Docs")) == Window("Firefox", "Docs")
 
