@@ -22,6 +22,7 @@ from app.domain.errors import TimeTallyError
 from app.domain.models import Span
 from app.domain.timefmt import format_clock
 from app.store.spans import SpanStore
+from app.ui.banner import Banner
 from app.ui.events import SPANS, ChangeBus
 from app.ui.tasks import TaskRunner
 
@@ -70,10 +71,8 @@ class ActivityWindow(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.delete_button)
 
-        self.notice = QLabel(notice or "")
-        self.notice.setWordWrap(True)
-        self.notice.setVisible(bool(notice))
-        self.notice.setStyleSheet("background: #fff4d6; color: #8a5a00; padding: 6px; border-radius: 6px;")
+        self.notice = Banner("warning", closable=False)
+        self.set_notice(notice)
 
         self.table = QTreeWidget()
         self.table.setHeaderLabels(list(COLUMNS))
@@ -112,8 +111,7 @@ class ActivityWindow(QWidget):
         return self._day
 
     def set_notice(self, text: str | None) -> None:
-        self.notice.setText(text or "")
-        self.notice.setVisible(bool(text))
+        self.notice.show_messages([text] if text else [])
 
     def show_day(self, day: date) -> None:
         self._day = day

@@ -43,7 +43,7 @@ def test_lists_todays_spans_and_deletes_the_selected_ones(core: Core, runner: Ta
     rows = [[window.table.topLevelItem(i).text(c) for c in range(5)] for i in range(3)]  # type: ignore[union-attr]
     assert [r[2] for r in rows] == ["Firefox", "Firefox", "Term"]
     assert rows[0][1] == "0:10:00" and rows[1][4] == "idle" and len(rows[0][3]) <= 300
-    assert window.notice.isVisible() and "Wayland" in window.notice.text()
+    assert window.notice.isVisible() and "Wayland" in window.notice.label.text()
     assert "3 spans" in window.summary.text()
     window.table.topLevelItem(0).setSelected(True)  # type: ignore[union-attr]
     window.table.topLevelItem(2).setSelected(True)  # type: ignore[union-attr]
