@@ -50,14 +50,13 @@ def _start(core: Core, args: argparse.Namespace) -> int:
 
 
 def _stop(core: Core, args: argparse.Namespace) -> int:
+    unclean = core.liveness.unclean_exit()
     if args.at_last_alive:
-        unclean = core.liveness.unclean_exit()
         if unclean is None:
             note("TimeTally did not stop unexpectedly while this timer ran; use 'timetally timer stop'.")
             return 1
         entry = core.liveness.resolve(unclean, stop_timer=True)
     else:
-        unclean = core.liveness.unclean_exit()
         entry = core.timer.stop(parse_instant(args.at) if args.at else None)
         if unclean:
             core.liveness.resolve(unclean, stop_timer=False)
