@@ -110,7 +110,6 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
     return 0
 
 
-
 def _approve(core: Core, args: argparse.Namespace) -> int:
     period = period_from(args, core.settings.get("review.week_start"))
     approved = core.approvals.approve_period(period)
