@@ -115,25 +115,24 @@ class WeekReview:
         return set(self.loaded_days) >= set(self.period.days())
 
 
-
 def build_grid(entries: Sequence[Entry], projects: Sequence[Project], days: Sequence[date], now: datetime,
                task_names: dict[int, str], tz: tzinfo | None = None) -> WeekGrid:
     """Rows client / project / task × local days; an entry past midnight counts on both days."""
     by_id = {p.id: p for p in projects}
     index = {d: i for i, d in enumerate(days)}
-    cells: dict[tuple[str, str, str, int | None, bool], list[list[int]]] = {}
+    cells: dict[tuple[str, str, str, int | None, bool], list[int]] = {}
     ids: dict[tuple[str, str, str, int | None, bool], list[list[int]]] = {}
     for entry in entries:
         project = by_id.get(entry.project_id or 0)
         key = (project.client_name if project else "", project.name if project else "",
                task_names.get(entry.task_id or 0, ""), entry.project_id, entry.billable)
-        row = cells.setdefault(key, [[0] for _ in days])
+        row = cells.setdefault(key, [0] * len(days))
         row_ids = ids.setdefault(key, [[] for _ in days])
         for day, seconds in split_by_day(entry.start, entry.end or now, tz):
             if day in index:
-                row[index[day]][0] += seconds
+                row[index[day]] += seconds
                 row_ids[index[day]].append(entry.id)
-    rows = [GridRow(c, p, t, pid, billable, tuple(s[0] for s in cells[k]), tuple(tuple(i) for i in ids[k]))
+    rows = [GridRow(c, p, t, pid, billable, tuple(cells[k]), tuple(tuple(i) for i in ids[k]))
             for k in sorted(cells, key=lambda k: (k[0] == "", k[0].casefold(), k[1].casefold(), k[2].casefold()))
             for c, p, t, pid, billable in [k]]
     return WeekGrid(tuple(days), tuple(rows))
