@@ -219,7 +219,16 @@ class DesktopFeatures(Extensions):
         return open_reports_window(core, shell.runner, shell.bus)
 
     def _send(self, shell: Shell, provider: str) -> None:
-        open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider)
+        """A visible dialog is brought forward (it may be sending); otherwise a new one for this week. The dialog
+        has no parent, so it is kept here: an unheld one would be collected once its preview arrived. One replaced
+        while its work is in flight lives on in the task runner until the work is delivered."""
+        name = f"send-{provider}"
+        window = self.windows.get(name)
+        if window is None or not window.isVisible():
+            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider)
+            self.windows[name] = window
+        window.raise_()
+        window.activateWindow()
 
     def _open_logs(self, shell: Shell) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(_core(shell).paths.log_dir)))

@@ -3,6 +3,7 @@ the timesheet is the review window, settings reach the watcher, and autostart fo
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from app.ui.events import SETTINGS, ChangeBus
 from app.ui.features import DesktopFeatures
 from app.ui.review.window import ReviewWindow
 from app.ui.rules_editor import RulesEditor
+from app.ui.send_dialog import SendDialog
 from app.ui.tasks import TaskRunner
 from tests.ui.conftest import drain
 
@@ -75,6 +77,22 @@ def test_tray_offers_the_feature_windows_and_the_timesheet_is_the_review(
     shell.open_timesheet()
     assert isinstance(shell.timesheet, ReviewWindow) and shell.timesheet.isVisible()
     qtbot.waitUntil(runner.idle)
+
+
+def test_send_from_the_tray_stays_open_after_its_preview(
+    started: tuple[Shell, DesktopFeatures], qtbot: QtBot, runner: TaskRunner
+) -> None:
+    """The tray keeps the dialog: nothing else holds it once the preview read has been delivered."""
+    shell, _features = started
+    assert shell.tray is not None
+    trigger = {a.text(): a for a in shell.tray.menu.actions()}
+    trigger["Send to Xero…"].trigger()
+    drain(qtbot, runner)
+    gc.collect()
+    qtbot.wait(50)
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SendDialog) and w.isVisible()]
+    assert len(shown) == 1
+    shown[0].close()
 
 
 def test_accounts_page_is_in_preferences(started: tuple[Shell, DesktopFeatures]) -> None:
