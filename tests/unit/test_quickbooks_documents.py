@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from app.sync.provider import InvoicePush, LinePush, RemoteStatus, TimePush
+from app.sync.provider import InvoicePush, LinePush, RemoteKind, RemoteStatus, TimePush
 from app.sync.quickbooks import batch
 from app.sync.quickbooks.invoices import status_of, to_invoice
 from app.sync.quickbooks.mapping import clean_name
-from app.sync.quickbooks.prepare import rate_of
+from app.sync.quickbooks.prepare import Resolver, rate_of
 from app.sync.quickbooks.query import ANY_STATE, Where, quote, select
 from app.sync.quickbooks.time import hours_minutes, split_worker, to_time_activity, worker_code
+from app.sync.store import Mapping
 from tests.fakes.quickbooks_spec import problems, type_problems
 
 PUSH = TimePush(7, "k7", "58", date(2026, 11, 16), 9000 + 29, "login page", "12", Decimal("97.5"), True, "Vendor:44")
@@ -95,3 +96,26 @@ def test_rates_are_plain_decimals() -> None:
     assert str(rate_of(Decimal("200.00"), 7200)) == "100"
     assert str(rate_of(Decimal("107.09"), 3960)) == "97.3545"
     assert rate_of(Decimal(1), 0) is None
+
+
+class _Reads:
+    """Links and sync store stand-ins that count how often a send asks them."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def get(self, kind: str, key: int) -> tuple[str, str]:
+        self.reads += 1
+        return (f"job-{key}", "Job")
+
+    def mapping(self, kind: RemoteKind, key: int) -> Mapping:
+        self.reads += 1
+        return Mapping(kind, key, f"item-{key}", "Item")
+
+
+def test_a_send_reads_each_project_job_and_task_item_once() -> None:
+    links, store = _Reads(), _Reads()
+    resolver = Resolver(None, store, links, None, create_customers=False)  # type: ignore[arg-type]
+    codes = [(resolver.job(7, "Web", "c1"), resolver.item(3, "Design")) for _ in range(5)]
+    assert codes == [("job-7", "item-3")] * 5
+    assert (links.reads, store.reads) == (1, 1)

@@ -52,6 +52,9 @@ class Resolver:
         self._settings = settings
         self._create = create_customers
         self._worker = ""
+        self._jobs: dict[int, str] = {}
+        self._items: dict[int, str] = {}
+        """Codes already resolved in this send, so entries of one project or task read the store once."""
 
     def customer(self, client_id: int, client_name: str) -> tuple[str, str]:
         """(customer id, problem): mapped, exact match (remembered), or created with --create-customers."""
@@ -75,22 +78,26 @@ class Resolver:
 
     def job(self, project_id: int, project_name: str, customer_code: str) -> str:
         """The project's sub-customer (`Job: true`) under the client's customer."""
-        linked = self._links.get("job", project_id)
-        if linked is not None:
-            return linked[0]
-        job = self._provider.ensure_customer(project_name, customer_code)
-        self._links.set("job", project_id, job.code, job.name)
-        return job.code
+        if project_id not in self._jobs:
+            linked = self._links.get("job", project_id)
+            if linked is None:
+                job = self._provider.ensure_customer(project_name, customer_code)
+                self._links.set("job", project_id, job.code, job.name)
+                linked = (job.code, job.name)
+            self._jobs[project_id] = linked[0]
+        return self._jobs[project_id]
 
     def item(self, task_id: int | None, task_name: str) -> str:
         """The task's service item; time without a task goes on the 'Hours' item."""
         key = task_id or 0
-        mapped = self._store.mapping(RemoteKind.ITEM, key)
-        if mapped is not None:
-            return mapped.code
-        item = self._provider.lists.ensure_item(task_name if task_id else DEFAULT_ITEM)
-        self._store.set_mapping(StoredMapping(RemoteKind.ITEM, key, item.code, item.name))
-        return item.code
+        if key not in self._items:
+            mapped = self._store.mapping(RemoteKind.ITEM, key)
+            if mapped is None:
+                item = self._provider.lists.ensure_item(task_name if task_id else DEFAULT_ITEM)
+                mapped = StoredMapping(RemoteKind.ITEM, key, item.code, item.name)
+                self._store.set_mapping(mapped)
+            self._items[key] = mapped.code
+        return self._items[key]
 
     def worker(self) -> str:
         """`Employee:<id>` or `Vendor:<id>` of the person time is recorded for."""
