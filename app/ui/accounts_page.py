@@ -166,7 +166,7 @@ class AccountsPage(QWidget):
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.url_field.text()))
         self.cancel_button.clicked.connect(self.cancel)
         if bus is not None:
-            bus.changed.connect(lambda areas: ACCOUNTS in areas and self.refresh())
+            bus.changed.connect(self._on_changed)  # a bound slot: Qt drops it when this page is deleted
         self.refresh()
 
     def refresh(self) -> None:
@@ -260,6 +260,10 @@ class AccountsPage(QWidget):
         if self._bus is not None:
             self._bus.announce(ACCOUNTS)
         else:
+            self.refresh()
+
+    def _on_changed(self, areas: frozenset[str]) -> None:
+        if ACCOUNTS in areas:
             self.refresh()
 
     def _show_statuses(self, statuses: list[AccountStatus]) -> None:

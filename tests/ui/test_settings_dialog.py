@@ -7,7 +7,8 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core
 from app.settings import OPTIONS
-from app.ui.events import SETTINGS, ChangeBus
+from app.ui.accounts_page import AccountsPage
+from app.ui.events import ACCOUNTS, SETTINGS, ChangeBus
 from app.ui.settings_dialog import OptionsPage, SettingsDialog, option_groups, page_title
 from app.ui.tasks import TaskRunner
 
@@ -109,3 +110,25 @@ def test_a_page_with_a_group_title_replaces_that_group(
     assert groups[1] not in [p.title for p in dialog.option_pages]
     dialog.page_list.setCurrentRow(1)
     assert richer.isVisible()
+
+
+def test_a_closed_accounts_page_no_longer_reads_the_accounts_on_changes(
+    runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
+) -> None:
+    """Preferences builds the page afresh each time it opens: the pages it dropped must stop listening."""
+    reads: list[int] = []
+
+    class Accounts:
+        def status(self) -> list[object]:
+            reads.append(1)
+            return []
+
+    page = AccountsPage(Accounts(), runner, bus)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: len(reads) == 1)
+    bus.announce(ACCOUNTS)
+    qtbot.waitUntil(lambda: len(reads) == 2)
+    with qtbot.waitSignal(page.destroyed):
+        page.deleteLater()
+    bus.announce(ACCOUNTS)
+    qtbot.waitUntil(runner.idle)
+    assert len(reads) == 2
