@@ -184,9 +184,13 @@ def test_pause_until_a_time_and_until_resumed(rig: Rig) -> None:
 
 
 def test_outside_tracking_hours_nothing_is_recorded(db: Database) -> None:
-    rig = Rig(db, CaptureConfig(hours=TrackingHours(["Mon-Fri 08:00-09:00"])), local_hour=10)
-    rig.step(count=3)
-    assert rig.spans() == []
+    config = CaptureConfig(hours=TrackingHours(["Mon-Fri 08:00-09:00"]))
+    outside = Rig(db, config, local_hour=10)
+    outside.step(count=3)
+    assert outside.spans() == []
+    inside = Rig(db, config, local_hour=8)  # the same Monday, inside the hours
+    inside.step(count=3)
+    assert inside.spans() == [(1, 3, "a.py", False)]
 
 
 def test_excluded_windows_are_never_stored_and_break_the_span(db: Database) -> None:
