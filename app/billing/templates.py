@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from app.billing.terms import Grouping, InvoiceOptions
 from app.domain.errors import ValidationError
+from app.domain.invoices import LineKind
 
 FIELDS = ("client", "project", "task", "task_label", "description", "what", "person", "day", "period")
 
@@ -31,15 +32,15 @@ def check_template(template: str) -> str:
     return template
 
 
-def describe(fields: dict[str, str], kind: str, options: InvoiceOptions, factor: Decimal, reason: str) -> str:
+def describe(fields: dict[str, str], kind: LineKind, options: InvoiceOptions, factor: Decimal, reason: str) -> str:
     """The description of one line; multiplied time says which multiplier applied and by how much."""
     values = {**fields, "task_label": fields["task"] or "General"}
     values["what"] = values["description"] or values["task_label"]
-    if kind == "fixed_fee":
+    if kind is LineKind.FIXED_FEE:
         return f"Fixed fee: {values['project']}"
-    if kind == "within_fee":
+    if kind is LineKind.WITHIN_FEE:
         return f"{values['project']}: hours within the fixed fee"
-    if kind == "overage":
+    if kind is LineKind.OVERAGE:
         text = f"Overage: {values['project']}"
     else:
         text = check_template(options.template or DEFAULT_TEMPLATES[options.grouping]).format_map(values)

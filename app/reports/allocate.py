@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from app.domain.invoices import LineKind
 from app.domain.money import ZERO, minor_units
 
-FEE_KINDS = ("fixed_fee", "within_fee")
-OVERAGE = "overage"
+FEE_KINDS = (LineKind.FIXED_FEE, LineKind.WITHIN_FEE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def allocate(lines: Iterable[LineShare]) -> dict[int, EntryValue]:
                 seen,
                 billed_seconds=seen.billed_seconds + seconds,
                 fee_seconds=seen.fee_seconds + (seconds if line.kind in FEE_KINDS else 0),
-                overage_seconds=seen.overage_seconds + (seconds if line.kind == OVERAGE else 0),
+                overage_seconds=seen.overage_seconds + (seconds if line.kind == LineKind.OVERAGE else 0),
                 amount=seen.amount + Decimal(cent) / scale,
             )
     return values

@@ -109,7 +109,7 @@ class ReportService:
         priced_items = [i for i in open_items if _has_price(i, book)]
         previews = build_invoices(priced_items, book, InvoiceOptions(period, self._today())) if priced_items else []
         seconds = {i.entry_id: max(0, int((i.end - i.start).total_seconds())) for i in priced_items}
-        uninvoiced = allocate(LineShare(str(line.kind), draft.currency, line.amount, line.billed_seconds,
+        uninvoiced = allocate(LineShare(line.kind, draft.currency, line.amount, line.billed_seconds,
                                         tuple((e, seconds[e]) for e in line.entry_ids))
                               for draft in previews for line in draft.lines)
         unpriced = {i.entry_id for i in open_items} - set(seconds)
