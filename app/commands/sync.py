@@ -8,6 +8,7 @@ from app.bootstrap import Core
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import iso, note, print_json
 from app.domain.errors import NotFoundError, ValidationError
+from app.sync.matching import closest
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
@@ -145,8 +146,8 @@ def _map(core: Core, args: argparse.Namespace) -> int:
         elif args.contact:
             matches = provider.match_customers(args.contact)
             if not matches or not matches[0].exact:
-                closest = ", ".join(f"'{m.customer.name}' ({m.score:.0f}%)" for m in matches[:3]) or "none"
-                raise NotFoundError(f"{provider.title} has no contact named '{args.contact}'; closest: {closest}.")
+                raise NotFoundError(f"{provider.title} has no contact named '{args.contact}'; closest: "
+                                    f"{closest(matches) or 'none'}.")
             contact = matches[0].customer
             store.set_mapping(Mapping(RemoteKind.CUSTOMER, client.id, contact.code, contact.name, score=100.0))
         for kind, code in ((RemoteKind.ACCOUNT, args.account), (RemoteKind.TAX_RATE, args.tax_type)):

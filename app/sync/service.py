@@ -29,7 +29,7 @@ from app.store.db import Database
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
 from app.sync.documents import codes_for, to_push
-from app.sync.matching import normalise
+from app.sync.matching import closest, normalise, resolve_customer
 from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, invoice_payload, resume_batches
 from app.sync.provider import (
     AccountingProvider,
@@ -46,7 +46,7 @@ from app.sync.provider import (
 from app.sync.ratelimit import Limits, RateLimiter
 from app.sync.registry import BILLED_INSIDE, FACTORIES, PROVIDER_LIMITS, SENDERS
 from app.sync.reports import InvoiceOutcome, Outcome, PaymentOutcome, SendReport
-from app.sync.store import Mapping, SyncStore
+from app.sync.store import SyncStore
 
 log = logging.getLogger(__name__)
 
@@ -118,22 +118,12 @@ class SyncService:
 
     def resolve_customer(self, name: str, client_id: int, client_name: str, create: bool) -> tuple[str, str]:
         """(customer code, problem): the mapped customer, an exact match (remembered), or one created on request."""
-        store = self.store(name)
-        mapped = store.mapping(RemoteKind.CUSTOMER, client_id)
-        if mapped is not None:
-            return mapped.code, ""
         provider = self.provider(name)
-        matches = provider.match_customers(client_name)
-        if matches and matches[0].exact:
-            found = matches[0].customer
-            store.set_mapping(Mapping(RemoteKind.CUSTOMER, client_id, found.code, found.name, score=100.0))
-            return found.code, ""
-        if create:
-            created = provider.ensure_customer(client_name)
-            store.set_mapping(Mapping(RemoteKind.CUSTOMER, client_id, created.code, created.name))
-            return created.code, ""
-        closest = ", ".join(f"'{m.customer.name}' ({m.score:.0f}%)" for m in matches[:3])
-        hint = f" Closest: {closest}; confirm one in the mapping window" if closest else " Map it in the mapping window"
+        code, matches = resolve_customer(provider, self.store(name), client_id, client_name, create)
+        if code:
+            return code, ""
+        found = closest(matches)
+        hint = f" Closest: {found}; confirm one in the mapping window" if found else " Map it in the mapping window"
         return "", (f"No {provider.title} contact is named '{client_name}'.{hint}, or send with "
                     "--create-contacts to create it.")
 

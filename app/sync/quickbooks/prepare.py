@@ -18,6 +18,7 @@ from app.billing.invoices import InvoiceDraft
 from app.domain.invoices import LineKind
 from app.settings import Settings
 from app.store.billing_repository import BillableEntry
+from app.sync.matching import closest, resolve_customer
 from app.sync.provider import RemoteKind, TimePush
 from app.sync.quickbooks.links import Links
 from app.sync.quickbooks.mapping import DEFAULT_ITEM
@@ -58,21 +59,12 @@ class Resolver:
 
     def customer(self, client_id: int, client_name: str) -> tuple[str, str]:
         """(customer id, problem): mapped, exact match (remembered), or created with --create-customers."""
-        mapped = self._store.mapping(RemoteKind.CUSTOMER, client_id)
-        if mapped is not None:
-            return mapped.code, ""
-        matches = self._provider.match_customers(client_name)
-        if matches and matches[0].exact:
-            found = matches[0].customer
-            self._store.set_mapping(StoredMapping(RemoteKind.CUSTOMER, client_id, found.code, found.name, score=100.0))
-            return found.code, ""
-        if self._create:
-            created = self._provider.ensure_customer(client_name)
-            self._store.set_mapping(StoredMapping(RemoteKind.CUSTOMER, client_id, created.code, created.name))
-            return created.code, ""
-        closest = ", ".join(f"'{m.customer.name}' ({m.score:.0f}%)" for m in matches[:3])
-        hint = (f" Closest: {closest}; confirm one with 'timetally sync map quickbooks --client \"{client_name}\" "
-                "--contact NAME'" if closest else "")
+        code, matches = resolve_customer(self._provider, self._store, client_id, client_name, self._create)
+        if code:
+            return code, ""
+        found = closest(matches)
+        hint = (f" Closest: {found}; confirm one with 'timetally sync map quickbooks --client \"{client_name}\" "
+                "--contact NAME'" if found else "")
         return "", (f"No QuickBooks customer is named '{client_name}'.{hint} Or send with --create-customers to "
                     "create it.")
 
