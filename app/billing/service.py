@@ -167,7 +167,7 @@ class BillingService:
                 grouping: str | None = None) -> list[InvoiceDraft]:
         """The drafts `create` would store now, without storing anything."""
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem)))
-                 for e in self._repo.billable_entries(*period.utc_range(self._zone()))]
+                 for e in self._repo.billable_entries(*period.utc_range(self.zone()))]
         options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
                                  per_project, self._settings.get("billing.description_template"),
                                  self._client_id(client))
@@ -221,7 +221,7 @@ class BillingService:
             overtime_daily_seconds=round(get("billing.overtime_daily_hours") * 3600),
             overtime_weekly_seconds=round(get("billing.overtime_weekly_hours") * 3600),
         )
-        return Book(defaults, clients, projects, tuple(self._rate_rules()), multipliers, self._zone(),
+        return Book(defaults, clients, projects, tuple(self._rate_rules()), multipliers, self.zone(),
                     get("billing.person") or getpass.getuser())
 
     def _project_terms(self, p: ProjectBilling, exclude_draft: str | None) -> ProjectTerms:
@@ -249,7 +249,8 @@ class BillingService:
                 return client.id
         raise NotFoundError(f"There is no client '{name}'")
 
-    def _zone(self) -> tzinfo:
+    def zone(self) -> tzinfo:
+        """The zone billing counts local days in, without building a whole `Book` for it."""
         return self._tz or datetime.now().astimezone().tzinfo or UTC
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from app.billing.invoices import build_invoices
@@ -68,7 +68,7 @@ class ReportService:
                                    self._settings.get("review.week_start"))
 
     def utilisation(self, period: Period) -> Utilisation:
-        tz = self._zone()
+        tz = self._billing.zone()
         start, end = period.utc_range(tz)
         times = [TrackedTime(r.start, r.end, r.billable and r.project_id is not None)
                  for r in self._repo.entries(start, end)]
@@ -143,9 +143,6 @@ class ReportService:
         found = propose(spans, verdicts, lo, hi, covered, self._classifier.options())
         return [TrackedTime(datetime.fromtimestamp(s.start, UTC), datetime.fromtimestamp(s.end, UTC), assigned=False,
                             active_seconds=round(s.active_seconds)) for s in found.unclassified]
-
-    def _zone(self) -> tzinfo:
-        return self._billing.book().tz
 
 
 def _work_item(r: EntryRecord) -> WorkItem:
