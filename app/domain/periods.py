@@ -22,11 +22,17 @@ class Period:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
 
     def utc_range(self, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
-        """Start and end instants in UTC of the local days; `tz` defaults to the machine's zone."""
-        zone = tz or datetime.now().astimezone().tzinfo
-        start = datetime.combine(self.first, time(), zone).astimezone(UTC)
-        end = datetime.combine(self.last + timedelta(days=1), time(), zone).astimezone(UTC)
-        return start, end
+        """Start and end instants in UTC of the local days; `tz` defaults to the machine's zone.
+
+        Each midnight takes the offset in force on its own date (a naive time is read by the machine's rules),
+        so a week across a daylight-saving change is 167 or 169 hours long, not 168 at today's offset.
+        """
+        return _midnight(self.first, tz), _midnight(self.last + timedelta(days=1), tz)
+
+
+def _midnight(day: date, tz: tzinfo | None) -> datetime:
+    local = datetime.combine(day, time())
+    return (local.replace(tzinfo=tz) if tz else local.astimezone()).astimezone(UTC)
 
 
 def parse_day(text: str) -> Period:

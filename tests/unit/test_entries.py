@@ -105,3 +105,26 @@ def test_all_settings_come_from_one_read_and_bad_stored_values_fall_back() -> No
     values = Settings(backend).all()  # type: ignore[arg-type]
     assert backend.reads == 1 and set(values) == set(OPTIONS)
     assert values["timer.long_running_hours"] == 8.0 and values["review.week_start"] == 6
+
+
+def test_day_ranges_follow_daylight_saving_changes() -> None:
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    week = parse_week("2026-W13")  # Monday 23 March to Sunday 29 March; clocks go forward on the 29th
+    start, end = week.utc_range(berlin)
+    assert (end - start).total_seconds() == 167 * 3600
+    assert start.isoformat() == "2026-03-22T23:00:00+00:00" and end.isoformat() == "2026-03-29T22:00:00+00:00"
+
+
+def test_machine_zone_ranges_use_each_dates_own_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    clock.tzset()
+    try:
+        start, end = parse_week("2026-W13").utc_range()
+        assert (end - start).total_seconds() == 167 * 3600
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()
