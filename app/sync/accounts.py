@@ -200,9 +200,6 @@ class AccountsService:
             raise ConfigError("The client secret is empty; nothing was stored.")
         self.vault.set_client_secret(provider, secret.strip())
 
-    def has_client_secret(self, provider: str) -> bool:
-        return bool(self.vault.client_secret(provider))
-
     def session(self, provider: str) -> TokenSession:
         """One per provider in this process, so one refresh at a time across threads."""
         with self._sessions_lock:

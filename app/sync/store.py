@@ -158,13 +158,6 @@ class SyncStore:
             rows = s.exec(select(SyncEntryFlagRow).where(SyncEntryFlagRow.provider == self.provider)).all()
             return {r.entry_id: r.reason for r in rows}
 
-    def clear_flags(self, entry_ids: Iterable[int]) -> None:
-        with self._db.session() as s:
-            for entry_id in entry_ids:
-                row = s.get(SyncEntryFlagRow, entry_id)
-                if row is not None:
-                    s.delete(row)
-
     # Cursors
 
     def cursor(self, name: str) -> datetime | None:
