@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChange
 from app.commands.output import iso, note, print_json
 from app.domain.errors import ValidationError
 from app.domain.models import Span
-from app.domain.periods import parse_day
+from app.domain.periods import day_epochs, parse_day
 from app.domain.timefmt import format_clock, parse_instant
 from app.store.spans import SpanStore
 
@@ -96,10 +96,7 @@ def _run(core: Core, args: argparse.Namespace) -> int:
 def _bounds(args: argparse.Namespace) -> tuple[float, float]:
     if args.since:
         return parse_instant(args.since).timestamp(), time.time()
-    day = parse_day(args.day).first if args.day else date.today()
-    start = datetime(day.year, day.month, day.day).astimezone()
-    end = (start.replace(tzinfo=None) + timedelta(days=1)).astimezone()
-    return start.timestamp(), end.timestamp()
+    return day_epochs(parse_day(args.day).first if args.day else date.today())
 
 
 def span_json(span: Span) -> dict[str, Any]:

@@ -30,6 +30,12 @@ class Period:
         return _midnight(self.first, tz), _midnight(self.last + timedelta(days=1), tz)
 
 
+def day_epochs(day: date, tz: tzinfo | None = None) -> tuple[float, float]:
+    """A local day as UTC epoch seconds, the form captured spans are stored and queried in."""
+    start, end = Period(day, day).utc_range(tz)
+    return start.timestamp(), end.timestamp()
+
+
 def _midnight(day: date, tz: tzinfo | None) -> datetime:
     local = datetime.combine(day, time())
     return (local.replace(tzinfo=tz) if tz else local.astimezone()).astimezone(UTC)

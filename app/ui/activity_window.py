@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import TimeTallyError
 from app.domain.models import Span
+from app.domain.periods import day_epochs
 from app.domain.timefmt import format_clock
 from app.store.spans import SpanStore
 from app.ui.banner import Banner
@@ -29,13 +30,6 @@ from app.ui.tasks import TaskRunner
 COLUMNS = ("Time", "Duration", "Application", "Title", "Idle")
 SHOWN_TITLE = 300
 REFRESH_MS = 15_000
-
-
-def day_bounds(day: date) -> tuple[float, float]:
-    """A local calendar day as UTC epoch seconds (a DST day is 23 or 25 hours long)."""
-    start = datetime(day.year, day.month, day.day).astimezone()
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time()).astimezone()
-    return start.timestamp(), end.timestamp()
 
 
 class ActivityWindow(QWidget):
@@ -122,7 +116,7 @@ class ActivityWindow(QWidget):
         # Reads run in a pool and may finish out of order (a day left behind): only the newest one is shown.
         self._generation += 1
         generation = self._generation
-        start, end = day_bounds(self._day)
+        start, end = day_epochs(self._day)
         spans = self._spans
         self._tasks.read(lambda: spans.between(start, end),
                          lambda shown: self._show(shown) if generation == self._generation else None,

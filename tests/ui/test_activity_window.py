@@ -12,8 +12,9 @@ from pytestqt.qtbot import QtBot
 from app.bootstrap import Core
 from app.capture.events import CaptureEvent, IdleStarted, Status
 from app.domain.models import Span
+from app.domain.periods import day_epochs
 from app.store.spans import SpanStore
-from app.ui.activity_window import ActivityWindow, day_bounds
+from app.ui.activity_window import ActivityWindow
 from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
@@ -21,7 +22,7 @@ from app.ui.tasks import TaskRunner
 
 def seed(core: Core) -> SpanStore:
     store = SpanStore(core.db)
-    start, _end = day_bounds(date.today())
+    start, _end = day_epochs(date.today())
     yesterday = start - 3600
     store.add_many([
         Span(yesterday, yesterday + 60, "Old", "yesterday"),
@@ -51,7 +52,7 @@ def test_lists_todays_spans_and_deletes_the_selected_ones(core: Core, runner: Ta
     with qtbot.waitSignal(window.loaded) as reloaded:
         window.delete_button.click()
     assert reloaded.args == [1]
-    assert [s.title for s in store.between(*day_bounds(date.today()))] == ["Docs"]
+    assert [s.title for s in store.between(*day_epochs(date.today()))] == ["Docs"]
     assert store.count() == 2  # yesterday's span is untouched
 
 
@@ -74,7 +75,7 @@ def test_a_slow_read_of_a_day_left_behind_does_not_replace_the_day_shown(core: C
                                                                           qtbot: QtBot) -> None:
     seed(core)
     gate = threading.Event()
-    yesterday = day_bounds(date.today() - timedelta(days=1))
+    yesterday = day_epochs(date.today() - timedelta(days=1))
 
     class SlowYesterday(SpanStore):
         def between(self, start: float, end: float) -> list[Span]:
