@@ -97,7 +97,8 @@ def build_core(paths: Paths | None = None) -> Core:
     )
     who = current_user(settings)
     review_repo = ReviewRepository(db)
-    core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who)
+    core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who,
+                                accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core

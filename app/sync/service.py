@@ -129,6 +129,21 @@ class SyncService:
 
     # Sending
 
+    def entry_notes(self) -> dict[int, tuple[str, str]]:
+        """What the accounting systems changed about entries, for the review: `released` (a voided or deleted invoice
+        gave them back) or `diverged` (their invoice was changed here after it was sent); with the sentence."""
+        notes: dict[int, tuple[str, str]] = {}
+        diverged: dict[str, str] = {}
+        for name in FACTORIES:
+            store = self.store(name)
+            notes.update((entry_id, ("released", reason)) for entry_id, reason in store.flags().items())
+            diverged.update((s.draft_uid, s.divergence) for s in store.sent_invoices() if s.divergence)
+        if diverged:
+            for draft in self._billing_repo.drafts():
+                if draft.uid in diverged:
+                    notes.update((entry_id, ("diverged", diverged[draft.uid])) for entry_id in draft.entry_ids)
+        return notes
+
     def drafts_in(self, period: Period, client: str | None = None) -> list[InvoiceDraft]:
         wanted = normalise(client) if client else None
         return [d for d in self.billing.drafts()

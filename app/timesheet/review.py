@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time as time_module
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from operator import attrgetter
@@ -66,8 +66,10 @@ def _hidden(item: ProposalItem, rejected: Sequence[tuple[str, float, float]]) ->
 class ReviewService:
     def __init__(self, entries: EntryRepository, entry_service: EntryService, projects: ProjectRepository,
                  classifier: ClassifierService, repo: ReviewRepository, settings: Settings,
-                 who: Callable[[], str], tz: tzinfo | None = None) -> None:
+                 who: Callable[[], str], tz: tzinfo | None = None,
+                 accounting_notes: Callable[[], Mapping[int, tuple[str, str]]] = dict) -> None:
         self._entries = entries
+        self._accounting_notes = accounting_notes
         self._entry_service = entry_service
         self._projects = projects
         self._classifier = classifier
@@ -128,7 +130,8 @@ class ReviewService:
                 tuple(e for e in entries if e.start.timestamp() < hi and (e.end or now).timestamp() > lo)))
         flags = review_flags(entries, now, daily_limit_hours=self._settings.get("review.daily_hours_limit"),
                              unclassified_share=shares,
-                             share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz)
+                             share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz,
+                             accounting=self._accounting_notes())
         grid = build_grid(entries, projects, period.days(), now, task_names, self._tz)
         return WeekReview(period, grid, tuple(timelines), tuple(items), tuple(entries), tuple(flags),
                           self._repo.submission(period.first), tuple(p for p in projects if not p.archived),

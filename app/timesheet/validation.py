@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from app.domain.errors import ValidationError
-from app.domain.models import Entry, Notice
+from app.domain.models import Entry, EntryStatus, Notice
 
 MAX_DESCRIPTION = 2_000
 
@@ -80,6 +80,10 @@ def split_by_day(start: datetime, end: datetime, tz: tzinfo | None = None) -> li
     return out
 
 
+UNBILLED = (EntryStatus.DRAFT, EntryStatus.APPROVED)
+BILLED = (EntryStatus.INVOICED, EntryStatus.PAID)
+
+
 def review_flags(
     entries: Sequence[Entry],
     now: datetime,
@@ -88,8 +92,13 @@ def review_flags(
     unclassified_share: Mapping[date, float] | None = None,
     share_limit: float = 0.25,
     tz: tzinfo | None = None,
+    accounting: Mapping[int, tuple[str, str]] | None = None,
 ) -> list[Flag]:
-    """Every flag the review shows for a week's entries; none of them blocks approval."""
+    """Every flag the review shows for a week's entries; none of them blocks approval.
+
+    `accounting` holds what the accounting systems changed, by entry: a `released` note shows while the entry is
+    unbilled again, a `diverged` one while it is still on its (since edited) invoice.
+    """
     flags: list[Flag] = []
     per_day: dict[date, int] = {}
     ids_per_day: dict[date, list[int]] = {}
@@ -102,6 +111,9 @@ def review_flags(
         first = days[0][0] if days else entry.start.astimezone(tz).date()
         if entry.project_id is None:
             flags.append(Flag("no-project", f"Entry #{entry.id} has no project.", first, (entry.id,)))
+        kind, note = (accounting or {}).get(entry.id, ("", ""))
+        if (kind == "released" and entry.status in UNBILLED) or (kind == "diverged" and entry.status in BILLED):
+            flags.append(Flag(f"accounting-{kind}", f"Entry #{entry.id}: {note}", first, (entry.id,)))
         if entry.seconds(now) > LONG_TIMER_HOURS * 3600:
             hours = entry.seconds(now) / 3600
             what = "The running timer has run" if entry.running else f"Entry #{entry.id} lasts"

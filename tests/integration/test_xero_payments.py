@@ -82,8 +82,11 @@ def test_voided_invoice_releases_and_flags_its_entries(books: Any, fake: FakeXer
     flags = books.sync.store("xero").flags()
     assert set(flags) == set(ids) and "voided" in flags[ids[0]]
     assert books.billing.drafts() == []
+    released = [f for f in books.review.load(WEEK).flags if f.code == "accounting-released"]
+    assert sorted(i for f in released for i in f.entry_ids) == sorted(ids) and "voided" in released[0].message
     [again] = books.sync.send("xero", WEEK).outcomes  # the released time can be billed anew
     assert again.outcome is Outcome.SENT and again.remote_id != remote_id
+    assert not [f for f in books.review.load(WEEK).flags if f.code.startswith("accounting")]
 
 
 def test_from_captured_spans_to_a_paid_invoice(books: Any, fake: FakeXero, tmp_path: Path) -> None:

@@ -139,6 +139,8 @@ def test_an_edited_draft_updates_the_xero_draft_and_a_approved_one_is_flagged(bo
     assert diverged.outcome is Outcome.DIVERGED and "can no longer be replaced" in diverged.errors[0]
     assert books.sync.store("xero").sent(diverged.uid).divergence
     assert any(r.kind == "note" for r in books.sync.audit("xero").records())
+    [flag] = [f for f in books.review.load(WEEK).flags if f.code == "accounting-diverged"]
+    assert "can no longer be replaced" in flag.message
     assert len(fake.invoices()) == 1
 
 
