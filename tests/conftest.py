@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = ["tests.shifted_clock"]
 
 
 @pytest.fixture
@@ -27,3 +31,41 @@ def core(home: Path) -> Iterator[object]:
     built = build_core()
     yield built
     built.close()
+
+
+class WallClock:
+    """The wall clock the code under test reads, for a test whose result depends on what day it is."""
+
+    def __init__(self) -> None:
+        self._travel: object | None = None
+
+    def set(self, at: datetime) -> None:
+        """Start the clock at `at` (timezone-aware); it ticks on from there until the test ends."""
+        import time_machine
+
+        self.stop()
+        travel = time_machine.travel(at, tick=True)
+        travel.start()
+        self._travel = travel
+
+    def stop(self) -> None:
+        if self._travel is not None:
+            self._travel.stop()  # type: ignore[attr-defined]
+            self._travel = None
+
+
+@pytest.fixture
+def wall_clock() -> Iterator[WallClock]:
+    clock = WallClock()
+    yield clock
+    clock.stop()
+
+
+@pytest.fixture
+def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local days are UTC days, for worked figures written in UTC that must not depend on the machine's zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -18,6 +18,7 @@ from app.ui.application import Shell
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.unclean_exit_dialog import UncleanExitDialog
+from tests.conftest import WallClock
 from tests.ui.conftest import drain
 
 DEAD_PID = 2**22 + 12345  # above the default pid_max, so never a live process
@@ -107,18 +108,21 @@ def crashed_with_timer(core: Core, last_alive: datetime) -> int:
     return entry.id
 
 
-@pytest.mark.parametrize("stop", [True, False])
+@pytest.mark.parametrize(("stop", "hours_ago", "shown"),
+                         [(True, 3, "09:00"), (False, 3, "09:00"), (True, 15, "Tue 17 Nov, 21:00")])
 def test_after_a_crash_the_user_chooses_what_happens_to_the_timer(
-    core: Core, make_shell: Callable[..., Shell], qtbot: QtBot, stop: bool
+    core: Core, make_shell: Callable[..., Shell], qtbot: QtBot, wall_clock: WallClock, stop: bool, hours_ago: int,
+    shown: str,
 ) -> None:
-    last_alive = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    noon = datetime(2026, 11, 18, 12).astimezone()  # local noon on a Wednesday, in whatever zone the test runs
+    wall_clock.set(noon)
+    last_alive = noon.astimezone(UTC) - timedelta(hours=hours_ago)
     entry_id = crashed_with_timer(core, last_alive)
     shell = make_shell(lambda: core)
     start(shell, qtbot)
     dialog = shell.dialog
     assert isinstance(dialog, UncleanExitDialog) and dialog.isVisible()
-    shown = last_alive.astimezone().strftime("%H:%M")
-    assert dialog.stop_button.text() == f"Stop it at {shown}"
+    assert dialog.stop_button.text() == f"Stop it at {shown}"  # the day is named only when it is not today
     (dialog.stop_button if stop else dialog.keep_button).click()
     qtbot.waitUntil(lambda: not RunRepository(core.db).unfinished()
                     or all(r.pid != DEAD_PID for r in RunRepository(core.db).unfinished()))

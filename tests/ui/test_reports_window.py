@@ -20,7 +20,7 @@ from app.ui.events import ENTRIES, INVOICES, SPANS, ChangeBus
 from app.ui.reports import ReportsWindow, open_reports_window
 from app.ui.reports.window import TABS, preset_period
 from app.ui.tasks import TaskRunner
-from tests.unit.test_reports_service import seed
+from tests.unit.test_reports_service import sample_day, seed  # noqa: F401 - sample_day is an autouse fixture
 
 NOV = Period(date(2026, 11, 1), date(2026, 11, 30))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ WEEK = parse_week("2026-W47")
 def approved(core: Any, path: str, day: int, hours: float, task: str | None = None) -> int:
     project = core.projects.require(path)
     task_id = core.projects.ensure_task(project.id, task).id if task else None
-    start = datetime(2026, 11, day, 12, tzinfo=UTC)
+    start = datetime(2026, 11, day, 12).astimezone()  # local noon: the local day is `day` in any zone
     entry = core.entries.add(NewEntry(start, start + timedelta(hours=hours), "work", project.id, task_id))
     core.entries.update(entry.id, status="approved", locked=True)
     return entry.id

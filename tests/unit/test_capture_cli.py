@@ -43,7 +43,7 @@ def test_activity_list_json_fields(core: Core, capsys: pytest.CaptureFixture[str
     assert {"start", "end", "app", "title", "idle"} <= set(rows[2])
 
 
-def test_activity_list_for_a_day_in_text(core: Core, capsys: pytest.CaptureFixture[str]) -> None:
+def test_activity_list_for_a_day_in_text(core: Core, capsys: pytest.CaptureFixture[str], utc_zone: None) -> None:
     seed(core)
     code, out, _ = run(capsys, "activity", "list", "--day", "2026-11-19")
     assert code == 0 and "Term  bash" in out and "Firefox" not in out and "1 spans" in out

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from app.cli import main
 from app.reports.export import csv_text, sheet_name
 from app.reports.tables import Table
-from tests.unit.test_reports_service import seed, utc  # noqa: F401 - utc is an autouse fixture
+from tests.unit.test_reports_service import sample_day, seed  # noqa: F401 - sample_day is an autouse fixture
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

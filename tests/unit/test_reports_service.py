@@ -7,8 +7,6 @@ Acme (USD, 100/h, cost 40/h, rounding up to 15 minutes) has Web and a fixed-fee 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,19 +18,20 @@ from app.domain.periods import Period, parse_week
 from app.reports.profitability import Level
 from app.store.spans import SpanStore
 from app.sync.store import SyncStore
+from tests.conftest import WallClock
 
 NOV = Period(date(2026, 11, 1), date(2026, 11, 30))
 D = Decimal
 
 
+# Invoices are issued "today": the sample book is read on a fixed day after its last entry, whatever the date.
+SAMPLE_DAY = datetime(2026, 11, 27, 10, tzinfo=UTC)
+
+
 @pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local days are UTC days here, so the worked figures do not depend on the machine's zone."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def sample_day(utc_zone: None, wall_clock: WallClock) -> None:
+    """Local days are UTC days and today is SAMPLE_DAY, so the worked figures hold on any machine, any day."""
+    wall_clock.set(SAMPLE_DAY)
 
 
 def seed(core: Core) -> None:
