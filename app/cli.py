@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ CHANGES = {
     "accounts": ("accounts",),
 }
 READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export"}
+BROKEN_PIPE = 141
+"""The status a shell reports for a program ended by SIGPIPE (128 + 13), as `head` leaves `ls` or `cat`."""
 
 
 def _tell_running_app(args: argparse.Namespace) -> None:
@@ -58,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a reader that went away (`timetally ... | head`) ends it quietly, as it ends Unix tools."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Whatever is still buffered would fail again when Python flushes stdout on exit: send it nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if args.self_test:

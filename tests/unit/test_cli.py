@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from app import __version__
+from app.bootstrap import build_core
 from app.cli import main
+from app.domain.models import Span
+from app.store.spans import SpanStore
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -137,3 +144,21 @@ def test_a_display_or_platform_lets_the_app_start() -> None:
     assert missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert missing_display({}, "darwin") is None
     assert missing_display({}, "linux") is not None
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(home: Path) -> None:
+    """`timetally activity list | head -1`: no BrokenPipe traceback, the status Unix tools end with (128 + SIGPIPE)."""
+    core = build_core()
+    start = time.time() - 3600
+    SpanStore(core.db).add_many([Span(start + i, start + i + 1, "Editor", f"file {i}.py " + "x" * 80)
+                                 for i in range(3000)])  # far more than a pipe holds
+    core.close()
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-m", "app", "activity", "list", "--since", "2000-01-01T00:00Z"],
+                            cwd=root, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"#1 ")
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
