@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import chainer, fail
 
+from app.cli import main
 from app.sync.oauth.errors import VaultUnavailable
 from app.sync.oauth.vault import Tokens, Vault
 from tests.fakes.keyrings import MemoryKeyring
@@ -65,3 +67,20 @@ def test_a_plaintext_backend_is_refused() -> None:
     keyring.set_keyring(PlaintextKeyring())
     with pytest.raises(VaultUnavailable, match="stores secrets in a file"):
         Vault().save("xero", TOKENS)
+
+
+@pytest.mark.parametrize("argv", [["accounts", "disconnect", "xero"],
+                                  ["sync", "map", "xero", "--client", "Acme", "--contact", "Acme Ltd"]])
+def test_no_keyring_at_all_is_a_sentence_on_every_command(
+    argv: list[str], home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`keyring` raises NoKeyringError with advice to install a plain-text store; the user reads what to do."""
+    assert main(["projects", "add", "Acme/Web"]) == 0
+    keyring.set_keyring(fail.Keyring())
+    capsys.readouterr()
+
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("timetally: No system keyring is available, and TimeTally keeps account tokens only there.")
+    assert "install and unlock a Secret Service keyring" in err
+    assert "NoKeyringError" not in err and "keyrings.alt" not in err and "Traceback" not in err

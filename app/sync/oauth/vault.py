@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 from app.sync.oauth.errors import VaultUnavailable
 
@@ -25,10 +25,17 @@ log = logging.getLogger(__name__)
 SERVICE = "TimeTally"
 _FIELDS = ("refresh_token", "meta", "access_token")
 NO_KEYRING = (
-    "TimeTally keeps account tokens only in the system keyring, and no usable keyring was found{detail}. "
-    "On Linux install and unlock a Secret Service keyring (GNOME Keyring or KWallet); on Windows and macOS the "
-    "system's credential store is used. TimeTally never stores tokens in a plain file."
+    "No system keyring is available{detail}, and TimeTally keeps account tokens only there. On Linux install and "
+    "unlock a Secret Service keyring (GNOME Keyring or KWallet), then try again; on Windows and macOS the system's "
+    "credential store is used. TimeTally never stores tokens in a plain file."
 )
+
+
+def _unavailable(exc: KeyringError) -> VaultUnavailable:
+    """The user's sentence for a failed keyring call. `keyring`'s own text for "no backend at all" advises
+    installing a plain-text store, the one thing TimeTally refuses, so only other failures are quoted."""
+    detail = "" if isinstance(exc, NoKeyringError) else f" ({type(exc).__name__}: {exc})"
+    return VaultUnavailable(NO_KEYRING.format(detail=detail))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +124,13 @@ class Vault:
         try:
             return keyring.get_password(self._service, key)
         except KeyringError as exc:
-            raise VaultUnavailable(NO_KEYRING.format(detail=f" ({type(exc).__name__}: {exc})")) from exc
+            raise _unavailable(exc) from exc
 
     def _set(self, key: str, value: str) -> None:
         try:
             keyring.set_password(self._service, key, value)
         except KeyringError as exc:
-            raise VaultUnavailable(NO_KEYRING.format(detail=f" ({type(exc).__name__}: {exc})")) from exc
+            raise _unavailable(exc) from exc
 
     def _delete(self, key: str) -> None:
         try:
@@ -131,4 +138,4 @@ class Vault:
         except PasswordDeleteError:
             return  # already absent
         except KeyringError as exc:
-            raise VaultUnavailable(NO_KEYRING.format(detail=f" ({type(exc).__name__}: {exc})")) from exc
+            raise _unavailable(exc) from exc
