@@ -72,7 +72,7 @@ def _run(core: Core, args: argparse.Namespace) -> int:
         raise ValidationError("--duration must be a positive number of seconds")
     watcher = build_watcher(core)
     store = SpanStore(core.db)
-    before = store.count()
+    before, since = store.count(), time.time()
 
     def tell(event: CaptureEvent) -> None:
         line = _describe(event)
@@ -88,9 +88,18 @@ def _run(core: Core, args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    recorded = store.count() - before
-    note(f"Stopped after {format_clock(int(time.monotonic() - started))}; {recorded} new spans saved.")
+    saved = _saved(store, before, since, core.settings.get("capture.retention_days"))
+    note(f"Stopped after {format_clock(int(time.monotonic() - started))}; {saved}.")
     return 0
+
+
+def _saved(store: SpanStore, before: int, since: float, retention_days: int) -> str:
+    """Spans that start during the run are the new ones; any other span missing afterwards was purged by the
+    retention setting meanwhile."""
+    saved = store.count(since)
+    purged = before + saved - store.count()
+    text = f"{saved} new span{'' if saved == 1 else 's'} saved"
+    return f"{text}, {purged} purged (older than {retention_days} days)" if purged > 0 else text
 
 
 def _bounds(args: argparse.Namespace) -> tuple[float, float]:

@@ -116,9 +116,12 @@ class SpanStore:
             last = _spans(conn.execute(f"SELECT {_FULL} FROM capture_span ORDER BY start_ts DESC, id DESC LIMIT 1"))
         return last[0] if last else None
 
-    def count(self) -> int:
+    def count(self, since: float | None = None) -> int:
+        """All spans, or those starting at or after `since`."""
         with self.connection() as conn:
-            return int(conn.execute("SELECT count(*) FROM capture_span").fetchone()[0])
+            if since is None:
+                return int(conn.execute("SELECT count(*) FROM capture_span").fetchone()[0])
+            return int(conn.execute("SELECT count(*) FROM capture_span WHERE start_ts >= ?", (since,)).fetchone()[0])
 
     def delete(self, ids: Iterable[int]) -> int:
         """Delete spans by id; the number deleted."""

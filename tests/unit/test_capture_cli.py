@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.bootstrap import Core
+from app.capture.backends.base import Backend, Window
+from app.capture.config import CaptureConfig
+from app.capture.watcher import Watcher
 from app.cli import main
+from app.commands import capture as capture_commands
 from app.domain.models import Span
 from app.store.spans import SpanStore
 
@@ -110,3 +115,38 @@ def test_capture_run_without_a_desktop_says_so_and_exits(home: Path, monkeypatch
     code, _, err = run(capsys, "capture", "run", "--duration", "0.3")
     assert code == 0 and "DISPLAY is not set" in err and "0 new spans" in err
     assert run(capsys, "capture", "run", "--duration", "-1")[0] == 1
+
+
+class _TwoWindows(Backend):
+    """An editor for the first polls, then a terminal: two spans, whatever the timing."""
+
+    def __init__(self) -> None:
+        self.polls = 0
+
+    def active_window(self) -> Window | None:
+        self.polls += 1
+        return Window("Editor", "notes.txt") if self.polls <= 2 else Window("Terminal", "bash")
+
+    def idle_seconds(self) -> float | None:
+        return 0.0
+
+
+def test_capture_run_counts_the_spans_it_saved_and_those_retention_purged(
+    core: Core, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    core.settings.set("capture.interval_seconds", 0.2)
+    core.settings.set("capture.retention_days", 30)
+    old = time.time() - 40 * 86400
+    SpanStore(core.db).add_many([Span(old, old + 60, "Editor", "last month")])
+    backend = _TwoWindows()
+
+    def watcher(built: Core) -> Watcher:
+        return Watcher(SpanStore(built.db), CaptureConfig.from_settings(built.settings),
+                       backend_factory=lambda: backend)
+
+    monkeypatch.setattr(capture_commands, "build_watcher", watcher)
+    code, _, err = run(capsys, "capture", "run", "--duration", "1.2")
+
+    assert code == 0 and backend.polls > 2
+    assert "; 2 new spans saved, 1 purged (older than 30 days)." in err
+    assert [s.app for s in SpanStore(core.db).between(0, time.time() + 1)] == ["Editor", "Terminal"]
