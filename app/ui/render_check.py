@@ -6,9 +6,11 @@ on the user's desktop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -18,7 +20,12 @@ from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
 from app.ui.events import ChangeBus
 from app.ui.invoice_preview import InvoicePreviewDialog
+from app.ui.reports import ReportsWindow
+from app.ui.rules_editor import RulesEditor
 from app.ui.tasks import TaskRunner
+
+OFFSCREEN_LIMITS = "This plugin does not support "
+"""How Qt's offscreen platform says it cannot raise a window or pass size hints on: true, and no fault of ours."""
 
 
 class RenderFailed(Exception):
@@ -35,6 +42,26 @@ def render_windows(
     """
     app = QApplication.instance() or QApplication(["timetally", "--self-test"])
     app.setQuitOnLastWindowClosed(False)
+    with _quiet_offscreen_limits():
+        return _render(build_core, extensions, timeout)
+
+
+@contextmanager
+def _quiet_offscreen_limits() -> Iterator[None]:
+    """Qt messages go to stderr as before, except the offscreen platform's notes on what it cannot do."""
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if not message.startswith(OFFSCREEN_LIMITS):
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _render(build_core: Callable[[], Core], extensions: Extensions | None, timeout: float) -> list[str]:
     runner = TaskRunner()
     shell = Shell(build_core, runner, ChangeBus(), extensions, tray_available=lambda: False)
     problems: list[str] = []
@@ -71,11 +98,13 @@ def render_windows(
 
 
 def _other_windows(shell: Shell, runner: TaskRunner) -> list[QWidget]:
-    """Windows the shell does not open at start-up: captured activity and the invoice preview (empty here)."""
+    """Windows the shell does not open at start-up: captured activity, rules, reports and the invoice preview
+    (empty here)."""
     core = shell.core
     if core is None:
         raise RenderFailed("the shell started without a core")
-    return [ActivityWindow(SpanStore(core.db), runner, shell.bus), InvoicePreviewDialog(runner, list)]
+    return [ActivityWindow(SpanStore(core.db), runner, shell.bus), RulesEditor(core.classifier, runner, shell.bus),
+            ReportsWindow(core.reports.all, runner, shell.bus), InvoicePreviewDialog(runner, list)]
 
 
 def _settle(runner: TaskRunner, timeout: float) -> None:

@@ -14,7 +14,7 @@ from app.capture.watcher import Watcher
 from app.ui import selftest
 
 
-def test_passes_with_a_report_and_leaves_the_users_home_alone(home: Path) -> None:
+def test_passes_with_a_report_and_leaves_the_users_home_alone(home: Path, capfd: pytest.CaptureFixture[str]) -> None:
     out = io.StringIO()
 
     assert selftest.run_self_test(out) == 0, out.getvalue()
@@ -23,8 +23,10 @@ def test_passes_with_a_report_and_leaves_the_users_home_alone(home: Path) -> Non
     assert "database  ok" in report
     assert "modules   ok" in report
     assert "capture   ok  the watcher polled the null backend" in report
-    for window in ("TimerWindow", "SettingsDialog", "ActivityWindow", "InvoicePreviewDialog"):
-        assert window in report
+    for window in ("TimerWindow", "SettingsDialog", "ReviewWindow", "ActivityWindow", "RulesEditor", "ReportsWindow",
+                   "InvoicePreviewDialog"):
+        assert f"{window} " in report, "every window the README says the self-test renders is rendered"
+    assert "This plugin does not support" not in capfd.readouterr().err
     assert report.rstrip().splitlines()[-1].startswith("self-test passed")
     assert os.environ["TIMETALLY_HOME"] == str(home)
     assert not home.exists()
