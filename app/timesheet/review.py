@@ -129,6 +129,7 @@ class ReviewService:
                 day, lo, hi, tuple(blocks), tuple(i for i in items if i.start < hi and i.end > lo),
                 tuple(e for e in entries if e.start.timestamp() < hi and (e.end or now).timestamp() > lo)))
         flags = review_flags(entries, now, daily_limit_hours=self._settings.get("review.daily_hours_limit"),
+                             long_timer_hours=self._settings.get("timer.long_running_hours"),
                              unclassified_share=shares,
                              share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz,
                              accounting=self._accounting_notes())

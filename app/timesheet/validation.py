@@ -1,5 +1,5 @@
 """Checks on entries that never block a save but are shown to the user: overlaps, long timers, and the review's
-flags (long days, entries without a project, overlaps, timers over 8 h, a high unclassified share)."""
+flags (long days, entries without a project, overlaps, long timers, a high unclassified share)."""
 
 from __future__ import annotations
 
@@ -53,8 +53,6 @@ def _end(entry: Entry) -> str:
     return "now" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
 
 
-LONG_TIMER_HOURS = 8.0
-
 
 @dataclass(frozen=True, slots=True)
 class Flag:
@@ -89,6 +87,7 @@ def review_flags(
     now: datetime,
     *,
     daily_limit_hours: float,
+    long_timer_hours: float,
     unclassified_share: Mapping[date, float] | None = None,
     share_limit: float = 0.25,
     tz: tzinfo | None = None,
@@ -100,13 +99,10 @@ def review_flags(
     unbilled again, a `diverged` one while it is still on its (since edited) invoice.
     """
     flags: list[Flag] = []
-    per_day: dict[date, int] = {}
     ids_per_day: dict[date, list[int]] = {}
     for entry in entries:
-        end = entry.end or now
-        days = split_by_day(entry.start, end, tz)
-        for day, seconds in days:
-            per_day[day] = per_day.get(day, 0) + seconds
+        days = split_by_day(entry.start, entry.end or now, tz)
+        for day, _seconds in days:
             ids_per_day.setdefault(day, []).append(entry.id)
         first = days[0][0] if days else entry.start.astimezone(tz).date()
         if entry.project_id is None:
@@ -114,11 +110,12 @@ def review_flags(
         kind, note = (accounting or {}).get(entry.id, ("", ""))
         if (kind == "released" and entry.status in UNBILLED) or (kind == "diverged" and entry.status in BILLED):
             flags.append(Flag(f"accounting-{kind}", f"Entry #{entry.id}: {note}", first, (entry.id,)))
-        if entry.seconds(now) > LONG_TIMER_HOURS * 3600:
+        if entry.seconds(now) > long_timer_hours * 3600:
             hours = entry.seconds(now) / 3600
             what = "The running timer has run" if entry.running else f"Entry #{entry.id} lasts"
-            flags.append(Flag("long-timer", f"{what} {hours:.1f} hours; is it right?", first, (entry.id,)))
-    for day, seconds in sorted(per_day.items()):
+            flags.append(Flag("long-timer", f"{what} {hours:.1f} hours, more than the {long_timer_hours:g} hour "
+                              "limit; is it right?", first, (entry.id,)))
+    for day, seconds in sorted(worked_per_day(entries, now, tz).items()):
         if seconds > daily_limit_hours * 3600:
             flags.append(Flag("over-limit", f"{seconds / 3600:.1f} hours on {day:%a %d %b}, more than the "
                               f"{daily_limit_hours:g} hour limit.", day, tuple(ids_per_day[day])))
@@ -128,6 +125,21 @@ def review_flags(
             flags.append(Flag("unclassified", f"{share:.0%} of the activity captured on {day:%a %d %b} is "
                               "unclassified; a rule could sort it.", day))
     return flags
+
+
+def worked_per_day(entries: Sequence[Entry], now: datetime, tz: tzinfo | None = None) -> dict[date, int]:
+    """Seconds of each local day covered by at least one entry: time two entries share counts once."""
+    merged: list[list[datetime]] = []
+    for start, end in sorted((e.start, e.end or now) for e in entries):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    per_day: dict[date, int] = {}
+    for start, end in merged:
+        for day, seconds in split_by_day(start, end, tz):
+            per_day[day] = per_day.get(day, 0) + seconds
+    return per_day
 
 
 def _overlaps(entries: Sequence[Entry], now: datetime, tz: tzinfo | None) -> list[Flag]:

@@ -200,3 +200,11 @@ def test_staged_load_ends_with_the_same_week_as_one_read(core: Core, shown: date
     day, week = core.review.load_in_stages(WEEK, shown, NOW)
     assert day.loaded_days == (shown,) and not day.activity
     assert week == core.review.load(WEEK, NOW)
+
+
+def test_the_long_timer_flag_follows_the_timer_setting(core: Core) -> None:
+    core.entries.add(NewEntry(at(9), at(14), "a long session", core.projects.add_project("Acme/Web").id))
+    assert "long-timer" not in {f.code for f in core.review.load(WEEK, NOW, entries_only=True).flags}
+    core.settings.set("timer.long_running_hours", 4.0)
+    flags = [f for f in core.review.load(WEEK, NOW, entries_only=True).flags if f.code == "long-timer"]
+    assert [f.message for f in flags] == ["Entry #1 lasts 5.0 hours, more than the 4 hour limit; is it right?"]
