@@ -56,6 +56,9 @@ def _stop(core: Core, args: argparse.Namespace) -> int:
             note("TimeTally did not stop unexpectedly while this timer ran; use 'timetally timer stop'.")
             return 1
         entry = core.liveness.resolve(unclean, stop_timer=True)
+        if entry is None:
+            print(unclean.dropped())
+            return 0
     else:
         entry = core.timer.stop(parse_instant(args.at) if args.at else None)
         if unclean:

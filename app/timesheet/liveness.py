@@ -14,6 +14,9 @@ from app.domain.timefmt import utcnow
 from app.store.repositories import EntryRepository, RunRepository
 from app.store.tables import AppRunRow
 
+SHORTEST_KEPT = 60
+"""Seconds a timer stopped at the last moment the app was alive must hold to be kept: less would read 0:00."""
+
 
 @dataclass(frozen=True, slots=True)
 class UncleanExit:
@@ -22,6 +25,16 @@ class UncleanExit:
     last_alive: datetime
     timer: Entry
     run_ids: tuple[int, ...]
+
+    @property
+    def recorded_seconds(self) -> int:
+        """What stopping the timer at `last_alive` keeps."""
+        return max(0, int((self.last_alive - self.timer.start).total_seconds()))
+
+    def dropped(self) -> str:
+        """The sentence for a timer that stopping at `last_alive` removed, having held under a minute."""
+        return (f"The timer #{self.timer.id} had run {self.recorded_seconds} s when TimeTally stopped unexpectedly; "
+                "it held less than a minute, so it was removed rather than kept as a 0:00 entry.")
 
 
 def _alive(run: AppRunRow) -> bool:
@@ -53,11 +66,15 @@ class Liveness:
             return None
         return UncleanExit(dead[0].last_alive_at, timer, tuple(r.id or 0 for r in dead))
 
-    def resolve(self, unclean: UncleanExit, stop_timer: bool) -> Entry:
-        """Keep the timer running, or stop it at the last moment the app was known alive."""
-        timer = unclean.timer
-        if stop_timer:
-            timer = self._entries.update(timer.id, end=max(unclean.last_alive, timer.start))
+    def resolve(self, unclean: UncleanExit, stop_timer: bool) -> Entry | None:
+        """Keep the timer running, or stop it at the last moment the app was known alive. None: stopping it there
+        left under a minute (`UncleanExit.dropped` says so), and an entry of no time is deleted, not kept."""
+        timer: Entry | None = unclean.timer
+        if stop_timer and unclean.recorded_seconds < SHORTEST_KEPT:
+            self._entries.delete(unclean.timer.id)
+            timer = None
+        elif stop_timer:
+            timer = self._entries.update(unclean.timer.id, end=max(unclean.last_alive, unclean.timer.start))
         self._runs.acknowledge(unclean.run_ids)
         return timer
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from app.bootstrap import Core
 from app.capture.control import CaptureControl
 from app.domain.errors import TimeTallyError
+from app.domain.models import Entry, Notice
 from app.store.repositories import ChangeProbe
 from app.timesheet.liveness import UncleanExit
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
@@ -191,8 +192,12 @@ class Shell(QObject):
         core, model = self.core, self.model
         dialog = UncleanExitDialog(unclean, model.clock())
 
+        def resolve(stop: bool) -> tuple[Entry | None, list[Notice]]:
+            kept = core.liveness.resolve(unclean, stop_timer=stop)
+            return kept, [] if kept is not None else [Notice("dropped", unclean.dropped())]
+
         def chosen(stop: bool) -> None:
-            model.perform(lambda: core.liveness.resolve(unclean, stop_timer=stop), TIMER, ENTRIES)
+            model.perform(lambda: resolve(stop), TIMER, ENTRIES)
 
         dialog.chosen.connect(chosen)
         self.dialog = dialog

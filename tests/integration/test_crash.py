@@ -50,6 +50,9 @@ def test_sigkill_during_cli_writes_never_corrupts_or_duplicates(home: Path) -> N
 def test_timer_started_from_cli_survives_a_killed_app_and_can_stop_at_last_alive(home: Path) -> None:
     timetally(home, "projects", "add", "Acme/Web")
     timetally(home, "timer", "start", "--project", "Acme/Web", "--description", "Survivor")
+    with sqlite3.connect(home / "timetally.db") as conn:  # started two minutes ago: more than a minute to keep
+        conn.execute("UPDATE time_entry SET start_utc = strftime('%Y-%m-%d %H:%M:%S.000000', start_utc, "
+                     "'-2 minutes')")
     before = json.loads(timetally(home, "timer", "status", "--json").stdout)
 
     env = {**os.environ, "TIMETALLY_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
@@ -71,6 +74,7 @@ def test_timer_started_from_cli_survives_a_killed_app_and_can_stop_at_last_alive
 
     stopped = timetally(home, "timer", "stop", "--at-last-alive")
     assert stopped.returncode == 0, stopped.stderr
+    assert stopped.stdout.startswith("Stopped: ")
     final = json.loads(timetally(home, "entries", "list", "--json").stdout)
     entry = next(e for e in final if e["id"] == before["id"])
     assert entry["end"] == after["unclean_exit"]["last_alive"]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core, build_core
-from app.domain.errors import DatabaseTooNewError
+from app.domain.errors import DatabaseTooNewError, NotFoundError
 from app.domain.models import NewEntry
 from app.store.repositories import RunRepository
 from app.ui.application import Shell
@@ -128,6 +128,27 @@ def test_after_a_crash_the_user_chooses_what_happens_to_the_timer(
                     or all(r.pid != DEAD_PID for r in RunRepository(core.db).unfinished()))
     entry = core.entries.get(entry_id)
     assert entry.end == (last_alive if stop else None)
+
+
+def test_stopping_at_last_alive_removes_a_timer_that_held_under_a_minute_and_says_so(
+    core: Core, make_shell: Callable[..., Shell], qtbot: QtBot
+) -> None:
+    last_alive = datetime.now(UTC) - timedelta(hours=1)
+    runs = RunRepository(core.db)
+    runs.touch(runs.begin(DEAD_PID, "gui", last_alive - timedelta(hours=2)), last_alive)
+    entry = core.entries.add(NewEntry(start=last_alive - timedelta(seconds=20), end=None, description="Design"))
+    shell = make_shell(lambda: core)
+    start(shell, qtbot)
+    dialog = shell.dialog
+    assert isinstance(dialog, UncleanExitDialog)
+    dialog.stop_button.click()
+    window = shell.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.feedback_banner.isVisible())
+    assert "held less than a minute, so it was removed" in window.feedback_banner.label.text()
+    assert core.entries.running() is None
+    with pytest.raises(NotFoundError):
+        core.entries.get(entry.id)
 
 
 def test_no_question_after_a_clean_exit(core: Core, make_shell: Callable[..., Shell], qtbot: QtBot) -> None:
