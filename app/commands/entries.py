@@ -112,8 +112,11 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
 
 def _approve(core: Core, args: argparse.Namespace) -> int:
     period = period_from(args, core.settings.get("review.week_start"))
-    approved = core.approvals.approve_period(period)
-    print(f"Approved {len(approved)} entr{'y' if len(approved) == 1 else 'ies'} from {period.first} to {period.last}.")
+    done = core.approvals.approve_period(period)
+    n = len(done.approved)
+    print(f"Approved {n} entr{'y' if n == 1 else 'ies'} from {period.first} to {period.last}.")
+    if done.without_project:
+        note(done.left_out())
     return 0
 
 

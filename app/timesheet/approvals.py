@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
 
 from app.domain.errors import LockedError, ValidationError
@@ -30,6 +31,30 @@ def current_user(settings: Settings) -> Callable[[], str]:
     return who
 
 
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """What an approval did: the entries it locked, and the drafts it left because they have no project (time
+    without a project cannot be billed or reported, so approving it would only hide that it is unfinished)."""
+
+    approved: tuple[int, ...]
+    without_project: tuple[int, ...] = ()
+
+    def sentence(self) -> str:
+        """`N entries approved.`, and what was left out and why."""
+        n = len(self.approved)
+        return " ".join(filter(None, (f"{n} entr{'y' if n == 1 else 'ies'} approved.", self.left_out())))
+
+    def left_out(self) -> str:
+        """Which drafts without a project were not approved and what to do; empty when there were none."""
+        skipped = self.without_project
+        if not skipped:
+            return ""
+        one = len(skipped) == 1
+        listed = ", ".join(f"#{i}" for i in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+        return (f"{len(skipped)} entr{'y' if one else 'ies'} without a project ({listed}) {'was' if one else 'were'} "
+                f"not approved: give {'it' if one else 'each'} a project, then approve again.")
+
+
 class ApprovalService:
     def __init__(self, entries: EntryRepository, repo: ReviewRepository, who: Callable[[], str],
                  tz: tzinfo | None = None) -> None:
@@ -38,16 +63,19 @@ class ApprovalService:
         self._who = who
         self._tz = tz
 
-    def approve(self, entry_ids: Sequence[int]) -> list[int]:
-        """Approve and lock draft entries; a running timer is refused, already approved or billed ones skipped."""
+    def approve(self, entry_ids: Sequence[int]) -> Approval:
+        """Approve and lock draft entries; a running timer is refused, already approved or billed ones skipped,
+        and drafts without a project left as they are (the result says which)."""
         entries = [self._entries.get(i) for i in entry_ids]
         running = [e for e in entries if e.running]
         if running:
             raise ValidationError(f"Entry #{running[0].id} is the running timer; stop it before approving it.")
-        drafts = [e.id for e in entries if e.status is EntryStatus.DRAFT]
-        return self._repo.set_status(drafts, EntryStatus.APPROVED, True, action="approve", who=self._who())
+        drafts = [e for e in entries if e.status is EntryStatus.DRAFT]
+        ready = [e.id for e in drafts if e.project_id is not None]
+        approved = self._repo.set_status(ready, EntryStatus.APPROVED, True, action="approve", who=self._who())
+        return Approval(tuple(approved), tuple(e.id for e in drafts if e.project_id is None))
 
-    def approve_period(self, period: Period) -> list[int]:
+    def approve_period(self, period: Period) -> Approval:
         """Every finished draft entry that starts in the period; the running timer stays a draft."""
         return self.approve([e.id for e in self._in(period) if e.status is EntryStatus.DRAFT and not e.running])
 
@@ -79,8 +107,12 @@ class ApprovalService:
             raise ValidationError("Stop the running timer and approve its entry before submitting the week.")
         drafts = [e for e in entries if e.status is EntryStatus.DRAFT]
         if drafts:
+            orphans = sum(1 for e in drafts if e.project_id is None)
+            why = (f"; {orphans} of them {'has' if orphans == 1 else 'have'} no project, so give "
+                   f"{'it' if orphans == 1 else 'them'} one (or delete {'it' if orphans == 1 else 'them'}) first"
+                   if orphans else "")
             raise ValidationError(f"Approve the {len(drafts)} draft entr{'y' if len(drafts) == 1 else 'ies'} "
-                                  "of the week before submitting it.")
+                                  f"of the week before submitting it{why}.")
         return self._repo.submit(period.first, period.last, self._who())
 
     def submission(self, period: Period) -> Submission | None:

@@ -23,8 +23,8 @@ def at(hour: float, day: date = DAY) -> datetime:
 
 def test_approve_locks_and_unlock_needs_a_reason_that_is_audited(core: Core) -> None:
     core.settings.set("billing.person", "Dana")
-    entry = core.entries.add(NewEntry(at(9), at(10), "hero"))
-    assert core.approvals.approve([entry.id]) == [entry.id]
+    entry = core.entries.add(NewEntry(at(9), at(10), "hero", core.projects.add_project("Acme/Web").id))
+    assert core.approvals.approve([entry.id]).approved == (entry.id,)
     locked = core.entries.get(entry.id)
     assert locked.locked and locked.status is EntryStatus.APPROVED
     with pytest.raises(LockedError):
@@ -42,18 +42,19 @@ def test_approve_locks_and_unlock_needs_a_reason_that_is_audited(core: Core) -> 
 
 
 def test_running_timer_cannot_be_approved_and_whole_week_skips_it(core: Core) -> None:
-    done = core.entries.add(NewEntry(at(9), at(10), "a"))
-    running = core.entries.add(NewEntry(at(11), None, "b"))
+    web = core.projects.add_project("Acme/Web").id
+    done = core.entries.add(NewEntry(at(9), at(10), "a", web))
+    running = core.entries.add(NewEntry(at(11), None, "b", web))
     with pytest.raises(ValidationError, match="running timer"):
         core.approvals.approve([running.id])
-    assert core.approvals.approve_period(WEEK) == [done.id]
-    assert core.approvals.approve_period(WEEK) == []
+    assert core.approvals.approve_period(WEEK).approved == (done.id,)
+    assert core.approvals.approve_period(WEEK).approved == ()
 
 
 def test_submit_needs_every_entry_approved_and_unlock_withdraws_it(core: Core) -> None:
     with pytest.raises(ValidationError, match="no time"):
         core.approvals.submit(WEEK)
-    entry = core.entries.add(NewEntry(at(9), at(10), "a"))
+    entry = core.entries.add(NewEntry(at(9), at(10), "a", core.projects.add_project("Acme/Web").id))
     with pytest.raises(ValidationError, match="Approve the 1 draft entry"):
         core.approvals.submit(WEEK)
     core.approvals.approve_period(WEEK)
@@ -62,6 +63,29 @@ def test_submit_needs_every_entry_approved_and_unlock_withdraws_it(core: Core) -
     core.approvals.unlock(entry.id, "typo in the description")
     assert core.approvals.submission(WEEK) is None
     assert [r.action for r in core.approvals.history(entry.id)] == ["approve", "unlock", "withdraw"]
+
+
+def test_entries_without_a_project_are_left_as_drafts_and_the_user_is_told(
+    core: Core, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web = core.projects.add_project("Acme/Web").id
+    done = core.entries.add(NewEntry(at(9), at(10), "a", web))
+    loose = [core.entries.add(NewEntry(at(h), at(h + 0.5), "b")).id for h in (11, 12)]
+
+    assert main(["entries", "approve", "--week", iso_week_label(DAY)]) == 0
+
+    out, err = capsys.readouterr()
+    assert out == f"Approved 1 entry from {WEEK.first} to {WEEK.last}.\n"
+    assert err == (f"2 entries without a project (#{loose[0]}, #{loose[1]}) were not approved: give each a project, "
+                   "then approve again.\n")
+    assert core.entries.get(done.id).status is EntryStatus.APPROVED
+    assert {core.entries.get(i).status for i in loose} == {EntryStatus.DRAFT}
+    chosen = core.approvals.approve([loose[0]])
+    assert chosen.approved == () and chosen.sentence() == (
+        f"0 entries approved. 1 entry without a project (#{loose[0]}) was not approved: give it a project, then "
+        "approve again.")
+    with pytest.raises(ValidationError, match="2 of them have no project, so give them one"):
+        core.approvals.submit(WEEK)
 
 
 def test_invoiced_entries_are_not_unlocked_here(core: Core) -> None:

@@ -153,7 +153,7 @@ def test_idle_time_discarded_assigned_or_dropped(core: Core) -> None:
 
 
 def test_locked_entries_refuse_split_and_merge(core: Core) -> None:
-    entry = core.entries.add(NewEntry(at(9), at(10), "x"))
+    entry = core.entries.add(NewEntry(at(9), at(10), "x", core.projects.add_project("Acme/Web").id))
     core.approvals.approve([entry.id])
     with pytest.raises(LockedError):
         core.review.split_entry(entry.id, at(9.5))

@@ -16,6 +16,7 @@ from app.bootstrap import Core
 from app.classify.rules import Rule
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
+from app.timesheet.approvals import Approval
 from app.timesheet.review import Assignment
 from app.timesheet.week import ProposalItem, WeekReview
 from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus
@@ -210,14 +211,13 @@ class ReviewModel(QObject):
     def approve(self, entry_ids: Sequence[int]) -> None:
         ids = list(entry_ids)
         core = self._core
-        self.perform(lambda: core.approvals.approve(ids), (ENTRIES,), lambda r: _count(r, "approved"))
+        self.perform(lambda: core.approvals.approve(ids), (ENTRIES,), Approval.sentence)
 
     def approve_week(self) -> None:
         if self.review is not None:
             period = self.review.period
             core = self._core
-            self.perform(lambda: core.approvals.approve_period(period), (ENTRIES,),
-                         lambda r: _count(r, "approved"))
+            self.perform(lambda: core.approvals.approve_period(period), (ENTRIES,), Approval.sentence)
 
     def unlock(self, entry_id: int, reason: str) -> None:
         core = self._core
