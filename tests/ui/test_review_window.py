@@ -179,7 +179,13 @@ def test_keyboard_only_from_opening_the_week_to_approving_it(window: ReviewWindo
     assert isinstance(window.dialogs[-1], CellEntriesDialog)
     qtbot.keyClick(window.dialogs[-1], Qt.Key.Key_Escape)
     assert not window.dialogs
-    qtbot.keyClick(window.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    approve_week = (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.grid, *approve_week)
+    qtbot.waitUntil(lambda: "without a project" in window.message.text())
+    assert window.message.text().startswith("1 entry approved. 1 entry without a project (#2) was not approved")
+    assert not window.submit.isEnabled()
+    core.review.edit_entry(2, project_id=core.projects.require("Globex/Support").id)
+    qtbot.keyClick(window.grid, *approve_week)
     qtbot.waitUntil(lambda: window.submit.isEnabled())
     assert all(e.status is EntryStatus.APPROVED for e in window.model.review.entries)  # type: ignore[union-attr]
     qtbot.keyClick(window.grid, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
