@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--start", required=True, metavar="ISO8601")
     add.add_argument("--end", required=True, metavar="ISO8601")
     add.add_argument("--description", default="", metavar="TEXT")
+    add.add_argument("--task", metavar="NAME", help="one of the project's tasks (its rate and item code apply)")
     add.set_defaults(handler=_add)
     delete = esub.add_parser("delete", help="delete an entry by id")
     delete.add_argument("id", type=int)
@@ -95,8 +96,9 @@ def _list(core: Core, args: argparse.Namespace) -> int:
 
 def _add(core: Core, args: argparse.Namespace) -> int:
     project = core.projects.require(args.project)
+    task_id = core.projects.require_task(project, args.task).id if args.task else None
     entry, notices = core.entry_service.add_manual(
-        parse_instant(args.start), parse_instant(args.end), args.description, project.id
+        parse_instant(args.start), parse_instant(args.end), args.description, project.id, task_id
     )
     print(f"Added: {entry_line(entry)}")
     for notice in notices:

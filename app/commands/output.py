@@ -23,6 +23,7 @@ def entry_json(entry: Entry, now: datetime | None = None) -> dict[str, Any]:
         "duration_seconds": entry.seconds(now or utcnow()),
         "description": entry.description,
         "project": entry.project_path,
+        "task": entry.task_name or None,
         "source": str(entry.source),
         "status": str(entry.status),
         "locked": entry.locked,
@@ -32,7 +33,7 @@ def entry_json(entry: Entry, now: datetime | None = None) -> dict[str, Any]:
 
 def entry_line(entry: Entry, now: datetime | None = None) -> str:
     end = "running" if entry.end is None else f"{entry.end.astimezone():%H:%M}"
-    project = entry.project_path or "(no project)"
+    project = f"{entry.project_path or '(no project)'}{f' · {entry.task_name}' if entry.task_name else ''}"
     text = entry.description or "(no description)"
     return (
         f"#{entry.id:<5} {entry.start.astimezone():%a %Y-%m-%d %H:%M}-{end:<7} "

@@ -6,6 +6,7 @@ import argparse
 
 from app.bootstrap import Core
 from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.domain.errors import ValidationError
 from app.domain.timefmt import format_clock, parse_instant
 from app.timesheet.liveness import UncleanExit
 
@@ -16,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     start = tsub.add_parser("start", help="start a timer (a running one is stopped: a switch)")
     start.add_argument("--project", metavar="CLIENT/PROJECT")
     start.add_argument("--description", default="", metavar="TEXT")
+    start.add_argument("--task", metavar="NAME", help="one of the project's tasks (its rate and item code apply)")
     start.set_defaults(handler=_start)
     stop = tsub.add_parser("stop", help="stop the running timer")
     when = stop.add_mutually_exclusive_group()
@@ -43,8 +45,11 @@ def _report_unclean(unclean: UncleanExit | None) -> None:
 
 def _start(core: Core, args: argparse.Namespace) -> int:
     _report_unclean(core.liveness.unclean_exit())
-    project_id = core.projects.require(args.project).id if args.project else None
-    entry = core.timer.start(args.description, project_id)
+    if args.task and not args.project:
+        raise ValidationError("A task belongs to a project: give --project CLIENT/PROJECT with --task.")
+    project = core.projects.require(args.project) if args.project else None
+    task_id = core.projects.require_task(project, args.task).id if project and args.task else None
+    entry = core.timer.start(args.description, project.id if project else None, task_id)
     print(f"Started: {entry_line(entry)}")
     return 0
 

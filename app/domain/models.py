@@ -65,6 +65,7 @@ class Entry:
     status: EntryStatus = EntryStatus.DRAFT
     locked: bool = False
     billable: bool = True
+    task_name: str = ""
 
     @property
     def running(self) -> bool:

@@ -126,6 +126,32 @@ class ProjectRepository:
             rows = s.exec(select(TaskRow).where(TaskRow.project_id == project_id).order_by(col(TaskRow.name)))
             return [Task(r.id or 0, r.project_id, r.name) for r in rows]
 
+    def tasks_by_project(self) -> dict[int, tuple[Task, ...]]:
+        """Every task that is not archived, by project, in one read (for pickers)."""
+        out: dict[int, list[Task]] = {}
+        with self._db.session() as s:
+            for r in s.exec(select(TaskRow).where(col(TaskRow.archived).is_(False)).order_by(col(TaskRow.name))):
+                out.setdefault(r.project_id, []).append(Task(r.id or 0, r.project_id, r.name))
+        return {project_id: tuple(tasks) for project_id, tasks in out.items()}
+
+    def task(self, task_id: int) -> Task:
+        with self._db.session() as s:
+            row = s.get(TaskRow, task_id)
+            if row is None:
+                raise NotFoundError(f"There is no task with id {task_id}")
+            return Task(row.id or 0, row.project_id, row.name)
+
+    def require_task(self, project: Project, name: str) -> Task:
+        """The task `name` of `project`, or an error that lists its tasks and says how to add one."""
+        wanted = " ".join(name.split())
+        tasks = self.tasks(project.id)
+        found = next((t for t in tasks if t.name.casefold() == wanted.casefold()), None)
+        if found is not None:
+            return found
+        known = f" (its tasks: {', '.join(t.name for t in tasks)})" if tasks else " (it has no tasks yet)"
+        raise NotFoundError(f"There is no task '{wanted}' in {project.path}{known}. "
+                            f"Add it with: timetally projects set '{project.path}' --task '{wanted}'")
+
 
 def _project(p: ProjectRow, c: ClientRow) -> Project:
     return Project(p.id or 0, p.client_id, c.name, p.name, p.billable, p.archived)
@@ -141,9 +167,10 @@ class EntryRepository:
 
     def _query(self) -> Any:
         return (
-            select(EntryRow, ProjectRow, ClientRow)
+            select(EntryRow, ProjectRow, ClientRow, TaskRow)
             .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
             .join(ClientRow, col(ProjectRow.client_id) == ClientRow.id, isouter=True)
+            .join(TaskRow, col(EntryRow.task_id) == TaskRow.id, isouter=True)
         )
 
     def get(self, entry_id: int) -> Entry:
@@ -256,7 +283,7 @@ def _new_row(new: NewEntry) -> EntryRow:
     )
 
 
-def _entry(e: EntryRow, p: ProjectRow | None, c: ClientRow | None) -> Entry:
+def _entry(e: EntryRow, p: ProjectRow | None, c: ClientRow | None, t: TaskRow | None) -> Entry:
     return Entry(
         id=e.id or 0,
         start=e.start_utc,
@@ -269,6 +296,7 @@ def _entry(e: EntryRow, p: ProjectRow | None, c: ClientRow | None) -> Entry:
         status=EntryStatus(e.status),
         locked=e.locked,
         billable=e.billable,
+        task_name=t.name if t else "",
     )
 
 

@@ -13,20 +13,35 @@ from app.timesheet.validation import check_order, clean_description, overlap_not
 _UNSET = object()
 
 
+def check_target(projects: ProjectRepository, project_id: int | None, task_id: int | None) -> None:
+    """The project exists, and the task (if any) is one of its tasks: a task's rate and item code only make sense
+    on its own project's time."""
+    if project_id is not None:
+        projects.get(project_id)
+    if task_id is None:
+        return
+    task = projects.task(task_id)
+    if project_id is None:
+        raise ValidationError(f"The task '{task.name}' belongs to a project; choose the project too.")
+    if task.project_id != project_id:
+        raise ValidationError(f"The task '{task.name}' belongs to another project; choose one of "
+                              f"{projects.get(project_id).path}'s tasks, or none.")
+
+
 class EntryService:
     def __init__(self, entries: EntryRepository, projects: ProjectRepository) -> None:
         self._entries = entries
         self._projects = projects
 
     def add_manual(
-        self, start: datetime, end: datetime, description: str = "", project_id: int | None = None
+        self, start: datetime, end: datetime, description: str = "", project_id: int | None = None,
+        task_id: int | None = None,
     ) -> tuple[Entry, list[Notice]]:
         check_order(start, end)
         description = clean_description(description)
-        if project_id is not None:
-            self._projects.get(project_id)
+        check_target(self._projects, project_id, task_id)
         entry = self._entries.add(
-            NewEntry(start=start, end=end, description=description, project_id=project_id,
+            NewEntry(start=start, end=end, description=description, project_id=project_id, task_id=task_id,
                      source=EntrySource.MANUAL)
         )
         return entry, overlap_notices(entry, self._entries.overlapping(start, end, exclude=entry.id))
@@ -39,7 +54,9 @@ class EntryService:
         end: datetime | None = None,
         description: str | None = None,
         project_id: int | object | None = _UNSET,
+        task_id: int | object | None = _UNSET,
     ) -> tuple[Entry, list[Notice]]:
+        """Change what is given; a new project without a task given keeps the task only if it is that project's."""
         current = self._entries.get(entry_id)
         if current.locked:
             raise LockedError(f"Entry #{entry_id} is {current.status} and locked; unlock it before editing.")
@@ -56,9 +73,15 @@ class EntryService:
         if description is not None:
             changes["description"] = clean_description(description)
         if project_id is not _UNSET:
-            if project_id is not None:
-                self._projects.get(project_id)  # type: ignore[arg-type]
             changes["project_id"] = project_id
+        if task_id is not _UNSET:
+            changes["task_id"] = task_id
+        elif project_id is not _UNSET and current.task_id is not None and (
+                project_id is None or self._projects.task(current.task_id).project_id != project_id):
+            changes["task_id"] = None
+        if "project_id" in changes or "task_id" in changes:
+            check_target(self._projects, changes.get("project_id", current.project_id),  # type: ignore[arg-type]
+                         changes.get("task_id", current.task_id))  # type: ignore[arg-type]
         entry = self._entries.update(entry_id, **changes)
         if entry.end is None:
             return entry, []

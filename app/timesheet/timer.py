@@ -11,6 +11,7 @@ from app.domain.models import Entry, EntrySource, NewEntry, Notice
 from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
+from app.timesheet.entries import check_target
 from app.timesheet.validation import clean_description, long_running
 
 
@@ -50,8 +51,7 @@ class TimerService:
         if project_id is None:
             default = self._settings.get("timer.default_project_id")
             project_id = default or None
-        if project_id is not None:
-            self._projects.get(project_id)
+        check_target(self._projects, project_id, task_id)
         now = self._clock().replace(microsecond=0)
         new = NewEntry(start=now, end=None, description=description, project_id=project_id,
                        task_id=task_id, source=EntrySource.TIMER)

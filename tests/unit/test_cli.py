@@ -75,6 +75,7 @@ def test_entries_add_and_list_by_day_and_week(home: Path, capsys: pytest.Capture
         "duration_seconds": 5400,
         "description": "Kickoff",
         "project": "Acme/Web",
+        "task": None,
         "source": "manual",
         "status": "draft",
         "locked": False,
