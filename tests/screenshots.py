@@ -40,14 +40,17 @@ def sample_data(core: Core) -> None:
     mobile = core.projects.add_project("Acme Corp/Mobile app")
     support = core.projects.add_project("Globex/Support")
     core.projects.add_project("Initech/TPS reports")
-    for start, end, text, project in [
-        ((8, 30), (9, 0), "Standup and planning", web.id),
-        ((9, 0), (10, 40), "Landing page hero section", web.id),
-        ((10, 50), (11, 35), "Ticket triage", support.id),
-        ((12, 30), (13, 15), "Release notes for 2.4", mobile.id),
+    design = core.projects.ensure_task(web.id, "Design").id
+    release, review = (core.projects.ensure_task(mobile.id, name).id for name in ("Release", "Code review"))
+    for start, end, text, project, task in [
+        ((8, 30), (9, 0), "Standup and planning", web.id, None),
+        ((9, 0), (10, 40), "Landing page hero section", web.id, design),
+        ((10, 50), (11, 35), "Ticket triage", support.id, None),
+        ((12, 30), (13, 15), "Release notes for 2.4", mobile.id, release),
     ]:
-        core.entries.add(NewEntry(start=at(*start), end=at(*end), description=text, project_id=project))
-    core.entries.add(NewEntry(start=at(13, 15), end=None, description="Checkout flow review", project_id=mobile.id))
+        core.entries.add(NewEntry(start=at(*start), end=at(*end), description=text, project_id=project, task_id=task))
+    core.entries.add(NewEntry(start=at(13, 15), end=None, description="Checkout flow review", project_id=mobile.id,
+                              task_id=review))
 
 
 def icon_sheet(path: Path) -> None:
@@ -91,8 +94,8 @@ def shoot(out: Path) -> None:
     save(tray.menu, out / "tray-menu.png")
     tray.menu.hide()
 
-    entry = model.snapshot.recent[1]
-    dialog = EntryDialog(model.snapshot.projects, entry, now)
+    entry = next(e for e in model.snapshot.recent if e.task_name == "Design")
+    dialog = EntryDialog(model.snapshot.projects, entry, now, tasks=model.snapshot.tasks)
     save(dialog, out / "entry-dialog.png")
     dialog.close()
 

@@ -23,7 +23,7 @@ from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.store.review_repository import ReviewRepository
-from app.timesheet.entries import EntryService
+from app.timesheet.entries import EntryService, check_target
 from app.timesheet.validation import clean_description, review_flags
 from app.timesheet.week import DayTimeline, ProposalItem, WeekReview, build_blocks, build_grid
 
@@ -114,8 +114,6 @@ class ReviewService:
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
         items = self._items(proposals.proposals, low, high) if proposals else []
-        task_names = {t.id: t.name for pid in {e.project_id for e in entries if e.task_id} if pid
-                      for t in self._projects.tasks(pid)}
         timelines: list[DayTimeline] = []
         shares: dict[date, float] = {}
         for day in period.days():
@@ -133,10 +131,10 @@ class ReviewService:
                              unclassified_share=shares,
                              share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz,
                              accounting=self._accounting_notes())
-        grid = build_grid(entries, projects, period.days(), now, task_names, self._tz)
+        grid = build_grid(entries, projects, period.days(), now, self._tz)
         return WeekReview(period, grid, tuple(timelines), tuple(items), tuple(entries), tuple(flags),
                           self._repo.submission(period.first), tuple(p for p in projects if not p.archived),
-                          tuple(activity.days()) if activity else ()), classified
+                          self._projects.tasks_by_project(), tuple(activity.days()) if activity else ()), classified
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
         start, end = period.utc_range(self._tz)
@@ -168,13 +166,16 @@ class ReviewService:
         return out
 
     def accept_edited(self, item: ProposalItem, *, start: datetime, end: datetime, description: str,
-                      project_id: int | None) -> Entry:
-        """Accept a proposal with the user's changes to project, description and times."""
+                      project_id: int | None, task_id: int | None = None) -> Entry:
+        """Accept a proposal with the user's changes to project, task, description and times; without a task
+        chosen, the rule's task stays while the project does."""
         if end <= start:
             raise ValidationError("The end must come after the start.")
         path = self._projects.get(project_id).path if project_id else ""
+        check_target(self._projects, project_id, task_id)
+        task = self._projects.task(task_id).name if task_id else item.task if path == item.project_path else ""
         changed = replace(item, start=start.timestamp(), end=end.timestamp(), description=description,
-                          project_path=path, task=item.task if path == item.project_path else "", project_id=project_id)
+                          project_path=path, task=task, project_id=project_id)
         return self.accept([changed])[0]
 
     def accept_all(self, period: Period, now: datetime | None = None) -> list[Entry]:

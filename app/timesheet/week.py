@@ -7,12 +7,12 @@ changed; a week of one-second spans goes through `build_blocks`, so its loop is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from app.classify.engine import Verdict
-from app.domain.models import Entry, Project, Span
+from app.domain.models import Entry, Project, Span, Task
 from app.domain.periods import Period
 from app.store.review_repository import Submission
 from app.timesheet.validation import Flag, split_by_day
@@ -106,6 +106,8 @@ class WeekReview:
     flags: tuple[Flag, ...]
     submission: Submission | None
     projects: tuple[Project, ...] = field(default_factory=tuple)
+    tasks: Mapping[int, tuple[Task, ...]] = field(default_factory=dict)
+    """Each project's tasks, by project id: what the entry dialogs offer."""
     loaded_days: tuple[date, ...] = ()
     """The days whose captured activity (timeline, proposals, unclassified share) has been read."""
 
@@ -116,7 +118,7 @@ class WeekReview:
 
 
 def build_grid(entries: Sequence[Entry], projects: Sequence[Project], days: Sequence[date], now: datetime,
-               task_names: dict[int, str], tz: tzinfo | None = None) -> WeekGrid:
+               tz: tzinfo | None = None) -> WeekGrid:
     """Rows client / project / task × local days; an entry past midnight counts on both days."""
     by_id = {p.id: p for p in projects}
     index = {d: i for i, d in enumerate(days)}
@@ -125,7 +127,7 @@ def build_grid(entries: Sequence[Entry], projects: Sequence[Project], days: Sequ
     for entry in entries:
         project = by_id.get(entry.project_id or 0)
         key = (project.client_name if project else "", project.name if project else "",
-               task_names.get(entry.task_id or 0, ""), entry.project_id, entry.billable)
+               entry.task_name, entry.project_id, entry.billable)
         row = cells.setdefault(key, [0] * len(days))
         row_ids = ids.setdefault(key, [[] for _ in days])
         for day, seconds in split_by_day(entry.start, entry.end or now, tz):

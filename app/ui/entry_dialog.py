@@ -1,8 +1,8 @@
-"""Add or edit one time entry: description, project, day, start, and an end or a duration."""
+"""Add or edit one time entry: description, project and task, day, start, and an end or a duration."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.models import Entry, Project
+from app.domain.models import Entry, Project, Task
 from app.domain.timefmt import as_utc
 
 
@@ -31,6 +31,24 @@ class EntryValues:
     end: datetime | None
     description: str
     project_id: int | None
+    task_id: int | None = None
+
+
+TaskLists = Mapping[int, Sequence[Task]]
+"""Each project's tasks, by project id."""
+
+
+def fill_tasks(combo: QComboBox, tasks: Sequence[Task], selected: int | None) -> None:
+    """'No task' and the project's tasks; disabled when it has none, so an empty list never looks broken."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("No task", None)
+    for task in tasks:
+        combo.addItem(task.name, task.id)
+    combo.setCurrentIndex(max(combo.findData(selected), 0))
+    combo.setEnabled(bool(tasks))
+    combo.setToolTip("Task: its rate and item code apply" if tasks else "This project has no tasks")
+    combo.blockSignals(False)
 
 
 def project_combo(projects: Sequence[Project], selected: int | None) -> QComboBox:
@@ -58,9 +76,11 @@ class EntryDialog(QDialog):
         entry: Entry | None = None,
         now: datetime | None = None,
         parent: QWidget | None = None,
+        tasks: TaskLists | None = None,
     ) -> None:
         super().__init__(parent)
         self.entry = entry
+        self._tasks = tasks or {}
         self.setWindowTitle("Edit time entry" if entry else "Add time entry")
         self.setMinimumWidth(440)
         running = entry is not None and entry.running
@@ -68,6 +88,9 @@ class EntryDialog(QDialog):
         self.description = QLineEdit(entry.description if entry else "")
         self.description.setPlaceholderText("What did you work on?")
         self.project = project_combo(projects, entry.project_id if entry else None)
+        self.task = QComboBox()
+        self._show_tasks(entry.task_id if entry else None)
+        self.project.currentIndexChanged.connect(lambda _: self._show_tasks(self.task.currentData()))
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
@@ -117,6 +140,7 @@ class EntryDialog(QDialog):
         form.setVerticalSpacing(10)
         form.addRow("&Description", self.description)
         form.addRow("&Project", self.project)
+        form.addRow("Tas&k", self.task)
         form.addRow("D&ay", self.day)
         form.addRow(start_label, times)
         form.addRow("", self.next_day)
@@ -153,7 +177,12 @@ class EntryDialog(QDialog):
             end=as_utc(end) if end else None,
             description=self.description.text(),
             project_id=self.project.currentData(),
+            task_id=self.task.currentData(),
         )
+
+    def _show_tasks(self, selected: int | None) -> None:
+        """The chosen project's tasks, keeping the task chosen when it is one of them."""
+        fill_tasks(self.task, self._tasks.get(self.project.currentData() or 0, ()), selected)
 
     def show_error(self, message: str) -> None:
         self.save_button.setEnabled(True)

@@ -8,8 +8,8 @@ what they changed. Views only render snapshots and call actions, so they never t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.bootstrap import Core
 from app.domain.errors import TimeTallyError
-from app.domain.models import Entry, Notice, Project
+from app.domain.models import Entry, Notice, Project, Task
 from app.domain.timefmt import utcnow
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
 from app.ui.tasks import TaskRunner, alive
@@ -35,6 +35,8 @@ class TimerSnapshot:
     notices: tuple[Notice, ...] = ()
     recent: tuple[Entry, ...] = ()
     projects: tuple[Project, ...] = ()
+    tasks: Mapping[int, tuple[Task, ...]] = field(default_factory=dict)
+    """Each project's tasks, by project id."""
 
     def elapsed(self, now: datetime) -> int:
         """Computed from the start instant, so a ticking clock needs no database."""
@@ -94,9 +96,9 @@ class TimerModel(QObject):
 
     # Jobs capture the services, never `self`: they run on a worker thread.
 
-    def start(self, description: str = "", project_id: int | None = None) -> None:
+    def start(self, description: str = "", project_id: int | None = None, task_id: int | None = None) -> None:
         timer = self._core.timer
-        self.perform(lambda: timer.start(description, project_id), TIMER, ENTRIES)
+        self.perform(lambda: timer.start(description, project_id, task_id), TIMER, ENTRIES)
 
     def stop(self) -> None:
         self.perform(self._core.timer.stop, TIMER, ENTRIES)
@@ -122,8 +124,8 @@ class TimerModel(QObject):
         timer = self._core.timer
         self.perform(lambda: timer.switch(description, project_id), TIMER, ENTRIES)
 
-    def edit_running(self, *, description: str | None = None, project_id: Any = KEEP) -> None:
-        """Change the running entry in place (the window's description and project fields)."""
+    def edit_running(self, *, description: str | None = None, project_id: Any = KEEP, task_id: Any = KEEP) -> None:
+        """Change the running entry in place (the window's description, project and task fields)."""
         running = self.snapshot.running
         if running is None:
             return
@@ -132,6 +134,8 @@ class TimerModel(QObject):
             changes["description"] = description
         if project_id is not KEEP:
             changes["project_id"] = project_id
+        if task_id is not KEEP:
+            changes["task_id"] = task_id
         service = self._core.entry_service
         self.perform(lambda: service.edit(running.id, **changes), TIMER, ENTRIES)
 
@@ -183,4 +187,5 @@ def _load(core: Core) -> TimerSnapshot:
         notices=status.notices,
         recent=tuple(core.timer.recent(RECENT)),
         projects=tuple(core.projects.projects()),
+        tasks=core.projects.tasks_by_project(),
     )

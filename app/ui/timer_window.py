@@ -1,4 +1,4 @@
-"""The timer window: start and stop with a description and project, and today's entries to fix up by hand."""
+"""The timer window: start and stop with a description, project and task, and today's entries to fix up by hand."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from app.domain.models import Entry, Notice, Project
 from app.domain.periods import Period
 from app.domain.timefmt import format_clock, format_duration
 from app.ui.banner import Banner, set_text
-from app.ui.entry_dialog import EntryDialog, EntryValues
+from app.ui.entry_dialog import EntryDialog, EntryValues, fill_tasks
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
@@ -81,6 +81,11 @@ class TimerWindow(QWidget):
         self.project.setMinimumContentsLength(18)
         self.project.setToolTip("Client/Project")
         self.project.activated.connect(self._on_project_chosen)
+        self.task = QComboBox()
+        self.task.setMinimumHeight(34)
+        self.task.setMinimumContentsLength(10)
+        self.task.activated.connect(self._on_task_chosen)
+        fill_tasks(self.task, (), None)
 
         self.new_project = QLineEdit()
         self.new_project.setPlaceholderText("New project as Client/Project, e.g. Acme Corp/Website")
@@ -135,6 +140,7 @@ class TimerWindow(QWidget):
         fields.setSpacing(8)
         fields.addWidget(self.description, 3)
         fields.addWidget(self.project, 2)
+        fields.addWidget(self.task, 1)
         clock_text = QVBoxLayout()
         clock_text.setSpacing(0)
         clock_text.addWidget(self.clock)
@@ -160,7 +166,8 @@ class TimerWindow(QWidget):
         layout.addWidget(self.today, 1)
 
         QWidget.setTabOrder(self.description, self.project)
-        QWidget.setTabOrder(self.project, self.toggle)
+        QWidget.setTabOrder(self.project, self.task)
+        QWidget.setTabOrder(self.task, self.toggle)
         QWidget.setTabOrder(self.toggle, self.list)
         QWidget.setTabOrder(self.list, self.add_button)
         QWidget.setTabOrder(self.add_button, self.edit_button)
@@ -180,8 +187,11 @@ class TimerWindow(QWidget):
             if running.id != self._running_id or not self.description.hasFocus():
                 self.description.setText(running.description)
             self._select_project(running.project_id)
+            self._show_tasks(running.task_id)
         elif self._running_id is not None:
             self.description.clear()  # the timer stopped: ready for the next one
+        else:
+            self._show_tasks(self.task.currentData())  # a new task list for the chosen project
         self._running_id = running.id if running else None
         self.toggle.setText("Stop" if running else "Start")
         self.toggle.setStyleSheet(STOP_STYLE if running else START_STYLE)
@@ -214,6 +224,9 @@ class TimerWindow(QWidget):
 
     def _select_project(self, project_id: int | None) -> None:
         self.project.setCurrentIndex(max(self.project.findData(project_id), 0))
+
+    def _show_tasks(self, selected: int | None) -> None:
+        fill_tasks(self.task, self._model.snapshot.tasks.get(self._project_id() or 0, ()), selected)
 
     def show_error(self, message: str) -> None:
         self.error_banner.show_messages([message])
@@ -259,7 +272,7 @@ class TimerWindow(QWidget):
         if self._model.snapshot.running:
             self._model.stop()
         else:
-            self._model.start(self.description.text(), self._project_id())
+            self._model.start(self.description.text(), self._project_id(), self.task.currentData())
 
     def _on_return(self) -> None:
         """Enter starts a timer; while one runs, it saves the edited description."""
@@ -275,8 +288,14 @@ class TimerWindow(QWidget):
             self._select_project(running.project_id if running else None)
             self.new_project_row.show()
             self.new_project.setFocus()
-        elif self._model.snapshot.running is not None:
+            return
+        self._show_tasks(None)
+        if self._model.snapshot.running is not None:
             self._model.edit_running(project_id=choice)
+
+    def _on_task_chosen(self, index: int) -> None:
+        if self._model.snapshot.running is not None:
+            self._model.edit_running(task_id=self.task.itemData(index))
 
     def _project_id(self) -> int | None:
         choice = self.project.currentData()
@@ -290,6 +309,7 @@ class TimerWindow(QWidget):
             self._projects = ()  # the snapshot that follows refills the list
             self.project.addItem(project.path, project.id)
             self._select_project(project.id)
+            self._show_tasks(None)
             if self._model.snapshot.running is not None:
                 self._model.edit_running(project_id=project.id)
 
@@ -323,7 +343,8 @@ class TimerWindow(QWidget):
             self._open_dialog(entry)
 
     def _open_dialog(self, entry: Entry | None) -> EntryDialog:
-        dialog = EntryDialog(self._model.snapshot.projects, entry, self._model.clock(), self)
+        snapshot = self._model.snapshot
+        dialog = EntryDialog(snapshot.projects, entry, self._model.clock(), self, snapshot.tasks)
         dialog.submitted.connect(lambda values: self._save(dialog, values))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -336,11 +357,11 @@ class TimerWindow(QWidget):
         if entry is None:
             def job() -> object:
                 return service.add_manual(values.start, values.end or values.start, values.description,
-                                          values.project_id)
+                                          values.project_id, values.task_id)
         else:
             def job() -> object:
                 return service.edit(entry.id, start=values.start, end=values.end, description=values.description,
-                                    project_id=values.project_id)
+                                    project_id=values.project_id, task_id=values.task_id)
         self._model.perform(job, ENTRIES, TIMER, on_done=lambda _: dialog.accept(), on_failure=dialog.show_error,
                             owner=dialog)
 

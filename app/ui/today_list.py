@@ -95,7 +95,7 @@ class TodayList(QWidget):
             item = QTreeWidgetItem([
                 f"{entry.start.astimezone():%H:%M} – {end}",
                 entry.description or "(no description)",
-                entry.project_path or "No project",
+                " · ".join(filter(None, (entry.project_path or "No project", entry.task_name))),
                 format_duration(entry.seconds(now)),
             ])
             item.setTextAlignment(DURATION, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -104,8 +104,9 @@ class TodayList(QWidget):
                 font.setBold(True)
                 for column in range(4):
                     item.setFont(column, font)
+            item.setToolTip(1, item.text(1))  # the full text where a narrow window elides it
             if entry.locked:
-                item.setToolTip(1, f"{entry.status.capitalize()}: locked against edits")
+                item.setToolTip(1, f"{item.text(1)}\n{entry.status.capitalize()}: locked against edits")
             self.list.addTopLevelItem(item)
             if selected is not None and entry.id == selected.id:
                 item.setSelected(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTime
@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core
 from app.domain.models import NewEntry
+from app.domain.periods import Period
 from app.domain.timefmt import as_utc, utcnow
 from app.ui.entry_dialog import EntryDialog
 from app.ui.events import ChangeBus
@@ -320,3 +321,60 @@ def test_other_writers_are_picked_up_from_the_bus(
     core.entries.add(NewEntry(start=today_at(0), end=today_at(0, 20), description="from the CLI"))
     bus.announce("entries")
     qtbot.waitUntil(lambda: len(rows(window)) == 1)
+
+
+def choose_task(window: TimerWindow, name: str) -> None:
+    index = window.task.findText(name)
+    assert index >= 0, f"{name} is not offered"
+    window.task.setCurrentIndex(index)
+    window.task.activated.emit(index)
+
+
+def test_a_timer_starts_on_a_task_of_the_chosen_project_and_can_change_task(
+    core: Core, model: TimerModel, window: TimerWindow, runner: TaskRunner, qtbot: QtBot
+) -> None:
+    web = core.projects.add_project("Acme/Web")
+    design = core.projects.ensure_task(web.id, "Design")
+    build = core.projects.ensure_task(web.id, "Build")
+    core.projects.add_project("Globex/Support")
+    settle(qtbot, runner, model)
+    assert not window.task.isEnabled() and window.task.currentText() == "No task"
+    choose_project(window, "Acme/Web")
+    assert window.task.isEnabled()
+    assert [window.task.itemText(i) for i in range(window.task.count())] == ["No task", "Build", "Design"]
+    choose_task(window, "Design")
+    qtbot.mouseClick(window.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.snapshot.running is not None)
+    running = core.entries.running()
+    assert running is not None and (running.project_id, running.task_id) == (web.id, design.id)
+    choose_task(window, "Build")
+    qtbot.waitUntil(lambda: core.entries.get(running.id).task_id == build.id)
+    choose_project(window, "Globex/Support")  # another project: the task goes with the old one
+    qtbot.waitUntil(lambda: core.entries.get(running.id).task_id is None)
+    settle(qtbot, runner, model)
+    assert not window.task.isEnabled() and window.task.currentText() == "No task"
+
+
+def test_the_entry_dialog_offers_the_projects_tasks(
+    core: Core, model: TimerModel, window: TimerWindow, runner: TaskRunner, qtbot: QtBot
+) -> None:
+    web = core.projects.add_project("Acme/Web")
+    design = core.projects.ensure_task(web.id, "Design")
+    settle(qtbot, runner, model)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    assert isinstance(dialog, EntryDialog) and not dialog.task.isEnabled()
+    dialog.project.setCurrentIndex(dialog.project.findData(web.id))
+    assert dialog.task.isEnabled() and dialog.task.findData(design.id) >= 0
+    dialog.task.setCurrentIndex(dialog.task.findData(design.id))
+    dialog.start.setTime(QTime(0, 15))
+    dialog.end.setTime(QTime(1, 15))
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save_button.click()
+    [entry] = core.entry_service.in_period(Period(date.today(), date.today()))
+    assert (entry.project_id, entry.task_id, entry.task_name) == (web.id, design.id, "Design")
+    settle(qtbot, runner, model)
+    window.list.setCurrentItem(window.list.topLevelItem(0))
+    window.edit_selected()
+    edit = window.dialog
+    assert isinstance(edit, EntryDialog) and edit.task.currentData() == design.id

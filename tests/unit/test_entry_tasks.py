@@ -12,6 +12,7 @@ from app.bootstrap import Core
 from app.cli import main
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.periods import Period
+from app.timesheet.week import ProposalItem
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -82,3 +83,22 @@ def test_a_task_must_belong_to_the_entrys_project(acme: Core) -> None:
     back, _ = acme.entry_service.edit(entry.id, project_id=web.id, task_id=design.id)
     assert (back.task_id, back.task_name) == (design.id, "Design")
     assert acme.entry_service.edit(entry.id, description="kept")[0].task_id == design.id
+
+
+def test_the_review_offers_each_projects_tasks_and_keeps_the_chosen_one(acme: Core) -> None:
+    web = acme.projects.require("Acme/Web")
+    design = acme.projects.require_task(web, "Design")
+    week = Period(date(2026, 11, 16), date(2026, 11, 22))
+    review = acme.review.load(week, datetime(2026, 11, 21, tzinfo=UTC), entries_only=True)
+    assert review.tasks == {web.id: (design,)}
+    item = ProposalItem(datetime(2026, 11, 20, 9, tzinfo=UTC).timestamp(),
+                        datetime(2026, 11, 20, 10, tzinfo=UTC).timestamp(), "Acme/Web", "Build", "", "Acme rule", "")
+    entry = acme.review.accept_edited(item, start=datetime(2026, 11, 20, 9, tzinfo=UTC),
+                                      end=datetime(2026, 11, 20, 10, tzinfo=UTC), description="", project_id=web.id,
+                                      task_id=design.id)
+    assert entry.task_name == "Design"
+    kept = acme.review.accept_edited(item, start=datetime(2026, 11, 20, 11, tzinfo=UTC),
+                                     end=datetime(2026, 11, 20, 12, tzinfo=UTC), description="", project_id=web.id)
+    assert kept.task_name == "Build"  # no task chosen: the rule's stays on its project
+    grid = acme.review.load(week, datetime(2026, 11, 21, tzinfo=UTC), entries_only=True).grid
+    assert [row.label for row in grid.rows] == ["Acme / Web / Build", "Acme / Web / Design"]

@@ -174,7 +174,7 @@ class CellEntriesDialog(QDialog):
             QMessageBox.information(self, "Locked", f"This entry is {entry.status}. Unlock it first (with a reason).")
             return
         review = self.model.review
-        dialog = EntryDialog(review.projects if review else (), entry, utcnow(), self)
+        dialog = EntryDialog(review.projects if review else (), entry, utcnow(), self, review.tasks if review else None)
         dialog.submitted.connect(lambda values: (self.model.edit_entry(entry.id, values), dialog.accept()))
         dialog.open()
 

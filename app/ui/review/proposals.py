@@ -185,11 +185,13 @@ class DayItemsPanel(QWidget):
         thing = selected[0]
         review = self.model.review
         projects = review.projects if review else ()
+        tasks = review.tasks if review else {}
         if isinstance(thing, ProposalItem):
             project = next((p for p in projects if p.path == thing.project_path), None)
+            task = next((t for t in tasks.get(project.id, ()) if t.name == thing.task), None) if project else None
             draft = Entry(0, _at(thing.start), _at(thing.end), thing.description, project.id if project else None,
-                          thing.project_path)
-            dialog = EntryDialog(projects, draft, utcnow(), self)
+                          thing.project_path, task.id if task else None)
+            dialog = EntryDialog(projects, draft, utcnow(), self, tasks)
             dialog.setWindowTitle(f"Edit proposal ({thing.rule or 'away time'})")
             dialog.submitted.connect(lambda v: (self.model.accept_edited(thing, v), dialog.accept()))
         elif thing.locked:
@@ -197,7 +199,7 @@ class DayItemsPanel(QWidget):
                                     "(double-click its cell) with a reason first.")
             return
         else:
-            dialog = EntryDialog(projects, thing, utcnow(), self)
+            dialog = EntryDialog(projects, thing, utcnow(), self, tasks)
             dialog.submitted.connect(lambda v: (self.model.edit_entry(thing.id, v), dialog.accept()))
         dialog.open()
 

@@ -159,7 +159,8 @@ class ReviewModel(QObject):
     def accept_edited(self, item: ProposalItem, values: Any) -> None:
         core = self._core
         self.perform(lambda: core.review.accept_edited(
-            item, start=values.start, end=values.end, description=values.description, project_id=values.project_id),
+            item, start=values.start, end=values.end, description=values.description, project_id=values.project_id,
+            task_id=values.task_id),
             (ENTRIES,), lambda _: "Proposal accepted with your changes.")
 
     def reject(self, items: Sequence[ProposalItem]) -> None:
@@ -186,7 +187,7 @@ class ReviewModel(QObject):
         core = self._core
         self.perform(lambda: core.review.edit_entry(
             entry_id, start=values.start, end=values.end, description=values.description,
-            project_id=values.project_id), (ENTRIES, TIMER), lambda _: "Entry saved.")
+            project_id=values.project_id, task_id=values.task_id), (ENTRIES, TIMER), lambda _: "Entry saved.")
 
     def delete_entry(self, entry_id: int) -> None:
         core = self._core
