@@ -28,6 +28,7 @@ from app.timesheet.approvals import ApprovalService, current_user
 from app.timesheet.entries import EntryService
 from app.timesheet.idle import IdleService
 from app.timesheet.liveness import Liveness
+from app.timesheet.locks import PeriodLock
 from app.timesheet.review import ReviewService
 from app.timesheet.timer import TimerService
 
@@ -46,6 +47,7 @@ class Core:
     settings: Settings
     projects: ProjectRepository
     entries: EntryRepository
+    lock: PeriodLock
     timer: TimerService
     entry_service: EntryService
     liveness: Liveness
@@ -80,14 +82,17 @@ def build_core(paths: Paths | None = None) -> Core:
     accounts = AccountsService(db, settings_file=paths.settings_file)
     billing = BillingService(BillingRepository(db), projects, settings)
     classifier = build_classifier(db, entries, settings)
+    review_repo = ReviewRepository(db)
+    lock = PeriodLock(entries, review_repo)
     core = Core(
         paths=paths,
         db=db,
         settings=settings,
         projects=projects,
         entries=entries,
-        timer=TimerService(entries, projects, settings),
-        entry_service=EntryService(entries, projects),
+        lock=lock,
+        timer=TimerService(entries, projects, settings, lock),
+        entry_service=EntryService(entries, projects, lock),
         liveness=Liveness(RunRepository(db), entries),
         accounts=accounts,
         classifier=classifier,
@@ -96,7 +101,6 @@ def build_core(paths: Paths | None = None) -> Core:
         reports=ReportService(ReportsRepository(db), billing, projects, classifier, SpanStore(db), settings),
     )
     who = current_user(settings)
-    review_repo = ReviewRepository(db)
     core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who,
                                 accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who)

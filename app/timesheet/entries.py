@@ -8,6 +8,7 @@ from app.domain.errors import LockedError, ValidationError
 from app.domain.models import Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period
 from app.store.repositories import EntryRepository, ProjectRepository
+from app.timesheet.locks import PeriodLock
 from app.timesheet.validation import check_order, clean_description, overlap_notices
 
 _UNSET = object()
@@ -29,9 +30,15 @@ def check_target(projects: ProjectRepository, project_id: int | None, task_id: i
 
 
 class EntryService:
-    def __init__(self, entries: EntryRepository, projects: ProjectRepository) -> None:
+    def __init__(self, entries: EntryRepository, projects: ProjectRepository, lock: PeriodLock) -> None:
         self._entries = entries
         self._projects = projects
+        self.lock = lock
+
+    def add(self, new: NewEntry) -> Entry:
+        """Record an entry a caller has checked (a proposal, a split), unless its time is settled."""
+        self.lock.check(new.start, new.end)
+        return self._entries.add(new)
 
     def add_manual(
         self, start: datetime, end: datetime, description: str = "", project_id: int | None = None,
@@ -40,10 +47,8 @@ class EntryService:
         check_order(start, end)
         description = clean_description(description)
         check_target(self._projects, project_id, task_id)
-        entry = self._entries.add(
-            NewEntry(start=start, end=end, description=description, project_id=project_id, task_id=task_id,
-                     source=EntrySource.MANUAL)
-        )
+        entry = self.add(NewEntry(start=start, end=end, description=description, project_id=project_id,
+                                  task_id=task_id, source=EntrySource.MANUAL))
         return entry, overlap_notices(entry, self._entries.overlapping(start, end, exclude=entry.id))
 
     def edit(
@@ -79,6 +84,10 @@ class EntryService:
         elif project_id is not _UNSET and current.task_id is not None and (
                 project_id is None or self._projects.task(current.task_id).project_id != project_id):
             changes["task_id"] = None
+        if (new_start, new_end) != (current.start, current.end):
+            self.lock.check(new_start, new_end, exclude=entry_id)  # type: ignore[arg-type]
+        else:
+            self.lock.check_submitted(current.start, current.end)
         if "project_id" in changes or "task_id" in changes:
             check_target(self._projects, changes.get("project_id", current.project_id),  # type: ignore[arg-type]
                          changes.get("task_id", current.task_id))  # type: ignore[arg-type]

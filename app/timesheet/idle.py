@@ -81,6 +81,7 @@ class IdleService:
         if not parts:
             raise ValidationError("Choose at least one project for the time away.")
         since = max(since, running.start)
+        self._entry_service.lock.check(since, until)  # before the timer is touched
         self.discard(since, continue_timer=False)
         out: list[Entry] = []
         cursor = since

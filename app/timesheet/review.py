@@ -154,11 +154,14 @@ class ReviewService:
     # Proposals
 
     def accept(self, items: Sequence[ProposalItem]) -> list[Entry]:
-        """Each proposal becomes a draft entry; projects and tasks a rule names are created when new."""
+        """Each proposal becomes a draft entry; projects and tasks a rule names are created when new. Nothing is
+        added when any of them falls in settled time (a submitted week, a locked entry)."""
+        for item in items:
+            self._entry_service.lock.check(_instant(item.start), _instant(item.end))
         out = []
         for item in items:
             project_id, task_id, billable = self._target(item)
-            out.append(self._entries.add(NewEntry(
+            out.append(self._entry_service.add(NewEntry(
                 start=_instant(item.start), end=_instant(item.end), description=clean_description(item.description),
                 project_id=project_id, task_id=task_id, source=EntrySource.CAPTURE, billable=billable)))
             if item.dropped_id is not None:
@@ -200,7 +203,7 @@ class ReviewService:
         if entry.end is None or not entry.start < at < entry.end:
             raise ValidationError("Split at a time inside a finished entry.")
         first, _ = self.edit_entry(entry_id, end=at)
-        second = self._entries.add(NewEntry(start=at, end=entry.end, description=entry.description,
+        second = self._entry_service.add(NewEntry(start=at, end=entry.end, description=entry.description,
                                             project_id=entry.project_id, task_id=entry.task_id,
                                             source=entry.source, billable=entry.billable))
         return first, second

@@ -12,6 +12,7 @@ from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.timesheet.entries import check_target
+from app.timesheet.locks import PeriodLock
 from app.timesheet.validation import clean_description, long_running
 
 
@@ -28,11 +29,13 @@ class TimerService:
         entries: EntryRepository,
         projects: ProjectRepository,
         settings: Settings,
+        lock: PeriodLock,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._entries = entries
         self._projects = projects
         self._settings = settings
+        self._lock = lock
         self._clock = clock
 
     def status(self) -> TimerStatus:
@@ -53,6 +56,10 @@ class TimerService:
             project_id = default or None
         check_target(self._projects, project_id, task_id)
         now = self._clock().replace(microsecond=0)
+        running = self._entries.running()
+        if running is not None:
+            self._lock.check_submitted(running.start, max(now, running.start))
+        self._lock.check(now, None)
         new = NewEntry(start=now, end=None, description=description, project_id=project_id,
                        task_id=task_id, source=EntrySource.TIMER)
         started, _ = self._entries.start_timer(new, stop_running_at=now)
@@ -68,6 +75,7 @@ class TimerService:
             raise ValidationError("The stop time is before the timer's start.")
         # A clock that jumped backwards never yields a negative entry.
         end = max(at or self._clock().replace(microsecond=0), running.start)
+        self._lock.check_submitted(running.start, end)
         return self._entries.update(running.id, end=end)
 
     def continue_last(self) -> Entry:

@@ -30,7 +30,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def timer(core: Core, clock: Clock) -> TimerService:
-    return TimerService(core.entries, core.projects, core.settings, clock=clock)
+    return TimerService(core.entries, core.projects, core.settings, core.lock, clock=clock)
 
 
 def test_start_and_stop_record_a_timer_entry(core: Core, timer: TimerService, clock: Clock) -> None:
