@@ -13,6 +13,7 @@ from app.domain.models import Entry
 from app.domain.timefmt import utcnow
 from app.store.repositories import EntryRepository, RunRepository
 from app.store.tables import AppRunRow
+from app.timesheet.locks import PeriodLock
 
 SHORTEST_KEPT = 60
 """Seconds a timer stopped at the last moment the app was alive must hold to be kept: less would read 0:00."""
@@ -48,10 +49,11 @@ def _alive(run: AppRunRow) -> bool:
 
 class Liveness:
     def __init__(
-        self, runs: RunRepository, entries: EntryRepository, clock: Callable[[], datetime] = utcnow
+        self, runs: RunRepository, entries: EntryRepository, lock: PeriodLock, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self._runs = runs
         self._entries = entries
+        self._lock = lock
         self._clock = clock
         self._run_id: int | None = None
 
@@ -74,7 +76,9 @@ class Liveness:
             self._entries.delete(unclean.timer.id)
             timer = None
         elif stop_timer:
-            timer = self._entries.update(unclean.timer.id, end=max(unclean.last_alive, unclean.timer.start))
+            end = max(unclean.last_alive, unclean.timer.start)
+            self._lock.check_submitted(unclean.timer.start, end)
+            timer = self._entries.update(unclean.timer.id, end=end)
         self._runs.acknowledge(unclean.run_ids)
         return timer
 

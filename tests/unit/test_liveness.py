@@ -8,8 +8,9 @@ import pytest
 
 from app.bootstrap import Core
 from app.cli import main
-from app.domain.errors import NotFoundError
+from app.domain.errors import LockedError, NotFoundError
 from app.domain.models import NewEntry
+from app.domain.periods import week_of
 from app.store.repositories import RunRepository
 
 DEAD_PID = 2**22 + 12345  # above the default pid_max, so never a live process
@@ -52,4 +53,18 @@ def test_keeping_the_timer_keeps_it_whatever_it_held(core: Core) -> None:
     unclean = core.liveness.unclean_exit()
     assert unclean is not None
     assert core.liveness.resolve(unclean, stop_timer=False) is not None
+    assert core.entries.get(entry_id).running
+
+
+def test_stopping_at_last_alive_into_a_submitted_week_is_refused(core: Core) -> None:
+    week = week_of(LAST_ALIVE.astimezone().date())
+    entry_id = crashed(core, timedelta(days=8))  # started the week before
+    earlier = core.entries.add(NewEntry(LAST_ALIVE - timedelta(hours=3), LAST_ALIVE - timedelta(hours=2), "done",
+                                        core.projects.add_project("Acme/Web").id))
+    core.approvals.approve([earlier.id])
+    core.approvals.submit(week)
+    unclean = core.liveness.unclean_exit()
+    assert unclean is not None
+    with pytest.raises(LockedError, match="was submitted for billing"):
+        core.liveness.resolve(unclean, stop_timer=True)
     assert core.entries.get(entry_id).running
