@@ -200,6 +200,19 @@ class BillingService:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
 
+    def title_text(self, draft: InvoiceDraft) -> str | None:
+        """Why a stored draft may not be sent, when a line carries text taken from window titles that nobody typed
+        or confirmed (a draft built before such text was withheld); None when it may go."""
+        found = self._repo.title_descriptions(draft.entry_ids)
+        hits = sorted(i for i, text in found.items() if any(text in line.description for line in draft.lines))
+        if not hits:
+            return None
+        ids = " ".join(map(str, hits))
+        return (f"{draft.number} carries text taken from window titles (entr{'y' if len(hits) == 1 else 'ies'} "
+                f"#{', #'.join(map(str, hits))}), which never leaves this computer unconfirmed. Confirm it with "
+                f"'timetally entries confirm {ids}', or rebuild the invoice without it with 'timetally invoice "
+                f"refresh {draft.number}', then send again.")
+
     def book(self, exclude_draft: str | None = None) -> Book:
         """Every price-relevant setting, as values; `exclude_draft` leaves a draft's own fee usage out."""
         get = self._settings.get

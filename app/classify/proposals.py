@@ -31,7 +31,8 @@ class ProposalOptions:
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """A draft entry: [start, end) in epoch seconds, what it is, and how it came about."""
+    """A draft entry: [start, end) in epoch seconds, what it is, and how it came about. The description is the
+    rule's (capture groups filled in) or empty, never a window title: titles are only the evidence beside it."""
 
     start: float
     end: float
@@ -262,15 +263,14 @@ def _top_titles(titles: dict[str, float], limit: int = 3) -> tuple[str, ...]:
 def _proposal(block: _Block) -> Proposal:
     outcome = block.outcome or Outcome()
     verdict = max(block.rules.items(), key=lambda kv: kv[1])[0]
-    titles = _top_titles(block.titles)
-    description = outcome.description or "; ".join(titles)[:200]
+    titles = _top_titles(block.titles)  # evidence for the review, kept on this computer
     notes = [f"{block.pieces} captured span{'s' if block.pieces != 1 else ''}"]
     if block.absorbed:
         notes.append(f"{block.absorbed} brief interruption{'s' if block.absorbed != 1 else ''} absorbed")
     if block.folded:
         notes.append(f"{block.folded} short stretch{'es' if block.folded != 1 else ''} folded in")
     why = f'rule "{verdict.rule}" matched {verdict.why}; ' + ", ".join(notes)
-    return Proposal(block.start, block.end, outcome, description, verdict.rule, why, block.active, titles)
+    return Proposal(block.start, block.end, outcome, outcome.description, verdict.rule, why, block.active, titles)
 
 
 def propose(

@@ -1,4 +1,4 @@
-"""`timetally entries list|add|delete|approve|unlock|submit`."""
+"""`timetally entries list|add|delete|approve|unlock|confirm|submit`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     unlock.add_argument("id", type=int)
     unlock.add_argument("--reason", required=True, metavar="TEXT")
     unlock.set_defaults(handler=_unlock)
+    confirm = esub.add_parser("confirm", help="let descriptions taken from window titles appear on invoices")
+    confirm.add_argument("ids", type=int, nargs="+", metavar="ID")
+    confirm.set_defaults(handler=_confirm)
     submit = esub.add_parser("submit", help="mark a week whose entries are all approved as ready for billing")
     submit.add_argument("--week", metavar="YYYY-Www")
     submit.set_defaults(handler=_submit)
@@ -125,6 +128,21 @@ def _approve(core: Core, args: argparse.Namespace) -> int:
 def _unlock(core: Core, args: argparse.Namespace) -> int:
     entry = core.approvals.unlock(args.id, args.reason)
     print(f"Unlocked: {entry_line(entry)}")
+    return 0
+
+
+def _confirm(core: Core, args: argparse.Namespace) -> int:
+    for entry_id in args.ids:
+        core.entries.get(entry_id)  # an unknown id is named before anything changes
+    confirmed = core.review.confirm_descriptions(args.ids)
+    if confirmed:
+        listed = ", ".join(f"#{i}" for i in confirmed)
+        print(f"Confirmed the description of {listed}: it may now appear on invoices "
+              "(an invoice draft already made shows it once refreshed).")
+    others = [i for i in args.ids if i not in confirmed]
+    if others:
+        note(f"Nothing to confirm for {', '.join(f'#{i}' for i in others)}: "
+             "those descriptions were typed or come from a rule.")
     return 0
 
 

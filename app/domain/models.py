@@ -14,6 +14,18 @@ class EntrySource(StrEnum):
     CAPTURE = "capture"
 
 
+class DescriptionOrigin(StrEnum):
+    """Where an entry's description came from. Text from window titles stays on this computer: it reaches no
+    invoice until the user types or confirms it."""
+
+    TYPED = "typed"
+    """Typed, edited or confirmed by the user."""
+    RULE = "rule"
+    """A rule's `description`, its capture groups filled in: the user wrote the rule to say this."""
+    TITLE = "title"
+    """Taken from window titles and not confirmed."""
+
+
 class EntryStatus(StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
@@ -66,6 +78,7 @@ class Entry:
     locked: bool = False
     billable: bool = True
     task_name: str = ""
+    description_origin: DescriptionOrigin = DescriptionOrigin.TYPED
 
     @property
     def running(self) -> bool:
@@ -88,6 +101,7 @@ class NewEntry:
     task_id: int | None = None
     source: EntrySource = EntrySource.MANUAL
     billable: bool = True
+    description_origin: DescriptionOrigin = DescriptionOrigin.TYPED
 
 
 @dataclass(frozen=True, slots=True)

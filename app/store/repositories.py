@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.domain.errors import NotFoundError, StoreError, ValidationError
-from app.domain.models import Client, Entry, EntrySource, EntryStatus, NewEntry, Project, Task
+from app.domain.models import Client, DescriptionOrigin, Entry, EntrySource, EntryStatus, NewEntry, Project, Task
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables import AppRunRow, ClientRow, EntryRow, ProjectRow, SettingRow, TaskRow
@@ -157,7 +157,8 @@ def _project(p: ProjectRow, c: ClientRow) -> Project:
     return Project(p.id or 0, p.client_id, c.name, p.name, p.billable, p.archived)
 
 
-_ENTRY_FIELDS = {"start", "end", "description", "project_id", "task_id", "billable", "status", "locked"}
+_ENTRY_FIELDS = {"start", "end", "description", "description_origin", "project_id", "task_id", "billable", "status",
+                 "locked"}
 _COLUMN = {"start": "start_utc", "end": "end_utc"}
 
 
@@ -224,7 +225,7 @@ class EntryRepository:
             if row is None:
                 raise NotFoundError(f"There is no time entry with id {entry_id}")
             for key, value in changes.items():
-                setattr(row, _COLUMN.get(key, key), str(value) if key == "status" else value)
+                setattr(row, _COLUMN.get(key, key), str(value) if key in ("status", "description_origin") else value)
             row.updated_at = utcnow()
             s.add(row)
         return self.get(entry_id)
@@ -280,6 +281,7 @@ def _new_row(new: NewEntry) -> EntryRow:
         task_id=new.task_id,
         source=str(new.source),
         billable=new.billable,
+        description_origin=str(new.description_origin),
     )
 
 
@@ -297,6 +299,7 @@ def _entry(e: EntryRow, p: ProjectRow | None, c: ClientRow | None, t: TaskRow | 
         locked=e.locked,
         billable=e.billable,
         task_name=t.name if t else "",
+        description_origin=DescriptionOrigin(e.description_origin),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from app.domain.errors import NotFoundError
-from app.domain.models import EntryStatus
+from app.domain.models import DescriptionOrigin, EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables import EntryRow
@@ -53,6 +53,7 @@ def snapshot(row: EntryRow) -> dict[str, Any]:
         "start": row.start_utc.isoformat(), "end": row.end_utc.isoformat() if row.end_utc else None,
         "description": row.description, "project_id": row.project_id, "task_id": row.task_id,
         "billable": row.billable, "status": row.status, "locked": row.locked,
+        "description_origin": row.description_origin,
     }
 
 
@@ -76,6 +77,25 @@ class ReviewRepository:
                 row.status, row.locked, row.updated_at = str(status), locked, now
                 s.add(row)
                 s.add(ReviewAuditRow(entry_id=entry_id, action=action, who=who, at=now, reason=reason,
+                                     before=json.dumps(before), after=json.dumps(snapshot(row))))
+                changed.append(entry_id)
+        return changed
+
+    def confirm_descriptions(self, entry_ids: Sequence[int], who: str) -> list[int]:
+        """Descriptions taken from window titles become the user's own, each change audited; the ids changed."""
+        changed: list[int] = []
+        now = utcnow()
+        with self._db.session() as s:
+            for entry_id in entry_ids:
+                row = s.get(EntryRow, entry_id)
+                if row is None:
+                    raise NotFoundError(f"There is no time entry with id {entry_id}")
+                if row.description_origin != str(DescriptionOrigin.TITLE):
+                    continue
+                before = snapshot(row)
+                row.description_origin, row.updated_at = str(DescriptionOrigin.TYPED), now
+                s.add(row)
+                s.add(ReviewAuditRow(entry_id=entry_id, action="confirm-description", who=who, at=now, reason="",
                                      before=json.dumps(before), after=json.dumps(snapshot(row))))
                 changed.append(entry_id)
         return changed

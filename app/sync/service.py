@@ -219,7 +219,9 @@ class SyncService:
             if not RemoteStatus(sent.remote_status).editable:
                 return self._diverged(name, draft, sent.remote_id, sent.remote_status), None
             remote_id = sent.remote_id
-        code, problem = self.resolve_customer(name, draft.client_id, draft.client_name, create_contacts)
+        problem = self.billing.title_text(draft)
+        code, problem = ("", problem) if problem else self.resolve_customer(name, draft.client_id, draft.client_name,
+                                                                            create_contacts)
         if problem:
             return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(problem,),
                                   client=draft.client_name, total=draft.total, currency=draft.currency), None

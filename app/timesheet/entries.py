@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain.errors import LockedError, ValidationError
-from app.domain.models import Entry, EntrySource, NewEntry, Notice
+from app.domain.models import DescriptionOrigin, Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.timesheet.locks import PeriodLock
@@ -42,13 +42,13 @@ class EntryService:
 
     def add_manual(
         self, start: datetime, end: datetime, description: str = "", project_id: int | None = None,
-        task_id: int | None = None,
+        task_id: int | None = None, description_origin: DescriptionOrigin = DescriptionOrigin.TYPED,
     ) -> tuple[Entry, list[Notice]]:
         check_order(start, end)
         description = clean_description(description)
         check_target(self._projects, project_id, task_id)
         entry = self.add(NewEntry(start=start, end=end, description=description, project_id=project_id,
-                                  task_id=task_id, source=EntrySource.MANUAL))
+                                  task_id=task_id, source=EntrySource.MANUAL, description_origin=description_origin))
         return entry, overlap_notices(entry, self._entries.overlapping(start, end, exclude=entry.id))
 
     def edit(
@@ -60,8 +60,10 @@ class EntryService:
         description: str | None = None,
         project_id: int | object | None = _UNSET,
         task_id: int | object | None = _UNSET,
+        description_origin: DescriptionOrigin = DescriptionOrigin.TYPED,
     ) -> tuple[Entry, list[Notice]]:
-        """Change what is given; a new project without a task given keeps the task only if it is that project's."""
+        """Change what is given; a new project without a task given keeps the task only if it is that project's.
+        A description given is the user's (typed, or seen and saved), unless `description_origin` says otherwise."""
         current = self._entries.get(entry_id)
         if current.locked:
             raise LockedError(f"Entry #{entry_id} is {current.status} and locked; unlock it before editing.")
@@ -77,6 +79,7 @@ class EntryService:
             check_order(new_start, new_end)  # type: ignore[arg-type]
         if description is not None:
             changes["description"] = clean_description(description)
+            changes["description_origin"] = description_origin
         if project_id is not _UNSET:
             changes["project_id"] = project_id
         if task_id is not _UNSET:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.errors import ValidationError
-from app.domain.models import Entry, Project
+from app.domain.models import DescriptionOrigin, Entry, Project
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.store.review_repository import ReviewRepository
@@ -88,7 +88,8 @@ class IdleService:
         for n, (project_id, seconds) in enumerate(parts):
             stop = until if n == len(parts) - 1 else min(until, cursor + timedelta(seconds=seconds))
             if stop > cursor:
-                out.append(self._entry_service.add_manual(cursor, stop, running.description, project_id)[0])
+                out.append(self._entry_service.add_manual(cursor, stop, running.description, project_id,
+                                                          description_origin=running.description_origin)[0])
             cursor = stop
         self._timer.resume(running)
         return out
@@ -100,4 +101,6 @@ class IdleService:
             return
         since = max(since, running.start)
         self.discard(since, continue_timer=False)
-        self._repo.add_dropped(since.timestamp(), until.timestamp(), running.description, running.project_id)
+        # The review offers dropped time back as typed text: unconfirmed title text is left behind.
+        text = "" if running.description_origin is DescriptionOrigin.TITLE else running.description
+        self._repo.add_dropped(since.timestamp(), until.timestamp(), text, running.project_id)

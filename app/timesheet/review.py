@@ -17,7 +17,7 @@ from app.classify.proposals import Proposal
 from app.classify.service import Classified, ClassifierService
 from app.classify.suggest import Suggestion
 from app.domain.errors import LockedError, ValidationError
-from app.domain.models import Entry, EntrySource, NewEntry, Notice
+from app.domain.models import DescriptionOrigin, Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period, week_of
 from app.domain.timefmt import utcnow
 from app.settings import Settings
@@ -54,6 +54,11 @@ def _instant(epoch: float) -> datetime:
 def _item(p: Proposal) -> ProposalItem:
     o = p.outcome
     return ProposalItem(p.start, p.end, o.project_path, o.task, p.description, p.rule, p.why, o.billable, p.titles)
+
+
+def _origin(item: ProposalItem) -> DescriptionOrigin:
+    """Away time comes back with the timer's (typed) text; a proposal's text is its rule's, if it has any."""
+    return DescriptionOrigin.RULE if item.description and item.dropped_id is None else DescriptionOrigin.TYPED
 
 
 def _hidden(item: ProposalItem, rejected: Sequence[tuple[str, float, float]]) -> bool:
@@ -156,14 +161,18 @@ class ReviewService:
     def accept(self, items: Sequence[ProposalItem]) -> list[Entry]:
         """Each proposal becomes a draft entry; projects and tasks a rule names are created when new. Nothing is
         added when any of them falls in settled time (a submitted week, a locked entry)."""
-        for item in items:
+        return self._accept([(item, _origin(item)) for item in items])
+
+    def _accept(self, items: Sequence[tuple[ProposalItem, DescriptionOrigin]]) -> list[Entry]:
+        for item, _ in items:
             self._entry_service.lock.check(_instant(item.start), _instant(item.end))
         out = []
-        for item in items:
+        for item, origin in items:
             project_id, task_id, billable = self._target(item)
             out.append(self._entry_service.add(NewEntry(
                 start=_instant(item.start), end=_instant(item.end), description=clean_description(item.description),
-                project_id=project_id, task_id=task_id, source=EntrySource.CAPTURE, billable=billable)))
+                project_id=project_id, task_id=task_id, source=EntrySource.CAPTURE, billable=billable,
+                description_origin=origin)))
             if item.dropped_id is not None:
                 self._repo.delete_dropped(item.dropped_id)
         return out
@@ -179,7 +188,7 @@ class ReviewService:
         task = self._projects.task(task_id).name if task_id else item.task if path == item.project_path else ""
         changed = replace(item, start=start.timestamp(), end=end.timestamp(), description=description,
                           project_path=path, task=task, project_id=project_id)
-        return self.accept([changed])[0]
+        return self._accept([(changed, DescriptionOrigin.TYPED)])[0]  # the user saw and saved this text
 
     def accept_all(self, period: Period, now: datetime | None = None) -> list[Entry]:
         return self.accept(self.proposals(period, now))
@@ -204,8 +213,9 @@ class ReviewService:
             raise ValidationError("Split at a time inside a finished entry.")
         first, _ = self.edit_entry(entry_id, end=at)
         second = self._entry_service.add(NewEntry(start=at, end=entry.end, description=entry.description,
-                                            project_id=entry.project_id, task_id=entry.task_id,
-                                            source=entry.source, billable=entry.billable))
+                                                  project_id=entry.project_id, task_id=entry.task_id,
+                                                  source=entry.source, billable=entry.billable,
+                                                  description_origin=entry.description_origin))
         return first, second
 
     def merge(self, entry_ids: Sequence[int], items: Sequence[ProposalItem] = ()) -> Entry:
@@ -217,9 +227,14 @@ class ReviewService:
         if any(e.end is None for e in entries):
             raise ValidationError("Stop the timer before merging it.")
         longest = max(entries, key=lambda e: e.seconds(utcnow()))
-        texts = list(dict.fromkeys(e.description for e in sorted(entries, key=lambda e: e.start) if e.description))
+        texted = [e for e in sorted(entries, key=lambda e: e.start) if e.description]
+        texts = list(dict.fromkeys(e.description for e in texted))
+        origins = {e.description_origin for e in texted}  # the text is only as confirmed as its least part
+        origin = next((o for o in (DescriptionOrigin.TITLE, DescriptionOrigin.RULE) if o in origins),
+                      DescriptionOrigin.TYPED)
         merged, _ = self.edit_entry(longest.id, start=min(e.start for e in entries),
-                                    end=max(e.end or e.start for e in entries), description="; ".join(texts)[:2000])
+                                    end=max(e.end or e.start for e in entries), description="; ".join(texts)[:2000],
+                                    description_origin=origin)
         for entry in entries:
             if entry.id != longest.id:
                 self._entry_service.delete(entry.id)
@@ -233,6 +248,11 @@ class ReviewService:
         if audited:
             self._repo.record(entry_id, "edit", self._who(), before, self._repo.entry_snapshot(entry_id))
         return entry, notices
+
+    def confirm_descriptions(self, entry_ids: Sequence[int]) -> list[int]:
+        """The user has read these entries' descriptions taken from window titles and lets them reach invoices;
+        the ids that needed it (each confirmation is audited)."""
+        return self._repo.confirm_descriptions(entry_ids, self._who())
 
     def assign(self, start: datetime, end: datetime, project_id: int, description: str = "") -> Assignment:
         """A range of the timeline to a project: a draft entry, and the rule offered for time like it."""

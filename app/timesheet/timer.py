@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.errors import NotFoundError, ValidationError
-from app.domain.models import Entry, EntrySource, NewEntry, Notice
+from app.domain.models import DescriptionOrigin, Entry, EntrySource, NewEntry, Notice
 from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
@@ -47,7 +47,8 @@ class TimerService:
         return TimerStatus(running, running.seconds(now), (notice,) if notice else ())
 
     def start(
-        self, description: str = "", project_id: int | None = None, task_id: int | None = None
+        self, description: str = "", project_id: int | None = None, task_id: int | None = None,
+        description_origin: DescriptionOrigin = DescriptionOrigin.TYPED,
     ) -> Entry:
         """Start a timer; a running one is stopped at the same instant (that is a switch)."""
         description = clean_description(description)
@@ -61,7 +62,7 @@ class TimerService:
             self._lock.check_submitted(running.start, max(now, running.start))
         self._lock.check(now, None)
         new = NewEntry(start=now, end=None, description=description, project_id=project_id,
-                       task_id=task_id, source=EntrySource.TIMER)
+                       task_id=task_id, source=EntrySource.TIMER, description_origin=description_origin)
         started, _ = self._entries.start_timer(new, stop_running_at=now)
         return started
 
@@ -86,7 +87,8 @@ class TimerService:
         return self.resume(last)
 
     def resume(self, entry: Entry) -> Entry:
-        return self.start(entry.description, entry.project_id, entry.task_id)
+        """A new timer like `entry`; its description keeps its origin (unconfirmed title text stays so)."""
+        return self.start(entry.description, entry.project_id, entry.task_id, entry.description_origin)
 
     def discard(self) -> Entry:
         running = self._entries.running()

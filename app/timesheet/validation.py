@@ -1,5 +1,6 @@
 """Checks on entries that never block a save but are shown to the user: overlaps, long timers, and the review's
-flags (long days, entries without a project, overlaps, long timers, a high unclassified share)."""
+flags (long days, entries without a project, overlaps, long timers, descriptions from window titles, a high
+unclassified share)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from app.domain.errors import ValidationError
-from app.domain.models import Entry, EntryStatus, Notice
+from app.domain.models import DescriptionOrigin, Entry, EntryStatus, Notice
 
 MAX_DESCRIPTION = 2_000
 
@@ -107,6 +108,10 @@ def review_flags(
         first = days[0][0] if days else entry.start.astimezone(tz).date()
         if entry.project_id is None:
             flags.append(Flag("no-project", f"Entry #{entry.id} has no project.", first, (entry.id,)))
+        if entry.description and entry.description_origin is DescriptionOrigin.TITLE:
+            flags.append(Flag("title-description", f"Entry #{entry.id}'s description was taken from window titles; "
+                              "it stays off invoices until you confirm it (edit and save the entry, or "
+                              f"timetally entries confirm {entry.id}).", first, (entry.id,)))
         kind, note = (accounting or {}).get(entry.id, ("", ""))
         if (kind == "released" and entry.status in UNBILLED) or (kind == "diverged" and entry.status in BILLED):
             flags.append(Flag(f"accounting-{kind}", f"Entry #{entry.id}: {note}", first, (entry.id,)))

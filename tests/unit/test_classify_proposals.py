@@ -57,9 +57,9 @@ def test_short_stretches_fold_into_the_larger_neighbour_or_become_unclassified()
     assert [(s.start, s.end, s.titles) for s in lonely.unclassified] == [(at(0), at(3), ("b",))]
 
 
-def test_description_from_rule_or_from_most_frequent_titles() -> None:
+def test_the_description_is_the_rules_or_empty_and_titles_stay_evidence() -> None:
     got = run([(0, 10, A, "x"), (10, 30, A, "y"), (30, 35, A, "z"), (35, 36, A, "x"), (60, 90, C, "g-7")])
-    assert got.proposals[0].description == "y; x; z"
+    assert got.proposals[0].description == "" and got.proposals[0].titles == ("y", "x", "z")
     assert got.proposals[1].description == "Ticket 7"
 
 

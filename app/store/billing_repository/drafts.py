@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.domain.errors import NotFoundError, StoreError, ValidationError
 from app.domain.invoices import InvoiceLine, LineKind
-from app.domain.models import EntryStatus
+from app.domain.models import DescriptionOrigin, EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
 from app.store.db import Database
@@ -33,6 +33,12 @@ from app.store.tables.billing import (
 )
 
 FEE_KINDS = (LineKind.FIXED_FEE, LineKind.WITHIN_FEE, LineKind.OVERAGE)
+
+
+def _shareable(entry: EntryRow) -> str:
+    """The description an invoice or an accounting system may see: text taken from window titles stays on this
+    computer until the user types or confirms it, so every document built from these values goes without it."""
+    return "" if entry.description_origin == str(DescriptionOrigin.TITLE) else entry.description
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +116,17 @@ class InvoiceDraftRepository:
             ).all()
             return [
                 BillableEntry(e.id or 0, e.start_utc, e.end_utc or e.start_utc, c.id or 0, c.name, p.id or 0, p.name,
-                              e.description, e.task_id, t.name if t else "", e.billable and p.billable)
+                              _shareable(e), e.task_id, t.name if t else "", e.billable and p.billable)
                 for e, p, c, t in rows
             ]
+
+    def title_descriptions(self, entry_ids: Sequence[int]) -> dict[int, str]:
+        """The unconfirmed descriptions taken from window titles among these entries, by entry id."""
+        with self._db.session() as s:
+            rows = s.exec(select(EntryRow.id, EntryRow.description).where(
+                col(EntryRow.id).in_(list(entry_ids)), EntryRow.description_origin == str(DescriptionOrigin.TITLE),
+                EntryRow.description != ""))
+            return {entry_id or 0: text for entry_id, text in rows}
 
     def fee_usage(self, project_id: int, exclude_draft: str | None = None) -> tuple[bool, int]:
         """Whether a stored draft already charged the project's fixed fee, and the seconds billed against it."""

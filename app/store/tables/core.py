@@ -50,6 +50,7 @@ class EntryRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("source IN ('timer', 'manual', 'capture')", name="ck_entry_source"),
         CheckConstraint("status IN ('draft', 'approved', 'invoiced', 'paid')", name="ck_entry_status"),
+        CheckConstraint("description_origin IN ('typed', 'rule', 'title')", name="ck_entry_description_origin"),
         CheckConstraint("end_utc IS NULL OR end_utc >= start_utc", name="ck_entry_order"),
         # At most one running timer, enforced by the database itself so two processes cannot both start one.
         Index("ix_entry_one_running", text("(end_utc IS NULL)"), unique=True, sqlite_where=text("end_utc IS NULL")),
@@ -69,6 +70,7 @@ class EntryRow(SQLModel, table=True):
     status: str = "draft"
     locked: bool = False
     billable: bool = True
+    description_origin: str = Field(default="typed", sa_column_kwargs={"server_default": "typed"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

@@ -158,7 +158,8 @@ class QuickBooksSync:
                     self.audit.note(text, (sent.remote_id,))
                 return [self._outcome(draft, Outcome.DIVERGED, (text,), sent.remote_id)]
             remote_id = sent.remote_id
-        code, problem = resolver.customer(draft.client_id, draft.client_name)
+        problem = self.sync.billing.title_text(draft)
+        code, problem = ("", problem) if problem else resolver.customer(draft.client_id, draft.client_name)
         if problem:
             return [self._outcome(draft, Outcome.FAILED, (problem,))]
         entries = prepare.by_id(self._billing_repo.entries_of(draft.number))
