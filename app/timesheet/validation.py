@@ -110,7 +110,7 @@ def review_flags(
             flags.append(Flag("no-project", f"Entry #{entry.id} has no project.", first, (entry.id,)))
         if entry.description and entry.description_origin is DescriptionOrigin.TITLE:
             flags.append(Flag("title-description", f"Entry #{entry.id}'s description was taken from window titles; "
-                              "it stays off invoices until you confirm it (edit and save the entry, or "
+                              "it stays off invoices until you confirm it (Confirm text in the review, or "
                               f"timetally entries confirm {entry.id}).", first, (entry.id,)))
         kind, note = (accounting or {}).get(entry.id, ("", ""))
         if (kind == "released" and entry.status in UNBILLED) or (kind == "diverged" and entry.status in BILLED):

@@ -87,7 +87,7 @@ def test_title_text_stays_off_invoices_until_confirmed_and_the_review_says_so(
     flags = [f for f in core.review.load(WEEK, at(20), entries_only=True).flags if f.code == "title-description"]
     assert [f.message for f in flags] == [
         f"Entry #{entry_id}'s description was taken from window titles; it stays off invoices until you confirm it "
-        f"(edit and save the entry, or timetally entries confirm {entry_id})."]
+        f"(Confirm text in the review, or timetally entries confirm {entry_id})."]
 
     assert main(["entries", "confirm", str(entry_id)]) == 0
     assert capsys.readouterr().out.startswith(f"Confirmed the description of #{entry_id}: it may now appear")

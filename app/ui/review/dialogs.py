@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.models import Entry, EntryStatus, Project
+from app.domain.models import DescriptionOrigin, Entry, EntryStatus, Project
 from app.domain.timefmt import as_utc, format_duration, utcnow
 from app.timesheet.review import Assignment
 from app.timesheet.week import WeekReview
@@ -120,10 +120,11 @@ class CellEntriesDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self.edit)
+        self.table.itemSelectionChanged.connect(self._offer_confirm)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for name, slot in (("&Edit…", self.edit), ("&Split…", self.split), ("&Delete", self.delete),
-                           ("A&pprove", self.approve), ("&Unlock…", self.unlock)):
+                           ("A&pprove", self.approve), ("&Unlock…", self.unlock), ("Confirm &text", self.confirm)):
             button = QPushButton(name)
             button.clicked.connect(slot)
             row.addWidget(button)
@@ -161,6 +162,24 @@ class CellEntriesDialog(QDialog):
         self.notes.setVisible(bool(notes))
         if self.entries and not self.table.selectedItems():
             self.table.selectRow(0)
+        self._offer_confirm()
+
+    def _titled(self) -> list[int]:
+        """Selected entries whose description came from window titles and awaits the user's word."""
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.entries[r].id for r in rows if r < len(self.entries)
+                and self.entries[r].description and self.entries[r].description_origin is DescriptionOrigin.TITLE]
+
+    def _offer_confirm(self) -> None:
+        button = self.buttons["Confirm text"]
+        button.setVisible(any(e.description_origin is DescriptionOrigin.TITLE and e.description for e in self.entries))
+        button.setEnabled(bool(self._titled()))
+        button.setToolTip("Let this description, taken from window titles, appear on invoices")
+
+    def confirm(self) -> None:
+        ids = self._titled()
+        if ids:
+            self.model.confirm_descriptions(ids)
 
     def current(self) -> Entry | None:
         rows = {i.row() for i in self.table.selectedIndexes()}

@@ -220,6 +220,13 @@ class ReviewModel(QObject):
             core = self._core
             self.perform(lambda: core.approvals.approve_period(period), (ENTRIES,), Approval.sentence)
 
+    def confirm_descriptions(self, entry_ids: Sequence[int]) -> None:
+        ids = list(entry_ids)
+        review = self._core.review
+        self.perform(lambda: review.confirm_descriptions(ids), (ENTRIES,),
+                     lambda r: f"{len(r)} description{'' if len(r) == 1 else 's'} confirmed: "
+                               f"{'it' if len(r) == 1 else 'they'} may now appear on invoices.")
+
     def unlock(self, entry_id: int, reason: str) -> None:
         core = self._core
         self.perform(lambda: core.approvals.unlock(entry_id, reason), (ENTRIES,),
