@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 
-from app.classify.engine import Engine
+from app.classify.engine import Engine, Verdict
+from app.classify.proposals import ProposalSet
 from app.classify.rules import Rule
 from app.domain.models import Span
 
@@ -26,7 +27,7 @@ class Preview:
 
     @property
     def unclassified_share(self) -> float:
-        """Share of captured time still unclassified with the rule in place."""
+        """Share of captured time still unclassified with the rule in place (as `ProposalSet.share` counts it)."""
         return self.unclassified_after / self.captured_seconds if self.captured_seconds else 0.0
 
 
@@ -41,31 +42,31 @@ def with_rule(rules: Sequence[Rule], rule: Rule, position: int | None = None) ->
     return out
 
 
-def preview(rule: Rule, rules: Sequence[Rule], spans: Sequence[Span], position: int | None = None,
+def preview(rule: Rule, rules: Sequence[Rule], spans: Sequence[Span],
+            proposals: Callable[[Sequence[Verdict | None]], ProposalSet], position: int | None = None,
             tz: tzinfo | None = None, samples: int = 5) -> Preview:
     """Run the rule alone and within the ruleset over `spans` (typically the last four weeks); a disabled
-    rule is previewed as if enabled, since the question is what it would do."""
+    rule is previewed as if enabled, since the question is what it would do. `proposals` turns verdicts for the
+    spans into the proposal set the review would show, so the unclassified time before and after is what every
+    other screen calls unclassified."""
     rule = replace(rule, enabled=True)
     alone = Engine([rule], tz).classify(spans)
     trial_rules = with_rule(rules, rule, position)
     index = next(i for i, r in enumerate(trial_rules) if r is rule)
     after = Engine(trial_rules, tz).classify(spans)
     before = Engine(rules, tz).classify(spans)
-    matched = claimed = captured = unclassified_before = unclassified_after = 0.0
+    matched = claimed = 0.0
     titles: dict[str, float] = {}
-    for span, mine, now, was in zip(spans, alone, after, before, strict=True):
+    for span, mine, now in zip(spans, alone, after, strict=True):
         if span.idle:
             continue
         seconds = span.seconds
-        captured += seconds
         if mine is not None:
             matched += seconds
-        if now is None:
-            unclassified_after += seconds
-        elif now.rule_index == index:
+        if now is not None and now.rule_index == index:
             claimed += seconds
             titles[span.title] = titles.get(span.title, 0.0) + seconds
-        if was is None:
-            unclassified_before += seconds
     ranked = sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))[:samples]
-    return Preview(rule.name, matched, claimed, tuple(ranked), captured, unclassified_before, unclassified_after)
+    was, will = proposals(before), proposals(after)
+    return Preview(rule.name, matched, claimed, tuple(ranked), was.captured_seconds, was.seconds("unclassified"),
+                   will.seconds("unclassified"))

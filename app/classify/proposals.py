@@ -1,22 +1,30 @@
 """Draft entries from classified spans, accounting for every captured second exactly once.
 
 Each non-idle second of the period ends up in exactly one place: a proposal, a timer or manual entry that
-already covers it, private time, ignored time, or the unclassified bucket. Entries, private and ignored time
-are hard walls: nothing merges across them, so a proposal never claims time that is already accounted for.
+already covers it, private time, ignored time, time a rule classified in stretches too short to propose, or the
+unclassified bucket. Entries, private and ignored time are hard walls: nothing merges across them, so a proposal
+never claims time that is already accounted for.
+
+The unclassified share is defined here once (`ProposalSet.share`) and every screen reads it from a proposal set:
+the review's flag, a rule's preview and `timetally propose`.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from app.classify.engine import Verdict
 from app.classify.rules import Outcome
 from app.domain.models import Span
 
-CLASSIFIED, UNCLASSIFIED, PRIVATE, IGNORED, COVERED = range(5)
+CLASSIFIED, UNCLASSIFIED, PRIVATE, IGNORED, COVERED, TOO_SHORT = range(6)
 _SOFT = (CLASSIFIED, UNCLASSIFIED)
+_START = attrgetter("start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +33,9 @@ class ProposalOptions:
     """Stretches of the same outcome closer than this become one entry."""
     brief_interruption: float = 60.0
     """Other activity this short, between two stretches of one outcome, is absorbed into them."""
-    minimum: float = 300.0
-    """Entries shorter than this fold into a neighbour, or into the unclassified bucket."""
+    minimum: float = 120.0
+    """Stretches shorter than this join a stretch of the same project within the merge gap, or are shown as too
+    short to propose; never as unclassified."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +59,17 @@ class Proposal:
 
 @dataclass(frozen=True, slots=True)
 class Stretch:
-    """A stretch of unclassified, private, ignored or already-entered time."""
+    """A stretch of unclassified, private, ignored, already-entered or too-short time; `label` names the project
+    a rule gave too-short time."""
 
     start: float
     end: float
     active_seconds: float
     titles: tuple[str, ...] = ()
+    label: str = ""
+
+
+BUCKETS = ("proposals", "unclassified", "private", "ignored", "covered", "too_short")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +81,28 @@ class ProposalSet:
     covered: tuple[Stretch, ...]
     captured_seconds: float
     """Non-idle captured seconds in the period, the sum every bucket's active seconds adds up to."""
+    too_short: tuple[Stretch, ...] = ()
+    """Time a rule classified, in stretches shorter than the minimum with no stretch of the same project near."""
 
-    def seconds(self, bucket: str) -> float:
+    def seconds(self, bucket: str, start: float = -math.inf, end: float = math.inf) -> float:
+        """Active seconds of a bucket, or of its items that start in [start, end)."""
         items: Sequence[Proposal | Stretch] = getattr(self, bucket)
-        return sum(i.active_seconds for i in items)
+        return sum(i.active_seconds for i in items if start <= i.start < end)
+
+    def share(self, start: float = -math.inf, end: float = math.inf) -> float:
+        """The unclassified share: of the active time captured (in [start, end), a local day, or all of it), the
+        part no rule classified, no proposal takes and no entry holds. Proposals and stretches never cross a local
+        midnight (see `propose_days`), so a day's share is exact."""
+        captured = self.captured(start, end)
+        return self.seconds("unclassified", start, end) / captured if captured else 0.0
+
+    def captured(self, start: float = -math.inf, end: float = math.inf) -> float:
+        """Active captured seconds in [start, end): every bucket together."""
+        return sum(self.seconds(bucket, start, end) for bucket in BUCKETS)
 
     @property
     def unclassified_share(self) -> float:
-        return self.seconds("unclassified") / self.captured_seconds if self.captured_seconds else 0.0
+        return self.share()
 
 
 class _Block:
@@ -96,6 +124,12 @@ class _Block:
 
     def same(self, other: _Block) -> bool:
         return self.kind == other.kind and (self.outcome is other.outcome or self.outcome == other.outcome)
+
+    def project(self) -> object:
+        """What a short stretch must share with another to join it: the client and project a rule named (or the
+        whole outcome, for rules that name none)."""
+        o = self.outcome
+        return (o.client, o.project) if o is not None and o.project_path else o
 
     def take(self, other: _Block, own: bool) -> None:
         """Extend over `other`; its titles and rules count only when it is of this block's kind (`own`)."""
@@ -231,28 +265,48 @@ def _absorb_brief(blocks: list[_Block], options: ProposalOptions) -> list[_Block
 
 
 def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
-    """Classified stretches shorter than the minimum join the larger adjacent classified neighbour, or
-    become unclassified when they have none within the merge gap."""
+    """Classified stretches shorter than the minimum join the nearest stretch of the same project, across nothing
+    but unclassified time (which they take in) within the merge gap; those that find none are too short to propose.
+    Never unclassified: a rule did classify them."""
     gap, minimum = options.merge_gap, options.minimum
     out: list[_Block] = []
-    for i, block in enumerate(blocks):
-        if block.kind == CLASSIFIED and block.end - block.start < minimum:
-            prev = out[-1] if out and out[-1].kind == CLASSIFIED and block.start - out[-1].end <= gap else None
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if nxt is not None and not (nxt.kind == CLASSIFIED and nxt.start - block.end <= gap):
-                nxt = None
-            target = prev if nxt is None or (prev is not None and prev.active >= nxt.active) else nxt
-            if target is not None:
-                target.take(block, own=False)
+    for block in blocks:
+        if block.kind == CLASSIFIED:
+            found = _same_project_before(out, block, gap)
+            if found is not None and min(block.end - block.start, out[found].end - out[found].start) < minimum:
+                target = out[found]
+                for between in out[found + 1:]:
+                    target.take(between, own=False)
+                    target.absorbed += 1
+                del out[found + 1:]
+                if block.active > target.active:
+                    target.outcome = block.outcome
+                target.take(block, own=True)
                 target.folded += 1
                 continue
-            block.kind, block.outcome = UNCLASSIFIED, None
         last = out[-1] if out else None
-        if last is not None and block.kind != COVERED and last.same(block) and block.start - last.end <= gap:
+        if last is not None and block.kind == UNCLASSIFIED and last.same(block) and block.start - last.end <= gap:
             last.take(block, own=True)
         else:
             out.append(block)
+    for block in out:
+        if block.kind == CLASSIFIED and block.end - block.start < minimum:
+            block.kind = TOO_SHORT
     return out
+
+
+def _same_project_before(out: list[_Block], block: _Block, gap: float) -> int | None:
+    """The index of the latest classified stretch of `block`'s project reachable across unclassified time alone,
+    ending within the merge gap before it; None when there is none."""
+    for i in range(len(out) - 1, -1, -1):
+        other = out[i]
+        if block.start - other.end > gap:
+            return None
+        if other.kind == CLASSIFIED:
+            return i if other.project() == block.project() else None
+        if other.kind != UNCLASSIFIED:
+            return None
+    return None
 
 
 def _top_titles(titles: dict[str, float], limit: int = 3) -> tuple[str, ...]:
@@ -286,14 +340,35 @@ def propose(
     walls = _union(covered, start, end)
     blocks, captured = _pieces(spans, verdicts, walls, start, end, options.merge_gap)
     blocks = _fold_short(_absorb_brief(blocks, options), options)
-    buckets: dict[int, list[Stretch]] = {UNCLASSIFIED: [], PRIVATE: [], IGNORED: [], COVERED: []}
+    buckets: dict[int, list[Stretch]] = {UNCLASSIFIED: [], PRIVATE: [], IGNORED: [], COVERED: [], TOO_SHORT: []}
     proposals: list[Proposal] = []
     for block in blocks:
         if block.kind == CLASSIFIED:
             proposals.append(_proposal(block))
         else:
-            buckets[block.kind].append(Stretch(block.start, block.end, block.active, _top_titles(block.titles)))
+            label = block.outcome.label if block.kind == TOO_SHORT and block.outcome else ""
+            buckets[block.kind].append(Stretch(block.start, block.end, block.active, _top_titles(block.titles), label))
     return ProposalSet(
         tuple(proposals), tuple(buckets[UNCLASSIFIED]), tuple(buckets[PRIVATE]), tuple(buckets[IGNORED]),
-        tuple(buckets[COVERED]), captured,
+        tuple(buckets[COVERED]), captured, tuple(buckets[TOO_SHORT]),
     )
+
+
+def propose_days(
+    spans: Sequence[Span],
+    verdicts: Sequence[Verdict | None],
+    bounds: Sequence[float],
+    covered: Sequence[tuple[float, float]] = (),
+    options: ProposalOptions | None = None,
+) -> ProposalSet:
+    """`propose` for each [bounds[i], bounds[i + 1]) (the local days of a period) as one set: nothing crosses a
+    midnight, so a week's proposals are its days' and each day's share is exact."""
+    parts: list[ProposalSet] = []
+    for lo, hi in itertools.pairwise(bounds):
+        first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
+        first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
+        parts.append(propose(spans[first:last], verdicts[first:last], lo, hi, covered, options))
+    return ProposalSet(*(tuple(itertools.chain.from_iterable(getattr(p, b) for p in parts))
+                         for b in ("proposals", "unclassified", "private", "ignored", "covered")),
+                       sum(p.captured_seconds for p in parts),
+                       tuple(itertools.chain.from_iterable(p.too_short for p in parts)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from operator import attrgetter
@@ -12,7 +13,7 @@ from typing import Protocol
 
 from app.classify.engine import STALE_DAYS, Engine, Verdict
 from app.classify.preview import Preview, preview
-from app.classify.proposals import ProposalOptions, ProposalSet, propose
+from app.classify.proposals import ProposalOptions, ProposalSet, propose_days
 from app.classify.repository import RuleRepository
 from app.classify.rules import Rule
 from app.classify.ruleset_file import dumps, loads
@@ -126,10 +127,29 @@ class ClassifierService:
         engine = self.engine()
         classified = self._classified(start.timestamp(), end.timestamp(), engine, known)
         spans, verdicts = classified.spans, classified.verdicts
-        covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
-        result = propose(spans, verdicts, start.timestamp(), end.timestamp(), covered, self.options())
+        result = self.proposals_for(spans, verdicts, start, end, now)
         self._repo.record_matches(engine.last_matched(spans, verdicts))
         return classified, result
+
+    def proposals_for(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: datetime,
+                      end: datetime, now: datetime | None = None) -> ProposalSet:
+        """Proposals for [start, end) from classified spans, day by local day, around the entries there: the one
+        way every screen counts proposals and the unclassified share."""
+        now = now or utcnow()
+        covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
+        return propose_days(spans, verdicts, self.day_bounds(start, end), covered, self.options())
+
+    def day_bounds(self, start: datetime, end: datetime) -> list[float]:
+        """`start`, each local midnight after it and before `end`, and `end`, as epoch seconds."""
+        bounds = [start.timestamp()]
+        day = start.astimezone(self._tz).date()
+        while True:
+            day += timedelta(days=1)
+            midnight = Period(day, day).utc_range(self._tz)[0]
+            if midnight >= end:
+                break
+            bounds.append(midnight.timestamp())
+        return [*bounds, end.timestamp()]
 
     def _classified(self, start: float, end: float, engine: Engine, known: Classified | None) -> Classified:
         """Spans overlapping [start, end) in start order, as one read would return them; with `known` (classified
@@ -151,8 +171,11 @@ class ClassifierService:
 
     def preview(self, rule: Rule, now: datetime | None = None, position: int | None = None) -> Preview:
         """What `rule` would match over the last four weeks, and the unclassified share with it in place."""
-        spans = self._recent(now, timedelta(weeks=PREVIEW_WEEKS))
-        return preview(rule, self.rules(), spans, position, self._tz)
+        end = (now or utcnow()).astimezone(UTC)
+        start = end - timedelta(weeks=PREVIEW_WEEKS)
+        spans = self._spans.between(start.timestamp(), end.timestamp())
+        return preview(rule, self.rules(), spans, lambda verdicts: self.proposals_for(spans, verdicts, start, end, now),
+                       position, self._tz)
 
     def stale(self, now: datetime | None = None) -> list[RuleInfo]:
         """Enabled rules that matched nothing in the last 90 days (re-checked against the captured spans)."""

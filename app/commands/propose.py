@@ -59,6 +59,9 @@ def result_json(result: ProposalSet) -> dict[str, Any]:
     return {
         "proposals": [proposal_json(p) for p in result.proposals],
         "unclassified": _stretches(result.unclassified, titles=True),
+        "too_short": [{**item, "project": s.label} for s, item in zip(result.too_short, _stretches(result.too_short),
+                                                                       strict=True)],
+        "too_short_seconds": round(result.seconds("too_short")),
         "private_seconds": round(result.seconds("private")),
         "ignored_seconds": round(result.seconds("ignored")),
         "already_entered_seconds": round(result.seconds("covered")),
@@ -83,6 +86,10 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
         print(f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {format_duration(int(p.duration)):>6}  "
               f"{p.outcome.label}  {p.description}")
         print(f"    {p.why}")
+    for short in result.too_short:
+        start, end = _at(short.start).astimezone(), _at(short.end).astimezone()
+        print(f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {format_duration(int(short.active_seconds)):>6}  "
+              f"{short.label}  (too short to propose)")
     if not result.proposals:
         print(f"No proposals from {period.first} to {period.last}.")
 
@@ -91,8 +98,13 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
 
     print(f"Captured {format_duration(int(result.captured_seconds))}: proposed {total('proposals')}, "
           f"already entered {total('covered')}, private {total('private')}, ignored {total('ignored')}, "
-          f"unclassified {total('unclassified')} ({result.unclassified_share:.0%}).")
-    if result.unclassified_share >= 0.25:
+          f"too short to propose {total('too_short')}, unclassified {total('unclassified')} "
+          f"({result.unclassified_share:.0%}).")
+    if result.too_short:
+        minimum = core.classifier.options().minimum / 60
+        note(f"Time rules matched in stretches shorter than {minimum:g} min, with no longer stretch of the same "
+             "project near, is too short to propose; lower classify.minimum_seconds to see it proposed.")
+    if result.unclassified_share >= core.settings.get("review.unclassified_flag_percent") / 100:
         note("A large share of the time is unclassified; 'timetally rules suggest' can draft a rule for it.")
     if not core.classifier.rules():
         note("There are no rules yet. Start with: timetally rules import --starter")

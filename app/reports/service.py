@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from app.billing.invoices import build_invoices
 from app.billing.rates import RateKind, Target, resolve
 from app.billing.service import BillingService
 from app.billing.terms import Book, InvoiceOptions, WorkItem
-from app.classify.proposals import propose
 from app.classify.service import ClassifierService, SpanSource
 from app.domain.money import ZERO, check_currency
 from app.domain.periods import Period
@@ -137,10 +136,7 @@ class ReportService:
         spans = self._spans.between(lo, hi)
         if not spans:
             return []
-        verdicts = self._classifier.engine().classify(spans)
-        covered = [(r.start.timestamp(), r.end.timestamp())
-                   for r in self._repo.entries(start - timedelta(days=2), end) if r.end > start]
-        found = propose(spans, verdicts, lo, hi, covered, self._classifier.options())
+        found = self._classifier.proposals_for(spans, self._classifier.engine().classify(spans), start, end)
         return [TrackedTime(datetime.fromtimestamp(s.start, UTC), datetime.fromtimestamp(s.end, UTC), assigned=False,
                             active_seconds=round(s.active_seconds)) for s in found.unclassified]
 

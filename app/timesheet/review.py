@@ -121,13 +121,15 @@ class ReviewService:
         items = self._items(proposals.proposals, low, high) if proposals else []
         timelines: list[DayTimeline] = []
         shares: dict[date, float] = {}
+        too_short: dict[date, list[tuple[str, float]]] = {}
         for day in period.days():
             lo, hi = (moment.timestamp() for moment in Period(day, day).utc_range(self._tz))
             first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
             first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
-            blocks, active, unclassified = build_blocks(spans[first:last], verdicts[first:last], lo, hi)
-            if active:
-                shares[day] = unclassified / active
+            blocks = build_blocks(spans[first:last], verdicts[first:last], lo, hi)
+            if proposals is not None and proposals.captured(lo, hi):
+                shares[day] = proposals.share(lo, hi)
+                too_short[day] = [(s.label, s.active_seconds) for s in proposals.too_short if lo <= s.start < hi]
             timelines.append(DayTimeline(
                 day, lo, hi, tuple(blocks), tuple(i for i in items if i.start < hi and i.end > lo),
                 tuple(e for e in entries if e.start.timestamp() < hi and (e.end or now).timestamp() > lo)))
@@ -135,7 +137,8 @@ class ReviewService:
                              long_timer_hours=self._settings.get("timer.long_running_hours"),
                              unclassified_share=shares,
                              share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz,
-                             accounting=self._accounting_notes())
+                             accounting=self._accounting_notes(), too_short=too_short,
+                             minimum_seconds=self._classifier.options().minimum)
         grid = build_grid(entries, projects, period.days(), now, self._tz)
         return WeekReview(period, grid, tuple(timelines), tuple(items), tuple(entries), tuple(flags),
                           self._repo.submission(period.first), tuple(p for p in projects if not p.archived),

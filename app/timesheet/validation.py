@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from app.domain.errors import ValidationError
 from app.domain.models import DescriptionOrigin, Entry, EntryStatus, Notice
+from app.domain.timefmt import format_duration
 
 MAX_DESCRIPTION = 2_000
 
@@ -93,6 +94,8 @@ def review_flags(
     share_limit: float = 0.25,
     tz: tzinfo | None = None,
     accounting: Mapping[int, tuple[str, str]] | None = None,
+    too_short: Mapping[date, Sequence[tuple[str, float]]] | None = None,
+    minimum_seconds: float = 0,
 ) -> list[Flag]:
     """Every flag the review shows for a week's entries; none of them blocks approval.
 
@@ -129,7 +132,28 @@ def review_flags(
         if share >= share_limit:
             flags.append(Flag("unclassified", f"{share:.0%} of the activity captured on {day:%a %d %b} is "
                               "unclassified; a rule could sort it.", day))
+    for day, stretches in sorted((too_short or {}).items()):
+        flag = _too_short(day, stretches, minimum_seconds)
+        if flag is not None:
+            flags.append(flag)
     return flags
+
+
+def _too_short(day: date, stretches: Sequence[tuple[str, float]], minimum_seconds: float) -> Flag | None:
+    """Time rules classified on `day` that no proposal shows: each project's stretches were shorter than the
+    minimum with no stretch of the same project near enough to join."""
+    per_label: dict[str, float] = {}
+    for label, seconds in stretches:
+        per_label[label] = per_label.get(label, 0.0) + seconds
+    total = sum(per_label.values())
+    if total < 60:
+        return None
+    listed = ", ".join(f"{label} {format_duration(round(seconds))}" for label, seconds in
+                       sorted(per_label.items(), key=lambda kv: -kv[1]) if seconds >= 60)
+    return Flag("too-short", f"{format_duration(round(total))} on {day:%a %d %b} matched rules in stretches too short "
+                f"to propose (under {minimum_seconds / 60:g} min, with no longer stretch of the same project near)"
+                f"{': ' + listed if listed else ''}. Assign it on the timeline, or lower the shortest proposal in "
+                "Preferences.", day)
 
 
 def worked_per_day(entries: Sequence[Entry], now: datetime, tz: tzinfo | None = None) -> dict[date, int]:

@@ -150,14 +150,12 @@ def _kind(verdict: Verdict | None) -> tuple[str, str]:
     return WORK, o.label
 
 
-def build_blocks(spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float
-                 ) -> tuple[list[Block], float, float]:
-    """Blocks of [start, end) from one-minute slots, each slot taking its most-seen kind; also the active and
-    unclassified seconds of the range."""
+def build_blocks(spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float) -> list[Block]:
+    """Blocks of [start, end) from one-minute slots, each slot taking its most-seen kind (the unclassified share
+    is the proposals' to say, see `ProposalSet.share`)."""
     slots: dict[int, dict[tuple[str, str], float]] = {}
     titles: dict[int, dict[str, float]] = {}
     kinds: dict[Verdict | None, tuple[str, str]] = {}  # verdicts are interned: one label per rule outcome
-    active = unclassified = 0.0
     last: object = slots
     kind = here = IDLE_KIND
     pending_slot, pending_kind, pending, seen = -1, IDLE_KIND, 0.0, {}
@@ -176,9 +174,6 @@ def build_blocks(spans: Sequence[Span], verdicts: Sequence[Verdict | None], star
             if verdict is not last:
                 last, kind = verdict, kinds.get(verdict) or kinds.setdefault(verdict, _kind(verdict))
             here = kind
-            active += hi - lo
-            if here is UNCLASSIFIED_KIND:
-                unclassified += hi - lo
         if not edge - SLOT <= lo < edge:
             slot = int((lo - start) // SLOT)
             edge = start + (slot + 1) * SLOT
@@ -222,4 +217,4 @@ def build_blocks(spans: Sequence[Span], verdicts: Sequence[Verdict | None], star
         run = (slot, slot + 1, kind, dict(titles.get(slot, {})))
     if run is not None:
         close(run)
-    return blocks, active, unclassified
+    return blocks

@@ -48,13 +48,40 @@ def test_brief_interruption_is_absorbed_but_not_a_longer_one() -> None:
     assert [p.rule for p in longer.proposals] == ["acme", "beta", "acme"]
 
 
-def test_short_stretches_fold_into_the_larger_neighbour_or_become_unclassified() -> None:
-    got = run([(0, 30, A, "a"), (30, 32, B, "b"), (32, 40, C, "c")])
-    assert [(p.rule, p.start, p.end) for p in got.proposals] == [("acme", at(0), at(32)), ("gamma", at(32), at(40))]
-    assert "1 short stretch folded in" in got.proposals[0].why
-    lonely = run([(0, 3, B, "b")])
-    assert lonely.proposals == ()
-    assert [(s.start, s.end, s.titles) for s in lonely.unclassified] == [(at(0), at(3), ("b",))]
+def test_a_short_stretch_of_another_project_is_too_short_never_folded_into_a_neighbour() -> None:
+    got = run([(0, 30, A, "a"), (30, 32, B, "b"), (32, 40, C, "c")], minimum=300)
+    assert [(p.rule, p.start, p.end) for p in got.proposals] == [("acme", at(0), at(30)), ("gamma", at(32), at(40))]
+    assert [(s.start, s.end, s.label) for s in got.too_short] == [(at(30), at(32), "Beta / App")]
+    lonely = run([(0, 3, B, "b")], minimum=300)
+    assert lonely.proposals == () and lonely.unclassified == ()
+    assert [(s.start, s.end, s.titles, s.label) for s in lonely.too_short] == [(at(0), at(3), ("b",), "Beta / App")]
+    assert lonely.unclassified_share == 0.0
+
+
+def test_short_stretches_of_one_project_join_across_short_unclassified_gaps() -> None:
+    got = run([(0, 2, A, "a"), (2, 4, None, "?"), (4, 6, A, "a"), (6, 7.5, None, "?"), (7.5, 8.5, A, "a")],
+              minimum=300)
+    [joined] = got.proposals
+    assert (joined.start, joined.end, joined.active_seconds) == (at(0), at(8.5), 8.5 * 60)
+    assert "2 short stretches folded in" in joined.why and "2 brief interruptions absorbed" in joined.why
+    assert got.unclassified == () and got.too_short == ()
+    far = run([(0, 2, A, "a"), (2, 8, None, "?"), (8, 10, A, "a")], minimum=300)
+    assert far.proposals == () and [s.label for s in far.too_short] == ["Acme / Web / Dev"] * 2
+    assert far.seconds("unclassified") == 360
+
+
+def test_a_short_stretch_joins_its_projects_longer_stretch_and_takes_its_task() -> None:
+    review = Verdict(5, "review", Outcome("Acme", "Web", "Review"), 'title contains "pr"')
+    got = run([(0, 2, A, "a"), (2, 3.5, None, "?"), (3.5, 20, review, "pr")], minimum=300)
+    [joined] = got.proposals
+    assert (joined.start, joined.end, joined.outcome.task, joined.rule) == (at(0), at(20), "Review", "review")
+
+
+def test_five_minutes_of_matched_work_among_other_windows_is_proposed_by_default() -> None:
+    got = run([(0, 1, A, "a"), (1, 2.25, None, "term"), (2.25, 3.25, A, "a"), (3.25, 4.6, None, "term"),
+               (4.6, 5.35, A, "a")])
+    assert [(p.start, p.end) for p in got.proposals] == [(at(0), at(5.35))]
+    assert got.too_short == () and got.unclassified == ()
 
 
 def test_the_description_is_the_rules_or_empty_and_titles_stay_evidence() -> None:
@@ -120,7 +147,7 @@ def test_every_non_idle_second_is_accounted_for_exactly_once(
                 active[t] = True
     hits = [0] * 7200
     walls = [0] * 7200
-    buckets = [got.proposals, got.unclassified, got.private, got.ignored, got.covered]
+    buckets = [got.proposals, got.unclassified, got.private, got.ignored, got.covered, got.too_short]
     for bucket in buckets:
         for item in bucket:
             assert item.start < item.end
@@ -136,5 +163,19 @@ def test_every_non_idle_second_is_accounted_for_exactly_once(
     for proposal in got.proposals:
         assert not any(walls[int(proposal.start - DAY):int(proposal.end - DAY)]), "proposal over an entry"
     assert got.captured_seconds == sum(active)
-    total = sum(got.seconds(b) for b in ("proposals", "unclassified", "private", "ignored", "covered"))
+    total = sum(got.seconds(b) for b in ("proposals", "unclassified", "private", "ignored", "covered", "too_short"))
     assert total == got.captured_seconds
+    classified = [False] * 7200  # overlapping spans: the earlier one holds the time, as in `propose`
+    cursor = 0
+    for span, verdict in zip(spans, verdicts, strict=True):
+        if span.idle:
+            continue
+        lo, hi = max(cursor, int(span.start - DAY)), min(7200, int(span.end - DAY))
+        if hi <= lo:
+            continue
+        cursor = hi
+        ruled = verdict is not None and not (verdict.outcome.private or verdict.outcome.ignore)
+        for t in range(lo, hi):
+            classified[t] = ruled and not walls[t]
+    for stretch in got.unclassified:
+        assert not any(classified[int(stretch.start - DAY):int(stretch.end - DAY)]), "classified time unclassified"

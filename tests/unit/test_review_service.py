@@ -86,9 +86,9 @@ def test_timeline_blocks_are_coloured_by_classification_beside_proposals(core: C
 def test_blocks_never_exceed_one_per_minute_however_often_titles_change() -> None:
     start = ts(0)
     spans = [Span(start + i, start + i + 1, "code", f"file{i}.py - acme-web") for i in range(7200)]
-    blocks, active, unclassified = build_blocks(spans, [None] * len(spans), start, start + 86400)
+    blocks = build_blocks(spans, [None] * len(spans), start, start + 86400)
     assert len(blocks) == 1 and blocks[0].end - blocks[0].start == 7200
-    assert active == unclassified == 7200 and len(blocks[0].titles) <= 20
+    assert blocks[0].kind == UNCLASSIFIED and len(blocks[0].titles) <= 20
 
 
 def test_accept_all_turns_proposals_into_draft_capture_entries(core: Core) -> None:
