@@ -22,6 +22,7 @@ def entry_json(entry: Entry, now: datetime | None = None) -> dict[str, Any]:
         "end": iso(entry.end),
         "duration_seconds": entry.seconds(now or utcnow()),
         "description": entry.description,
+        "description_origin": str(entry.description_origin),
         "project": entry.project_path,
         "task": entry.task_name or None,
         "source": str(entry.source),

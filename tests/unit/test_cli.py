@@ -74,6 +74,7 @@ def test_entries_add_and_list_by_day_and_week(home: Path, capsys: pytest.Capture
         "end": "2026-11-20T10:30:00Z",
         "duration_seconds": 5400,
         "description": "Kickoff",
+        "description_origin": "typed",
         "project": "Acme/Web",
         "task": None,
         "source": "manual",

@@ -112,7 +112,8 @@ class DayItemsPanel(QWidget):
                     if column != 2:
                         row.setForeground(column, QBrush(PROPOSED))
                 row.setToolTip(4, thing.why)
-                row.setToolTip(3, "\n".join(thing.titles) or thing.description)
+                seen = "\n".join(thing.titles)
+                row.setToolTip(3, f"Windows seen (they stay on this computer):\n{seen}" if seen else thing.description)
             self.tree.addTopLevelItem(row)
             row.setSelected(self._key(thing) in selected)
         for column in (0, 1, 2, 4):
@@ -128,7 +129,7 @@ class DayItemsPanel(QWidget):
         if isinstance(thing, ProposalItem):
             start, end = thing.start, thing.end
             return [f"{_at(start).astimezone():%H:%M}–{_at(end).astimezone():%H:%M}",
-                    format_duration(int(end - start)), thing.label, thing.description,
+                    format_duration(int(end - start)), thing.label, thing.description or "(no description)",
                     f"Rule: {thing.rule}" if thing.rule else "Away time dropped from the timer"]
         end_epoch = thing.end.timestamp() if thing.end else now
         end = "now" if thing.end is None else f"{thing.end.astimezone():%H:%M}"
