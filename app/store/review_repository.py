@@ -4,7 +4,7 @@ dropped away time. Each status change and its audit row share one transaction, s
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -64,25 +64,28 @@ class ReviewRepository:
     def set_status(self, entry_ids: Sequence[int], status: EntryStatus, locked: bool, *, action: str, who: str,
                    reason: str = "") -> list[int]:
         """Change status and lock of entries and audit each change; returns the ids that changed."""
-        changed: list[int] = []
-        now = utcnow()
-        with self._db.session() as s:
-            for entry_id in entry_ids:
-                row = s.get(EntryRow, entry_id)
-                if row is None:
-                    raise NotFoundError(f"There is no time entry with id {entry_id}")
-                if row.status == str(status) and row.locked == locked:
-                    continue
-                before = snapshot(row)
-                row.status, row.locked, row.updated_at = str(status), locked, now
-                s.add(row)
-                s.add(ReviewAuditRow(entry_id=entry_id, action=action, who=who, at=now, reason=reason,
-                                     before=json.dumps(before), after=json.dumps(snapshot(row))))
-                changed.append(entry_id)
-        return changed
+        def change(row: EntryRow) -> bool:
+            if row.status == str(status) and row.locked == locked:
+                return False
+            row.status, row.locked = str(status), locked
+            return True
+
+        return self._change(entry_ids, change, action, who, reason)
 
     def confirm_descriptions(self, entry_ids: Sequence[int], who: str) -> list[int]:
         """Descriptions taken from window titles become the user's own, each change audited; the ids changed."""
+        def change(row: EntryRow) -> bool:
+            if row.description_origin != str(DescriptionOrigin.TITLE):
+                return False
+            row.description_origin = str(DescriptionOrigin.TYPED)
+            return True
+
+        return self._change(entry_ids, change, "confirm-description", who)
+
+    def _change(self, entry_ids: Sequence[int], change: Callable[[EntryRow], bool], action: str, who: str,
+                reason: str = "") -> list[int]:
+        """Apply `change` to each entry row and write an audit row, before and after, for each it changed; all in
+        one transaction, so neither exists alone."""
         changed: list[int] = []
         now = utcnow()
         with self._db.session() as s:
@@ -90,12 +93,12 @@ class ReviewRepository:
                 row = s.get(EntryRow, entry_id)
                 if row is None:
                     raise NotFoundError(f"There is no time entry with id {entry_id}")
-                if row.description_origin != str(DescriptionOrigin.TITLE):
-                    continue
                 before = snapshot(row)
-                row.description_origin, row.updated_at = str(DescriptionOrigin.TYPED), now
+                if not change(row):
+                    continue
+                row.updated_at = now
                 s.add(row)
-                s.add(ReviewAuditRow(entry_id=entry_id, action="confirm-description", who=who, at=now, reason="",
+                s.add(ReviewAuditRow(entry_id=entry_id, action=action, who=who, at=now, reason=reason,
                                      before=json.dumps(before), after=json.dumps(snapshot(row))))
                 changed.append(entry_id)
         return changed

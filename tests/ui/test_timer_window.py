@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Core
@@ -42,11 +43,16 @@ def rows(window: TimerWindow) -> list[list[str]]:
     return [[item.text(c) for c in range(4)] for item in items if item is not None]
 
 
+def choose(combo: QComboBox, text: str) -> None:
+    """As a user picks from the list: the choice, then `activated`."""
+    index = combo.findText(text)
+    assert index >= 0, f"{text} is not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
 def choose_project(window: TimerWindow, path: str) -> None:
-    index = window.project.findText(path)
-    assert index >= 0, f"{path} is not offered"
-    window.project.setCurrentIndex(index)
-    window.project.activated.emit(index)
+    choose(window.project, path)
 
 
 def test_enter_in_the_description_starts_a_timer(
@@ -323,13 +329,6 @@ def test_other_writers_are_picked_up_from_the_bus(
     qtbot.waitUntil(lambda: len(rows(window)) == 1)
 
 
-def choose_task(window: TimerWindow, name: str) -> None:
-    index = window.task.findText(name)
-    assert index >= 0, f"{name} is not offered"
-    window.task.setCurrentIndex(index)
-    window.task.activated.emit(index)
-
-
 def test_a_timer_starts_on_a_task_of_the_chosen_project_and_can_change_task(
     core: Core, model: TimerModel, window: TimerWindow, runner: TaskRunner, qtbot: QtBot
 ) -> None:
@@ -342,12 +341,12 @@ def test_a_timer_starts_on_a_task_of_the_chosen_project_and_can_change_task(
     choose_project(window, "Acme/Web")
     assert window.task.isEnabled()
     assert [window.task.itemText(i) for i in range(window.task.count())] == ["No task", "Build", "Design"]
-    choose_task(window, "Design")
+    choose(window.task, "Design")
     qtbot.mouseClick(window.toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: model.snapshot.running is not None)
     running = core.entries.running()
     assert running is not None and (running.project_id, running.task_id) == (web.id, design.id)
-    choose_task(window, "Build")
+    choose(window.task, "Build")
     qtbot.waitUntil(lambda: core.entries.get(running.id).task_id == build.id)
     choose_project(window, "Globex/Support")  # another project: the task goes with the old one
     qtbot.waitUntil(lambda: core.entries.get(running.id).task_id is None)
