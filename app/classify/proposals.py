@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 from app.classify.engine import Verdict
 from app.classify.rules import Outcome
@@ -368,7 +369,9 @@ def propose_days(
         first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
         first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
         parts.append(propose(spans[first:last], verdicts[first:last], lo, hi, covered, options))
-    return ProposalSet(*(tuple(itertools.chain.from_iterable(getattr(p, b) for p in parts))
-                         for b in ("proposals", "unclassified", "private", "ignored", "covered")),
-                       sum(p.captured_seconds for p in parts),
-                       tuple(itertools.chain.from_iterable(p.too_short for p in parts)))
+
+    def joined(bucket: str) -> tuple[Any, ...]:
+        return tuple(itertools.chain.from_iterable(getattr(p, bucket) for p in parts))
+
+    return ProposalSet(joined("proposals"), joined("unclassified"), joined("private"), joined("ignored"),
+                       joined("covered"), sum(p.captured_seconds for p in parts), joined("too_short"))
