@@ -363,11 +363,13 @@ def propose_days(
     options: ProposalOptions | None = None,
 ) -> ProposalSet:
     """`propose` for each [bounds[i], bounds[i + 1]) (the local days of a period) as one set: nothing crosses a
-    midnight, so a week's proposals are its days' and each day's share is exact."""
+    midnight, so a week's proposals are its days' and each day's share is exact. Spans follow one another, as
+    capture writes them: a day takes the one span that runs into it from the day before, as the review's timeline
+    does (finding every overlapping one would cost a pass over all spans)."""
     parts: list[ProposalSet] = []
     for lo, hi in itertools.pairwise(bounds):
         first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
-        first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
+        first -= first > 0 and spans[first - 1].end > lo  # captured spans follow one another: one runs past midnight
         parts.append(propose(spans[first:last], verdicts[first:last], lo, hi, covered, options))
 
     def joined(bucket: str) -> tuple[Any, ...]:

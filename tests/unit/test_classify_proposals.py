@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.classify.engine import Verdict
-from app.classify.proposals import ProposalOptions, ProposalSet, propose
+from app.classify.proposals import BUCKETS, ProposalOptions, ProposalSet, propose, propose_days
 from app.classify.rules import Outcome
 from app.domain.models import Span
 
@@ -179,3 +180,25 @@ def test_every_non_idle_second_is_accounted_for_exactly_once(
             classified[t] = ruled and not walls[t]
     for stretch in got.unclassified:
         assert not any(classified[int(stretch.start - DAY):int(stretch.end - DAY)]), "classified time unclassified"
+
+
+@settings(max_examples=60, deadline=None)
+@given(raw=st.lists(_span, max_size=40), cut=st.integers(1, 7199))
+def test_proposals_by_day_never_cross_a_midnight_and_count_each_second_once(
+    raw: list[tuple[int, int, int, bool, int]], cut: int
+) -> None:
+    spans, verdicts, t = [], [], DAY - 600.0  # one after another, with gaps, as capture writes them
+    for gap, n, label, idle, title in raw:
+        t += gap % 300
+        spans.append(Span(t, t + n, "app", f"t{title}", idle=idle))
+        verdicts.append(LABELS[label])
+        t += n
+    midnight = DAY + cut
+    got = propose_days(spans, verdicts, [DAY, midnight, DAY + 7200])
+    whole = propose(spans, verdicts, DAY, DAY + 7200)
+    assert got.captured_seconds == whole.captured_seconds == got.captured()
+    for bucket in BUCKETS:
+        for item in getattr(got, bucket):
+            assert item.end <= midnight or item.start >= midnight, f"{bucket} crosses the day's end"
+    assert got.share() == pytest.approx(got.seconds("unclassified") / got.captured_seconds if got.captured_seconds
+                                        else 0.0)
