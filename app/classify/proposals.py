@@ -126,12 +126,6 @@ class _Block:
     def same(self, other: _Block) -> bool:
         return self.kind == other.kind and (self.outcome is other.outcome or self.outcome == other.outcome)
 
-    def project(self) -> object:
-        """What a short stretch must share with another to join it: the client and project a rule named (or the
-        whole outcome, for rules that name none)."""
-        o = self.outcome
-        return (o.client, o.project) if o is not None and o.project_path else o
-
     def take(self, other: _Block, own: bool) -> None:
         """Extend over `other`; its titles and rules count only when it is of this block's kind (`own`)."""
         self.start = min(self.start, other.start)
@@ -270,23 +264,29 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
     but unclassified time (which they take in) within the merge gap; those that find none are too short to propose.
     Never unclassified: a rule did classify them."""
     gap, minimum = options.merge_gap, options.minimum
+    projects: dict[int, object] = {}  # outcomes are interned: one project key per outcome object
     out: list[_Block] = []
     for block in blocks:
         if block.kind == CLASSIFIED:
-            found = _same_project_before(out, block, gap)
-            if found is not None and min(block.end - block.start, out[found].end - out[found].start) < minimum:
-                target = out[found]
-                for between in out[found + 1:]:
+            i = len(out) - 1
+            while i >= 0 and out[i].kind == UNCLASSIFIED and block.start - out[i].end <= gap:
+                i -= 1
+            target = out[i] if i >= 0 else None
+            if (target is not None and target.kind == CLASSIFIED and block.start - target.end <= gap
+                    and min(block.end - block.start, target.end - target.start) < minimum
+                    and (target.outcome is block.outcome
+                         or _project(target.outcome, projects) == _project(block.outcome, projects))):
+                for between in out[i + 1:]:
                     target.take(between, own=False)
                     target.absorbed += 1
-                del out[found + 1:]
+                del out[i + 1:]
                 if block.active > target.active:
                     target.outcome = block.outcome
                 target.take(block, own=True)
                 target.folded += 1
                 continue
         last = out[-1] if out else None
-        if last is not None and block.kind == UNCLASSIFIED and last.same(block) and block.start - last.end <= gap:
+        if last is not None and block.kind == last.kind == UNCLASSIFIED and block.start - last.end <= gap:
             last.take(block, own=True)
         else:
             out.append(block)
@@ -296,18 +296,13 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
     return out
 
 
-def _same_project_before(out: list[_Block], block: _Block, gap: float) -> int | None:
-    """The index of the latest classified stretch of `block`'s project reachable across unclassified time alone,
-    ending within the merge gap before it; None when there is none."""
-    for i in range(len(out) - 1, -1, -1):
-        other = out[i]
-        if block.start - other.end > gap:
-            return None
-        if other.kind == CLASSIFIED:
-            return i if other.project() == block.project() else None
-        if other.kind != UNCLASSIFIED:
-            return None
-    return None
+def _project(outcome: Outcome | None, known: dict[int, object]) -> object:
+    """What a short stretch must share with another to join it: the client and project a rule named (or the whole
+    outcome, for rules that name none)."""
+    key = known.get(id(outcome))
+    if key is None:
+        key = known[id(outcome)] = (outcome.client, outcome.project) if outcome and outcome.project_path else outcome
+    return key
 
 
 def _top_titles(titles: dict[str, float], limit: int = 3) -> tuple[str, ...]:
@@ -347,8 +342,11 @@ def propose(
         if block.kind == CLASSIFIED:
             proposals.append(_proposal(block))
         else:
-            label = block.outcome.label if block.kind == TOO_SHORT and block.outcome else ""
-            buckets[block.kind].append(Stretch(block.start, block.end, block.active, _top_titles(block.titles), label))
+            if block.kind == TOO_SHORT:  # named by its project; its titles are the timeline's to show
+                buckets[TOO_SHORT].append(Stretch(block.start, block.end, block.active,
+                                                  label=block.outcome.label if block.outcome else ""))
+            else:
+                buckets[block.kind].append(Stretch(block.start, block.end, block.active, _top_titles(block.titles)))
     return ProposalSet(
         tuple(proposals), tuple(buckets[UNCLASSIFIED]), tuple(buckets[PRIVATE]), tuple(buckets[IGNORED]),
         tuple(buckets[COVERED]), captured, tuple(buckets[TOO_SHORT]),

@@ -55,7 +55,7 @@ def test_a_short_stretch_of_another_project_is_too_short_never_folded_into_a_nei
     assert [(s.start, s.end, s.label) for s in got.too_short] == [(at(30), at(32), "Beta / App")]
     lonely = run([(0, 3, B, "b")], minimum=300)
     assert lonely.proposals == () and lonely.unclassified == ()
-    assert [(s.start, s.end, s.titles, s.label) for s in lonely.too_short] == [(at(0), at(3), ("b",), "Beta / App")]
+    assert [(s.start, s.end, s.label) for s in lonely.too_short] == [(at(0), at(3), "Beta / App")]
     assert lonely.unclassified_share == 0.0
 
 
