@@ -264,7 +264,6 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
     but unclassified time (which they take in) within the merge gap; those that find none are too short to propose.
     Never unclassified: a rule did classify them."""
     gap, minimum = options.merge_gap, options.minimum
-    projects: dict[int, object] = {}  # outcomes are interned: one project key per outcome object
     out: list[_Block] = []
     for block in blocks:
         if block.kind == CLASSIFIED:
@@ -274,8 +273,7 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
             target = out[i] if i >= 0 else None
             if (target is not None and target.kind == CLASSIFIED and block.start - target.end <= gap
                     and min(block.end - block.start, target.end - target.start) < minimum
-                    and (target.outcome is block.outcome
-                         or _project(target.outcome, projects) == _project(block.outcome, projects))):
+                    and _same_project(target.outcome, block.outcome)):
                 for between in out[i + 1:]:
                     target.take(between, own=False)
                     target.absorbed += 1
@@ -296,13 +294,16 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
     return out
 
 
-def _project(outcome: Outcome | None, known: dict[int, object]) -> object:
-    """What a short stretch must share with another to join it: the client and project a rule named (or the whole
-    outcome, for rules that name none)."""
-    key = known.get(id(outcome))
-    if key is None:
-        key = known[id(outcome)] = (outcome.client, outcome.project) if outcome and outcome.project_path else outcome
-    return key
+def _same_project(a: Outcome | None, b: Outcome | None) -> bool:
+    """Whether a short stretch may join another: the same client and project (any task), or for rules that name
+    no project the same outcome. Outcomes are interned, so the common case is one identity test."""
+    if a is b:
+        return True
+    if a is None or b is None:
+        return False
+    if a.client and a.project:
+        return a.client == b.client and a.project == b.project
+    return a == b
 
 
 def _top_titles(titles: dict[str, float], limit: int = 3) -> tuple[str, ...]:
