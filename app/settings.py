@@ -93,7 +93,7 @@ OPTIONS: dict[str, Option[Any]] = {
                _between(0, 3600)),
         Option("classify.brief_interruption_seconds", 60, "Absorb other activity shorter than (seconds)",
                _between(0, 600)),
-        Option("classify.minimum_seconds", 120, "Shortest proposal: shorter stretches join the same project's "
+        Option("classify.minimum_seconds", 240, "Shortest proposal: shorter stretches join the same project's "
                "nearby time, or show as too short (seconds)", _between(0, 3600)),
         Option("capture.interval_seconds", 1.0, "Capture: sample the active window every (seconds)",
                _between(0.2, 60)),

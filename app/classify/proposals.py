@@ -34,7 +34,7 @@ class ProposalOptions:
     """Stretches of the same outcome closer than this become one entry."""
     brief_interruption: float = 60.0
     """Other activity this short, between two stretches of one outcome, is absorbed into them."""
-    minimum: float = 120.0
+    minimum: float = 240.0
     """Stretches shorter than this join a stretch of the same project within the merge gap, or are shown as too
     short to propose; never as unclassified."""
 
@@ -271,9 +271,10 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
             while i >= 0 and out[i].kind == UNCLASSIFIED and block.start - out[i].end <= gap:
                 i -= 1
             target = out[i] if i >= 0 else None
-            if (target is not None and target.kind == CLASSIFIED and block.start - target.end <= gap
-                    and min(block.end - block.start, target.end - target.start) < minimum
-                    and _same_project(target.outcome, block.outcome)):
+            if (target is not None and target.kind == CLASSIFIED and block.start - target.end <= gap and (
+                    (i == len(out) - 1 and target.same(block))  # met again once what split them was joined
+                    or (min(block.end - block.start, target.end - target.start) < minimum
+                        and _same_project(target.outcome, block.outcome)))):
                 for between in out[i + 1:]:
                     target.take(between, own=False)
                     target.absorbed += 1

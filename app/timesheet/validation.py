@@ -150,10 +150,8 @@ def _too_short(day: date, stretches: Sequence[tuple[str, float]], minimum_second
         return None
     listed = ", ".join(f"{label} {format_duration(round(seconds))}" for label, seconds in
                        sorted(per_label.items(), key=lambda kv: -kv[1]) if seconds >= 60)
-    return Flag("too-short", f"{format_duration(round(total))} on {day:%a %d %b} matched rules in stretches too short "
-                f"to propose (under {minimum_seconds / 60:g} min, with no longer stretch of the same project near)"
-                f"{': ' + listed if listed else ''}. Assign it on the timeline, or lower the shortest proposal in "
-                "Preferences.", day)
+    return Flag("too-short", f"{format_duration(round(total))} matched rules in stretches too short to propose "
+                f"(under {minimum_seconds / 60:g} min){': ' + listed if listed else ''}.", day)
 
 
 def worked_per_day(entries: Sequence[Entry], now: datetime, tz: tzinfo | None = None) -> dict[date, int]:

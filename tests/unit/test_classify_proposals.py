@@ -202,3 +202,11 @@ def test_proposals_by_day_never_cross_a_midnight_and_count_each_second_once(
             assert item.end <= midnight or item.start >= midnight, f"{bucket} crosses the day's end"
     assert got.share() == pytest.approx(got.seconds("unclassified") / got.captured_seconds if got.captured_seconds
                                         else 0.0)
+
+
+def test_stretches_of_one_outcome_met_again_after_a_join_become_one() -> None:
+    """Ticket A, a short look at ticket B of the same project (joined into A), then ticket A again: one proposal."""
+    b = Verdict(6, "acme-b", Outcome("Acme", "Web", "Other"), 'title contains "b"')
+    got = run([(0, 10, A, "a"), (10, 11.5, b, "b"), (11.5, 20, A, "a")], minimum=300)
+    [joined] = got.proposals
+    assert (joined.start, joined.end, joined.outcome) == (at(0), at(20), A.outcome)
