@@ -8,7 +8,7 @@ with a sparse update carrying its current `SyncToken` (read just before). A refe
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -92,20 +92,25 @@ class QuickBooksProvider(ListedProvider):
         return [_invoice_result(i.key, results[i.key]) for i in invoices]
 
     def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
-        """`remote_ids` gives, per key, the time activity an earlier send created (it is updated instead)."""
+                  cancelled: Callable[[], bool] | None = None, own: Collection[str] = ()) -> list[PushResult]:
+        """`remote_ids` gives, per key, the time activity an earlier send created (it is updated instead). Time
+        QuickBooks calls billed is refused, except `own` activities (billed by a TimeTally invoice being replaced
+        in this send), which are changed without touching their billed status."""
         known = remote_ids or {}
         current = self._current("TimeActivity", [known[a.key] for a in activities if a.key in known], cancelled)
         operations: list[Operation] = []
         refused: dict[str, PushResult] = {}
         for push in activities:
             remote_id = known.get(push.key, "")
+            body = time.to_time_activity(push)
             if remote_id and current.get(remote_id, {}).get("BillableStatus") == payments.BILLED:
-                refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(
-                    "This time is already on an invoice in QuickBooks; change it there.",))
-                continue
-            operations.append(self._operation(push.key, "TimeActivity", time.to_time_activity(push), remote_id,
-                                              current, time.describe(push)))
+                if remote_id not in own:
+                    refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(
+                        "This time is already on an invoice in QuickBooks; change it there.",))
+                    continue
+                body.pop("BillableStatus")
+            operations.append(self._operation(push.key, "TimeActivity", body, remote_id, current,
+                                              time.describe(push)))
         results = self._run(operations, None, cancelled)
         return [refused.get(a.key) or _time_result(a.key, results[a.key]) for a in activities]
 

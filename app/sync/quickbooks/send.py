@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import content_hash
-from app.domain.models import EntryStatus
 from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
@@ -32,10 +31,9 @@ from app.sync.outbox import (
     time_payload,
 )
 from app.sync.provider import Cancelled, Progress, PushResult, RemoteKind, RemoteStatus
-from app.sync.quickbooks import prepare
+from app.sync.quickbooks import billed, prepare
 from app.sync.quickbooks.batch import BATCH_SIZE
 from app.sync.quickbooks.links import Links, Mode
-from app.sync.quickbooks.payments import BILLED
 from app.sync.quickbooks.provider import QuickBooksProvider
 from app.sync.reports import InvoiceOutcome, Outcome, SendReport
 from app.sync.service import SyncService
@@ -116,36 +114,28 @@ class QuickBooksSync:
         return outcomes + self._deliver(self.outbox.open_jobs(JobKind.INVOICE), cancelled)
 
     def billed_time(self) -> list[int]:
-        """Entries whose time activity QuickBooks now calls `HasBeenBilled` are marked invoiced; their ids."""
-        latest: dict[str, Job] = {}
-        for job in reversed(self.outbox.jobs(limit=100_000)):
-            if job.kind is JobKind.TIME and job.state is JobState.CONFIRMED:
-                latest[job.local_ref] = job
-        waiting = {job.remote_id: int(ref) for ref, job in latest.items()
-                   if self._entries.get(int(ref)).status is EntryStatus.APPROVED}
-        if not waiting:
-            return []
-        billed = [waiting[i] for i, status in self.provider.billed_time(sorted(waiting)).items()
-                  if status == BILLED and i in waiting]
-        marked = self._billing_repo.set_entry_status(billed, str(EntryStatus.INVOICED),
-                                                     only_from=str(EntryStatus.APPROVED))
-        if marked:
-            self.audit.note(f"{len(marked)} entries were billed inside QuickBooks; they are marked invoiced.",
-                            tuple(i for i, e in waiting.items() if e in marked))
-        return marked
+        """Entries whose time activity QuickBooks now calls `HasBeenBilled` are marked invoiced, and the invoices
+        billing them are followed from then on (see `billed.py`); the ids marked invoiced."""
+        return billed.billed_time(self.provider, self.outbox, self.store, self.audit, self._billing_repo,
+                                  self._entries)
 
     # Time activities
 
-    def _send_time(self, activities: Sequence[prepare.Activity],
-                   cancelled: Callable[[], bool] | None) -> tuple[list[Job], list[InvoiceOutcome]]:
-        """Jobs for the activities (confirmed ones with the same content are left alone) and what sending did."""
+    def _send_time(self, activities: Sequence[prepare.Activity], cancelled: Callable[[], bool] | None,
+                   own: tuple[str, frozenset[str]] = ("", frozenset())) -> tuple[list[Job], list[InvoiceOutcome]]:
+        """Jobs for the activities (confirmed ones with the same content are left alone) and what sending did.
+
+        `own` is (invoice, the activities it bills) when TimeTally replaces its own invoice: those activities may
+        be changed although QuickBooks calls them billed, since the new invoice bills them again."""
         jobs = []
         for item in activities:
             previous = next((j for j in self.outbox.jobs(str(item.push.entry_id))
                              if j.kind is JobKind.TIME and j.state is JobState.CONFIRMED), None)
-            payload = {**time_payload(item.push), "client": item.client,
-                       "remote_id": previous.remote_id if previous else ""}
-            same = previous is not None and {**previous.payload, "remote_id": ""} == {**payload, "remote_id": ""}
+            remote_id = previous.remote_id if previous else ""
+            payload = {**time_payload(item.push), "client": item.client, "remote_id": remote_id,
+                       "billed_by": own[0] if remote_id in own[1] else ""}
+            ignored = {"remote_id": "", "billed_by": ""}
+            same = previous is not None and {**previous.payload, **ignored} == {**payload, **ignored}
             jobs.append(previous if same and previous else self.outbox.enqueue(
                 JobKind.TIME, str(item.push.entry_id), 0, item.label, payload))
         outcomes = self._deliver([j for j in jobs if j.open], cancelled)
@@ -173,7 +163,7 @@ class QuickBooksSync:
             return [self._outcome(draft, Outcome.FAILED, (problem,))]
         entries = prepare.by_id(self._billing_repo.entries_of(draft.number))
         placed = prepare.invoice_mode(draft, entries, resolver, code)
-        jobs, outcomes = self._send_time([a for _, a in placed], cancelled)
+        jobs, outcomes = self._send_time([a for _, a in placed], cancelled, (remote_id, self._billed_by(draft.uid)))
         refused = [e for j in jobs if j.state is not JobState.CONFIRMED for e in j.errors or ("not sent yet",)]
         if refused:
             return [*outcomes, self._outcome(draft, Outcome.FAILED, ("Its time activities were not all accepted: "
@@ -218,11 +208,18 @@ class QuickBooksSync:
                 self._progress(self._done, self._done + sum(len(b) for b in batches[n + 1:]))
         return outcomes
 
+    def _billed_by(self, draft_uid: str) -> frozenset[str]:
+        """The time activities the invoice last sent for this draft links."""
+        sent = next((j for j in self.outbox.jobs(draft_uid)
+                     if j.kind is JobKind.INVOICE and j.state is JobState.CONFIRMED), None)
+        return frozenset(str(i) for ids in (sent.payload.get("links") or [] if sent else []) for i in ids)
+
     def _push(self, group: Sequence[Job], cancelled: Callable[[], bool] | None) -> list[PushResult]:
         if group[0].kind is JobKind.TIME:
             pushes = [replace(time_from_job(j), key=j.key) for j in group]
             known = {j.key: str(j.payload.get("remote_id") or "") for j in group if j.payload.get("remote_id")}
-            return self.provider.push_time(pushes, known, cancelled)
+            own = {str(j.payload["remote_id"]) for j in group if j.payload.get("billed_by")}
+            return self.provider.push_time(pushes, known, cancelled, own)
         invoices = [replace(invoice_from_job(j), key=j.key) for j in group]
         return self.provider.push_invoices(invoices, cancelled=cancelled,
                                            links={j.key: j.payload.get("links") or [] for j in group})
