@@ -14,6 +14,7 @@ from typing import Any
 
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import content_hash
+from app.domain.money import format_money
 from app.sync.audit import AuditLog
 from app.sync.outbox import Job, invoice_payload
 from app.sync.provider import InvoicePush, RemoteStatus
@@ -36,10 +37,15 @@ def total_problem(title: str, job: Job, total: Decimal | None, tax_total: Decima
     tax_differs = tax_total is not None and local_tax is not None and Decimal(str(tax_total)) != Decimal(local_tax)
     if not (differs or tax_differs):
         return ""
-    tax = f" (tax {tax_total} against {local_tax})" if tax_differs else ""
-    return (f"{title} holds {total} for {job.label} but TimeTally computed {local_total}{tax}. Check the tax type "
-            f"mapping, then correct the invoice in {title}, or void it with 'timetally invoice void {job.label}' "
-            "and send again.")
+    currency = str(job.payload.get("currency") or "")
+
+    def money(value: Any) -> str:
+        return format_money(Decimal(str(value)), currency) if currency else str(value)
+
+    tax = f" (tax {money(tax_total)} against {money(local_tax)})" if tax_differs else ""
+    return (f"{title} holds {money(total)} for {job.label} but TimeTally computed {money(local_total)}{tax}. "
+            f"Check the tax type mapping, then correct the invoice in {title}, or void it with "
+            f"'timetally invoice void {job.label}' and send again.")
 
 
 def settle(store: SyncStore, audit: AuditLog, title: str, job: Job, status: RemoteStatus, total: Decimal | None,

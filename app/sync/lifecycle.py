@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from app.domain.errors import TimeTallyError
-from app.domain.money import ZERO
+from app.domain.money import ZERO, format_money
 from app.domain.timefmt import utcnow
 from app.store.billing_repository import BillingRepository
 from app.store.remote_copies import RemoteCopy, live_copies
@@ -78,7 +78,7 @@ def void_invoice(sync: SyncService, repo: BillingRepository, number: str) -> Voi
                 raise TimeTallyError(f"{copy.title} left {draft.number} {status.status}; nothing was changed here.")
             if sent is not None:
                 sync.apply_payment(copy.provider, sent, status)
-            return _refused(draft.number, copy, status)
+            return _refused(draft.number, draft.currency, copy, status)
         store = sync.store(copy.provider)
         store.update_sent(copy.draft_uid, remote_status=str(status.status), released=True, checked_at=utcnow(),
                           amount_due=status.amount_due, remote_updated_at=status.updated_at)
@@ -100,12 +100,12 @@ def void_invoice(sync: SyncService, repo: BillingRepository, number: str) -> Voi
                       f"deleted here and {count}.", copy.provider, copy.remote_id, copy.remote_number, entries)
 
 
-def _refused(number: str, copy: RemoteCopy, status: PaymentStatus) -> VoidResult:
+def _refused(number: str, currency: str, copy: RemoteCopy, status: PaymentStatus) -> VoidResult:
     if status.status is RemoteStatus.PAID:
         state, entries = "paid", "paid"
     else:
-        paid = status.amount_paid if status.amount_paid > ZERO else ZERO
-        state, entries = f"part-paid ({paid} of {status.total} paid)", "invoiced"
+        paid, total = (format_money(max(a, ZERO), currency) for a in (status.amount_paid, status.total))
+        state, entries = f"part-paid ({paid} of {total} paid)", "invoiced"
     return VoidResult(number, VoidAction.REFUSED, (
         f"{number} is {state} in {copy.title}; an invoice with payments cannot be voided or deleted. Raise a credit "
         f"note in {copy.title} for whatever should not have been billed. Its entries stay {entries}."),
