@@ -4,7 +4,7 @@ refuses it once anything is paid, and only then releases its entries, so the nex
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,16 +13,16 @@ import pytest
 
 from app.cli import main
 from app.domain.errors import LockedError
-from app.domain.models import EntryStatus, NewEntry
+from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.sync.lifecycle import VoidAction
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
+from tests.fakes.captured import approved as approved_entry
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect as connect_quickbooks
-from tests.fakes.quickbooks_setup import fake_company
 from tests.fakes.xero_server import FakeXero
 from tests.fakes.xero_setup import connect
 
@@ -31,10 +31,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeXero]:
-    with FakeXero() as server:
-        yield server
-    assert server.spec_problems == [], "a request did not conform to the Xero spec"
+def fake(xero: FakeXero) -> FakeXero:
+    return xero
 
 
 @pytest.fixture
@@ -55,12 +53,8 @@ def timetally(capsys: pytest.CaptureFixture[str]) -> Run:
     return run
 
 
-def approved(core: Any, day: int, hours: float = 2) -> int:
-    project = core.projects.find("Acme Ltd/Web") or core.projects.add_project("Acme Ltd/Web")
-    start = datetime(2026, 11, day, 9, tzinfo=UTC)
-    entry = core.entries.add(NewEntry(start, start + timedelta(hours=hours), "work", project.id))
-    core.entries.update(entry.id, status="approved", locked=True)
-    return int(entry.id)
+def approved(core: Any, day: int) -> int:
+    return approved_entry(core, "Acme Ltd/Web", datetime(2026, 11, day, 9, tzinfo=UTC), timedelta(hours=2))
 
 
 def sent(core: Any) -> tuple[list[int], Any]:
@@ -157,27 +151,27 @@ def test_void_waits_for_a_send_that_got_no_answer(books: Any, fake: FakeXero) ->
     assert live(fake) == []
 
 
-def test_void_in_quickbooks_invoice_mode_frees_the_time_activities(core: Any,
+def test_void_in_quickbooks_invoice_mode_frees_the_time_activities(core: Any, quickbooks: FakeQuickBooks,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    with fake_company() as fake:
-        connect_quickbooks(core, fake, monkeypatch)
-        core.billing.set_client("Acme Ltd", rate="100", currency="USD")
-        core.settings.set("billing.person", "Jane Doe")
-        fake.company.add("Customer", DisplayName="Acme Ltd")
-        ids = [approved(core, 16), approved(core, 17)]
-        invoice = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
-        result = core.sync.void_invoice("INV-0001")
-        assert (result.action, result.remote_id) == (VoidAction.VOIDED, invoice.remote_id)
-        [voided] = fake.all("Invoice")
-        assert (voided["TotalAmt"], voided["Balance"]) == (0, 0)
-        assert {a["BillableStatus"] for a in fake.all("TimeActivity")} == {"Billable"}
-        assert [core.entries.get(i).status for i in ids] == [EntryStatus.APPROVED] * 2
-        voids = [s for s in fake.seen if s.query.get("operation") == "void"]
-        assert len(voids) == 1 and fake.spec_problems == []
-        fake.company.pay(_resend(core, fake), "400", date(2026, 11, 30))
-        core.sync.sync_payments(["quickbooks"])
-        refused = core.sync.void_invoice("INV-0002")
-        assert refused.action is VoidAction.REFUSED and "credit note in QuickBooks" in refused.message
+    fake = quickbooks
+    connect_quickbooks(core, fake, monkeypatch)
+    core.billing.set_client("Acme Ltd", rate="100", currency="USD")
+    core.settings.set("billing.person", "Jane Doe")
+    fake.company.add("Customer", DisplayName="Acme Ltd")
+    ids = [approved(core, 16), approved(core, 17)]
+    invoice = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
+    result = core.sync.void_invoice("INV-0001")
+    assert (result.action, result.remote_id) == (VoidAction.VOIDED, invoice.remote_id)
+    [voided] = fake.all("Invoice")
+    assert (voided["TotalAmt"], voided["Balance"]) == (0, 0)
+    assert {a["BillableStatus"] for a in fake.all("TimeActivity")} == {"Billable"}
+    assert [core.entries.get(i).status for i in ids] == [EntryStatus.APPROVED] * 2
+    voids = [s for s in fake.seen if s.query.get("operation") == "void"]
+    assert len(voids) == 1 and fake.spec_problems == []
+    fake.company.pay(_resend(core, fake), "400", date(2026, 11, 30))
+    core.sync.sync_payments(["quickbooks"])
+    refused = core.sync.void_invoice("INV-0002")
+    assert refused.action is VoidAction.REFUSED and "credit note in QuickBooks" in refused.message
 
 
 def _resend(core: Any, fake: FakeQuickBooks) -> str:

@@ -3,7 +3,6 @@ invoice mode: the time activities carry the hours their invoice bills, and say w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,24 +10,23 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.domain.models import EntryStatus, NewEntry
+from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteStatus
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.prepare import share
 from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.reports import Outcome
+from tests.fakes.captured import approved as approved_entry
 from tests.fakes.quickbooks_server import FakeQuickBooks
-from tests.fakes.quickbooks_setup import connect, fake_company
+from tests.fakes.quickbooks_setup import connect
 
 WEEK = parse_week("2026-W47")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeQuickBooks]:
-    with fake_company() as server:
-        yield server
-    assert server.spec_problems == [], "a request did not conform to Intuit's schema"
+def fake(quickbooks: FakeQuickBooks) -> FakeQuickBooks:
+    return quickbooks
 
 
 @pytest.fixture
@@ -44,12 +42,8 @@ def qbo(core: Any) -> QuickBooksSync:
     return QuickBooksSync(core.sync, core.db, core.settings)
 
 
-def approved(core: Any, day: int, minutes: int, project: str = "Acme Ltd/Web") -> int:
-    found = core.projects.find(project) or core.projects.add_project(project)
-    start = datetime(2026, 11, day, 9, tzinfo=UTC)
-    entry = core.entries.add(NewEntry(start, start + timedelta(minutes=minutes), "work", found.id))
-    core.entries.update(entry.id, status="approved", locked=True)
-    return int(entry.id)
+def approved(core: Any, day: int, minutes: int) -> int:
+    return approved_entry(core, "Acme Ltd/Web", datetime(2026, 11, day, 9, tzinfo=UTC), timedelta(minutes=minutes))
 
 
 def invoiced_inside(fake: FakeQuickBooks) -> dict[str, Any]:

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from app.bootstrap import build_core
 from app.domain.errors import TimeTallyError
-from app.domain.models import NewEntry
 from app.domain.periods import parse_week
 from app.sync.outbox import JobKind, JobState
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
+from tests.fakes.captured import approved
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect as connect_quickbooks
 from tests.fakes.quickbooks_setup import fake_company
@@ -44,11 +44,7 @@ def prepared(core: Any) -> None:
 
 
 def entry(core: Any, day: int, tag: str) -> int:
-    project = core.projects.find("Acme Ltd/Web") or core.projects.add_project("Acme Ltd/Web")
-    start = datetime(2026, 11, day, 9, tzinfo=UTC)
-    made = core.entries.add(NewEntry(start, start + timedelta(hours=1), tag, project.id))
-    core.entries.update(made.id, status="approved", locked=True)
-    return int(made.id)
+    return approved(core, "Acme Ltd/Web", datetime(2026, 11, day, 9, tzinfo=UTC), timedelta(hours=1), tag)
 
 
 def refusals() -> contextlib.AbstractContextManager[None]:

@@ -4,7 +4,6 @@ stores and locks nothing and uses up no invoice number; the connection can be ch
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 
 from app.bootstrap import build_core
 from app.domain.errors import TimeTallyError, ValidationError
-from app.domain.models import EntryStatus, NewEntry
+from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.store.tables.accounts import AccountRow
 from app.sync.accounts import RECONNECT_NEEDED
@@ -24,6 +23,7 @@ from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
+from tests.fakes.captured import approved
 from tests.fakes.quickbooks_setup import connect as connect_quickbooks
 from tests.fakes.quickbooks_setup import fake_company
 from tests.fakes.xero_server import FakeXero
@@ -34,22 +34,15 @@ QUICK = Limits(max_retries=1, backoff_seconds=0.01)
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeXero]:
-    with FakeXero() as server:
-        yield server
+def fake(xero: FakeXero) -> FakeXero:
+    return xero
 
 
 @pytest.fixture
 def acme(core: Any) -> list[int]:
     core.billing.set_client("Acme Ltd", rate="100", currency="NZD")
-    project = core.projects.add_project("Acme Ltd/Web")
-    ids = []
-    for day in (16, 17):
-        start = datetime(2026, 11, day, 9, tzinfo=UTC)
-        entry = core.entries.add(NewEntry(start, start + timedelta(hours=2), "work", project.id))
-        core.entries.update(entry.id, status="approved", locked=True)
-        ids.append(int(entry.id))
-    return ids
+    return [approved(core, "Acme Ltd/Web", datetime(2026, 11, day, 9, tzinfo=UTC), timedelta(hours=2))
+            for day in (16, 17)]
 
 
 def closed_port() -> int:
@@ -134,11 +127,8 @@ def test_a_refused_sign_in_takes_the_drafts_back(core: Any, acme: list[int], fak
 
 def test_a_draft_stored_before_the_send_is_kept_and_only_the_sends_own_is_given_back(
         core: Any, acme: list[int], fake: FakeXero, monkeypatch: pytest.MonkeyPatch) -> None:
-    start = datetime(2026, 11, 18, 9, tzinfo=UTC)
-    globex = core.projects.add_project("Globex/App")
     core.billing.set_client("Globex", rate="80", currency="NZD")
-    entry = core.entries.add(NewEntry(start, start + timedelta(hours=1), "work", globex.id))
-    core.entries.update(entry.id, status="approved", locked=True)
+    approved(core, "Globex/App", datetime(2026, 11, 18, 9, tzinfo=UTC), timedelta(hours=1))
     [mine] = core.billing.create(WEEK, "Globex")
     connect(core, fake, monkeypatch, QUICK)
     outcomes = core.sync.send("xero", WEEK).outcomes  # no contact for either client

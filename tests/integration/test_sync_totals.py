@@ -4,7 +4,6 @@ TimeTally's: a difference is an error (outcome, exit status, a flag on the invoi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,15 +11,16 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.domain.models import EntryStatus, NewEntry
+from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
 from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
+from tests.fakes.captured import approved as approved_entry
+from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect as connect_quickbooks
-from tests.fakes.quickbooks_setup import fake_company
 from tests.fakes.xero_books import Books
 from tests.fakes.xero_server import FakeXero
 from tests.fakes.xero_setup import connect
@@ -29,10 +29,8 @@ WEEK = parse_week("2026-W47")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeXero]:
-    with FakeXero() as server:
-        yield server
-    assert server.spec_problems == [], "a request did not conform to the Xero spec"
+def fake(xero: FakeXero) -> FakeXero:
+    return xero
 
 
 @pytest.fixture
@@ -42,12 +40,8 @@ def books(core: Any, fake: FakeXero, monkeypatch: pytest.MonkeyPatch) -> Any:
     return core
 
 
-def approved(core: Any, path: str = "Acme Ltd/Web", hours: float = 2) -> int:
-    project = core.projects.find(path) or core.projects.add_project(path)
-    start = datetime(2026, 11, 16, 9, tzinfo=UTC)
-    entry = core.entries.add(NewEntry(start, start + timedelta(hours=hours), "work", project.id))
-    core.entries.update(entry.id, status="approved", locked=True)
-    return int(entry.id)
+def approved(core: Any, path: str = "Acme Ltd/Web") -> int:
+    return approved_entry(core, path, datetime(2026, 11, 16, 9, tzinfo=UTC), timedelta(hours=2))
 
 
 def map_tax(core: Any, code: str) -> None:
@@ -122,14 +116,14 @@ def test_a_total_xero_computes_differently_is_an_error_with_a_flag(books: Any, f
     assert fixed.outcome is Outcome.UPDATED and books.sync.store("xero").sent_invoices()[0].divergence == ""
 
 
-def test_quickbooks_totals_are_checked_too(core: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    with fake_company() as fake:
-        connect_quickbooks(core, fake, monkeypatch)
-        core.billing.set_client("Acme Ltd", rate="100", currency="USD", tax="Sales:10")
-        core.settings.set("billing.person", "Jane Doe")
-        fake.company.add("Customer", DisplayName="Acme Ltd")
-        approved(core)
-        invoice = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
-        assert invoice.outcome is Outcome.TOTAL_DIFFERS and not invoice.outcome.ok
-        assert "QuickBooks holds 200.00 USD for INV-0001 but TimeTally computed 220.00 USD" in invoice.errors[0]
-        assert core.sync.store("quickbooks").sent(invoice.uid).divergence == invoice.errors[0]
+def test_quickbooks_totals_are_checked_too(core: Any, quickbooks: FakeQuickBooks,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    connect_quickbooks(core, quickbooks, monkeypatch)
+    core.billing.set_client("Acme Ltd", rate="100", currency="USD", tax="Sales:10")
+    core.settings.set("billing.person", "Jane Doe")
+    quickbooks.company.add("Customer", DisplayName="Acme Ltd")
+    approved(core)
+    invoice = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
+    assert invoice.outcome is Outcome.TOTAL_DIFFERS and not invoice.outcome.ok
+    assert "QuickBooks holds 200.00 USD for INV-0001 but TimeTally computed 220.00 USD" in invoice.errors[0]
+    assert core.sync.store("quickbooks").sent(invoice.uid).divergence == invoice.errors[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +18,8 @@ from tests.fakes.xero_setup import connect
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeXero]:
-    with FakeXero() as server:
-        yield server
-    assert server.spec_problems == [], "a request did not conform to the Xero spec"
+def fake(xero: FakeXero) -> FakeXero:
+    return xero
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,10 +21,8 @@ WEEK = parse_week("2026-W47")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeXero]:
-    with FakeXero() as server:
-        yield server
-    assert server.spec_problems == [], "a request did not conform to the Xero spec"
+def fake(xero: FakeXero) -> FakeXero:
+    return xero
 
 
 @pytest.fixture
