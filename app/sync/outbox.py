@@ -120,12 +120,12 @@ class Outbox:
         Every provider's documents pass here, so the send guard runs here too, in the same transaction: a job that
         never left and would bill an entry a second time is failed instead, with the reason (returned by job id).
         """
-        refused: dict[int, str] = {}
         with self._db.session() as s:
-            for row in s.exec(select(SyncJobRow).where(col(SyncJobRow.id).in_(list(job_ids)))).all():
-                why = guard.refusal(s, row) if row.state == JobState.PENDING else None
+            rows = s.exec(select(SyncJobRow).where(col(SyncJobRow.id).in_(list(job_ids)))).all()
+            refused = guard.refusals(s, rows)
+            for row in rows:
+                why = refused.get(row.id or 0)
                 if why is not None:
-                    refused[row.id or 0] = why
                     row.state, row.errors = str(JobState.FAILED), json.dumps([why])
                 else:
                     row.state, row.attempts = str(JobState.SENT), row.attempts + 1
