@@ -86,7 +86,7 @@ class PaymentsBack:
         return list(sent.entry_ids)
 
     def _release(self, sent: SentInvoice, entry_ids: Sequence[int]) -> None:
-        """The draft goes (its entries become approved, unbilled work); paid entries are unlocked back too. A change
+        """The draft goes (its entries become approved, unbilled work); paid entries are approved again too. A change
         to it still unanswered is left to be repeated exactly as it went, so the request it shared with other
         invoices keeps its key."""
         if sent.number:

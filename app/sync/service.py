@@ -165,7 +165,7 @@ class SyncService:
         """Everything of the period that is not in the provider yet, plus drafts edited since they were sent.
 
         One unit of work: the account is checked before anything is stored, and the drafts this send stores are
-        taken back (entries unlocked, numbers returned) unless their invoice may have reached the provider."""
+        taken back (entries approved again, numbers returned) unless their invoice may have reached the provider."""
         if not dry_run:
             self.check_ready(name)
         if name in SENDERS:

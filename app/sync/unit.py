@@ -3,7 +3,7 @@ reached the accounting system.
 
 A draft whose invoice never left (no connection, sign-in refused, cancelled before the request), was refused, or
 was never even prepared (no contact) is taken back when the send ends, as if it had never been made: its entries
-are approved and unlocked again and its number returns to the sequence when it was the last one issued. Drafts
+are approved, unbilled work again and its number returns to the sequence when it was the last one issued. Drafts
 the user stored before the send are left as they are.
 """
 
@@ -24,8 +24,8 @@ KEPT = (JobState.SENT, JobState.CONFIRMED)
 
 
 class SendUnit:
-    """`with SendUnit(...) as unit: unit.keep(billing.create(...))`; the rest is taken back on the way out, also
-    when the send ends with an error."""
+    """`with SendUnit(...) as unit: unit.made(billing.create(...))`; what reached nothing is taken back on the way
+    out, also when the send ends with an error."""
 
     def __init__(self, repo: BillingRepository, outbox: Callable[[], Outbox]) -> None:
         self._repo = repo
