@@ -121,6 +121,7 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("billing.currency", "USD", "Currency of clients that set none (ISO 4217)", _parses(check_currency)),
         Option("billing.rounding", "nearest:1", "Billed time rounding, MODE:MINUTES[:line]", _parses(parse_rounding)),
         Option("billing.minimum_minutes", 0, "Minimum billable duration (minutes)", _between(0, 480)),
+        Option("billing.minimum_per_line", False, "Apply the minimum to each invoice line instead of each entry"),
         Option("billing.payment_terms_days", 30, "Days until an invoice is due", _between(0, 365)),
         Option("billing.tax", "", "Tax, e.g. GST:5,QST:9.975 (empty: none)", _parses(parse_tax)),
         Option("billing.amounts_are", "exclusive", "Line amounts are exclusive, inclusive or none (no tax)",

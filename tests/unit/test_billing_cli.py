@@ -43,7 +43,7 @@ def test_configure_preview_create_list_delete(home: Path, capsys: pytest.Capture
         "client": "Acme", "currency": "CAD", "subtotal": "180.00", "tax_total": "26.96", "total": "206.96"}
     [line] = invoice["lines"]
     assert {k: line[k] for k in ("description", "quantity", "unit_amount", "amount", "tax")} == {
-        "description": "Web · General", "quantity": "1.5000", "unit_amount": "120", "amount": "180.00",
+        "description": "Web · General", "quantity": "1.5000", "unit_amount": "120.00", "amount": "180.00",
         "tax": "26.96"}
     assert (line["raw_hours"], line["billed_hours"]) == ("1.2000", "1.5000")
     code, out, _ = run(capsys, "invoice", "create", "--from", "2026-11-16", "--to", "2026-11-22", "--client", "acme")
