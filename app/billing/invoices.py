@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -106,7 +106,7 @@ def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -
 
     Overtime limits count the items together with the person's other work in `book.worked` (an entry in both
     counts once), so an item is priced the same whichever invoice it lands on."""
-    works = {w.entry_id: _work(w) for w in book.worked} | {i.entry_id: _work(i) for i in items}
+    works = {w.entry_id: _work(w) for w in _counted_for_overtime(items, book)} | {i.entry_id: _work(i) for i in items}
     pieces = split(list(works.values()), book.multipliers, book.tz)
     portions: list[_Portion] = []
     for item in sorted(items, key=lambda i: (i.start, i.entry_id)):
@@ -119,6 +119,17 @@ def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -
         buckets[(portion.item.client_name.casefold(), portion.item.client_id, project)].append(portion)
     return [_draft(bucket, project, book, options) for (_, _, project), bucket in sorted(buckets.items(),
                                                                                          key=_bucket_order)]
+
+
+def _counted_for_overtime(items: list[WorkItem], book: Book) -> list[Worked]:
+    """The other work that can move an item into overtime: from the start of the first item's week up to the
+    end of the last item (later work never changes earlier pieces)."""
+    if not items or not book.multipliers.counts_other_work():
+        return []
+    first = min(i.start for i in items).astimezone(book.tz)
+    since = datetime.combine(first.date() - timedelta(days=first.weekday()), time(), book.tz)
+    until = max(i.end for i in items)
+    return [w for w in book.worked if w.end > since and w.start < until]
 
 
 def _work(entry: WorkItem | Worked) -> Work:

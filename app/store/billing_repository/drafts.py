@@ -135,12 +135,13 @@ class InvoiceDraftRepository:
     def _worked(self, *conditions: Any) -> list[WorkedEntry]:
         with self._db.session() as s:
             rows = s.exec(
-                select(EntryRow, ProjectRow)
+                select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.project_id, EntryRow.billable,
+                       ProjectRow.billable)
                 .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
                 .where(col(EntryRow.end_utc).is_not(None), *conditions)
             ).all()
-            return [WorkedEntry(e.id or 0, e.start_utc, e.end_utc or e.start_utc, e.project_id,
-                                e.billable and p is not None and p.billable) for e, p in rows]
+            return [WorkedEntry(entry_id or 0, start, end or start, project_id, bool(billable and project_billable))
+                    for entry_id, start, end, project_id, billable, project_billable in rows]
 
     def fee_charged(self, project_id: int, exclude_draft: str | None = None) -> bool:
         """Whether a stored draft (other than `exclude_draft`) already carries the project's fixed-fee line."""
