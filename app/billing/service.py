@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,7 @@ from app.billing.terms import (
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
+from app.domain.timefmt import LOCAL_ZONE
 from app.settings import Settings
 from app.store.billing_repository import (
     BillingRepository,
@@ -272,7 +273,7 @@ class BillingService:
 
     def zone(self) -> tzinfo:
         """The zone billing counts local days in, without building a whole `Book` for it."""
-        return self._tz or datetime.now().astimezone().tzinfo or UTC
+        return self._tz or LOCAL_ZONE
 
 
 def _rates_to_set(rate: str | None, cost_rate: str | None,
