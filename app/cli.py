@@ -24,8 +24,9 @@ CHANGES = {
     "import": ("spans",),
     "sync": ("invoices", "entries"),
     "accounts": ("accounts",),
+    "settings": ("settings",),
 }
-READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export"}
+READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export", "get"}
 
 
 def _tell_running_app(args: argparse.Namespace) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain.errors import LockedError, NotFoundError, StoreError, ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.invoices import SHORT_ENTRY_SECONDS, InvoiceLine, LineKind, ShortEntry
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
@@ -35,8 +35,6 @@ from app.store.tables.billing import (
     InvoiceSequenceRow,
 )
 
-FEE_KINDS = (LineKind.FIXED_FEE, LineKind.WITHIN_FEE, LineKind.OVERAGE)
-
 
 @dataclass(frozen=True, slots=True)
 class BillableEntry:
@@ -50,6 +48,17 @@ class BillableEntry:
     description: str
     task_id: int | None
     task_name: str
+    billable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorkedEntry:
+    """A finished entry whatever its status, project or invoice; `billable` only when its project is too."""
+
+    entry_id: int
+    start: datetime
+    end: datetime
+    project_id: int | None
     billable: bool
 
 
@@ -74,6 +83,7 @@ class DraftRecord:
     number: str = ""
     uid: str = ""
     revision: int = 0
+    short_entries: tuple[ShortEntry, ...] = ()
 
 
 _MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
@@ -117,20 +127,34 @@ class InvoiceDraftRepository:
                 for e, p, c, t in rows
             ]
 
-    def fee_usage(self, project_id: int, exclude_draft: str | None = None) -> tuple[bool, int]:
-        """Whether a stored draft already charged the project's fixed fee, and the seconds billed against it."""
-        others = select(InvoiceDraftRow.id).where(InvoiceDraftRow.number != (exclude_draft or ""))
-        lines = (InvoiceLineRow.project_id == project_id, col(InvoiceLineRow.draft_id).in_(others))
+    def worked(self, start: datetime, end: datetime) -> list[WorkedEntry]:
+        """Every finished entry overlapping [start, end): what overtime limits count."""
+        return self._worked(EntryRow.start_utc < end, col(EntryRow.end_utc) > start)
+
+    def worked_on(self, project_ids: Sequence[int]) -> list[WorkedEntry]:
+        """Every finished entry of these projects, ever: what fixed-fee budgets count."""
+        return self._worked(col(EntryRow.project_id).in_(list(project_ids)))
+
+    def _worked(self, *conditions: Any) -> list[WorkedEntry]:
         with self._db.session() as s:
-            charged = s.exec(
+            rows = s.exec(
+                select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.project_id, EntryRow.billable,
+                       ProjectRow.billable)
+                .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
+                .where(col(EntryRow.end_utc).is_not(None), *conditions)
+            ).all()
+            return [WorkedEntry(entry_id or 0, start, end or start, project_id, bool(billable and project_billable))
+                    for entry_id, start, end, project_id, billable, project_billable in rows]
+
+    def fee_charged(self, project_id: int, exclude_draft: str | None = None) -> bool:
+        """Whether a stored draft (other than `exclude_draft`) already carries the project's fixed-fee line."""
+        others = select(InvoiceDraftRow.id).where(InvoiceDraftRow.number != (exclude_draft or ""))
+        with self._db.session() as s:
+            return s.exec(
                 select(func.count()).select_from(InvoiceLineRow)
-                .where(*lines, InvoiceLineRow.kind == LineKind.FIXED_FEE)
-            ).one()
-            used = s.exec(
-                select(func.coalesce(func.sum(InvoiceLineRow.billed_seconds), 0))
-                .where(*lines, col(InvoiceLineRow.kind).in_(FEE_KINDS))
-            ).one()
-            return charged > 0, int(used)
+                .where(InvoiceLineRow.project_id == project_id, col(InvoiceLineRow.draft_id).in_(others),
+                       InvoiceLineRow.kind == LineKind.FIXED_FEE)
+            ).one() > 0
 
     # Drafts
 
@@ -303,11 +327,14 @@ class InvoiceDraftRepository:
             )
             for line in line_rows
         ]
-        entry_ids = s.exec(select(InvoiceEntryRow.entry_id).where(InvoiceEntryRow.draft_id == row.id)
-                           .order_by(col(InvoiceEntryRow.entry_id))).all()
+        entries = s.exec(select(EntryRow).join(InvoiceEntryRow, col(InvoiceEntryRow.entry_id) == EntryRow.id)
+                         .where(InvoiceEntryRow.draft_id == row.id).order_by(col(EntryRow.id))).all()
+        lasted = {e.id or 0: int(((e.end_utc or e.start_utc) - e.start_utc).total_seconds()) for e in entries}
+        short = sorted((ShortEntry(e.id or 0, e.start_utc, lasted[e.id or 0]) for e in entries
+                        if lasted[e.id or 0] < SHORT_ENTRY_SECONDS), key=lambda s: (s.start, s.entry_id))
         return DraftRecord(
             row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
             row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
-            *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(entry_ids),
-            row.number, row.uid, row.revision,
+            *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(lasted),
+            row.number, row.uid, row.revision, tuple(short),
         )
