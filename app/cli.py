@@ -25,8 +25,9 @@ CHANGES = {
     "import": ("spans",),
     "sync": ("invoices", "entries"),
     "accounts": ("accounts",),
+    "settings": ("settings",),
 }
-READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export"}
+READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export", "get"}
 BROKEN_PIPE = 141
 """The status a shell reports for a program ended by SIGPIPE (128 + 13), as `head` leaves `ls` or `cat`."""
 

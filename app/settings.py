@@ -1,7 +1,12 @@
-"""Typed settings, each declared once with its default; values live in the database's `setting` table."""
+"""Typed settings, each declared once with its default; values live in the database's `setting` table.
+
+The keys are public names (`timetally settings`, docs/settings.md). Preferences and the command line check a
+value with the same `Option.validate`; the command line first reads its text with `Option.parse`.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -17,23 +22,65 @@ from app.domain.money import check_currency, parse_amount
 T = TypeVar("T")
 
 
+_TYPES = {bool: "boolean", int: "integer", float: "number", str: "text", list: "list"}
+_EXPECTED = {bool: "true or false", int: "a whole number", float: "a number", str: "text",
+             list: "a list, written as a JSON array such as [\"firefox\", \"^zoom$\"] ([] for none)"}
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
 @dataclass(frozen=True, slots=True)
 class Option(Generic[T]):
     key: str
     default: T
     label: str
     check: Callable[[T], str | None] | None = None
+    kind: str = ""
+    """What the value is, in a word, when its Python type says too little (a decimal amount kept as text)."""
+
+    @property
+    def type_name(self) -> str:
+        return self.kind or _TYPES[type(self.default)]
 
     def validate(self, value: Any) -> T:
         kind = type(self.default)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ValidationError(f"Setting '{self.key}' must be a {kind.__name__}, not {value!r}")
+            raise ValidationError(f"Setting '{self.key}' must be {_EXPECTED[kind]}, not {value!r}")
         problem = self.check(value) if self.check else None
         if problem:
             raise ValidationError(f"Setting '{self.key}': {problem}")
         return value
+
+    def parse(self, text: str) -> T:
+        """A value typed as text (the command line), read as the option's type, then validated."""
+        kind = type(self.default)
+        value: Any = text
+        try:
+            if kind is bool:
+                word = text.strip().lower()
+                value = True if word in _TRUE else False if word in _FALSE else text
+            elif kind is int:
+                value = int(text.strip())
+            elif kind is float:
+                value = float(text.strip())
+                if value != value or value in (float("inf"), float("-inf")):
+                    value = text
+            elif kind is list:
+                value = json.loads(text)
+                if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                    value = text
+        except ValueError:
+            value = text
+        return self.validate(value)
+
+    def format(self, value: Any) -> str:
+        """The value as `parse` reads it back."""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
 
 
 def _between(low: float, high: float) -> Callable[[Any], str | None]:
@@ -116,12 +163,13 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("idle.meeting_apps", list(_MEETING_APPS), "Idle: meeting and call applications "
                "(regular expressions on the application or title)", _patterns),
         Option("billing.default_rate", "", "Hourly rate when no client, project or task sets one (empty: none)",
-               _parses(lambda v: v and parse_amount(v, "default rate"))),
+               _parses(lambda v: v and parse_amount(v, "default rate")), "decimal"),
         Option("billing.default_cost_rate", "", "Hourly cost when nothing more specific sets one",
-               _parses(lambda v: v and parse_amount(v, "default cost rate"))),
+               _parses(lambda v: v and parse_amount(v, "default cost rate")), "decimal"),
         Option("billing.currency", "USD", "Currency of clients that set none (ISO 4217)", _parses(check_currency)),
         Option("billing.rounding", "nearest:1", "Billed time rounding, MODE:MINUTES[:line]", _parses(parse_rounding)),
         Option("billing.minimum_minutes", 0, "Minimum billable duration (minutes)", _between(0, 480)),
+        Option("billing.minimum_per_line", False, "Apply the minimum to each invoice line instead of each entry"),
         Option("billing.payment_terms_days", 30, "Days until an invoice is due", _between(0, 365)),
         Option("billing.tax", "", "Tax, e.g. GST:5,QST:9.975 (empty: none)", _parses(parse_tax)),
         Option("billing.amounts_are", "exclusive", "Line amounts are exclusive, inclusive or none (no tax)",
@@ -133,11 +181,15 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("billing.person", "", "Your name on invoice lines grouped per person (empty: the login name)"),
         Option("billing.invoice_prefix", "INV-", "Prefix of local invoice numbers"),
         Option("billing.weekend_days", "5,6", "Weekend days (0 = Monday … 6 = Sunday)", _parses(parse_weekdays)),
-        Option("billing.weekend_multiplier", "1", "Rate multiplier for weekend work", _parses(parse_amount)),
+        Option("billing.weekend_multiplier", "1", "Rate multiplier for weekend work", _parses(parse_amount),
+               "decimal"),
         Option("billing.night_hours", "22:00-06:00", "When night work starts and ends", _parses(parse_night)),
-        Option("billing.night_multiplier", "1", "Rate multiplier for night work", _parses(parse_amount)),
-        Option("billing.holiday_multiplier", "1", "Rate multiplier for work on listed holidays", _parses(parse_amount)),
-        Option("billing.overtime_multiplier", "1", "Rate multiplier beyond the overtime limits", _parses(parse_amount)),
+        Option("billing.night_multiplier", "1", "Rate multiplier for night work", _parses(parse_amount),
+               "decimal"),
+        Option("billing.holiday_multiplier", "1", "Rate multiplier for work on listed holidays", _parses(parse_amount),
+               "decimal"),
+        Option("billing.overtime_multiplier", "1", "Rate multiplier beyond the overtime limits", _parses(parse_amount),
+               "decimal"),
         Option("billing.overtime_daily_hours", 0.0, "Overtime beyond hours per day (0: off)", _between(0, 24)),
         Option("billing.overtime_weekly_hours", 0.0, "Overtime beyond hours per week (0: off)", _between(0, 168)),
         Option("ui.show_window_at_start", False, "Open the timer window when TimeTally starts"),
@@ -182,7 +234,7 @@ class Settings:
         return self._resolve(key, self._backend.read_settings())
 
     def set(self, key: str, value: Any) -> None:
-        self._backend.write_setting(key, self._option(key).validate(value))
+        self._backend.write_setting(key, self.option(key).validate(value))
 
     def all(self) -> dict[str, Any]:
         """Every option, from one read of the table."""
@@ -191,7 +243,7 @@ class Settings:
 
     def _resolve(self, key: str, stored: dict[str, Any]) -> Any:
         """The stored value, or the default when it is missing or no longer valid (an option's type changed)."""
-        option = self._option(key)
+        option = self.option(key)
         if key not in stored:
             return option.default
         try:
@@ -200,8 +252,8 @@ class Settings:
             return option.default
 
     @staticmethod
-    def _option(key: str) -> Option[Any]:
+    def option(key: str) -> Option[Any]:
         try:
             return OPTIONS[key]
         except KeyError:
-            raise ValidationError(f"There is no setting named '{key}'") from None
+            raise ValidationError(f"There is no setting named '{key}'; see timetally settings list") from None

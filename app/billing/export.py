@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.billing.invoices import InvoiceDraft, hours
-from app.domain.invoices import InvoiceLine
+from app.domain.invoices import InvoiceLine, ShortEntry
 from app.domain.money import format_money
 from app.domain.timefmt import format_duration
 
@@ -64,7 +64,16 @@ def draft_json(draft: InvoiceDraft) -> dict[str, Any]:
             for s in draft.project_subtotals
         ],
         "entry_ids": list(draft.entry_ids),
+        "flags": [{"flag": "short_entry", "entry_id": s.entry_id, "start": s.start.isoformat(),
+                   "raw_seconds": s.raw_seconds, "message": short_entry_text(s)} for s in draft.short_entries],
     }
+
+
+def short_entry_text(entry: ShortEntry) -> str:
+    """Why an entry under a minute is worth a look before the invoice goes out."""
+    start = entry.start.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (f"Entry #{entry.entry_id} ({start}) lasted only {entry.raw_seconds} s; check it is real work "
+            "before sending: a minimum or rounding can bill it as much more")
 
 
 def drafts_csv(drafts: list[InvoiceDraft]) -> str:
@@ -111,6 +120,7 @@ def draft_text(draft: InvoiceDraft) -> list[str]:
             rows.append(f"  {sub.project_name}: {format_duration(sub.billed_seconds)} billed, "
                         f"{_amount(sub.amount, draft)}")
     rows.append(f"  {totals_text(draft)}")
+    rows += [f"  ! {short_entry_text(entry)}" for entry in draft.short_entries]
     return rows
 
 

@@ -1,14 +1,16 @@
 """The invoice builder: approved work in, one draft per client (or per project) out, exact to the minor unit.
 
 Every line holds one project, one rate, one multiplier and one tax, so `quantity × unit_amount` explains its
-amount; the amount is rounded half-up once, and the invoice totals are sums of the rounded lines.
+amount; the unit price is at the currency's minor unit, the amount is rounded half-up once, and the invoice
+totals are sums of the rounded lines. What an entry is billed depends on the entry, the person's other work in
+`Book.worked` and the settings, never on which other entries are billed with it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,9 +19,9 @@ from app.billing.rates import RateKind, Target, resolve
 from app.billing.rounding import Rounding, Scope, billed_seconds
 from app.billing.tax import AmountsAre, TaxRate, line_tax
 from app.billing.templates import describe
-from app.billing.terms import Book, Grouping, InvoiceOptions, WorkItem
+from app.billing.terms import Book, Grouping, InvoiceOptions, Worked, WorkItem
 from app.domain.errors import ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.invoices import SHORT_ENTRY_SECONDS, InvoiceLine, LineKind, ShortEntry
 from app.domain.money import ZERO, check_currency, quantize
 
 _HOUR = Decimal(3600)
@@ -58,6 +60,7 @@ class InvoiceDraft:
     number: str = ""
     uid: str = ""
     revision: int = 0
+    short_entries: tuple[ShortEntry, ...] = ()
 
     @property
     def raw_seconds(self) -> int:
@@ -84,6 +87,13 @@ class _Portion:
     tax: TaxRate
     rounding: Rounding
     minimum: int
+    minimum_per_line: bool
+
+    @property
+    def pooled(self) -> bool:
+        """Rounded (or raised to the minimum) as one line rather than entry by entry."""
+        per_line = self.rounding.scope is Scope.LINE or self.minimum_per_line
+        return per_line and self.kind is not LineKind.FIXED_FEE
 
 
 def hours(seconds: int) -> Decimal:
@@ -92,9 +102,12 @@ def hours(seconds: int) -> Decimal:
 
 
 def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -> list[InvoiceDraft]:
-    """Drafts for the billable items, ordered by client (and project) name."""
-    works = [Work(i.entry_id, epoch(i.start), max(0, int((i.end - i.start).total_seconds()))) for i in items]
-    pieces = split(works, book.multipliers, book.tz)
+    """Drafts for the billable items, ordered by client (and project) name.
+
+    Overtime limits count the items together with the person's other work in `book.worked` (an entry in both
+    counts once), so an item is priced the same whichever invoice it lands on."""
+    works = {w.entry_id: _work(w) for w in _counted_for_overtime(items, book)} | {i.entry_id: _work(i) for i in items}
+    pieces = split(list(works.values()), book.multipliers, book.tz)
     portions: list[_Portion] = []
     for item in sorted(items, key=lambda i: (i.start, i.entry_id)):
         if item.billable and (options.client_id is None or item.client_id == options.client_id):
@@ -106,6 +119,25 @@ def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -
         buckets[(portion.item.client_name.casefold(), portion.item.client_id, project)].append(portion)
     return [_draft(bucket, project, book, options) for (_, _, project), bucket in sorted(buckets.items(),
                                                                                          key=_bucket_order)]
+
+
+def _counted_for_overtime(items: list[WorkItem], book: Book) -> list[Worked]:
+    """The other work that can move an item into overtime: from the start of the first item's week up to the
+    end of the last item (later work never changes earlier pieces)."""
+    if not items or not book.multipliers.counts_other_work():
+        return []
+    first = min(i.start for i in items).astimezone(book.tz)
+    since = datetime.combine(first.date() - timedelta(days=first.weekday()), time(), book.tz)
+    until = max(i.end for i in items)
+    return [w for w in book.worked if w.end > since and w.start < until]
+
+
+def _work(entry: WorkItem | Worked) -> Work:
+    return Work(entry.entry_id, epoch(entry.start), _seconds(entry))
+
+
+def _seconds(entry: WorkItem | Worked) -> int:
+    return max(0, int((entry.end - entry.start).total_seconds()))
 
 
 def _bucket_order(entry: tuple[tuple[Any, ...], list[_Portion]]) -> tuple[Any, ...]:
@@ -123,18 +155,32 @@ def _portions(item: WorkItem, pieces: list[Piece], book: Book) -> list[_Portion]
             f"timetally clients set '{item.client_name}' --rate R, or set billing.default_rate"
         )
     cost = resolve(book.rates, Target(item.client_id, item.project_id, item.task_id), day, RateKind.COST)
+    rounding, minimum = _timing(item.client_id, item.project_id, book)
+    tax = project.tax or client.tax or book.defaults.tax
+    raw = sum(p.seconds for p in pieces)
+    adjusted = _stretch(pieces, _entry_billed(raw, rounding, minimum, book) - raw)
+    return [
+        _Portion(item, piece.start, piece.seconds, billed_part, piece.factor, piece.reason, LineKind.TIME,
+                 rate.amount if rate else ZERO, cost.amount if cost else ZERO, tax, rounding, minimum,
+                 book.defaults.minimum_per_line)
+        for piece, billed_part in zip(pieces, adjusted, strict=True)
+    ]
+
+
+def _timing(client_id: int, project_id: int, book: Book) -> tuple[Rounding, int]:
+    """Rounding and minimum of a project's work: the project's own, else its client's, else the defaults."""
+    client, project = book.client(client_id), book.project(project_id)
     rounding = project.rounding or client.rounding or book.defaults.rounding
     minimum = next(m for m in (project.minimum_seconds, client.minimum_seconds, book.defaults.minimum_seconds)
                    if m is not None)
-    tax = project.tax or client.tax or book.defaults.tax
-    raw = sum(p.seconds for p in pieces)
-    billed = billed_seconds(raw, rounding, minimum) if rounding.scope is Scope.ENTRY else raw
-    adjusted = _stretch(pieces, billed - raw)
-    return [
-        _Portion(item, piece.start, piece.seconds, billed_part, piece.factor, piece.reason, LineKind.TIME,
-                 rate.amount if rate else ZERO, cost.amount if cost else ZERO, tax, rounding, minimum)
-        for piece, billed_part in zip(pieces, adjusted, strict=True)
-    ]
+    return rounding, minimum
+
+
+def _entry_billed(raw: int, rounding: Rounding, minimum: int, book: Book) -> int:
+    """An entry's own billed seconds: rounded, and raised to the minimum, only where that is done per entry."""
+    if rounding.scope is Scope.LINE:
+        return raw
+    return billed_seconds(raw, rounding, 0 if book.defaults.minimum_per_line else minimum)
 
 
 def _stretch(pieces: list[Piece], delta: int) -> list[int]:
@@ -152,17 +198,20 @@ def _stretch(pieces: list[Piece], delta: int) -> list[int]:
 
 
 def _apply_fixed_fees(portions: list[_Portion], book: Book) -> list[_Portion]:
-    """Time of a fixed-fee project counts against its budget first; the rest becomes overage at its own rate."""
-    remaining: dict[int, int] = {}
+    """Time of a fixed-fee project counts against its budget first; the rest becomes overage at its own rate.
+
+    The budget is used in the order the project's work was done, whatever of it is invoiced already."""
+    before = _budget_used_before(portions, book)
+    taken: dict[int, int] = defaultdict(int)
     result: list[_Portion] = []
     for portion in portions:
         fee = book.project(portion.item.project_id).fixed_fee
         if fee is None:
             result.append(portion)
             continue
-        left = remaining.setdefault(portion.item.project_id, max(0, fee.budget_seconds - fee.used_seconds))
-        covered = min(portion.billed, left)
-        remaining[portion.item.project_id] = left - covered
+        entry = portion.item.entry_id
+        covered = min(portion.billed, max(0, fee.budget_seconds - before[entry] - taken[entry]))
+        taken[entry] += portion.billed
         over = portion.billed - covered
         extra = portion.billed - portion.raw
         raw_over = min(portion.raw, max(0, over - extra))
@@ -173,6 +222,29 @@ def _apply_fixed_fees(portions: list[_Portion], book: Book) -> list[_Portion]:
             result.append(replace(portion, raw=raw_over, billed=over, kind=LineKind.OVERAGE,
                                   rate=fee.overage_rate))
     return result
+
+
+def _budget_used_before(portions: list[_Portion], book: Book) -> dict[int, int]:
+    """Per entry of a fixed-fee project: the billed seconds of the project's billable work done before it."""
+    clients = {p.item.project_id: p.item.client_id for p in portions
+               if book.project(p.item.project_id).fixed_fee is not None}
+    work: dict[int, tuple[int, datetime, int]] = {}  # entry -> (project, start, billed seconds)
+    for other in book.worked:
+        if other.billable and other.project_id in clients:
+            rounding, minimum = _timing(clients[other.project_id], other.project_id, book)
+            work[other.entry_id] = other.project_id, other.start, _entry_billed(_seconds(other), rounding, minimum,
+                                                                                book)
+    own: dict[int, int] = defaultdict(int)
+    for portion in portions:
+        if portion.item.project_id in clients:
+            own[portion.item.entry_id] += portion.billed
+            work[portion.item.entry_id] = portion.item.project_id, portion.item.start, own[portion.item.entry_id]
+    used: dict[int, int] = defaultdict(int)
+    before: dict[int, int] = {}
+    for entry, (project, _, seconds) in sorted(work.items(), key=lambda kv: (kv[1][1], kv[0])):
+        before[entry] = used[project]
+        used[project] += seconds
+    return before
 
 
 _BY_PROJECT = (Grouping.TASK, Grouping.PROJECT, Grouping.SUMMARY)
@@ -199,7 +271,7 @@ def _group_key(portion: _Portion, grouping: Grouping, book: Book) -> tuple[Any, 
 
 def _price_key(portion: _Portion) -> tuple[Any, ...]:
     """What must be equal inside one line for `quantity × unit_amount` to explain it."""
-    pooled = portion.rounding.scope is Scope.LINE and portion.kind is not LineKind.FIXED_FEE
+    pooled = portion.pooled
     kind_rank = list(LineKind).index(portion.kind)
     return (kind_rank, portion.item.project_id, portion.rate, portion.factor, portion.reason, str(portion.tax),
             str(portion.rounding) if pooled else "", portion.minimum if pooled else 0)
@@ -235,6 +307,8 @@ def _draft(portions: list[_Portion], project_id: int | None, book: Book, options
         cost_total=sum((line.cost for line in lines), ZERO),
         project_subtotals=project_subtotals(lines),
         entry_ids=tuple(sorted({p.item.entry_id for p in portions})),
+        short_entries=tuple(sorted({ShortEntry(p.item.entry_id, p.item.start, _seconds(p.item)) for p in portions
+                                    if _seconds(p.item) < SHORT_ENTRY_SECONDS}, key=lambda s: (s.start, s.entry_id))),
     )
 
 
@@ -242,17 +316,18 @@ def _line(portions: list[_Portion], currency: str, amounts_are: AmountsAre, book
           options: InvoiceOptions) -> InvoiceLine:
     head = portions[0]
     raw = sum(p.raw for p in portions)
-    if head.rounding.scope is Scope.LINE and head.kind is not LineKind.FIXED_FEE:
+    billed = sum(p.billed for p in portions)
+    if head.pooled and head.rounding.scope is Scope.LINE:
         billed = billed_seconds(raw, head.rounding, head.minimum)
-    else:
-        billed = sum(p.billed for p in portions)
+    elif head.pooled and raw:
+        billed = max(billed, head.minimum)
     fee = book.project(head.item.project_id).fixed_fee
     kind = head.kind
     if kind is LineKind.FIXED_FEE and fee is not None:
         kind = LineKind.WITHIN_FEE if fee.fee_billed else kind
-        quantity, unit_amount = Decimal(1), ZERO if fee.fee_billed else fee.fee
+        quantity, unit_amount = Decimal(1), quantize(ZERO if fee.fee_billed else fee.fee, currency)
     else:
-        quantity, unit_amount = hours(billed), head.rate * head.factor
+        quantity, unit_amount = hours(billed), quantize(head.rate * head.factor, currency)
     amount = quantize(quantity * unit_amount, currency)
     tax = line_tax(amount, head.tax, amounts_are, currency)
     cost = quantize(sum((Decimal(p.raw) * p.cost_rate for p in portions), ZERO) / _HOUR, currency)

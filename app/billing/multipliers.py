@@ -34,6 +34,10 @@ class Multipliers:
     def active(self) -> bool:
         return any(f != ONE for f in (self.weekend, self.night, self.holiday, self.overtime))
 
+    def counts_other_work(self) -> bool:
+        """Whether a piece's factor depends on the rest of the day or week (an overtime limit), not only its time."""
+        return self.overtime != ONE and bool(self.overtime_daily_seconds or self.overtime_weekly_seconds)
+
 
 @dataclass(frozen=True, slots=True)
 class Work:
@@ -83,7 +87,10 @@ def _next_cut(second: int, end: int, tz: tzinfo, rules: Multipliers) -> int:
 
 
 def split(works: list[Work], rules: Multipliers, tz: tzinfo) -> dict[int, list[Piece]]:
-    """Pieces per entry id, chronological; overtime counts every work item given, in start order."""
+    """Pieces per entry id, chronological; overtime counts every work item given, in start order.
+
+    To price an entry the same whatever else is billed with it, give the person's whole day and week of work
+    (`Book.worked`), not only the entries being invoiced."""
     ordered = sorted(works, key=lambda w: (w.start, w.entry_id))
     if not rules.active():
         return {w.entry_id: [Piece(w.entry_id, w.start, w.seconds)] for w in ordered}

@@ -9,9 +9,9 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -28,11 +28,13 @@ from app.billing.terms import (
     Grouping,
     InvoiceOptions,
     ProjectTerms,
+    Worked,
     WorkItem,
 )
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
+from app.domain.timefmt import LOCAL_ZONE
 from app.settings import Settings
 from app.store.billing_repository import (
     BillingRepository,
@@ -171,7 +173,7 @@ class BillingService:
         options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
                                  per_project, self._settings.get("billing.description_template"),
                                  self._client_id(client))
-        return build_invoices(items, self.book(), options)
+        return build_invoices(items, self.book(around=items), options)
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
@@ -195,7 +197,7 @@ class BillingService:
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
                                  Grouping(stored.grouping), stored.project_id is not None,
                                  self._settings.get("billing.description_template"), stored.client_id)
-        rebuilt = build_invoices(items, self.book(exclude_draft=number), options)
+        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options)
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
@@ -213,13 +215,16 @@ class BillingService:
                 f"'timetally entries confirm {ids}', or rebuild the invoice without it with 'timetally invoice "
                 f"refresh {draft.number}', then send again.")
 
-    def book(self, exclude_draft: str | None = None) -> Book:
-        """Every price-relevant setting, as values; `exclude_draft` leaves a draft's own fee usage out."""
-        get = self._settings.get
+    def book(self, exclude_draft: str | None = None, around: Sequence[WorkItem] = ()) -> Book:
+        """Every price-relevant setting, as values, and the person's other work that prices the entries `around`.
+
+        `exclude_draft`: that draft's own fixed-fee line does not count as charged (it is being rebuilt)."""
+        get = self._settings.all().__getitem__  # one read of the settings table, not one per key
         defaults = Defaults(
             currency=get("billing.currency"), rounding=parse_rounding(get("billing.rounding")),
             minimum_seconds=get("billing.minimum_minutes") * 60, terms_days=get("billing.payment_terms_days"),
             tax=parse_tax(get("billing.tax")), amounts_are=AmountsAre(get("billing.amounts_are")),
+            minimum_per_line=get("billing.minimum_per_line"),
         )
         clients = {c.client_id: _client_terms(c) for c in self._repo.client_billing()}
         projects = {p.project_id: self._project_terms(p, exclude_draft) for p in self._repo.project_billing()}
@@ -234,22 +239,39 @@ class BillingService:
             overtime_daily_seconds=round(get("billing.overtime_daily_hours") * 3600),
             overtime_weekly_seconds=round(get("billing.overtime_weekly_hours") * 3600),
         )
-        return Book(defaults, clients, projects, tuple(self._rate_rules()), multipliers, self.zone(),
-                    get("billing.person") or getpass.getuser())
+        fee_projects = {i.project_id for i in around if i.project_id in projects and projects[i.project_id].fixed_fee}
+        return Book(defaults, clients, projects, tuple(self._rate_rules(get)), multipliers, self.zone(),
+                    get("billing.person") or getpass.getuser(), self._worked(around, multipliers, fee_projects))
+
+    def _worked(self, around: Sequence[WorkItem], multipliers: Multipliers,
+                fee_projects: set[int]) -> tuple[Worked, ...]:
+        """Every entry that can change the price of those `around`, whatever its status or invoice: the whole
+        weeks they touch when an overtime limit is on, and all the work of their fixed-fee projects."""
+        found = []
+        if around and multipliers.counts_other_work():
+            tz = self.zone()
+            first = min(i.start for i in around).astimezone(tz).date()
+            last = max(i.end for i in around).astimezone(tz).date()
+            weeks = Period(first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday()))
+            found += self._repo.worked(*weeks.utc_range(tz))
+        if fee_projects:
+            found += self._repo.worked_on(sorted(fee_projects))
+        unique = {w.entry_id: Worked(*(getattr(w, f.name) for f in fields(Worked))) for w in found}
+        return tuple(sorted(unique.values(), key=lambda w: (w.start, w.entry_id)))
 
     def _project_terms(self, p: ProjectBilling, exclude_draft: str | None) -> ProjectTerms:
         fee = None
         if p.fixed_fee is not None:
-            charged, used = self._repo.fee_usage(p.project_id, exclude_draft)
-            fee = FixedFee(p.fixed_fee, p.budget_seconds or 0, p.overage_rate or Decimal(0), charged, used)
+            fee = FixedFee(p.fixed_fee, p.budget_seconds or 0, p.overage_rate or Decimal(0),
+                           self._repo.fee_charged(p.project_id, exclude_draft))
         return ProjectTerms(p.project_id, parse_rounding(p.rounding) if p.rounding else None, p.minimum_seconds,
                             parse_tax(p.tax) if p.tax is not None else None, fee)
 
-    def _rate_rules(self) -> list[RateRule]:
+    def _rate_rules(self, get: Callable[[str], Any] | None = None) -> list[RateRule]:
         rules = [RateRule(Level[r.level.upper()], r.target_id, RateKind(r.kind), r.amount, r.effective_from)
                  for r in self._repo.rates()]
         for key, kind in (("billing.default_rate", RateKind.BILL), ("billing.default_cost_rate", RateKind.COST)):
-            value = self._settings.get(key)
+            value = (get or self._settings.get)(key)
             if value:
                 rules.append(RateRule(Level.DEFAULT, None, kind, parse_amount(value)))
         return rules
@@ -264,7 +286,7 @@ class BillingService:
 
     def zone(self) -> tzinfo:
         """The zone billing counts local days in, without building a whole `Book` for it."""
-        return self._tz or datetime.now().astimezone().tzinfo or UTC
+        return self._tz or LOCAL_ZONE
 
 
 def _rates_to_set(rate: str | None, cost_rate: str | None,
@@ -316,5 +338,6 @@ def _draft(record: DraftRecord) -> InvoiceDraft:
 
 def content_hash(draft: InvoiceDraft) -> str:
     """A digest of everything an accounting system would receive; numbers and revisions are left out."""
-    payload = {k: v for k, v in asdict(_record(draft)).items() if k not in ("number", "uid", "revision")}
+    payload = {k: v for k, v in asdict(_record(draft)).items()
+               if k not in ("number", "uid", "revision", "short_entries")}
     return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()

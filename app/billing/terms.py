@@ -41,18 +41,29 @@ class WorkItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Worked:
+    """An entry of the person whatever its status, client or invoice: what overtime limits and fixed-fee budgets
+    count, so the price of one entry never depends on which other entries are still unbilled."""
+
+    entry_id: int
+    start: datetime
+    end: datetime
+    project_id: int | None = None
+    billable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FixedFee:
     """A project sold for a fee covering `budget_seconds`; time beyond it is billed at the overage rate.
 
-    `fee_billed` and `used_seconds` come from drafts already stored, so a fee is charged once and the budget
-    is consumed across invoices.
+    The budget is used by the project's billable work in the order it was done (`Book.worked`), whatever is
+    invoiced; `fee_billed` says a stored draft already carries the fee line, so the fee is charged once.
     """
 
     fee: Decimal
     budget_seconds: int
     overage_rate: Decimal
     fee_billed: bool = False
-    used_seconds: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +94,13 @@ class Defaults:
     terms_days: int = 30
     tax: TaxRate = NO_TAX_RATE
     amounts_are: AmountsAre = AmountsAre.EXCLUSIVE
+    minimum_per_line: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Book:
-    """Every setting that prices work: the pure builder reads nothing else."""
+    """Every setting that prices work, and the person's other work that limits and budgets count (`worked`):
+    the pure builder reads nothing else."""
 
     defaults: Defaults = field(default_factory=Defaults)
     clients: dict[int, ClientTerms] = field(default_factory=dict)
@@ -96,6 +109,7 @@ class Book:
     multipliers: Multipliers = field(default_factory=Multipliers)
     tz: tzinfo = UTC
     person: str = ""
+    worked: tuple[Worked, ...] = ()
 
     def client(self, client_id: int) -> ClientTerms:
         return self.clients.get(client_id) or ClientTerms(client_id)

@@ -7,6 +7,7 @@ stored as its text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -39,3 +40,16 @@ class InvoiceLine:
     @property
     def unit(self) -> str:
         return "each" if self.kind in (LineKind.FIXED_FEE, LineKind.WITHIN_FEE) else "hours"
+
+
+SHORT_ENTRY_SECONDS = 60
+"""Entries shorter than this are flagged wherever they are billed: often a timer started by accident."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShortEntry:
+    """An entry of under a minute on an invoice, which a minimum or rounding may bill as much longer."""
+
+    entry_id: int
+    start: datetime
+    raw_seconds: int

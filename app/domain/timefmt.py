@@ -2,11 +2,88 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import functools
+import os
+import time
+from datetime import UTC, datetime, timedelta, tzinfo
+
+_EPOCH_DAY = datetime(1970, 1, 1).toordinal()
+_SECOND = timedelta(seconds=1)
+_DAY = 86_400
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class LocalZone(tzinfo):
+    """The computer's time zone with each date's own offset, as the C library knows it (`TZ`, /etc/localtime,
+    the Windows setting). `datetime.now().astimezone().tzinfo` is only today's fixed offset: in July it puts a
+    December 23:30 in Berlin on the next day. Ambiguous and skipped wall times follow PEP 495 (`fold`).
+
+    Clocks change on quarter hours (of UTC and of the wall clock), so what one second of a quarter hour gets is
+    what all of it gets: answers are kept per quarter hour and per zone (as `TZ` and `tzset` set it)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        if dt is None:
+            return timedelta(seconds=time.localtime().tm_gmtoff)
+        return timedelta(seconds=_wall_offset(_seconds(dt) // _QUARTER, dt.fold, _zone()))
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        local = time.localtime() if dt is None else time.localtime(_seconds(dt) - self.utcoffset(dt) // _SECOND)
+        return timedelta(seconds=local.tm_gmtoff + time.timezone) if local.tm_isdst > 0 else timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return (time.localtime() if dt is None else time.localtime(_seconds(dt) - self.utcoffset(dt) // _SECOND)
+                ).tm_zone
+
+    def fromutc(self, dt: datetime) -> datetime:
+        offset, fold = _utc_offset(_seconds(dt) // _QUARTER, _zone())
+        wall = dt + timedelta(seconds=offset)
+        return wall.replace(fold=1) if fold else wall
+
+    def __repr__(self) -> str:
+        return "LocalZone()"
+
+
+_QUARTER = 900
+
+
+def _seconds(moment: datetime) -> int:
+    """Whole seconds of a wall time since 1970-01-01 00:00 of the same wall clock."""
+    return (moment.toordinal() - _EPOCH_DAY) * _DAY + moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def _zone() -> tuple[object, ...]:
+    return os.environ.get("TZ"), time.tzname, time.timezone, time.altzone
+
+
+@functools.lru_cache(maxsize=32_768)
+def _utc_offset(quarter: int, zone: tuple[object, ...]) -> tuple[int, bool]:
+    """Offset east of UTC during one quarter hour of UTC, and whether its wall times come round a second time."""
+    instant = quarter * _QUARTER
+    offset = time.localtime(instant).tm_gmtoff
+    return offset, instant == _instants(instant + offset)[-1] != _instants(instant + offset)[0]
+
+
+@functools.lru_cache(maxsize=32_768)
+def _wall_offset(quarter: int, fold: int, zone: tuple[object, ...]) -> int:
+    """Offset east of UTC of one quarter hour of wall time; `fold` picks between two, or across a gap."""
+    wall = quarter * _QUARTER
+    found = _instants(wall)
+    if found:
+        return wall - found[min(fold, len(found) - 1)]
+    before, after = (time.localtime(wall + shift).tm_gmtoff for shift in (-_DAY, _DAY))
+    return after if fold else before  # a time the clocks skipped: fold 0 reads it with the offset before
+
+
+def _instants(wall: int) -> list[int]:
+    """The UTC seconds whose local wall time is `wall`: one, two (clocks turned back) or none (turned forward)."""
+    offsets = {time.localtime(wall + shift).tm_gmtoff for shift in (-_DAY, _DAY)}
+    return sorted(wall - offset for offset in offsets if time.localtime(wall - offset).tm_gmtoff == offset)
+
+
+LOCAL_ZONE = LocalZone()
 
 
 def as_utc(moment: datetime) -> datetime:

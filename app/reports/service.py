@@ -106,7 +106,8 @@ class ReportService:
         open_items = [_work_item(r) for r in records
                       if r.billable and not r.invoice and r.status in OPEN_STATES and r.project_id is not None]
         priced_items = [i for i in open_items if _has_price(i, book)]
-        previews = build_invoices(priced_items, book, InvoiceOptions(period, self._today())) if priced_items else []
+        previews = build_invoices(priced_items, self._billing.book(around=priced_items),
+                                  InvoiceOptions(period, self._today())) if priced_items else []
         seconds = {i.entry_id: max(0, int((i.end - i.start).total_seconds())) for i in priced_items}
         uninvoiced = allocate(LineShare(line.kind, draft.currency, line.amount, line.billed_seconds,
                                         tuple((e, seconds[e]) for e in line.entry_ids))

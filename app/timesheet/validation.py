@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from app.domain.errors import ValidationError
 from app.domain.models import DescriptionOrigin, Entry, EntryStatus, Notice
-from app.domain.timefmt import format_duration
+from app.domain.timefmt import LOCAL_ZONE, format_duration
 
 MAX_DESCRIPTION = 2_000
 
@@ -68,14 +68,13 @@ class Flag:
 
 def split_by_day(start: datetime, end: datetime, tz: tzinfo | None = None) -> list[tuple[date, int]]:
     """Whole seconds of [start, end) on each local day it touches, so an entry past midnight counts on both."""
-    zone = tz or datetime.now().astimezone().tzinfo
+    zone = tz or LOCAL_ZONE
     out: list[tuple[date, int]] = []
-    cursor = start.astimezone(zone)
-    stop = end.astimezone(zone)
+    cursor, stop = start.astimezone(UTC), end.astimezone(UTC)  # real seconds, also across a clock change
     while cursor < stop:
-        midnight = datetime.combine(cursor.date() + timedelta(days=1), time(), zone)
-        piece_end = min(midnight, stop)
-        out.append((cursor.date(), int((piece_end - cursor).total_seconds())))
+        day = cursor.astimezone(zone).date()
+        piece_end = min(datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC), stop)
+        out.append((day, int((piece_end - cursor).total_seconds())))
         cursor = piece_end
     return out
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing.export import draft_html, drafts_csv, title, totals_text
+from app.billing.export import draft_html, drafts_csv, short_entry_text, title, totals_text
 from app.billing.invoices import InvoiceDraft, hours
 from app.billing.service import BillingService
 from app.domain.money import format_money
@@ -56,6 +56,10 @@ class InvoicePreviewDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.subtotals = QLabel()
         self.totals = QLabel()
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        self.flags.setStyleSheet("color: #8a5300;")
+        self.flags.hide()
         self.status = QLabel("Loading…")
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -68,7 +72,7 @@ class InvoicePreviewDialog(QDialog):
         self.csv_button.clicked.connect(lambda: self._ask_path("CSV (*.csv)", ".csv", self.export_csv))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (self.picker, self.table, self.subtotals, self.totals, self.status, buttons):
+        for widget in (self.picker, self.table, self.subtotals, self.totals, self.flags, self.status, buttons):
             layout.addWidget(widget)
         self.failed.connect(self.status.setText)
         self.reload()
@@ -94,6 +98,7 @@ class InvoicePreviewDialog(QDialog):
         if not 0 <= index < len(self.drafts):
             self.totals.setText("")
             self.subtotals.setText("")
+            self.flags.hide()
             return
         draft = self.drafts[index]
         self.table.setRowCount(len(draft.lines))
@@ -110,6 +115,8 @@ class InvoicePreviewDialog(QDialog):
                                           for s in draft.project_subtotals))
         self.totals.setText(f"Raw {hours(draft.raw_seconds)} h, billed {hours(draft.billed_seconds)} h.  "
                             f"{totals_text(draft)}")
+        self.flags.setText("\n".join(f"⚠ {short_entry_text(entry)}" for entry in draft.short_entries))
+        self.flags.setVisible(bool(draft.short_entries))
 
     def current(self) -> InvoiceDraft | None:
         index = self.picker.currentIndex()

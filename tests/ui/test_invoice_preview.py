@@ -34,7 +34,8 @@ def test_shows_lines_with_raw_and_billed_hours(core: Core, runner: TaskRunner, q
     assert dialog.picker.count() == 1
     assert dialog.table.rowCount() == 2
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
-    assert row == ["App · General", "0.8333", "1.0000", "1.0000", "100", "×1", "100.00 USD", "20.00 USD"]
+    assert row == ["App · General", "0.8333", "1.0000", "1.0000", "100.00", "×1", "100.00 USD", "20.00 USD"]
+    assert dialog.flags.isHidden()
     assert "Raw 1.6667 h, billed 2.0000 h" in dialog.totals.text()
     assert "Total 240.00 USD" in dialog.totals.text()
     assert "App: 100.00 USD" in dialog.subtotals.text()
@@ -75,3 +76,16 @@ def test_opened_for_a_period_from_the_review_window(core: Core, runner: TaskRunn
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
     assert dialog.isVisible()
     assert "2026-11-16" in dialog.windowTitle()
+
+
+def test_an_entry_under_a_minute_is_flagged(core: Core, runner: TaskRunner, qtbot: QtBot) -> None:
+    core.billing.set_client("Acme", rate="100", minimum="15m")
+    project = core.projects.add_project("Acme/Web")
+    start = datetime(2026, 11, 16, 12, tzinfo=UTC)
+    entry = core.entries.add(NewEntry(start, start + timedelta(seconds=8), "", project.id))
+    core.entries.update(entry.id, status="approved", locked=True)
+    dialog = InvoicePreviewDialog(runner, lambda: core.billing.preview(WEEK))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.drafts))
+    assert not dialog.flags.isHidden()
+    assert f"Entry #{entry.id}" in dialog.flags.text() and "lasted only 8 s" in dialog.flags.text()

@@ -43,7 +43,7 @@ def test_configure_preview_create_list_delete(home: Path, capsys: pytest.Capture
         "client": "Acme", "currency": "CAD", "subtotal": "180.00", "tax_total": "26.96", "total": "206.96"}
     [line] = invoice["lines"]
     assert {k: line[k] for k in ("description", "quantity", "unit_amount", "amount", "tax")} == {
-        "description": "Web · General", "quantity": "1.5000", "unit_amount": "120", "amount": "180.00",
+        "description": "Web · General", "quantity": "1.5000", "unit_amount": "120.00", "amount": "180.00",
         "tax": "26.96"}
     assert (line["raw_hours"], line["billed_hours"]) == ("1.2000", "1.5000")
     code, out, _ = run(capsys, "invoice", "create", "--from", "2026-11-16", "--to", "2026-11-22", "--client", "acme")
@@ -54,6 +54,39 @@ def test_configure_preview_create_list_delete(home: Path, capsys: pytest.Capture
     assert "1:30" in run(capsys, "invoice", "show", "INV-0001")[1]
     assert "2 entries are approved" in run(capsys, "invoice", "delete", "INV-0001")[1]
     assert json.loads(run(capsys, "invoice", "preview", "--week", "2026-W47", "--json")[1])[0]["total"] == "206.96"
+
+
+def test_unit_prices_have_the_currency_decimals_everywhere(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "clients", "set", "Kaisha", "--rate", "7777", "--currency", "JPY")
+    run(capsys, "projects", "add", "Kaisha/Web")
+    run(capsys, "entries", "add", "Kaisha/Web", "--start", "2026-11-21T10:00", "--end", "2026-11-21T11:20")
+    run(capsys, "settings", "set", "billing.weekend_multiplier", "1.5")
+    approve_all()
+    [line] = json.loads(run(capsys, "invoice", "preview", "--week", "2026-W47", "--json")[1])[0]["lines"]
+    assert (line["unit_amount"], line["amount"], line["rate"]) == ("11666", "15554", "7777")
+    assert "11665.5" not in run(capsys, "invoice", "preview", "--week", "2026-W47")[1]
+    run(capsys, "invoice", "create", "--week", "2026-W47")
+    [stored] = json.loads(run(capsys, "invoice", "show", "INV-0001", "--json")[1])["lines"]
+    assert stored["unit_amount"] == "11666"
+
+
+def test_an_entry_under_a_minute_is_flagged_and_the_minimum_can_apply_per_line(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "clients", "set", "Acme", "--rate", "100", "--minimum", "15m")
+    run(capsys, "projects", "add", "Acme/Web")
+    run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-16T09:00:00", "--end", "2026-11-16T09:00:08")
+    run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-16T10:00", "--end", "2026-11-16T10:50")
+    approve_all()
+    [draft] = json.loads(run(capsys, "invoice", "preview", "--week", "2026-W47", "--json")[1])
+    [flag] = draft["flags"]
+    assert (flag["flag"], flag["raw_seconds"]) == ("short_entry", 8)
+    assert draft["billed_hours"] == "1.0833"  # 15 min for the 8 s, 50 min for the rest
+    assert f"! Entry #{flag['entry_id']}" in run(capsys, "invoice", "preview", "--week", "2026-W47")[1]
+    assert run(capsys, "settings", "set", "billing.minimum_per_line", "true")[0] == 0
+    [draft] = json.loads(run(capsys, "invoice", "preview", "--week", "2026-W47", "--json")[1])
+    assert (draft["billed_hours"], draft["total"]) == ("0.8333", "83.33")
+    run(capsys, "invoice", "create", "--week", "2026-W47")
+    assert json.loads(run(capsys, "invoice", "show", "INV-0001", "--json")[1])["flags"] == [flag]
 
 
 def test_clients_list(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

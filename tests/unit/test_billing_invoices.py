@@ -119,3 +119,18 @@ def test_empty_input_gives_no_drafts() -> None:
 @pytest.mark.parametrize(("seconds", "expected"), [(60, "0.0167"), (300, "0.0833"), (1, "0.0003"), (0, "0.0000")])
 def test_hours_keep_four_decimals(seconds: int, expected: str) -> None:
     assert str(hours(seconds)) == expected
+
+
+def test_unit_prices_print_with_the_currency_decimals_in_every_export() -> None:
+    from app.billing.export import draft_html, draft_json, draft_text, drafts_csv
+    from app.billing.multipliers import Multipliers
+
+    book = Book(clients={1: ClientTerms(1, "JPY")}, multipliers=Multipliers(weekend=Decimal("1.5")),
+                rates=(RateRule(Level.DEFAULT, None, RateKind.BILL, Decimal(7777)),))
+    [draft] = build([item(1, 21, 10, 80)], book)  # a Saturday: 7777 x 1.5 = 11665.5
+    [line] = draft.lines
+    assert (line.unit_amount, line.amount) == (Decimal(11666), Decimal(15554))
+    assert draft_json(draft)["lines"][0]["unit_amount"] == "11666"
+    assert drafts_csv([draft]).splitlines()[1].split(",")[10] == "11666"
+    for text in (drafts_csv([draft]), draft_html(draft), "\n".join(draft_text(draft))):
+        assert "11666" in text and "11665.5" not in text

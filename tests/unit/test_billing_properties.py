@@ -16,7 +16,17 @@ from app.billing.multipliers import Multipliers
 from app.billing.rates import Level, RateKind, RateRule
 from app.billing.rounding import STEPS_MINUTES, Mode, Rounding, Scope
 from app.billing.tax import AmountsAre, parse_tax
-from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, Grouping, InvoiceOptions, ProjectTerms, WorkItem
+from app.billing.terms import (
+    Book,
+    ClientTerms,
+    Defaults,
+    FixedFee,
+    Grouping,
+    InvoiceOptions,
+    ProjectTerms,
+    Worked,
+    WorkItem,
+)
 from app.domain.money import minor_units, quantize
 from app.domain.periods import Period
 
@@ -35,6 +45,13 @@ items_strategy = st.lists(
     max_size=12,
     unique_by=lambda item: item.entry_id,
 )
+worked_strategy = st.lists(
+    st.builds(lambda i, minute, seconds, project, billable: Worked(
+        i, MONDAY + timedelta(minutes=minute), MONDAY + timedelta(minutes=minute, seconds=seconds), project, billable),
+        st.integers(20_000, 20_100), st.integers(-7 * 1440, 7 * 1440), st.integers(0, 10 * 3600),
+        st.sampled_from([None, 11, 50]), st.booleans()),
+    max_size=6, unique_by=lambda w: w.entry_id,
+).map(tuple)
 rounding_strategy = st.builds(Rounding, st.sampled_from(list(Mode)), st.sampled_from(STEPS_MINUTES),
                               st.sampled_from(list(Scope)))
 amount_strategy = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
@@ -50,7 +67,7 @@ def books(draw: st.DrawFn, rounding: st.SearchStrategy[Rounding] = rounding_stra
         for c in (1, 2)
     }
     fee = draw(st.none() | st.builds(FixedFee, amount_strategy, st.integers(0, 20 * 3600), amount_strategy,
-                                     st.booleans(), st.integers(0, 20 * 3600)))
+                                     st.booleans()))
     projects = {11: ProjectTerms(11, rounding=draw(st.none() | rounding), fixed_fee=fee)}
     rates = (
         RateRule(Level.DEFAULT, None, RateKind.BILL, draw(amount_strategy)),
@@ -61,7 +78,8 @@ def books(draw: st.DrawFn, rounding: st.SearchStrategy[Rounding] = rounding_stra
     multipliers = Multipliers(weekend=draw(FACTORS), night=draw(FACTORS), overtime=draw(FACTORS),
                               overtime_daily_seconds=draw(st.sampled_from([0, 8 * 3600])),
                               overtime_weekly_seconds=draw(st.sampled_from([0, 30 * 3600])))
-    return Book(Defaults(), clients, projects, rates, multipliers, UTC, "Me")
+    return Book(Defaults(minimum_per_line=draw(st.booleans())), clients, projects, rates, multipliers, UTC, "Me",
+                draw(worked_strategy))
 
 
 options_strategy = st.builds(
@@ -141,5 +159,6 @@ def test_no_float_reaches_a_money_value(items: list[WorkItem], book: Book, optio
         values = money_values(draft)
         assert values and all(isinstance(v, Decimal) for v in values)
         places = minor_units(draft.currency)
-        for amount in (draft.total, draft.subtotal, draft.tax_total, *(line.amount for line in draft.lines)):
+        for amount in (draft.total, draft.subtotal, draft.tax_total, *(line.amount for line in draft.lines),
+                       *(line.unit_amount for line in draft.lines)):
             assert amount.as_tuple().exponent == -places

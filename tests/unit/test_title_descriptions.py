@@ -136,7 +136,7 @@ def test_upgrading_marks_earlier_captured_descriptions_unconfirmed(tmp_path: Pat
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        command.upgrade(_config(conn), "0009_one_head")
+        command.upgrade(_config(conn), "0010_sync_invoice_entries")  # the revision before descriptions' origin
         for source, description in (("capture", TITLE), ("capture", ""), ("manual", "Typed by hand")):
             conn.execute(text("INSERT INTO time_entry (start_utc, end_utc, description, source, status, locked, "
                               "billable, created_at, updated_at) VALUES ('2026-11-17 09:00:00.000000', "

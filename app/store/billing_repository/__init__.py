@@ -4,7 +4,7 @@ Returns plain records (the store never imports the billing layer); invoice lines
 `settings` keeps the terms and rates, `drafts` the invoice drafts, their entries and numbering.
 """
 
-from app.store.billing_repository.drafts import BillableEntry, DraftRecord, InvoiceDraftRepository
+from app.store.billing_repository.drafts import BillableEntry, DraftRecord, InvoiceDraftRepository, WorkedEntry
 from app.store.billing_repository.settings import (
     BillingSettingsRepository,
     ClientBilling,
@@ -17,4 +17,5 @@ class BillingRepository(BillingSettingsRepository, InvoiceDraftRepository):
     """Both halves on one database: the billing service prices drafts from the settings it stores beside them."""
 
 
-__all__ = ["BillableEntry", "BillingRepository", "ClientBilling", "DraftRecord", "ProjectBilling", "RateRecord"]
+__all__ = ["BillableEntry", "BillingRepository", "ClientBilling", "DraftRecord", "ProjectBilling", "RateRecord",
+           "WorkedEntry"]

@@ -1,11 +1,13 @@
 """Invoice draft storage: the approved work still to bill, drafts with their lines, and local numbering.
 
-Saving a draft marks its entries invoiced in the same transaction; deleting it releases them.
+Saving a draft marks its entries invoiced in the same transaction; deleting it releases them, unless an accounting
+system holds the invoice.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -17,12 +19,13 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.domain.errors import NotFoundError, StoreError, ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.errors import LockedError, NotFoundError, StoreError, ValidationError
+from app.domain.invoices import SHORT_ENTRY_SECONDS, InvoiceLine, LineKind, ShortEntry
 from app.domain.models import DescriptionOrigin, EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
 from app.store.db import Database
+from app.store.remote_copies import live_copies
 from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
 from app.store.tables.billing import (
     InvoiceDraftRow,
@@ -31,8 +34,6 @@ from app.store.tables.billing import (
     InvoiceLineRow,
     InvoiceSequenceRow,
 )
-
-FEE_KINDS = (LineKind.FIXED_FEE, LineKind.WITHIN_FEE, LineKind.OVERAGE)
 
 
 def _shareable(entry: EntryRow) -> str:
@@ -57,6 +58,17 @@ class BillableEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkedEntry:
+    """A finished entry whatever its status, project or invoice; `billable` only when its project is too."""
+
+    entry_id: int
+    start: datetime
+    end: datetime
+    project_id: int | None
+    billable: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DraftRecord:
     client_id: int
     client_name: str
@@ -77,6 +89,7 @@ class DraftRecord:
     number: str = ""
     uid: str = ""
     revision: int = 0
+    short_entries: tuple[ShortEntry, ...] = ()
 
 
 _MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
@@ -128,20 +141,34 @@ class InvoiceDraftRepository:
                 EntryRow.description != ""))
             return {entry_id or 0: text for entry_id, text in rows}
 
-    def fee_usage(self, project_id: int, exclude_draft: str | None = None) -> tuple[bool, int]:
-        """Whether a stored draft already charged the project's fixed fee, and the seconds billed against it."""
-        others = select(InvoiceDraftRow.id).where(InvoiceDraftRow.number != (exclude_draft or ""))
-        lines = (InvoiceLineRow.project_id == project_id, col(InvoiceLineRow.draft_id).in_(others))
+    def worked(self, start: datetime, end: datetime) -> list[WorkedEntry]:
+        """Every finished entry overlapping [start, end): what overtime limits count."""
+        return self._worked(EntryRow.start_utc < end, col(EntryRow.end_utc) > start)
+
+    def worked_on(self, project_ids: Sequence[int]) -> list[WorkedEntry]:
+        """Every finished entry of these projects, ever: what fixed-fee budgets count."""
+        return self._worked(col(EntryRow.project_id).in_(list(project_ids)))
+
+    def _worked(self, *conditions: Any) -> list[WorkedEntry]:
         with self._db.session() as s:
-            charged = s.exec(
+            rows = s.exec(
+                select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.project_id, EntryRow.billable,
+                       ProjectRow.billable)
+                .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
+                .where(col(EntryRow.end_utc).is_not(None), *conditions)
+            ).all()
+            return [WorkedEntry(entry_id or 0, start, end or start, project_id, bool(billable and project_billable))
+                    for entry_id, start, end, project_id, billable, project_billable in rows]
+
+    def fee_charged(self, project_id: int, exclude_draft: str | None = None) -> bool:
+        """Whether a stored draft (other than `exclude_draft`) already carries the project's fixed-fee line."""
+        others = select(InvoiceDraftRow.id).where(InvoiceDraftRow.number != (exclude_draft or ""))
+        with self._db.session() as s:
+            return s.exec(
                 select(func.count()).select_from(InvoiceLineRow)
-                .where(*lines, InvoiceLineRow.kind == LineKind.FIXED_FEE)
-            ).one()
-            used = s.exec(
-                select(func.coalesce(func.sum(InvoiceLineRow.billed_seconds), 0))
-                .where(*lines, col(InvoiceLineRow.kind).in_(FEE_KINDS))
-            ).one()
-            return charged > 0, int(used)
+                .where(InvoiceLineRow.project_id == project_id, col(InvoiceLineRow.draft_id).in_(others),
+                       InvoiceLineRow.kind == LineKind.FIXED_FEE)
+            ).one() > 0
 
     # Drafts
 
@@ -188,14 +215,35 @@ class InvoiceDraftRepository:
         with self._db.session() as s:
             return self._load(s, self._row(s, number))
 
-    def delete_draft(self, number: str) -> DraftRecord:
-        """Remove a draft and give its entries back to review as approved, unbilled work."""
+    def delete_draft(self, number: str, give_back_number: bool = False, unanswered_ok: bool = False) -> DraftRecord:
+        """Remove a draft and give its entries back to review as approved, unbilled work.
+
+        Refused while an accounting system holds the invoice (or may: a request left without an answer), in the
+        same transaction, so its time can never be billed a second time. `give_back_number` also returns the
+        number to the sequence when it was the last one issued (a send that created nothing remotely);
+        `unanswered_ok` lets an invoice voided remotely go although a change to it is still unanswered.
+        """
         with self._db.session() as s:
             row = self._row(s, number)
+            held = [c for c in live_copies(s, row.uid) if c.settled or not unanswered_ok]
+            if held:
+                raise LockedError(
+                    f"{row.number} is {held[0].where()}; deleting it here would let its time be billed twice. Use "
+                    f"'timetally invoice void {row.number}': it deletes or voids the invoice in {held[0].title} "
+                    "(refused once anything is paid on it) and then gives the entries back.")
             record = self._load(s, row)
             self._release(s, row.id or 0)
             s.delete(row)
+            if give_back_number:
+                self._give_back(s, row.number)
             return record
+
+    def invoice_of(self, entry_id: int) -> str | None:
+        """The number of the draft that bills this entry, if one does."""
+        with self._db.session() as s:
+            return s.exec(select(InvoiceDraftRow.number).join(
+                InvoiceEntryRow, col(InvoiceEntryRow.draft_id) == InvoiceDraftRow.id,
+            ).where(InvoiceEntryRow.entry_id == entry_id)).first()
 
     def set_entry_status(self, entry_ids: Sequence[int], status: str, only_from: str | None = None) -> list[int]:
         """Accounting sync: an invoice's entries paid, or approved again, in one transaction; the ids changed."""
@@ -215,6 +263,15 @@ class InvoiceDraftRepository:
         seq.next_value = value + 1
         s.add(seq)
         return value
+
+    @staticmethod
+    def _give_back(s: Session, number: str) -> None:
+        """`INV-0007` goes back to its sequence when 7 was the last number issued, so no gap is left."""
+        found = re.fullmatch(r"(.*?)(\d+)", number)
+        seq = s.get(InvoiceSequenceRow, found.group(1)) if found else None
+        if found and seq is not None and seq.next_value == int(found.group(2)) + 1:
+            seq.next_value -= 1
+            s.add(seq)
 
     @staticmethod
     def _draft_columns(draft: DraftRecord) -> dict[str, Any]:
@@ -284,11 +341,14 @@ class InvoiceDraftRepository:
             )
             for line in line_rows
         ]
-        entry_ids = s.exec(select(InvoiceEntryRow.entry_id).where(InvoiceEntryRow.draft_id == row.id)
-                           .order_by(col(InvoiceEntryRow.entry_id))).all()
+        entries = s.exec(select(EntryRow).join(InvoiceEntryRow, col(InvoiceEntryRow.entry_id) == EntryRow.id)
+                         .where(InvoiceEntryRow.draft_id == row.id).order_by(col(EntryRow.id))).all()
+        lasted = {e.id or 0: int(((e.end_utc or e.start_utc) - e.start_utc).total_seconds()) for e in entries}
+        short = sorted((ShortEntry(e.id or 0, e.start_utc, lasted[e.id or 0]) for e in entries
+                        if lasted[e.id or 0] < SHORT_ENTRY_SECONDS), key=lambda s: (s.start, s.entry_id))
         return DraftRecord(
             row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
             row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
-            *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(entry_ids),
-            row.number, row.uid, row.revision,
+            *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(lasted),
+            row.number, row.uid, row.revision, tuple(short),
         )

@@ -3,16 +3,16 @@
 Descriptions of entries accepted from captured activity before this revision may be window titles: they start out
 unconfirmed ('title'); every other entry's text was typed ('typed').
 
-Revision ID: 0010_description_origin
-Revises: 0009_one_head
+Revision ID: 0011_description_origin
+Revises: 0010_sync_invoice_entries
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0010_description_origin"
-down_revision = "0009_one_head"
+revision = "0011_description_origin"
+down_revision = "0010_sync_invoice_entries"
 branch_labels = None
 depends_on = None
 
