@@ -103,7 +103,8 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
     if result.too_short:
         minimum = core.classifier.options().minimum / 60
         note(f"Time rules matched in stretches shorter than {minimum:g} min, with no longer stretch of the same "
-             "project near, is too short to propose; lower classify.minimum_seconds to see it proposed.")
+             "project near, is too short to propose; 'timetally settings set classify.minimum_seconds SECONDS' "
+             "lowers that limit.")
     if result.unclassified_share >= core.settings.get("review.unclassified_flag_percent") / 100:
         note("A large share of the time is unclassified; 'timetally rules suggest' can draft a rule for it.")
     if not core.classifier.rules():
