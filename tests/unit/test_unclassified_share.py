@@ -79,3 +79,15 @@ def test_five_minutes_of_work_in_matched_windows_shows_proposals_in_the_review(c
     spans(core, pieces)
     [proposal] = core.review.load(week_of(DAY), at(9.2)).proposals
     assert (proposal.project_path, proposal.start, proposal.end) == ("Acme/Web", at(9).timestamp(), at(t).timestamp())
+
+
+def test_propose_lists_time_too_short_to_propose(core: Core, capsys: pytest.CaptureFixture[str]) -> None:
+    spans(core, [(9, 9.03, "main.py - acme-web"), (9.03, 9.5, "Weather - Firefox")])
+    assert main(["propose", "--day", DAY.isoformat()]) == 0
+    out, err = capsys.readouterr()
+    assert "0:01  Acme / Web  (too short to propose)" in out
+    assert "too short to propose 0:01, unclassified 0:28 (94%)" in out
+    assert "is too short to propose; 'timetally settings set classify.minimum_seconds SECONDS'" in err
+    assert main(["propose", "--day", DAY.isoformat(), "--json"]) == 0
+    [short] = json.loads(capsys.readouterr().out)["too_short"]
+    assert (short["project"], short["active_seconds"]) == ("Acme / Web", 108)
