@@ -20,7 +20,15 @@ from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel
 from app.ui.timer_window import NEW_PROJECT, TimerWindow
+from tests.conftest import WallClock
 from tests.ui.conftest import Clock, settle
+
+
+@pytest.fixture(autouse=True)
+def midday(wall_clock: WallClock) -> None:
+    """A working day's noon: the tests make entries at fixed times of today, and the entry dialog offers the hour
+    before now, which shortly after midnight would be yesterday."""
+    wall_clock.set(datetime(2026, 11, 18, 12).astimezone())
 
 
 def today_at(hour: int, minute: int = 0) -> datetime:
