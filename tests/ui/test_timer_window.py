@@ -18,11 +18,18 @@ from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel
 from app.ui.timer_window import NEW_PROJECT, TimerWindow
+from tests.conftest import WallClock
 from tests.ui.conftest import Clock, settle
 
 
 def today_at(hour: int, minute: int = 0) -> datetime:
     return as_utc(datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0))
+
+
+@pytest.fixture(autouse=True)
+def afternoon(wall_clock: WallClock) -> None:
+    """Entries typed as 00:15-01:45 today are in the past only after 01:45: run every test at 15:00 local."""
+    wall_clock.set(datetime(2026, 11, 18, 15).astimezone())
 
 
 @pytest.fixture
