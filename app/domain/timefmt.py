@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.domain.errors import ValidationError
+from app.domain.periods import check_day
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -21,9 +24,8 @@ def parse_instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError as exc:
-        from app.domain.errors import ValidationError
-
         raise ValidationError(f"'{text}' is not a date and time in ISO 8601 form, e.g. 2026-11-20T09:30") from exc
+    check_day(value.date(), f"'{text}'")
     return as_utc(value)
 
 
