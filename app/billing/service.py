@@ -75,8 +75,9 @@ class BillingService:
     def set_client(self, name: str, *, rate: str | None = None, cost_rate: str | None = None,
                    effective_from: date | None = None, currency: str | None = None, rounding: str | None = None,
                    minimum: str | None = None, terms: int | None = None, tax: str | None = None,
-                   amounts_are: str | None = None) -> list[RateChange]:
-        """Validate everything first, then store: a bad value never leaves half a change behind."""
+                   amounts_are: str | None = None, create: bool = True) -> list[RateChange]:
+        """Validate everything first, then store: a bad value never leaves half a change behind. Without `create` a
+        client that does not exist is refused, so a misspelt name typed by a user gets no settings of its own."""
         changes: dict[str, Any] = {}
         if currency is not None:
             changes["currency"] = check_currency(currency)
@@ -93,6 +94,9 @@ class BillingService:
         if amounts_are is not None:
             changes["amounts_are"] = str(_amounts_are(amounts_are))
         rates = _rates_to_set(rate, cost_rate, effective_from)
+        if not create and self._client_id(name, missing_ok=True) is None:
+            raise NotFoundError(f"There is no client '{name}'. Check the name with: timetally clients list; "
+                                "or create the client with these settings by adding --create")
         client = self._projects.ensure_client(name)
         if changes:
             self._repo.set_client_billing(client.id, **changes)
@@ -241,12 +245,14 @@ class BillingService:
                 rules.append(RateRule(Level.DEFAULT, None, kind, parse_amount(value)))
         return rules
 
-    def _client_id(self, name: str | None) -> int | None:
+    def _client_id(self, name: str | None, missing_ok: bool = False) -> int | None:
         if name is None:
             return None
         for client in self._projects.clients():
             if client.name.casefold() == " ".join(name.split()).casefold():
                 return client.id
+        if missing_ok:
+            return None
         raise NotFoundError(f"There is no client '{name}'")
 
     def zone(self) -> tzinfo:
