@@ -6,6 +6,7 @@ refused with a sentence before a byte is read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -58,3 +59,19 @@ def read_text_limited(path: Path, limit: int, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError(f"{path} is not UTF-8 text, so it is not a {what} (byte {exc.start})") from None
+
+
+def write_file(path: Path, data: bytes, what: str) -> None:
+    """Write `data` to `path`, a regular file or a new one: a folder, device or /proc file is refused with a
+    sentence before anything is written (a failed close there would otherwise surface as a stray traceback)."""
+    with contextlib.suppress(FileNotFoundError):
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ValidationError(f"{path} is a folder; give a file name for the {what}")
+        if not stat.S_ISREG(info.st_mode) or any(path.resolve().is_relative_to(s) for s in ("/proc", "/sys", "/dev")):
+            raise ValidationError(f"{path} is not a regular file, so the {what} cannot be written there")
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise ValidationError(f"Cannot write the {what} {path}: {exc.strerror or exc}") from None

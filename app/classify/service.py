@@ -21,7 +21,7 @@ from app.domain.errors import ValidationError
 from app.domain.models import Span
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
-from app.files import read_text_limited
+from app.files import read_text_limited, write_file
 from app.settings import Settings
 from app.store.db import Database
 from app.store.repositories import EntryRepository, split_project_path
@@ -103,10 +103,7 @@ class ClassifierService:
 
     def export_file(self, path: Path) -> int:
         rules = self.rules()
-        try:
-            path.write_text(dumps(rules), encoding="utf-8")
-        except OSError as exc:
-            raise ValidationError(f"Cannot write the rules file {path}: {exc}") from None
+        write_file(path, dumps(rules).encode("utf-8"), "rules file")
         return len(rules)
 
     def listing(self) -> list[RuleInfo]:

@@ -53,6 +53,19 @@ def check_day(day: date, what: str = "") -> date:
     return day
 
 
+MAX_RANGE_YEARS = 10
+
+
+def check_range(period: Period) -> Period:
+    """A range of days given with --from and --to: in order, and at most ten years (a report lists each day)."""
+    if period.last < period.first:
+        raise ValidationError(f"--to {period.last} is before --from {period.first}")
+    if (period.last - period.first).days >= MAX_RANGE_YEARS * 366:
+        raise ValidationError(f"{period.first} to {period.last} is longer than {MAX_RANGE_YEARS} years; "
+                              "give a shorter range")
+    return period
+
+
 def parse_day(text: str) -> Period:
     try:
         day = date.fromisoformat(text)
