@@ -10,10 +10,12 @@ client sends a UTF-8 JSON object, `{"op": "activate"}` or `{"op": "refresh", "ar
 answers `ok` or `error`.
 
 Who may connect: no authkey, because nothing secret is shared between the app and the CLI; the operating system
-keeps other users out instead. The socket is made 0600 inside a folder only its user can enter
-(`$XDG_RUNTIME_DIR`, else a 0700 `timetally-<uid>` folder of ours in the temp dir, which is refused when another
-user owns it or can enter it); the pipe keeps Windows' default security, under which only its creator (and
-administrators) may write to it, and refuses remote clients.
+keeps other users out instead. The socket is made 0600 inside a folder only its user can enter:
+`$XDG_RUNTIME_DIR` when it is such a folder, else a 0700 `timetally-<uid>` folder in the temp dir, created when
+missing; when another user made that one first (or can enter it) it is left alone and `<data folder>/run` is used.
+The pipe keeps Windows' default security, under which only its creator (and administrators) may write to it, and
+its name carries a random part kept in the data folder, so another user cannot create it first. Both ends also
+ask who is on the other side (`peers`) and ignore a process of another user; each connection's reads time out.
 """
 
 from __future__ import annotations
