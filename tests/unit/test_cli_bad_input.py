@@ -57,8 +57,9 @@ def _rows(home: Path) -> list[list[str]]:
                  ["sync", "log", "xero", "--limit", n], ["entries", "delete", n],
                  ["entries", "unlock", n, "--reason", "x"], ["clients", "set", "Acme", "--terms", n]]
     for d in DURATIONS:
-        rows += [["clients", "set", "Acme", "--minimum", d], ["projects", "set", "Acme/Web", "--minimum", d],
-                 ["projects", "set", "Acme/Web", "--budget", d, "--fixed-fee", "5", "--overage-rate", "5"]]
+        rows += [["clients", "set", "Acme", "--minimum", d], ["projects", "set", "Acme/Web", "--minimum", d]]
+        if d != "9h":  # too long for a minimum, a fine budget
+            rows.append(["projects", "set", "Acme/Web", "--budget", d, "--fixed-fee", "5", "--overage-rate", "5"])
     for p in paths:
         rows += [["rules", "import", p], ["rules", "export", p], ["import", "activitywatch", p],
                  ["report", "profitability", "--csv", p], ["report", "wip", "--xlsx", p]]
