@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import re2
 
@@ -57,8 +58,10 @@ class Regex:
         return self._compiled.fullmatch(text)  # type: ignore[attr-defined, no-any-return]
 
 
+@lru_cache(maxsize=1024)
 def compile_regex(pattern: str, ignore_case: bool = False) -> Regex:
-    """Check `pattern` as Python writes it and compile it for RE2; PatternError says what is wrong."""
+    """Check `pattern` as Python writes it and compile it for RE2; PatternError says what is wrong. Cached like
+    `re.compile`: an engine is rebuilt after every rule change, and its other patterns have not changed."""
     if len(pattern) > MAX_PATTERN:
         raise PatternError(f"the pattern is {len(pattern):,} characters long; at most {MAX_PATTERN:,} are allowed")
     try:
@@ -71,6 +74,7 @@ def compile_regex(pattern: str, ignore_case: bool = False) -> Regex:
     return _compile(translate(pattern), pattern, ignore_case)
 
 
+@lru_cache(maxsize=1024)
 def compile_glob(pattern: str, ignore_case: bool = False) -> Regex:
     """A shell glob (`*`, `?`, `[abc]`, `[!abc]`) matched against the whole text."""
     if len(pattern) > MAX_PATTERN:
