@@ -81,16 +81,22 @@ class Flag:
 
 
 def split_by_day(start: datetime, end: datetime, tz: tzinfo | None = None) -> list[tuple[date, int]]:
-    """Whole seconds of [start, end) on each local day it touches, so an entry past midnight counts on both."""
-    zone = tz or datetime.now().astimezone().tzinfo
+    """Whole seconds of [start, end) on each local day it touches, so an entry past midnight counts on both.
+    Without `tz`, each instant and each midnight takes the machine's offset on its own date, not today's (an
+    entry in winter, reviewed in summer, still ends its day at winter's midnight)."""
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(tz) if tz else moment.astimezone()
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), tz) if tz else datetime.combine(day, time()).astimezone()
+
     out: list[tuple[date, int]] = []
-    cursor = start.astimezone(zone)
-    stop = end.astimezone(zone)
+    cursor, stop = local(start), local(end)
     while cursor < stop:
-        midnight = datetime.combine(cursor.date() + timedelta(days=1), time(), zone)
-        piece_end = min(midnight, stop)
+        piece_end = min(midnight(cursor.date() + timedelta(days=1)), stop)
         out.append((cursor.date(), int((piece_end - cursor).total_seconds())))
-        cursor = piece_end
+        cursor = local(piece_end)
     return out
 
 
