@@ -99,7 +99,7 @@ def build_core(paths: Paths | None = None) -> Core:
     review_repo = ReviewRepository(db)
     core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who,
                                 accounting_notes=core.sync.entry_notes)
-    core.approvals = ApprovalService(entries, review_repo, who)
+    core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core
 

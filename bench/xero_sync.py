@@ -8,7 +8,7 @@ every body against the official spec. Scenarios, each on a fresh database and or
   * contacts created: no contact exists, so each is looked up and created (the most calls a first send makes);
   * a 429 storm: contacts exist, and Xero answers 429 to the first three calls;
 and then a second send (nothing new) and a payment check. Target: one invoice request per 50 invoices plus
-cached look-ups, no 429 left unhandled.
+cached look-ups (contacts, accounts, tax rates), no 429 left unhandled.
 """
 
 from __future__ import annotations

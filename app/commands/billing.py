@@ -1,4 +1,5 @@
-"""`timetally invoice preview|create|list|show|refresh|delete`, `timetally clients set|list`, `timetally holidays`."""
+"""`timetally invoice preview|create|list|show|refresh|delete|void`, `timetally clients set|list`,
+`timetally holidays`."""
 
 from __future__ import annotations
 
@@ -35,12 +36,17 @@ def _register_invoice(sub: argparse._SubParsersAction) -> None:
     lst = isub.add_parser("list", help="list stored drafts")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=_list)
-    for name, handler, text in (("show", _show, "print a stored draft"),
-                                ("refresh", _refresh, "rebuild a draft from its entries with current settings"),
-                                ("delete", _delete, "delete a draft; its entries become approved, unbilled time")):
+    for name, handler, text in (
+        ("show", _show, "print a stored draft"),
+        ("refresh", _refresh, "rebuild a draft from its entries with current settings"),
+        ("delete", _delete, "delete a draft never sent to an accounting system; its entries become approved, "
+                            "unbilled time"),
+        ("void", _void, "take an invoice back: delete it where it is a draft, void it where it is approved and "
+                        "unpaid (refused once anything is paid), then release its entries"),
+    ):
         parser = isub.add_parser(name, help=text)
         parser.add_argument("number", metavar="NUMBER")
-        if name == "show":
+        if name in ("show", "void"):
             parser.add_argument("--json", action="store_true")
         parser.set_defaults(handler=handler)
 
@@ -156,6 +162,18 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
     count = len(draft.entry_ids)
     print(f"Deleted {draft.number}; {count} {'entry is' if count == 1 else 'entries are'} approved and unbilled again.")
     return 0
+
+
+def _void(core: Core, args: argparse.Namespace) -> int:
+    """Exit 1 when refused (payments on it, or a send of it still unanswered): nothing was changed then."""
+    result = core.sync.void_invoice(args.number)
+    if args.json:
+        print_json(result.to_json())
+    elif result.ok:
+        print(result.message)
+    else:
+        note(result.message)
+    return 0 if result.ok else 1
 
 
 def _client_set(core: Core, args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from app.bootstrap import Core
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import count_arg, iso, note, print_json
 from app.domain.errors import NotFoundError, ValidationError
+from app.store.remote_copies import provider_title
 from app.sync.matching import closest
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks.links import Mode
@@ -107,11 +108,11 @@ def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
 
 def _payments(core: Core, args: argparse.Namespace) -> int:
     names = [args.provider] if args.provider else None
-    outcomes = core.sync.sync_payments(names)
-    for name, billed in core.sync.sync_billed_time(names).items():
+    for name, billed in core.sync.sync_billed_time(names).items():  # first: it finds invoices to follow
         if billed:
-            title = "QuickBooks" if name == "quickbooks" else name.title()
+            title = provider_title(name)
             note(f"{title}: {len(billed)} entries were billed inside {title} and are marked invoiced")
+    outcomes = core.sync.sync_payments(names)
     if args.json:
         print_json([o.to_json() for o in outcomes])
     elif not outcomes:

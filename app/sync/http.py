@@ -22,10 +22,12 @@ import httpx
 
 from app.domain.errors import TimeTallyError
 from app.sync.audit import limit_headers
-from app.sync.provider import Exchange, Recorder
+from app.sync.provider import Cancelled, Exchange, Recorder
 from app.sync.ratelimit import RateLimiter
 
 HTTP_TIMEOUT = 60.0
+_NOT_ACTED = (401, 403, 429)
+"""Answers that say the provider did nothing with the request."""
 _DECIMAL_MARK = "\u0000dec:"
 
 
@@ -51,10 +53,12 @@ def loads_exact(content: bytes) -> Any:
 class ApiError(TimeTallyError):
     """A whole call to an accounting API failed; the sentence says why in the user's terms."""
 
-    def __init__(self, message: str, status: int = 0, retryable: bool = False) -> None:
+    def __init__(self, message: str, status: int = 0, retryable: bool = False, acted: bool = True) -> None:
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+        self.acted = acted
+        """False when the provider certainly did not act: no attempt reached it, or it refused the sign-in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,33 +99,44 @@ class ApiClient(ABC, Generic[AnswerT]):
         safe = method == "GET" or bool(key)
         limiter = self._limiter
         attempts = limiter.limits.max_retries + 1 if safe else 1
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
-            response: httpx.Response | None = None
-            with turn():
-                started, clock = datetime.now(UTC), time.monotonic()
-                try:
-                    response = self._http.request(method, url, params=params, content=content, headers=headers)
-                except httpx.TransportError as exc:
-                    self._audit(method, path, params, 0, started, clock, key, transformed, {}, (),
-                                f"no answer: {type(exc).__name__}")
-                    if last:
-                        raise self.error(self.unreachable, retryable=True) from exc
-            if response is None:
-                limiter.pause(limiter.backoff(attempt), cancelled)
-                continue
-            answer = self._answer(response)
-            ids = remote_ids(answer.body) if remote_ids and response.is_success else ()
-            self._audit(method, path, params, response.status_code, started, clock, key, transformed,
-                        response.headers, ids, self._problem(answer))
-            self._observe(response.headers)
-            if response.status_code == 429 and not last:
-                limiter.throttle(response.headers.get("Retry-After", self.retry_after), attempt)
-                continue
-            if response.status_code >= 500 and safe and not last:
-                limiter.pause(limiter.backoff(attempt), cancelled)
-                continue
-            return self._checked(answer)
+        acted = False
+        """Whether the provider may have acted on an attempt: it answered (other than 401, 403 or 429), or the
+        connection broke after the request went out. A connection that was never made reached nobody."""
+        try:
+            for attempt in range(attempts):
+                last = attempt == attempts - 1
+                response: httpx.Response | None = None
+                with turn():
+                    started, clock = datetime.now(UTC), time.monotonic()
+                    try:
+                        response = self._http.request(method, url, params=params, content=content, headers=headers)
+                    except httpx.TransportError as exc:
+                        acted = acted or not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                        self._audit(method, path, params, 0, started, clock, key, transformed, {}, (),
+                                    f"no answer: {type(exc).__name__}")
+                        if last:
+                            raise self.error(self.unreachable, retryable=True, acted=acted) from exc
+                if response is None:
+                    limiter.pause(limiter.backoff(attempt), cancelled)
+                    continue
+                acted = acted or response.status_code not in _NOT_ACTED
+                answer = self._answer(response)
+                ids = remote_ids(answer.body) if remote_ids and response.is_success else ()
+                self._audit(method, path, params, response.status_code, started, clock, key, transformed,
+                            response.headers, ids, self._problem(answer))
+                self._observe(response.headers)
+                if response.status_code == 429 and not last:
+                    limiter.throttle(response.headers.get("Retry-After", self.retry_after), attempt)
+                    continue
+                if response.status_code >= 500 and safe and not last:
+                    limiter.pause(limiter.backoff(attempt), cancelled)
+                    continue
+                return self._checked(answer)
+        except ApiError as exc:
+            exc.acted = exc.acted and acted
+            raise
+        except Cancelled as exc:
+            raise Cancelled(acted=exc.acted or acted) from exc
         raise AssertionError("the retry loop always returns or raises")
 
     @abstractmethod

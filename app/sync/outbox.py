@@ -24,6 +24,7 @@ from sqlmodel import col, select
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables.sync import SyncJobRow
+from app.sync import guard
 from app.sync.provider import InvoicePush, LinePush, TimePush
 
 
@@ -113,11 +114,36 @@ class Outbox:
     def assign_batch(self, job_ids: Iterable[int], batch: str) -> None:
         self._update(job_ids, batch=batch)
 
-    def mark_sent(self, job_ids: Iterable[int]) -> None:
-        """Called right before the request leaves; from here on a crash means "maybe created"."""
+    def mark_sent(self, job_ids: Iterable[int]) -> dict[int, str]:
+        """Called right before the request leaves; from here on a crash means "maybe created".
+
+        Every provider's documents pass here, so the send guard runs here too, in the same transaction: a job that
+        never left and would bill an entry a second time is failed instead, with the reason (returned by job id).
+        """
         with self._db.session() as s:
-            for row in s.exec(select(SyncJobRow).where(col(SyncJobRow.id).in_(list(job_ids)))):
-                row.state, row.attempts, row.updated_at = str(JobState.SENT), row.attempts + 1, utcnow()
+            rows = s.exec(select(SyncJobRow).where(col(SyncJobRow.id).in_(list(job_ids)))).all()
+            refused = guard.refusals(s, rows)
+            for row in rows:
+                why = refused.get(row.id or 0)
+                if why is not None:
+                    row.state, row.errors = str(JobState.FAILED), json.dumps([why])
+                else:
+                    row.state, row.attempts = str(JobState.SENT), row.attempts + 1
+                row.updated_at = utcnow()
+                s.add(row)
+        return refused
+
+    def unsend(self, job_ids: Iterable[int]) -> None:
+        """The request never reached the provider (no connection, sign-in refused): the jobs are pending again."""
+        self._update(job_ids, state=str(JobState.PENDING), batch="")
+
+    def cancel(self, local_ref: str, reason: str) -> None:
+        """Open jobs of a document that will not be sent after all (its draft was voided or given back)."""
+        with self._db.session() as s:
+            for row in s.exec(select(SyncJobRow).where(SyncJobRow.provider == self.provider,
+                                                       SyncJobRow.local_ref == local_ref,
+                                                       SyncJobRow.state == str(JobState.PENDING))).all():
+                row.state, row.errors, row.updated_at = str(JobState.FAILED), json.dumps([reason]), utcnow()
                 s.add(row)
 
     def confirm(self, job_id: int, remote_id: str, remote_number: str = "") -> None:

@@ -162,6 +162,11 @@ class PushResult:
     warnings: tuple[str, ...] = ()
     retryable: bool = False
     total: Decimal | None = None
+    """The invoice total the provider computed, to compare with TimeTally's."""
+    tax_total: Decimal | None = None
+    acted: bool = True
+    """False when the provider certainly did not act on the request (no connection, sign-in refused): nothing
+    can have been created, so the document waits as if it had never been sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,13 +222,20 @@ Recorder = Callable[[Exchange], None]
 
 
 class Cancelled(Exception):
-    """The user cancelled; requests already answered stay recorded, the rest stay pending in the outbox."""
+    """The user cancelled; requests already answered stay recorded, the rest stay pending in the outbox.
+
+    `acted` is True when a request of the interrupted call had already left (the provider may have acted on it).
+    """
+
+    def __init__(self, message: str = "The sync was cancelled.", acted: bool = False) -> None:
+        super().__init__(message)
+        self.acted = acted
 
 
 def check_cancelled(cancelled: Callable[[], bool] | None) -> None:
     """Raises `Cancelled` between requests once the user has cancelled, so no further call starts."""
     if cancelled is not None and cancelled():
-        raise Cancelled("The sync was cancelled.")
+        raise Cancelled()
 
 
 class ListCache(Protocol):
@@ -313,4 +325,9 @@ class AccountingProvider(Protocol):
     def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None,
                        cancelled: Callable[[], bool] | None = None) -> list[PaymentStatus]:
         """Invoices changed since `since` (all of them when None); unchanged ones may be left out."""
+        ...
+
+    def void_invoice(self, remote_id: str) -> PaymentStatus:
+        """Deletes the invoice while it is a draft, voids it once approved; one with payments is left alone.
+        Returns where it stands afterwards (paid or part-paid when it was left alone)."""
         ...

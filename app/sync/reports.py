@@ -19,6 +19,11 @@ class Outcome(StrEnum):
     PENDING = "pending"
     """No answer (dropped connection, outage, cancel): it goes out again, unchanged, with the next sync."""
     DIVERGED = "diverged"
+    TOTAL_DIFFERS = "total differs"
+    """Sent, but the accounting system holds a different total (or tax) than TimeTally computed."""
+    NOT_SENT = "not sent"
+    """Nothing reached the accounting system (cancelled, no connection), and the draft this send made was taken
+    back with its number."""
     WOULD_SEND = "would send"
     WOULD_UPDATE = "would update"
 

@@ -1,9 +1,10 @@
 """Sending invoice drafts to an accounting system and bringing payments back.
 
-Order of work in a send: finish what an earlier run left open (same requests, same keys), store drafts for the
-approved work of the period, resolve each draft's customer, write every document to the outbox, then send them in
-batches and record each answer. Payments come back per sent invoice: paid marks its entries paid, voided or
-deleted gives them back to review as approved work and flags them.
+Order of work in a send: check the account, finish what an earlier run left open (same requests, same keys), store
+drafts for the approved work of the period, resolve each draft's customer, write every document to the outbox, then
+send them in batches, record each answer and check each total. Drafts the send stored whose invoice never reached
+the provider are taken back (`unit.py`). Payments come back per sent invoice (`payments_back.py`); a stored
+invoice is taken back with `void_invoice` (`lifecycle.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import timedelta
 from decimal import Decimal
 
 import httpx
@@ -20,17 +20,20 @@ import httpx
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import BillingService, content_hash
 from app.domain.errors import NotFoundError, ValidationError
-from app.domain.models import EntryStatus
 from app.domain.periods import Period
-from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database
+from app.sync import delivery
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
+from app.sync.connection import ConnectionStatus, connection_status
 from app.sync.documents import codes_for, to_push
+from app.sync.invoice_jobs import job_payload, settle
+from app.sync.lifecycle import VoidResult, void_invoice
 from app.sync.matching import closest, normalise, resolve_customer
-from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, invoice_payload, resume_batches
+from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, resume_batches
+from app.sync.payments_back import PaymentsBack
 from app.sync.provider import (
     AccountingProvider,
     Cancelled,
@@ -46,9 +49,11 @@ from app.sync.provider import (
 from app.sync.ratelimit import Limits, RateLimiter
 from app.sync.registry import BILLED_INSIDE, FACTORIES, PROVIDER_LIMITS, SENDERS
 from app.sync.reports import InvoiceOutcome, Outcome, PaymentOutcome, SendReport
-from app.sync.store import SyncStore
+from app.sync.store import SentInvoice, SyncStore
+from app.sync.unit import SendUnit
 
 log = logging.getLogger(__name__)
+
 
 class SyncService:
     def __init__(self, db: Database, billing: BillingService, billing_repo: BillingRepository,
@@ -65,6 +70,7 @@ class SyncService:
         self._providers: dict[str, AccountingProvider] = {}
         self._lock = threading.Lock()
         """The send window and the payment poller may ask for a provider at the same time."""
+        self._payments = PaymentsBack(self, billing_repo)
 
     # Parts, one set per provider
 
@@ -144,40 +150,51 @@ class SyncService:
                     notes.update((entry_id, ("diverged", diverged[draft.uid])) for entry_id in draft.entry_ids)
         return notes
 
-    def drafts_in(self, period: Period, client: str | None = None) -> list[InvoiceDraft]:
+    def drafts_in(self, period: Period, client: str | None = None, provider: str | None = None) -> list[InvoiceDraft]:
+        """Stored drafts overlapping the period; with `provider`, not those another accounting system holds."""
         wanted = normalise(client) if client else None
+        elsewhere = {s.draft_uid for name in FACTORIES if name != provider
+                     for s in self.store(name).sent_invoices(include_closed=False)} if provider else set()
         return [d for d in self.billing.drafts()
                 if d.period_first <= period.last and d.period_last >= period.first
-                and (wanted is None or normalise(d.client_name) == wanted)]
+                and (wanted is None or normalise(d.client_name) == wanted) and d.uid not in elsewhere]
 
     def send(self, name: str, period: Period, client: str | None = None, *, create_contacts: bool = False,
              dry_run: bool = False, progress: Progress | None = None,
              cancelled: Callable[[], bool] | None = None) -> SendReport:
-        """Everything of the period that is not in the provider yet, plus drafts edited since they were sent."""
+        """Everything of the period that is not in the provider yet, plus drafts edited since they were sent.
+
+        One unit of work: the account is checked before anything is stored, and the drafts this send stores are
+        taken back (entries approved again, numbers returned) unless their invoice may have reached the provider."""
+        if not dry_run:
+            self.check_ready(name)
         if name in SENDERS:
             return SENDERS[name](self, period, client, create_contacts=create_contacts, dry_run=dry_run,
                                  progress=progress, cancelled=cancelled)
         report = SendReport(name, dry_run=dry_run)
         if dry_run:
             report.outcomes += [self._dry(name, d) for d in self.billing.preview(period, client)]
-            report.outcomes += [self._dry(name, d) for d in self.drafts_in(period, client)]
+            report.outcomes += [self._dry(name, d) for d in self.drafts_in(period, client, name)]
             return report
         report.outcomes += self.resume(name, cancelled=cancelled)
-        self.billing.create(period, client)
-        drafts = self.drafts_in(period, client)
-        self._refresh_edited(name, drafts)
-        pushes: list[tuple[InvoiceDraft, InvoicePush]] = []
-        for draft in drafts:
-            outcome, push = self._prepare(name, draft, create_contacts)
-            if push is None:
-                if outcome is not None and not any(o.uid == outcome.uid for o in report.outcomes):
-                    report.outcomes.append(outcome)
-                continue
-            pushes.append((draft, push))
-        jobs = [self._enqueue(name, draft, push) for draft, push in pushes]
-        report.outcomes = [o for o in report.outcomes if o.uid not in {j.local_ref for j in jobs}]
-        report.outcomes += self._deliver(name, [j for j in jobs if j.open], progress, cancelled)
-        report.outcomes += [self._settled(name, j) for j in jobs if not j.open]
+        with SendUnit(self._billing_repo, lambda: self.outbox(name)) as unit:
+            unit.made(self.billing.create(period, client))
+            drafts = self.drafts_in(period, client, name)
+            self._refresh_edited(name, drafts)
+            pushes: list[tuple[InvoiceDraft, InvoicePush]] = []
+            for draft in drafts:
+                outcome, push = self._prepare(name, draft, create_contacts)
+                if push is None:
+                    if outcome is not None and not any(o.uid == outcome.uid for o in report.outcomes):
+                        report.outcomes.append(outcome)
+                    continue
+                pushes.append((draft, push))
+            jobs = [self.outbox(name).enqueue(JobKind.INVOICE, draft.uid, draft.revision, draft.number,
+                                              job_payload(push, draft)) for draft, push in pushes]
+            report.outcomes = [o for o in report.outcomes if o.uid not in {j.local_ref for j in jobs}]
+            report.outcomes += self._deliver(name, [j for j in jobs if j.open], progress, cancelled)
+            report.outcomes += [self._settled(name, j) for j in jobs if not j.open]
+        report.outcomes = unit.report(report.outcomes)
         return report
 
     def resume(self, name: str, progress: Progress | None = None,
@@ -196,7 +213,7 @@ class SyncService:
         for status in self.provider(name).payment_status(sorted(by_id)):
             sent = by_id.get(status.remote_id)
             if sent is not None and str(status.status) != sent.remote_status:
-                self._apply_payment(name, sent.draft_uid, sent.number, status)
+                self.apply_payment(name, sent, status)
 
     def _dry(self, name: str, draft: InvoiceDraft) -> InvoiceOutcome:
         sent = self.store(name).sent(draft.uid) if draft.uid else None
@@ -228,10 +245,17 @@ class SyncService:
         def default_account() -> RemoteOption | None:
             return next(iter(provider.remote_list(RemoteKind.ACCOUNT)), None)
 
+        def tax_rates() -> list[RemoteOption]:
+            return provider.remote_list(RemoteKind.TAX_RATE)
+
         tasks = {e.entry_id: e.task_id for e in self._billing_repo.entries_of(draft.number)}
         authorise = self._settings.get("sync.invoice_status") == "AUTHORISED" and not remote_id
-        return None, to_push(draft, code, codes_for(draft, store, default_account), tasks, authorise=authorise,
-                             remote_id=remote_id)
+        try:
+            codes = codes_for(draft, store, default_account, tax_rates, name)
+        except ValidationError as exc:
+            return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(str(exc),),
+                                  client=draft.client_name, total=draft.total, currency=draft.currency), None
+        return None, to_push(draft, code, codes, tasks, authorise=authorise, remote_id=remote_id)
 
     def _diverged(self, name: str, draft: InvoiceDraft, remote_id: str, status: str) -> InvoiceOutcome:
         text = (f"{draft.number} changed after it was sent, but it is {status} in {self.provider(name).title} and "
@@ -244,11 +268,6 @@ class SyncService:
         return InvoiceOutcome(draft.number, draft.uid, Outcome.DIVERGED, remote_id, errors=(text,),
                               client=draft.client_name, total=draft.total, currency=draft.currency)
 
-    def _enqueue(self, name: str, draft: InvoiceDraft, push: InvoicePush) -> Job:
-        payload = {**invoice_payload(push), "draft_hash": content_hash(draft), "client": draft.client_name,
-                   "total": str(draft.total)}
-        return self.outbox(name).enqueue(JobKind.INVOICE, draft.uid, draft.revision, draft.number, payload)
-
     def _deliver(self, name: str, jobs: Sequence[Job], progress: Progress | None,
                  cancelled: Callable[[], bool] | None) -> list[InvoiceOutcome]:
         """Send jobs in the batches they were given (a resumed batch is repeated exactly), new ones 50 at a time."""
@@ -258,18 +277,21 @@ class SyncService:
         batches = resume_batches(jobs, provider.batch_size)
         outcomes: list[InvoiceOutcome] = []
         done, total = 0, len(jobs)
-        for batch in batches:
+        for n, given in enumerate(batches):
+            batch, refusals = delivery.take(outbox, given)
+            outcomes += refusals
+            if not batch:
+                continue
             pushes = [replace(invoice_from_job(j), key=j.key) for j in batch]
             key = request_key([p.key for p in pushes])
             if any(j.batch != key for j in batch):
                 outbox.assign_batch([j.id for j in batch], key)
-            outbox.mark_sent([j.id for j in batch])
             try:
-                results = provider.push_invoices(pushes, cancelled=cancelled)
+                results = delivery.pushing(outbox, batch,
+                                           lambda p=pushes: provider.push_invoices(p, cancelled=cancelled))
             except Cancelled:
-                outcomes += [_outcome(j, Outcome.PENDING, ("Cancelled; it will be sent with the next sync.",))
-                             for b in batches[batches.index(batch):] for j in b]
-                return outcomes
+                return outcomes + [delivery.outcome(j, Outcome.PENDING, (delivery.CANCELLED,))
+                                   for b in [batch, *batches[n + 1:]] for j in b]
             for job, result in zip(batch, results, strict=True):
                 outcomes.append(self._answered(name, job, result))
             done += len(batch)
@@ -282,104 +304,58 @@ class SyncService:
         if result.ok:
             outbox.confirm(job.id, result.remote_id, result.remote_number)
             return self._settled(name, outbox.get(job.id), result)
-        if result.retryable:
-            outbox.note_errors(job.id, result.errors)
-            return _outcome(job, Outcome.PENDING, result.errors)
-        outbox.fail(job.id, result.errors)
-        return _outcome(job, Outcome.FAILED, result.errors)
+        return delivery.refused(outbox, job, result)
 
     def _settled(self, name: str, job: Job, result: PushResult | None = None) -> InvoiceOutcome:
-        """A confirmed job: remember the remote invoice against the draft (again, if a crash came in between)."""
+        """A confirmed job: remember the remote invoice against the draft (again, if a crash came in between) and
+        check its totals against TimeTally's."""
         if job.state is not JobState.CONFIRMED:
-            return _outcome(job, Outcome.FAILED, job.errors)
+            return delivery.outcome(job, Outcome.FAILED, job.errors)
         status = result.status if result and result.status else RemoteStatus.DRAFT
-        updated = bool(job.payload.get("remote_id"))
-        self.store(name).record_sent(job.local_ref, job.label, job.remote_id, job.remote_number, job.revision,
-                                     str(job.payload.get("draft_hash", "")), str(status),
-                                     result.total if result else None)
-        warnings = result.warnings if result else ()
-        local_total = job.payload.get("total")
-        if result and result.total is not None and local_total and result.total != Decimal(str(local_total)):
-            warnings += (f"{self.provider(name).title} computed a total of {result.total}, TimeTally {local_total} "
-                         "(check the tax rate mapping).",)
-        return InvoiceOutcome(job.label, job.local_ref, Outcome.UPDATED if updated else Outcome.SENT, job.remote_id,
-                              job.remote_number, status=str(status), warnings=warnings,
-                              client=str(job.payload.get("client", "")))
+        provider = self.provider(name)
 
-    # Payments
+        def remote_total() -> Decimal | None:
+            return next((s.total for s in provider.payment_status([job.remote_id])), None)
+
+        return settle(self.store(name), self.audit(name), provider.title, job, status,
+                      result.total if result else None, result.tax_total if result else None,
+                      result.warnings if result else (), remote_total)
+
+    # Payments, voids and the connection
 
     def sync_payments(self, names: Iterable[str] | None = None,
                       cancelled: Callable[[], bool] | None = None) -> list[PaymentOutcome]:
         """Ask each provider about its open sent invoices; apply and report what changed (paid, part-paid, approved,
-        voided, deleted). The poll window overlaps the previous one by a minute against clock skew."""
-        outcomes: list[PaymentOutcome] = []
-        for name in names if names is not None else self.connected():
-            store = self.store(name)
-            open_invoices = {s.remote_id: s for s in store.sent_invoices(include_closed=False)}
-            if not open_invoices:
-                continue
-            started = utcnow()
-            statuses = self.provider(name).payment_status(sorted(open_invoices), store.cursor("payments"))
-            for status in statuses:
-                sent = open_invoices.get(status.remote_id)
-                if sent is None:
-                    continue
-                if (sent.remote_status, sent.amount_paid) == (str(status.status), status.amount_paid):
-                    store.update_sent(sent.draft_uid, checked_at=utcnow())  # an overlap of the poll window
-                    continue
-                outcomes.append(self._apply_payment(name, sent.draft_uid, sent.number, status))
-            store.set_cursor("payments", started - timedelta(minutes=1))
-        return outcomes
+        voided, deleted)."""
+        return self._payments.sync(names if names is not None else self.connected(), cancelled)
 
     def sync_billed_time(self, names: Iterable[str] | None = None) -> dict[str, list[int]]:
-        """Entries the accounting systems billed themselves since they were sent are marked invoiced; by provider."""
-        found = {}
-        for name in names if names is not None else self.connected():
-            if name in BILLED_INSIDE:
-                found[name] = BILLED_INSIDE[name](self)
-        return found
+        """Entries the accounting systems billed themselves since they were sent are marked invoiced, and the
+        invoices billing them are followed from then on; the entries by provider."""
+        return {name: BILLED_INSIDE[name](self) for name in (names if names is not None else self.connected())
+                if name in BILLED_INSIDE}
+
+    def apply_payment(self, name: str, sent: SentInvoice, status: PaymentStatus) -> PaymentOutcome:
+        """Where a sent invoice now stands: paid marks its entries paid, voided or deleted gives them back."""
+        return self._payments.apply(name, sent, status)
+
+    def void_invoice(self, number: str) -> VoidResult:
+        """Take back a stored invoice: delete it where it is a draft, void it where it is approved and unpaid, and
+        only then release its entries. Refused (a REFUSED result with the sentence) when anything is paid on it.
+        See `app.sync.lifecycle`."""
+        return void_invoice(self, self._billing_repo, number)
 
     def connected(self) -> list[str]:
         return [s.provider for s in self.accounts.status() if s.connected and s.provider in FACTORIES]
 
-    def _apply_payment(self, name: str, uid: str, number: str, status: PaymentStatus) -> PaymentOutcome:
-        store = self.store(name)
-        store.update_sent(uid, remote_status=str(status.status), total=status.total, amount_paid=status.amount_paid,
-                          amount_due=status.amount_due, paid_on=status.paid_on, checked_at=utcnow(),
-                          remote_updated_at=status.updated_at)
-        entry_ids = self._entry_ids(number)
-        if status.status is RemoteStatus.PAID:
-            self._billing_repo.set_entry_status(entry_ids, str(EntryStatus.PAID), only_from=str(EntryStatus.INVOICED))
-        elif status.status.gone:
-            reason = f"{number} was {status.status} in {self.provider(name).title}; the time is approved again."
-            if entry_ids:
-                self._release(number, entry_ids)
-                store.flag_entries(entry_ids, reason)
-            store.update_sent(uid, released=True)
-            self.audit(name).note(reason, (status.remote_id,))
-            log.info("%s released %d entries of a %s invoice", name, len(entry_ids), status.status)
-        return PaymentOutcome(name, number, status.remote_id, status.status, status.total, status.amount_paid,
-                              status.amount_due, status.paid_on, tuple(entry_ids))
-
-    def _entry_ids(self, number: str) -> list[int]:
-        try:
-            return list(self.billing.draft(number).entry_ids)
-        except NotFoundError:
-            return []
-
-    def _release(self, number: str, entry_ids: Sequence[int]) -> None:
-        """The draft goes (its entries become approved, unbilled work); paid entries are unlocked back too."""
-        self.billing.delete(number)
-        self._billing_repo.set_entry_status(entry_ids, str(EntryStatus.APPROVED))
+    def connection_status(self, name: str) -> ConnectionStatus:
+        """Whether `name` can be sent to now, from the database and the keyring only (no network): for a send
+        dialog to check before it offers to send, and to offer "Connect…" when it cannot."""
+        return connection_status(self.accounts, name)
 
     def check_ready(self, name: str) -> None:
-        """Refuse early, with a sentence, when the account cannot be used."""
-        state = next((s for s in self.accounts.status() if s.provider == name), None)
-        if state is None or not state.connected:
-            raise ValidationError(f"{name.title()} is not connected; run 'timetally accounts connect {name}'.")
-
-
-def _outcome(job: Job, outcome: Outcome, errors: Sequence[str]) -> InvoiceOutcome:
-    return InvoiceOutcome(job.label, job.local_ref, outcome, job.remote_id, job.remote_number, errors=tuple(errors),
-                          client=str(job.payload.get("client", "")))
+        """Refuse early, with a sentence, when the account cannot be used: before anything is stored or locked."""
+        status = self.connection_status(name)
+        if not status.ready:
+            raise ValidationError(status.message)
 

@@ -53,6 +53,13 @@ class SentInvoice:
     checked_at: datetime | None
     divergence: str
     released: bool
+    entry_ids: tuple[int, ...] = ()
+    """The entries the remote invoice bills, as sent or found (empty for invoices recorded before they were kept)."""
+
+    @property
+    def label(self) -> str:
+        """The local number, or the provider's for an invoice made there."""
+        return self.number or f"invoice {self.remote_number or self.remote_id}"
 
 
 class SyncStore:
@@ -124,7 +131,8 @@ class SyncStore:
             return [_sent(r) for r in s.exec(query.order_by(col(SyncInvoiceRow.sent_at)))]
 
     def record_sent(self, draft_uid: str, number: str, remote_id: str, remote_number: str, revision: int,
-                    content_hash: str, status: str, total: Decimal | None) -> None:
+                    content_hash: str, status: str, total: Decimal | None,
+                    entry_ids: Iterable[int] | None = None) -> None:
         with self._db.session() as s:
             row = s.get(SyncInvoiceRow, (self.provider, draft_uid)) or SyncInvoiceRow(
                 provider=self.provider, draft_uid=draft_uid, number=number, remote_id=remote_id, sent_revision=revision,
@@ -134,6 +142,8 @@ class SyncStore:
             if total is not None:
                 row.total = str(total)
                 row.amount_due = str(total - Decimal(row.amount_paid))
+            if entry_ids is not None:
+                row.entry_ids = json.dumps(sorted(int(i) for i in entry_ids))
             row.sent_at, row.divergence = utcnow(), ""
             s.add(row)
 
@@ -177,4 +187,5 @@ def _mapping(row: SyncMappingRow) -> Mapping:
 def _sent(row: SyncInvoiceRow) -> SentInvoice:
     return SentInvoice(row.draft_uid, row.number, row.remote_id, row.remote_number, row.sent_revision, row.sent_hash,
                        row.remote_status, Decimal(row.total), Decimal(row.amount_paid), Decimal(row.amount_due),
-                       row.paid_on, row.sent_at, row.checked_at, row.divergence, row.released)
+                       row.paid_on, row.sent_at, row.checked_at, row.divergence, row.released,
+                       tuple(json.loads(row.entry_ids or "[]")))

@@ -32,11 +32,13 @@ def current_user(settings: Settings) -> Callable[[], str]:
 
 class ApprovalService:
     def __init__(self, entries: EntryRepository, repo: ReviewRepository, who: Callable[[], str],
-                 tz: tzinfo | None = None) -> None:
+                 tz: tzinfo | None = None, invoice_of: Callable[[int], str | None] = lambda _: None) -> None:
         self._entries = entries
         self._repo = repo
         self._who = who
         self._tz = tz
+        self._invoice_of = invoice_of
+        """The number of the stored invoice billing an entry, for the advice on how to release it."""
 
     def approve(self, entry_ids: Sequence[int]) -> list[int]:
         """Approve and lock draft entries; a running timer is refused, already approved or billed ones skipped."""
@@ -58,7 +60,7 @@ class ApprovalService:
             raise ValidationError("Say why the entry is unlocked; the reason goes into the audit trail.")
         entry = self._entries.get(entry_id)
         if entry.status in (EntryStatus.INVOICED, EntryStatus.PAID):
-            raise LockedError(f"Entry #{entry_id} is {entry.status}; delete its invoice draft to release it.")
+            raise LockedError(billed_advice(entry_id, entry.status, self._invoice_of(entry_id)))
         if not entry.locked:
             raise ValidationError(f"Entry #{entry_id} is not locked.")
         who = self._who()
@@ -94,3 +96,16 @@ class ApprovalService:
         start, end = period.utc_range(self._tz)
         return [e for e in self._entries.between(start, end) if start <= e.start < end]
 
+
+def billed_advice(entry_id: int, status: EntryStatus, number: str | None) -> str:
+    """How billed time is released: through its invoice, never by unlocking the entry itself."""
+    if status is EntryStatus.PAID:
+        on = f" on {number}" if number else ""
+        return (f"Entry #{entry_id} is paid{on} and stays locked. If it should not have been billed, raise a credit "
+                "note in the accounting system.")
+    if number is None:
+        return (f"Entry #{entry_id} was billed on an invoice made in the accounting system. Void or change that "
+                "invoice there, then run 'timetally sync payments'; the entry is released when it is voided.")
+    return (f"Entry #{entry_id} is invoiced on {number}. Take the invoice back with 'timetally invoice void {number}' "
+            "(it is deleted or voided in the accounting system first when it was sent there, and refused once "
+            "anything is paid), then unlock the entry.")

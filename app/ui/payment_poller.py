@@ -53,8 +53,8 @@ class PaymentPoller(QObject):
         sync = self._sync
 
         def check() -> tuple[list[PaymentOutcome], int]:
-            outcomes = sync.sync_payments()
-            return outcomes, sum(len(ids) for ids in sync.sync_billed_time().values())
+            billed = sum(len(ids) for ids in sync.sync_billed_time().values())  # first: it finds invoices to follow
+            return sync.sync_payments(), billed
 
         self._runner.read(check, self._done, self._failed, owner=self)
 

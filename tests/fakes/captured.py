@@ -3,7 +3,7 @@ accounting service the invoice goes to."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +46,11 @@ def approved_from_spans(core: Any, folder: Path) -> list[int]:
         core.entries.update(entry.id, status="approved", locked=True)
         entry_ids.append(entry.id)
     return entry_ids
+
+
+def approved(core: Any, path: str, start: datetime, length: timedelta, note: str = "work") -> int:
+    """One approved (locked) entry on the project at `path` (created when missing)."""
+    project = core.projects.find(path) or core.projects.add_project(path)
+    entry = core.entries.add(NewEntry(start, start + length, note, project.id))
+    core.entries.update(entry.id, status="approved", locked=True)
+    return int(entry.id)

@@ -69,6 +69,23 @@ class Company:
         with self.lock:
             self._touch(self.records["TimeActivity"][activity_id], BillableStatus="HasBeenBilled")
 
+    def invoice_time(self, customer_id: str, activity_ids: list[str], day: date | None = None) -> dict[str, Any]:
+        """As if the user made an invoice inside QuickBooks with "Add billable time": one line per time activity,
+        its hours at its rate, linked to it (`LinkedTxn`), so QuickBooks marks the time billed."""
+        with self.lock:
+            lines = []
+            for activity_id in activity_ids:
+                activity = self.records["TimeActivity"][activity_id]
+                hours = (Decimal(activity["Hours"]) + Decimal(activity["Minutes"]) / 60).quantize(Decimal("0.0001"))
+                rate = Decimal(str(activity["HourlyRate"]))
+                lines.append({"DetailType": "SalesItemLineDetail", "Amount": (hours * rate).quantize(Decimal("0.01")),
+                              "Description": activity.get("Description", ""),
+                              "SalesItemLineDetail": {"ItemRef": dict(activity["ItemRef"]), "Qty": hours,
+                                                      "UnitPrice": rate, "ServiceDate": activity["TxnDate"]},
+                              "LinkedTxn": [{"TxnId": activity_id, "TxnType": "TimeActivity"}]})
+            return self.create("Invoice", {"CustomerRef": {"value": customer_id},
+                                           "TxnDate": (day or date.today()).isoformat(), "Line": lines})
+
     def pay(self, invoice_id: str, amount: Decimal | str, day: date | None = None) -> dict[str, Any]:
         with self.lock:
             invoice = self.records["Invoice"][invoice_id]
@@ -104,12 +121,14 @@ class Company:
     def create(self, entity: str, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("Id"):
             raise Refused("2000", "Id is not allowed on create", element="Id")
+        self._billed_by_us(entity, body)
         record = {k: v for k, v in body.items() if k != "sparse"}
         self._validate(entity, record, None)
         return self._store(entity, record)
 
     def update(self, entity: str, body: dict[str, Any]) -> dict[str, Any]:
         current = self._current(entity, body)
+        self._billed_by_us(entity, body)
         if body.get("sparse"):
             merged = {**current, **{k: v for k, v in body.items() if k != "sparse"}}
         else:
@@ -226,6 +245,13 @@ class Company:
                           f"{ref.get('value')}", element=field)
         return target
 
+    @staticmethod
+    def _billed_by_us(entity: str, body: dict[str, Any]) -> None:
+        """Only QuickBooks sets HasBeenBilled; a sparse update that leaves the status out keeps it."""
+        if entity == "TimeActivity" and body.get("BillableStatus") == "HasBeenBilled":
+            raise Refused("2050", "Invalid BillableStatus", "HasBeenBilled is set by QuickBooks",
+                          element="BillableStatus")
+
     def _time_activity(self, record: dict[str, Any]) -> None:
         name_of = record.get("NameOf")
         if name_of not in ("Employee", "Vendor"):
@@ -245,9 +271,7 @@ class Company:
         if record.get("BillableStatus") == "Billable" and record.get("HourlyRate") is None:
             raise Refused("2020", "Required param missing", "HourlyRate is required for billable time",
                           element="HourlyRate")
-        if record.get("BillableStatus") == "HasBeenBilled":
-            raise Refused("2050", "Invalid BillableStatus", "HasBeenBilled is set by QuickBooks",
-                          element="BillableStatus")
+
 
     def _invoice(self, record: dict[str, Any], current: dict[str, Any] | None) -> None:
         customer = self._ref(record, "CustomerRef", "Customer")

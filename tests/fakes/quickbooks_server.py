@@ -277,4 +277,6 @@ class FakeQuickBooks(LoopbackServer):
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, dict) and "value" in value:
+        value = value["value"]  # a reference (CustomerRef) compares by the id it holds, as in Intuit's queries
     return value.casefold() if isinstance(value, str) else value

@@ -81,12 +81,29 @@ class Books:
             current = self.invoices.get(str(data.get("InvoiceID")))
             if current is None:
                 return self.create_invoice(data)
+            if data.get("Status") in ("DELETED", "VOIDED"):
+                return self._retire(current, data["Status"])
             if current["Status"] not in ("DRAFT", "SUBMITTED"):
                 raise Refused("Invoice not of valid status for modification")
             invoice = self._checked({**data, "Status": data.get("Status", current["Status"])})
             invoice["InvoiceID"], invoice["InvoiceNumber"] = current["InvoiceID"], current["InvoiceNumber"]
             self.invoices[invoice["InvoiceID"]] = invoice
             return invoice
+
+    def _retire(self, invoice: dict[str, Any], status: str) -> dict[str, Any]:
+        """Xero's rules: only a DRAFT or SUBMITTED invoice can be deleted, only an AUTHORISED one voided, and not
+        once a payment is allocated to it."""
+        if invoice["AmountPaid"] > 0 or invoice["Payments"]:
+            raise Refused("This document cannot be edited as it has a payment or credit note allocated to it.")
+        allowed = ("DRAFT", "SUBMITTED") if status == "DELETED" else ("AUTHORISED",)
+        if invoice["Status"] not in allowed:
+            raise Refused(f"Invoice not of valid status for modification. An invoice can be {status.lower()} only "
+                          f"when it is {' or '.join(allowed)}.")
+        invoice["Status"] = status
+        if status == "VOIDED":
+            invoice["AmountDue"] = Decimal(0)
+        self._touch(invoice)
+        return invoice
 
     def _checked(self, data: dict[str, Any]) -> dict[str, Any]:
         problems: list[str] = []

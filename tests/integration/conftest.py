@@ -7,6 +7,9 @@ import pytest
 
 from tests.desktop import Desktop, available, x_desktop
 from tests.fakes.keyrings import MemoryKeyring
+from tests.fakes.quickbooks_server import FakeQuickBooks
+from tests.fakes.quickbooks_setup import fake_company
+from tests.fakes.xero_server import FakeXero
 
 
 @pytest.fixture
@@ -35,3 +38,19 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def xero() -> Iterator[FakeXero]:
+    """A fake Xero on loopback; every request it saw must have conformed to Xero's spec."""
+    with FakeXero() as server:
+        yield server
+    assert server.spec_problems == [], "a request did not conform to the Xero spec"
+
+
+@pytest.fixture
+def quickbooks() -> Iterator[FakeQuickBooks]:
+    """A fake QuickBooks company on loopback; every entity written must have conformed to Intuit's schema."""
+    with fake_company() as server:
+        yield server
+    assert server.spec_problems == [], "a request did not conform to Intuit's schema"

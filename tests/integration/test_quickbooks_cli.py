@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,13 +12,12 @@ import pytest
 from app.cli import main
 from app.domain.models import NewEntry
 from tests.fakes.quickbooks_server import FakeQuickBooks
-from tests.fakes.quickbooks_setup import connect, fake_company
+from tests.fakes.quickbooks_setup import connect
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeQuickBooks]:
-    with fake_company() as server:
-        yield server
+def fake(quickbooks: FakeQuickBooks) -> FakeQuickBooks:
+    return quickbooks
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ and the whole way from captured spans to a paid QuickBooks invoice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,13 +17,12 @@ from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.reports import Outcome
 from tests.fakes.captured import WEEK, approved_from_spans
 from tests.fakes.quickbooks_server import FakeQuickBooks
-from tests.fakes.quickbooks_setup import connect, fake_company
+from tests.fakes.quickbooks_setup import connect
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeQuickBooks]:
-    with fake_company() as server:
-        yield server
+def fake(quickbooks: FakeQuickBooks) -> FakeQuickBooks:
+    return quickbooks
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ idempotent retries, inactive records and names taken by another list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,15 +17,14 @@ from app.sync.quickbooks.send import QuickBooksSync
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
 from tests.fakes.quickbooks_server import FakeQuickBooks
-from tests.fakes.quickbooks_setup import connect, fake_company
+from tests.fakes.quickbooks_setup import connect
 
 WEEK = parse_week("2026-W47")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeQuickBooks]:
-    with fake_company() as server:
-        yield server
+def fake(quickbooks: FakeQuickBooks) -> FakeQuickBooks:
+    return quickbooks
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def test_time_billed_inside_quickbooks_refreshes_the_views(core: Core, runner: T
     poller = PaymentPoller(sync, core.settings, runner, bus)  # type: ignore[arg-type]
     with qtbot.waitSignal(bus.changed) as changed, qtbot.waitSignal(poller.checked):
         poller.check()
-    assert sync.calls == ["payments", "billed"] and "entries" in changed.args[0]
+    assert sync.calls == ["billed", "payments"] and "entries" in changed.args[0]  # billed first: it finds invoices
 
 
 def test_nothing_changed_announces_nothing(core: Core, runner: TaskRunner, qtbot: QtBot) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from app.domain.models import NewEntry
+from app.domain.periods import parse_week
 from app.domain.timefmt import utcnow
 from app.sync.audit import AuditLog, clean_endpoint, limit_headers
 from app.sync.outbox import JobKind, JobState, Outbox, invoice_from_job, invoice_payload
@@ -17,19 +19,31 @@ PUSH = InvoicePush("uid1", 2, "INV-0007", "contact-1", "NZD", date(2026, 11, 20)
                              (("Region", "North"),), date(2026, 11, 18)),), "", False, "", "INV-0007")
 
 
+def stored_draft(core: Any) -> str:
+    """The uid of a real stored draft: the send guard lets no invoice of a draft that does not exist leave."""
+    core.billing.set_client("Acme Ltd", rate="100", currency="NZD")
+    project = core.projects.add_project("Acme Ltd/Web")
+    start = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    entry = core.entries.add(NewEntry(start, start + timedelta(hours=2), "work", project.id))
+    core.entries.update(entry.id, status="approved", locked=True)
+    [draft] = core.billing.create(parse_week("2026-W47"))
+    return str(draft.uid)
+
+
 def test_an_open_job_keeps_its_key_and_a_refused_one_gets_a_new_key(core: Any) -> None:
     outbox = Outbox(core.db, "xero")
-    job = outbox.enqueue(JobKind.INVOICE, "uid1", 2, "INV-0007", invoice_payload(PUSH))
-    assert job.state is JobState.PENDING and job.key.startswith("timetally-invoice-uid1-r2-") and len(job.key) <= 128
-    outbox.mark_sent([job.id])
-    again = outbox.enqueue(JobKind.INVOICE, "uid1", 2, "INV-0007", {"other": "content"})
+    uid = stored_draft(core)
+    job = outbox.enqueue(JobKind.INVOICE, uid, 2, "INV-0007", invoice_payload(PUSH))
+    assert job.state is JobState.PENDING and job.key.startswith(f"timetally-invoice-{uid}-r2-") and len(job.key) <= 128
+    assert outbox.mark_sent([job.id]) == {}
+    again = outbox.enqueue(JobKind.INVOICE, uid, 2, "INV-0007", {"other": "content"})
     assert (again.id, again.key, again.state, again.attempts) == (job.id, job.key, JobState.SENT, 1)
     outbox.fail(job.id, ["Account code '999' is not a valid code for this document."])
-    retry = outbox.enqueue(JobKind.INVOICE, "uid1", 2, "INV-0007", invoice_payload(PUSH))
+    retry = outbox.enqueue(JobKind.INVOICE, uid, 2, "INV-0007", invoice_payload(PUSH))
     assert retry.key == job.key + "-a2" and retry.state is JobState.PENDING
     outbox.mark_sent([retry.id])
     outbox.confirm(retry.id, "remote-1", "INV-0001")
-    assert outbox.enqueue(JobKind.INVOICE, "uid1", 2, "INV-0007", invoice_payload(PUSH)).id == retry.id
+    assert outbox.enqueue(JobKind.INVOICE, uid, 2, "INV-0007", invoice_payload(PUSH)).id == retry.id
     assert outbox.open_jobs() == []
     assert outbox.counts() == {JobState.FAILED: 1, JobState.CONFIRMED: 1}
 

@@ -1,11 +1,13 @@
 """Invoice draft storage: the approved work still to bill, drafts with their lines, and local numbering.
 
-Saving a draft marks its entries invoiced in the same transaction; deleting it releases them.
+Saving a draft marks its entries invoiced in the same transaction; deleting it releases them, unless an accounting
+system holds the invoice.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -17,12 +19,13 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.domain.errors import NotFoundError, StoreError, ValidationError
+from app.domain.errors import LockedError, NotFoundError, StoreError, ValidationError
 from app.domain.invoices import InvoiceLine, LineKind
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
 from app.store.db import Database
+from app.store.remote_copies import live_copies
 from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
 from app.store.tables.billing import (
     InvoiceDraftRow,
@@ -174,14 +177,35 @@ class InvoiceDraftRepository:
         with self._db.session() as s:
             return self._load(s, self._row(s, number))
 
-    def delete_draft(self, number: str) -> DraftRecord:
-        """Remove a draft and give its entries back to review as approved, unbilled work."""
+    def delete_draft(self, number: str, give_back_number: bool = False, unanswered_ok: bool = False) -> DraftRecord:
+        """Remove a draft and give its entries back to review as approved, unbilled work.
+
+        Refused while an accounting system holds the invoice (or may: a request left without an answer), in the
+        same transaction, so its time can never be billed a second time. `give_back_number` also returns the
+        number to the sequence when it was the last one issued (a send that created nothing remotely);
+        `unanswered_ok` lets an invoice voided remotely go although a change to it is still unanswered.
+        """
         with self._db.session() as s:
             row = self._row(s, number)
+            held = [c for c in live_copies(s, row.uid) if c.settled or not unanswered_ok]
+            if held:
+                raise LockedError(
+                    f"{row.number} is {held[0].where()}; deleting it here would let its time be billed twice. Use "
+                    f"'timetally invoice void {row.number}': it deletes or voids the invoice in {held[0].title} "
+                    "(refused once anything is paid on it) and then gives the entries back.")
             record = self._load(s, row)
             self._release(s, row.id or 0)
             s.delete(row)
+            if give_back_number:
+                self._give_back(s, row.number)
             return record
+
+    def invoice_of(self, entry_id: int) -> str | None:
+        """The number of the draft that bills this entry, if one does."""
+        with self._db.session() as s:
+            return s.exec(select(InvoiceDraftRow.number).join(
+                InvoiceEntryRow, col(InvoiceEntryRow.draft_id) == InvoiceDraftRow.id,
+            ).where(InvoiceEntryRow.entry_id == entry_id)).first()
 
     def set_entry_status(self, entry_ids: Sequence[int], status: str, only_from: str | None = None) -> list[int]:
         """Accounting sync: an invoice's entries paid, or approved again, in one transaction; the ids changed."""
@@ -201,6 +225,15 @@ class InvoiceDraftRepository:
         seq.next_value = value + 1
         s.add(seq)
         return value
+
+    @staticmethod
+    def _give_back(s: Session, number: str) -> None:
+        """`INV-0007` goes back to its sequence when 7 was the last number issued, so no gap is left."""
+        found = re.fullmatch(r"(.*?)(\d+)", number)
+        seq = s.get(InvoiceSequenceRow, found.group(1)) if found else None
+        if found and seq is not None and seq.next_value == int(found.group(2)) + 1:
+            seq.next_value -= 1
+            s.add(seq)
 
     @staticmethod
     def _draft_columns(draft: DraftRecord) -> dict[str, Any]:

@@ -127,6 +127,8 @@ class SyncInvoiceRow(SQLModel, table=True):
     """Why the local draft and the remote invoice no longer agree; empty when they do."""
     released: bool = False
     """Voided or deleted remotely: its entries went back to approved."""
+    entry_ids: str = "[]"
+    """JSON: the entries the remote invoice bills, as sent (or, made inside the accounting system, as found)."""
 
 
 class SyncEntryFlagRow(SQLModel, table=True):

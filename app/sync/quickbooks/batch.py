@@ -38,6 +38,8 @@ class ItemResult:
     faults: tuple[Fault, ...] = ()
     retryable: bool = False
     message: str = ""
+    acted: bool = True
+    """False when the request certainly never reached QuickBooks."""
 
     @property
     def ok(self) -> bool:
@@ -77,7 +79,7 @@ def send(client: QuickBooksClient, operations: Sequence[Operation], salt: str = 
     except QuickBooksError as exc:
         if not exc.retryable:
             raise
-        return [ItemResult(op.key, None, retryable=True, message=str(exc)) for op in operations]
+        return [ItemResult(op.key, None, retryable=True, message=str(exc), acted=exc.acted) for op in operations]
     if answer.status >= 400:
         whole = tuple(answer.faults)
         return [ItemResult(op.key, None, whole, message="QuickBooks refused the batch.") for op in operations]

@@ -17,7 +17,7 @@ from typing import Any
 from app.sync.provider import PaymentLine, PaymentStatus, RemoteStatus
 from app.sync.quickbooks.client import QuickBooksClient
 from app.sync.quickbooks.invoices import status_of
-from app.sync.quickbooks.query import by_ids
+from app.sync.quickbooks.query import ANY_STATE, IDS_PER_QUERY, Where, by_ids, fetch_all
 
 CDC_DAYS = 30
 BILLED = "HasBeenBilled"
@@ -37,6 +37,42 @@ def fetch(client: QuickBooksClient, remote_ids: Sequence[str], since: datetime |
         found = {str(i.get("Id")) for i in invoices}
         invoices += [{"Id": i, "status": "Deleted"} for i in sorted(wanted - found)]
         payments = {}
+    return _statuses(client, invoices, payments, cancelled)
+
+
+def invoices_billing(client: QuickBooksClient, activity_ids: Sequence[str],
+                     cancelled: Callable[[], bool] | None = None) -> list[tuple[PaymentStatus, tuple[str, ...]]]:
+    """Live invoices whose lines link these time activities (`LinkedTxn` of `TxnType` TimeActivity), however they
+    were made, each with the activity ids it bills. Looked for among the invoices of the activities' customers and
+    of their parents, since time on a job is usually billed on its parent's invoice."""
+    wanted = {str(i) for i in activity_ids}
+    if not wanted:
+        return []
+
+    def run(text: str) -> Any:
+        return client.query(text, cancelled)
+
+    activities = by_ids(run, "TimeActivity", wanted)
+    jobs = sorted({str(a["CustomerRef"]["value"]) for a in activities if a.get("CustomerRef")})
+    customers = [c for start in range(0, len(jobs), IDS_PER_QUERY)
+                 for c in fetch_all(run, "Customer", Where("Id", jobs[start:start + IDS_PER_QUERY]), ANY_STATE)]
+    refs = sorted({*jobs, *(str(c["ParentRef"]["value"]) for c in customers if c.get("ParentRef"))})
+    invoices, linked = [], {}
+    for start in range(0, len(refs), IDS_PER_QUERY):
+        for invoice in fetch_all(run, "Invoice", Where("CustomerRef", refs[start:start + IDS_PER_QUERY])):
+            ids = {str(t.get("TxnId")) for line in invoice.get("Line") or [] for t in line.get("LinkedTxn") or []
+                   if t.get("TxnType") == "TimeActivity"} & wanted
+            if ids:
+                invoices.append(invoice)
+                linked[str(invoice["Id"])] = tuple(sorted(ids, key=lambda i: (len(i), i)))
+    found = _statuses(client, invoices, {}, cancelled)
+    return [(s, linked[s.remote_id]) for s in found if not s.status.gone]
+
+
+def _statuses(client: QuickBooksClient, invoices: list[dict[str, Any]], payments: dict[str, dict[str, Any]],
+              cancelled: Callable[[], bool] | None) -> list[PaymentStatus]:
+    """Each invoice's status, with the payments applied to it (looked up when change data capture did not bring
+    them)."""
     needed = {t["TxnId"] for i in invoices for t in i.get("LinkedTxn") or [] if t.get("TxnType") == "Payment"}
     missing = sorted(str(i) for i in needed if str(i) not in payments)
     if missing:

@@ -23,7 +23,7 @@ from app.sync.provider import RemoteKind, TimePush
 from app.sync.quickbooks.links import Links
 from app.sync.quickbooks.mapping import DEFAULT_ITEM
 from app.sync.quickbooks.provider import QuickBooksProvider
-from app.sync.quickbooks.time import worker_code
+from app.sync.quickbooks.time import hours_minutes, worker_code
 from app.sync.store import Mapping as StoredMapping
 from app.sync.store import SyncStore
 
@@ -113,13 +113,25 @@ def rate_of(amount: Decimal, seconds: int) -> Decimal | None:
 
 
 def activity(entry: BillableEntry, seconds: int, rate: Decimal | None, billable: bool, resolver: Resolver,
-             customer_code: str) -> Activity:
+             customer_code: str, number: str = "") -> Activity:
+    """`seconds` is the time billed for the entry; when it differs from the time worked the description says so
+    (`number`: the invoice that bills it)."""
     day = entry.start.astimezone().date()
+    text = entry.description or entry.task_name or entry.project_name
     push = TimePush(entry.entry_id, "", resolver.job(entry.project_id, entry.project_name, customer_code), day,
-                    seconds, entry.description or entry.task_name or entry.project_name,
+                    seconds, text + worked_note(_raw(entry), seconds, number),
                     resolver.item(entry.task_id, entry.task_name), rate if billable else None,
                     billable and rate is not None, resolver.worker())
     return Activity(push, _label(day, entry, seconds), entry.client_name)
+
+
+def worked_note(raw: int, billed: int, number: str = "") -> str:
+    """" · worked 2:16, billed 2:12 on INV-0001" when rounding or a minimum changed the time; empty otherwise."""
+    worked, charged = _minutes(raw), _minutes(billed)
+    if worked == charged:
+        return ""
+    where = f" on {number}" if number else " (rounded)"
+    return f" · worked {worked // 60}:{worked % 60:02d}, billed {charged // 60}:{charged % 60:02d}{where}"
 
 
 def time_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,
@@ -141,16 +153,39 @@ def time_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolve
 
 def invoice_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,
                  customer_code: str) -> list[tuple[int, Activity]]:
-    """(line index, activity) for every entry on a billed-by-the-hour line of a stored draft, at the line's rate."""
+    """(line index, activity) for every entry on a billed-by-the-hour line of a stored draft, at the line's rate,
+    for the time the line bills for it: the activities of a line add up to the line's hours and amount, so
+    QuickBooks shows the same billed time on both; each activity's description keeps the time worked."""
     found: list[tuple[int, Activity]] = []
     for index, line in enumerate(draft.lines):
         if line.kind not in BILLED_KINDS:
             continue
-        for entry_id in line.entry_ids:
-            if entry_id in entries:
-                entry = entries[entry_id]
-                found.append((index, activity(entry, _raw(entry), line.unit_amount, True, resolver, customer_code)))
+        on_line = [entries[e] for e in line.entry_ids if e in entries]
+        for entry, seconds in zip(on_line, share(line.billed_seconds, [_raw(e) for e in on_line]), strict=True):
+            found.append((index, activity(entry, seconds, line.unit_amount, True, resolver, customer_code,
+                                          draft.number)))
     return found
+
+
+def share(billed: int, worked: list[int]) -> list[int]:
+    """A line's billed seconds split over its entries in whole minutes, in proportion to the time each worked
+    (largest remainders first), so the parts add up to the line's minutes exactly."""
+    if len(worked) == 1:
+        return [billed]
+    minutes, total = _minutes(billed), sum(worked)
+    if total == 0:
+        return [minutes * 60 // len(worked)] * len(worked)
+    exact = [Decimal(minutes) * w / total for w in worked]
+    parts = [int(e) for e in exact]
+    for i in sorted(range(len(worked)), key=lambda i: (parts[i] - exact[i], i))[:minutes - sum(parts)]:
+        parts[i] += 1
+    return [p * 60 for p in parts]
+
+
+def _minutes(seconds: int) -> int:
+    """Whole minutes as QuickBooks keeps them on a time activity."""
+    hours, minutes = hours_minutes(seconds)
+    return hours * 60 + minutes
 
 
 def by_id(entries: Iterable[BillableEntry]) -> dict[int, BillableEntry]:

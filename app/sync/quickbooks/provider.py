@@ -7,13 +7,16 @@ with a sparse update carrying its current `SyncToken` (read just before). A refe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import json
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from app.sync.provider import (
+    Cancelled,
     Capability,
     InvoicePush,
     ListCache,
@@ -24,6 +27,7 @@ from app.sync.provider import (
     Recorder,
     RemoteKind,
     RemoteOption,
+    RemoteStatus,
     TimePush,
     check_cancelled,
 )
@@ -88,20 +92,25 @@ class QuickBooksProvider(ListedProvider):
         return [_invoice_result(i.key, results[i.key]) for i in invoices]
 
     def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
-        """`remote_ids` gives, per key, the time activity an earlier send created (it is updated instead)."""
+                  cancelled: Callable[[], bool] | None = None, own: Collection[str] = ()) -> list[PushResult]:
+        """`remote_ids` gives, per key, the time activity an earlier send created (it is updated instead). Time
+        QuickBooks calls billed is refused, except `own` activities (billed by a TimeTally invoice being replaced
+        in this send), which are changed without touching their billed status."""
         known = remote_ids or {}
         current = self._current("TimeActivity", [known[a.key] for a in activities if a.key in known], cancelled)
         operations: list[Operation] = []
         refused: dict[str, PushResult] = {}
         for push in activities:
             remote_id = known.get(push.key, "")
+            body = time.to_time_activity(push)
             if remote_id and current.get(remote_id, {}).get("BillableStatus") == payments.BILLED:
-                refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(
-                    "This time is already on an invoice in QuickBooks; change it there.",))
-                continue
-            operations.append(self._operation(push.key, "TimeActivity", time.to_time_activity(push), remote_id,
-                                              current, time.describe(push)))
+                if remote_id not in own:
+                    refused[push.key] = PushResult(push.key, False, remote_id=remote_id, errors=(
+                        "This time is already on an invoice in QuickBooks; change it there.",))
+                    continue
+                body.pop("BillableStatus")
+            operations.append(self._operation(push.key, "TimeActivity", body, remote_id, current,
+                                              time.describe(push)))
         results = self._run(operations, None, cancelled)
         return [refused.get(a.key) or _time_result(a.key, results[a.key]) for a in activities]
 
@@ -111,6 +120,29 @@ class QuickBooksProvider(ListedProvider):
 
     def billed_time(self, activity_ids: Sequence[str]) -> dict[str, str]:
         return payments.billed(self.client, activity_ids)
+
+    def invoices_billing(self, activity_ids: Sequence[str]) -> list[tuple[PaymentStatus, tuple[str, ...]]]:
+        """The live invoices (made anywhere) whose lines bill these time activities, each with the ids it bills."""
+        return payments.invoices_billing(self.client, activity_ids)
+
+    def void_invoice(self, remote_id: str) -> PaymentStatus:
+        """QuickBooks has no draft invoices: an unpaid one is voided (`operation=void`); a paid or part-paid one,
+        which QuickBooks would void by unapplying its payments, is left alone."""
+        record = self._current("Invoice", [remote_id], None).get(remote_id)
+        if record is None:
+            return PaymentStatus(remote_id, RemoteStatus.DELETED, *(Decimal(0),) * 3)
+        current = payments.status(record, {})
+        if current.status is not RemoteStatus.OPEN:
+            return current
+        answer = self.client.request("POST", "invoice", params={"operation": "void"},
+                                     body={"Id": remote_id, "SyncToken": str(record["SyncToken"])},
+                                     requestid=f"tt-void-{remote_id}-{record['SyncToken']}"[:50],
+                                     transformed=json.dumps({"void": remote_id}), remote_ids=lambda _: (remote_id,))
+        voided = (answer.body or {}).get("Invoice") if isinstance(answer.body, dict) else None
+        if answer.status >= 400 or not isinstance(voided, dict):
+            problems = "; ".join(f.sentence() for f in answer.faults) or f"HTTP {answer.status}"
+            raise QuickBooksError(f"QuickBooks did not void the invoice: {problems}", answer.status)
+        return payments.status(voided, {})
 
     # Helpers
 
@@ -134,12 +166,19 @@ class QuickBooksProvider(ListedProvider):
              cancelled: Callable[[], bool] | None) -> dict[str, ItemResult]:
         results: dict[str, ItemResult] = {}
         for start in range(0, len(operations), BATCH_SIZE):
-            check_cancelled(cancelled)
             chunk = operations[start:start + BATCH_SIZE]
-            answered = batch.send(self.client, chunk, cancelled=cancelled)
-            again = [op for op, r in zip(chunk, answered, strict=True) if INACTIVE in r.codes and self._revive(op)]
+            try:
+                check_cancelled(cancelled)
+                answered = batch.send(self.client, chunk, cancelled=cancelled)
+            except Cancelled as exc:
+                raise Cancelled(acted=exc.acted or start > 0) from exc
             results.update({r.key: r for r in answered})
-            results.update({r.key: r for r in batch.send(self.client, again, salt="revived", cancelled=cancelled)})
+            again = [op for op, r in zip(chunk, answered, strict=True) if INACTIVE in r.codes and self._revive(op)]
+            try:
+                results.update({r.key: r for r in batch.send(self.client, again, salt="revived",
+                                                             cancelled=cancelled)})
+            except Cancelled as exc:
+                raise Cancelled(acted=True) from exc
             if progress is not None:
                 progress(min(start + BATCH_SIZE, len(operations)), len(operations))
         return results
@@ -165,13 +204,14 @@ def for_service(service: SyncService, name: str) -> QuickBooksProvider:
 
 def _invoice_result(key: str, result: ItemResult) -> PushResult:
     if not result.ok or result.record is None:
-        return PushResult(key, False, errors=result.errors(), retryable=result.retryable)
+        return PushResult(key, False, errors=result.errors(), retryable=result.retryable, acted=result.acted)
     record = result.record
+    tax = (record.get("TxnTaxDetail") or {}).get("TotalTax")
     return PushResult(key, True, str(record["Id"]), str(record.get("DocNumber") or ""), qbo_invoices.status_of(record),
-                      total=record.get("TotalAmt"))
+                      total=record.get("TotalAmt"), tax_total=tax)
 
 
 def _time_result(key: str, result: ItemResult) -> PushResult:
     if not result.ok or result.record is None:
-        return PushResult(key, False, errors=result.errors(), retryable=result.retryable)
+        return PushResult(key, False, errors=result.errors(), retryable=result.retryable, acted=result.acted)
     return PushResult(key, True, str(result.record["Id"]))

@@ -14,30 +14,30 @@ from datetime import timedelta
 
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import content_hash
-from app.domain.models import EntryStatus
 from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database
 from app.store.repositories import EntryRepository
+from app.sync import delivery
 from app.sync.documents import codes_for, to_push
+from app.sync.invoice_jobs import job_payload, settle
 from app.sync.outbox import (
     Job,
     JobKind,
     JobState,
     invoice_from_job,
-    invoice_payload,
     time_from_job,
     time_payload,
 )
 from app.sync.provider import Cancelled, Progress, PushResult, RemoteKind, RemoteStatus
-from app.sync.quickbooks import prepare
+from app.sync.quickbooks import billed, prepare
 from app.sync.quickbooks.batch import BATCH_SIZE
 from app.sync.quickbooks.links import Links, Mode
-from app.sync.quickbooks.payments import BILLED
 from app.sync.quickbooks.provider import QuickBooksProvider
 from app.sync.reports import InvoiceOutcome, Outcome, SendReport
 from app.sync.service import SyncService
+from app.sync.unit import SendUnit
 
 NAME = "quickbooks"
 REPLACEABLE = (RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN)
@@ -69,15 +69,24 @@ class QuickBooksSync:
              cancelled: Callable[[], bool] | None = None) -> SendReport:
         """`mode` is remembered for the clients sent; without it each client goes in its own (or the default)."""
         report = SendReport(NAME, dry_run=dry_run)
+        if not dry_run:
+            self.sync.check_ready(NAME)
         previews = self.sync.billing.preview(period, client, grouping="entry")
         if mode is not None and not dry_run:
-            for draft in [*previews, *self.sync.drafts_in(period, client)]:
+            for draft in [*previews, *self.sync.drafts_in(period, client, NAME)]:
                 self.links.set_mode(draft.client_id, mode)
         if dry_run:
             report.outcomes += [self._dry(d, mode or self.mode(d.client_id)) for d in previews]
             return report
         self._progress, self._done = progress, 0
         report.outcomes += self.resume(cancelled)
+        with SendUnit(self._billing_repo, lambda: self.outbox) as unit:
+            self._send_period(report, period, client, create_customers, previews, unit, cancelled)
+        report.outcomes = unit.report(report.outcomes)
+        return report
+
+    def _send_period(self, report: SendReport, period: Period, client: str | None, create_customers: bool,
+                     previews: Sequence[InvoiceDraft], unit: SendUnit, cancelled: Callable[[], bool] | None) -> None:
         resolver = prepare.Resolver(self.provider, self.store, self.links, self._settings, create_customers)
         start, end = period.utc_range()
         entries = prepare.by_id(self._billing_repo.billable_entries(start - timedelta(days=1), end + timedelta(days=1)))
@@ -94,11 +103,10 @@ class QuickBooksSync:
             activities = prepare.time_mode(draft, entries, resolver, code)
             report.outcomes += self._send_time(activities, cancelled)[1]
         for name in invoice_clients:
-            self.sync.billing.create(period, name)
-        for draft in self.sync.drafts_in(period, client):
+            unit.made(self.sync.billing.create(period, name))
+        for draft in self.sync.drafts_in(period, client, NAME):
             if self.mode(draft.client_id) is Mode.INVOICE:
                 report.outcomes += self._send_invoice(draft, resolver, cancelled)
-        return report
 
     def resume(self, cancelled: Callable[[], bool] | None = None) -> list[InvoiceOutcome]:
         """Send again, unchanged, whatever an interrupted run left pending or unanswered: time before invoices."""
@@ -106,36 +114,28 @@ class QuickBooksSync:
         return outcomes + self._deliver(self.outbox.open_jobs(JobKind.INVOICE), cancelled)
 
     def billed_time(self) -> list[int]:
-        """Entries whose time activity QuickBooks now calls `HasBeenBilled` are marked invoiced; their ids."""
-        latest: dict[str, Job] = {}
-        for job in reversed(self.outbox.jobs(limit=100_000)):
-            if job.kind is JobKind.TIME and job.state is JobState.CONFIRMED:
-                latest[job.local_ref] = job
-        waiting = {job.remote_id: int(ref) for ref, job in latest.items()
-                   if self._entries.get(int(ref)).status is EntryStatus.APPROVED}
-        if not waiting:
-            return []
-        billed = [waiting[i] for i, status in self.provider.billed_time(sorted(waiting)).items()
-                  if status == BILLED and i in waiting]
-        marked = self._billing_repo.set_entry_status(billed, str(EntryStatus.INVOICED),
-                                                     only_from=str(EntryStatus.APPROVED))
-        if marked:
-            self.audit.note(f"{len(marked)} entries were billed inside QuickBooks; they are marked invoiced.",
-                            tuple(i for i, e in waiting.items() if e in marked))
-        return marked
+        """Entries whose time activity QuickBooks now calls `HasBeenBilled` are marked invoiced, and the invoices
+        billing them are followed from then on (see `billed.py`); the ids marked invoiced."""
+        return billed.billed_time(self.provider, self.outbox, self.store, self.audit, self._billing_repo,
+                                  self._entries)
 
     # Time activities
 
-    def _send_time(self, activities: Sequence[prepare.Activity],
-                   cancelled: Callable[[], bool] | None) -> tuple[list[Job], list[InvoiceOutcome]]:
-        """Jobs for the activities (confirmed ones with the same content are left alone) and what sending did."""
+    def _send_time(self, activities: Sequence[prepare.Activity], cancelled: Callable[[], bool] | None,
+                   own: tuple[str, frozenset[str]] = ("", frozenset())) -> tuple[list[Job], list[InvoiceOutcome]]:
+        """Jobs for the activities (confirmed ones with the same content are left alone) and what sending did.
+
+        `own` is (invoice, the activities it bills) when TimeTally replaces its own invoice: those activities may
+        be changed although QuickBooks calls them billed, since the new invoice bills them again."""
         jobs = []
         for item in activities:
             previous = next((j for j in self.outbox.jobs(str(item.push.entry_id))
                              if j.kind is JobKind.TIME and j.state is JobState.CONFIRMED), None)
-            payload = {**time_payload(item.push), "client": item.client,
-                       "remote_id": previous.remote_id if previous else ""}
-            same = previous is not None and {**previous.payload, "remote_id": ""} == {**payload, "remote_id": ""}
+            remote_id = previous.remote_id if previous else ""
+            payload = {**time_payload(item.push), "client": item.client, "remote_id": remote_id,
+                       "billed_by": own[0] if remote_id in own[1] else ""}
+            ignored = {"remote_id": "", "billed_by": ""}
+            same = previous is not None and {**previous.payload, **ignored} == {**payload, **ignored}
             jobs.append(previous if same and previous else self.outbox.enqueue(
                 JobKind.TIME, str(item.push.entry_id), 0, item.label, payload))
         outcomes = self._deliver([j for j in jobs if j.open], cancelled)
@@ -163,7 +163,7 @@ class QuickBooksSync:
             return [self._outcome(draft, Outcome.FAILED, (problem,))]
         entries = prepare.by_id(self._billing_repo.entries_of(draft.number))
         placed = prepare.invoice_mode(draft, entries, resolver, code)
-        jobs, outcomes = self._send_time([a for _, a in placed], cancelled)
+        jobs, outcomes = self._send_time([a for _, a in placed], cancelled, (remote_id, self._billed_by(draft.uid)))
         refused = [e for j in jobs if j.state is not JobState.CONFIRMED for e in j.errors or ("not sent yet",)]
         if refused:
             return [*outcomes, self._outcome(draft, Outcome.FAILED, ("Its time activities were not all accepted: "
@@ -173,9 +173,8 @@ class QuickBooksSync:
             links[index].append(job.remote_id)
         tasks = {e.entry_id: e.task_id for e in entries.values()}
         push = to_push(draft, code, codes_for(draft, self.store, lambda: None), tasks, remote_id=remote_id)
-        payload = {**invoice_payload(push), "draft_hash": content_hash(draft), "client": draft.client_name,
-                   "total": str(draft.total), "links": links}
-        job = self.outbox.enqueue(JobKind.INVOICE, draft.uid, draft.revision, draft.number, payload)
+        job = self.outbox.enqueue(JobKind.INVOICE, draft.uid, draft.revision, draft.number,
+                                  job_payload(push, draft, links=links))
         if not job.open:
             return outcomes
         return outcomes + self._deliver([job], cancelled)
@@ -190,47 +189,52 @@ class QuickBooksSync:
             (kept.setdefault(job.batch, []) if job.batch and job.state is JobState.SENT else fresh).append(job)
         batches = [*kept.values(), *(fresh[i:i + BATCH_SIZE] for i in range(0, len(fresh), BATCH_SIZE))]
         outcomes: list[InvoiceOutcome] = []
-        for n, group in enumerate(batches):
+        for n, given in enumerate(batches):
+            group, refusals = delivery.take(self.outbox, given)
+            outcomes += refusals
+            if not group:
+                continue
             label = "+".join(str(j.id) for j in group)
             if any(j.batch != label for j in group):
                 self.outbox.assign_batch([j.id for j in group], label)
-            self.outbox.mark_sent([j.id for j in group])
             try:
-                results = self._push(group, cancelled)
+                results = delivery.pushing(self.outbox, group, lambda g=group: self._push(g, cancelled))
             except Cancelled:
-                return outcomes + [_pending(j) for b in batches[n:] for j in b]
+                return outcomes + [delivery.outcome(j, Outcome.PENDING, (delivery.CANCELLED,))
+                                   for b in [group, *batches[n + 1:]] for j in b]
             outcomes += [self._answered(job, result) for job, result in zip(group, results, strict=True)]
             self._done += len(group)
             if self._progress is not None:
                 self._progress(self._done, self._done + sum(len(b) for b in batches[n + 1:]))
         return outcomes
 
+    def _billed_by(self, draft_uid: str) -> frozenset[str]:
+        """The time activities the invoice last sent for this draft links."""
+        sent = next((j for j in self.outbox.jobs(draft_uid)
+                     if j.kind is JobKind.INVOICE and j.state is JobState.CONFIRMED), None)
+        return frozenset(str(i) for ids in (sent.payload.get("links") or [] if sent else []) for i in ids)
+
     def _push(self, group: Sequence[Job], cancelled: Callable[[], bool] | None) -> list[PushResult]:
         if group[0].kind is JobKind.TIME:
             pushes = [replace(time_from_job(j), key=j.key) for j in group]
             known = {j.key: str(j.payload.get("remote_id") or "") for j in group if j.payload.get("remote_id")}
-            return self.provider.push_time(pushes, known, cancelled)
+            own = {str(j.payload["remote_id"]) for j in group if j.payload.get("billed_by")}
+            return self.provider.push_time(pushes, known, cancelled, own)
         invoices = [replace(invoice_from_job(j), key=j.key) for j in group]
         return self.provider.push_invoices(invoices, cancelled=cancelled,
                                            links={j.key: j.payload.get("links") or [] for j in group})
 
     def _answered(self, job: Job, result: PushResult) -> InvoiceOutcome:
-        client = str(job.payload.get("client", ""))
         if not result.ok:
-            if result.retryable:
-                self.outbox.note_errors(job.id, result.errors)
-                return InvoiceOutcome(job.label, job.local_ref, Outcome.PENDING, errors=result.errors, client=client)
-            self.outbox.fail(job.id, result.errors)
-            return InvoiceOutcome(job.label, job.local_ref, Outcome.FAILED, errors=result.errors, client=client)
+            return delivery.refused(self.outbox, job, result)
         self.outbox.confirm(job.id, result.remote_id, result.remote_number)
-        updated = bool(job.payload.get("remote_id"))
         status = result.status or RemoteStatus.OPEN
         if job.kind is JobKind.INVOICE:
-            self.store.record_sent(job.local_ref, job.label, result.remote_id, result.remote_number, job.revision,
-                                   str(job.payload.get("draft_hash", "")), str(status), result.total)
+            return settle(self.store, self.audit, "QuickBooks", self.outbox.get(job.id), status, result.total,
+                          result.tax_total)
+        updated = bool(job.payload.get("remote_id"))
         return InvoiceOutcome(job.label, job.local_ref, Outcome.UPDATED if updated else Outcome.SENT,
-                              result.remote_id, result.remote_number,
-                              status=str(status) if job.kind is JobKind.INVOICE else "", client=client)
+                              result.remote_id, result.remote_number, client=str(job.payload.get("client", "")))
 
     def _dry(self, draft: InvoiceDraft, mode: Mode) -> InvoiceOutcome:
         mapped = self.store.mapping(RemoteKind.CUSTOMER, draft.client_id)
@@ -244,8 +248,3 @@ class QuickBooksSync:
         return InvoiceOutcome(draft.number, draft.uid, outcome, remote_id, errors=errors, client=draft.client_name,
                               total=draft.total, currency=draft.currency)
 
-
-def _pending(job: Job) -> InvoiceOutcome:
-    return InvoiceOutcome(job.label, job.local_ref, Outcome.PENDING,
-                          errors=("Cancelled; it will be sent with the next sync.",),
-                          client=str(job.payload.get("client", "")))

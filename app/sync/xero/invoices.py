@@ -86,4 +86,4 @@ def _result(invoice: InvoicePush, answer: dict[str, Any]) -> PushResult:
         return PushResult(invoice.key, False, errors=errors, warnings=warnings)
     return PushResult(invoice.key, True, str(answer.get("InvoiceID", "")), str(answer.get("InvoiceNumber") or ""),
                       STATUSES.get(str(answer.get("Status", "")).upper()), warnings=warnings,
-                      total=answer.get("Total"))
+                      total=answer.get("Total"), tax_total=answer.get("TotalTax"))

@@ -6,13 +6,16 @@ the invoices it carries, so repeating a request after a lost answer never create
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 import httpx
 
 from app.domain.errors import ValidationError
 from app.sync.provider import (
+    Cancelled,
     Capability,
     InvoicePush,
     ListCache,
@@ -22,6 +25,7 @@ from app.sync.provider import (
     PushResult,
     Recorder,
     RemoteOption,
+    RemoteStatus,
     TimePush,
     check_cancelled,
     request_key,
@@ -29,7 +33,7 @@ from app.sync.provider import (
 from app.sync.ratelimit import RateLimiter
 from app.sync.xero import invoices as xero_invoices
 from app.sync.xero import payments
-from app.sync.xero.client import XeroClient, XeroError
+from app.sync.xero.client import XeroClient, XeroError, validation_messages
 from app.sync.xero.mapping import XeroLists
 
 
@@ -60,9 +64,12 @@ class XeroProvider(ListedProvider):
                    for b in _chunks(group, self.batch_size)]
         done = 0
         for method, batch in batches:
-            check_cancelled(cancelled)
-            for result in self._send(method, batch, cancelled):
-                by_key[result.key] = result
+            try:
+                check_cancelled(cancelled)
+                results = self._send(method, batch, cancelled)
+            except Cancelled as exc:
+                raise Cancelled(acted=exc.acted or done > 0) from exc
+            by_key.update((r.key, r) for r in results)
             done += len(batch)
             if progress is not None:
                 progress(done, len(invoices))
@@ -80,8 +87,29 @@ class XeroProvider(ListedProvider):
         except XeroError as exc:
             if not exc.retryable and exc.status not in (400, 404):
                 raise
-            return [PushResult(i.key, False, errors=(str(exc),), retryable=exc.retryable) for i in batch]
+            return [PushResult(i.key, False, errors=(str(exc),), retryable=exc.retryable, acted=exc.acted)
+                    for i in batch]
         return xero_invoices.results(batch, answer.status, answer.body)
+
+    def void_invoice(self, remote_id: str) -> PaymentStatus:
+        """Xero deletes a DRAFT or SUBMITTED invoice and voids an AUTHORISED one; with payments it refuses both."""
+        found = payments.fetch(self.client, [remote_id])
+        current = found[0] if found else PaymentStatus(remote_id, RemoteStatus.DELETED, *(Decimal(0),) * 3)
+        if current.status.gone or current.status is RemoteStatus.PAID or current.amount_paid > 0:
+            return current
+        target = "DELETED" if current.status.editable else "VOIDED"
+        answer = self.client.request(
+            "POST", "Invoices", params={"summarizeErrors": "false"},
+            body={"Invoices": [{"InvoiceID": remote_id, "Status": target}]},
+            idempotency_key=f"timetally-{target.lower()}-{remote_id}",
+            transformed=json.dumps({"remote_id": remote_id, "status": target}), remote_ids=xero_invoices.remote_ids)
+        invoice = ((answer.body or {}).get("Invoices") or [{}])[0] if isinstance(answer.body, dict) else {}
+        if answer.status >= 400 or invoice.get("HasErrors") or not invoice.get("InvoiceID"):
+            messages = validation_messages(invoice) or validation_messages(answer.body)
+            verb = "delete" if target == "DELETED" else "void"
+            raise XeroError(f"Xero did not {verb} the invoice: "
+                            f"{'; '.join(messages) or f'HTTP {answer.status}'}", answer.status)
+        return payments.status(invoice)
 
     def push_time(self, activities: Sequence[TimePush]) -> list[PushResult]:
         if activities:
