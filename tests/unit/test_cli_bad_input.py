@@ -64,6 +64,7 @@ def _rows(home: Path) -> list[list[str]]:
         rows += [["rules", "import", p], ["rules", "export", p], ["import", "activitywatch", p],
                  ["report", "profitability", "--csv", p], ["report", "wip", "--xlsx", p]]
     rows += [["clients", "set", "Nobody", "--rate", "5"], ["invoice", "show", "x" * 10_000],
+             ["invoice", "void", "x" * 10_000],
              ["rules", "preview", "x" * 10_000], ["projects", "add", "A/" + "x" * 10_000]]
     return rows
 
