@@ -8,7 +8,7 @@ from app.domain.errors import LockedError, ValidationError
 from app.domain.models import Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period
 from app.store.repositories import EntryRepository, ProjectRepository
-from app.timesheet.validation import check_order, clean_description, overlap_notices
+from app.timesheet.validation import check_length, check_order, clean_description, overlap_notices
 
 _UNSET = object()
 
@@ -22,6 +22,7 @@ class EntryService:
         self, start: datetime, end: datetime, description: str = "", project_id: int | None = None
     ) -> tuple[Entry, list[Notice]]:
         check_order(start, end)
+        check_length(start, end)
         description = clean_description(description)
         if project_id is not None:
             self._projects.get(project_id)
@@ -53,6 +54,9 @@ class EntryService:
         new_start, new_end = changes.get("start", current.start), changes.get("end", current.end)
         if new_end is not None:
             check_order(new_start, new_end)  # type: ignore[arg-type]
+            if "start" in changes or "end" in changes:
+                was = (current.end - current.start).total_seconds() if current.end else 0.0
+                check_length(new_start, new_end, was)  # type: ignore[arg-type]
         if description is not None:
             changes["description"] = clean_description(description)
         if project_id is not _UNSET:
