@@ -6,9 +6,12 @@ refresh tokens, JWTs, client secrets, authorization codes) in messages and trace
 from __future__ import annotations
 
 import logging
+import os
 import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+
+from app.private_files import private_file
 
 MASK = "[redacted]"
 _SECRET_NAMES = r"(?:access|refresh|id)_token|client_secret|code_verifier|password|secret"
@@ -48,12 +51,22 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Every log file, the first and each one after a rollover, is created readable by its user only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(self.baseFilename, flags, 0o600)
+        private_file(Path(self.baseFilename))  # a file from an older version was 0644
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def configure(log_file: Path, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
         return
     try:
-        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler = PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         return  # an unwritable log folder must not stop the app; the store reports the folder problem
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from app.domain.errors import StoreError
+from app.private_files import private_folder
 
 APP_NAME = "TimeTally"
 
@@ -47,10 +48,11 @@ class Paths:
         )
 
     def ensure(self) -> None:
-        """Create the folders, turning an OS refusal into a sentence that names the folder."""
-        for folder in {self.data_dir, self.config_dir, self.log_dir}:
+        """Create the folders for this user only (`private_files`), turning an OS refusal into a sentence that
+        names the folder."""
+        for folder in sorted({self.data_dir, self.config_dir, self.log_dir}):
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_folder(folder)
             except OSError as exc:
                 raise StoreError(
                     f"TimeTally cannot create its folder {folder}: {exc.strerror or exc}. "

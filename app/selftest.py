@@ -71,3 +71,17 @@ def lazy_modules(platform: str | None = None) -> list[str]:
     else:
         backends, native = ("x11", "wayland"), ("pynput", "Xlib", "evdev")
     return [*(f"app.capture.backends.{name}" for name in ("null", *backends)), *native]
+
+
+def check_input_checks() -> str:
+    """The engines that guard outside input are in the bundle: RE2 for rule regexes, jsonschema (with its
+    meta-schemas, loaded from package data) for ActivityWatch exports."""
+    from app.capture.awschema import problems
+    from app.domain.linear_regex import compile_regex
+
+    if compile_regex(r"^(\w+\s?)+$").search("a" * 10_000 + "!") is not None:
+        raise SelfTestError("input checks: RE2 matched what it must not")
+    found = problems([{"events": [{"timestamp": "2026-11-18T09:00:00Z", "duration": 1e20, "data": {}}]}])
+    if len(found) != 1 or "maximum" not in found[0]:
+        raise SelfTestError(f"input checks: the export schema did not refuse a 1e20 duration ({found})")
+    return "RE2 matched a catastrophic pattern at once and the export schema refused a 1e20 duration"

@@ -17,7 +17,7 @@ from app.billing.tax import AmountsAre, parse_tax
 from app.billing.templates import check_template
 from app.billing.terms import Grouping
 from app.domain.errors import ValidationError
-from app.domain.money import check_currency, parse_amount
+from app.domain.money import check_currency, parse_amount, parse_multiplier
 
 T = TypeVar("T")
 
@@ -181,15 +181,15 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("billing.person", "", "Your name on invoice lines grouped per person (empty: the login name)"),
         Option("billing.invoice_prefix", "INV-", "Prefix of local invoice numbers"),
         Option("billing.weekend_days", "5,6", "Weekend days (0 = Monday … 6 = Sunday)", _parses(parse_weekdays)),
-        Option("billing.weekend_multiplier", "1", "Rate multiplier for weekend work", _parses(parse_amount),
+        Option("billing.weekend_multiplier", "1", "Rate multiplier for weekend work", _parses(parse_multiplier),
                "decimal"),
         Option("billing.night_hours", "22:00-06:00", "When night work starts and ends", _parses(parse_night)),
-        Option("billing.night_multiplier", "1", "Rate multiplier for night work", _parses(parse_amount),
+        Option("billing.night_multiplier", "1", "Rate multiplier for night work", _parses(parse_multiplier),
                "decimal"),
-        Option("billing.holiday_multiplier", "1", "Rate multiplier for work on listed holidays", _parses(parse_amount),
-               "decimal"),
-        Option("billing.overtime_multiplier", "1", "Rate multiplier beyond the overtime limits", _parses(parse_amount),
-               "decimal"),
+        Option("billing.holiday_multiplier", "1", "Rate multiplier for work on listed holidays",
+               _parses(parse_multiplier), "decimal"),
+        Option("billing.overtime_multiplier", "1", "Rate multiplier beyond the overtime limits",
+               _parses(parse_multiplier), "decimal"),
         Option("billing.overtime_daily_hours", 0.0, "Overtime beyond hours per day (0: off)", _between(0, 24)),
         Option("billing.overtime_weekly_hours", 0.0, "Overtime beyond hours per week (0: off)", _between(0, 168)),
         Option("ui.show_window_at_start", False, "Open the timer window when TimeTally starts"),

@@ -20,7 +20,7 @@ import pytest
 # (local instant, zone): each one a day where "today" is most likely to be mishandled.
 HARD_DATES: tuple[tuple[str, str], ...] = (
     ("2027-01-31T23:40", "America/New_York"),  # a month end, late at night
-    ("2028-02-29T12:00", "Pacific/Auckland"),  # 29 February, in a zone far from UTC
+    ("2028-02-29T00:20", "Pacific/Auckland"),  # just after midnight on 29 February, in a zone far from UTC
     ("2027-03-28T01:59", "Europe/Berlin"),  # a minute before the spring daylight-saving change
     ("2026-12-31T23:55", "Asia/Kolkata"),  # the year's end, in a half-hour zone
 )

@@ -76,13 +76,21 @@ def billed_seconds(seconds: int, rounding: Rounding, minimum_seconds: int = 0) -
     return max(round_seconds(seconds, rounding), minimum_seconds)
 
 
-def parse_duration(text: str) -> int:
-    """Seconds from `15m`, `1h`, `1h30m`, `90s` or a bare number of minutes."""
+MAX_DURATION_HOURS = 100_000
+"""No budget or minimum is longer (11 years of round-the-clock work); more is a typo, not a plan."""
+
+
+def parse_duration(text: str, most_hours: int = MAX_DURATION_HOURS) -> int:
+    """Seconds from `15m`, `1h`, `1h30m`, `90s` or a bare number of minutes; at most `most_hours`."""
     value = text.strip().lower().replace(" ", "")
-    if value.isdigit():
-        return int(value) * 60
-    match = _DURATION.match(value)
-    if not value or not match:
+    match = _DURATION.match(value) if len(value) <= 20 else None
+    if not value.isdigit() and (not value or not match):
         raise ValidationError(f"'{text}' is not a duration such as 15m, 1h or 1h30m")
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    if value.isdigit():
+        seconds = int(value) * 60 if len(value) <= 12 else most_hours * 3600 + 1
+    else:
+        hours, minutes, secs = (int(g or 0) for g in match.groups())  # type: ignore[union-attr]
+        seconds = hours * 3600 + minutes * 60 + secs
+    if seconds > most_hours * 3600:
+        raise ValidationError(f"'{text}' is longer than {most_hours:,} hours")
+    return seconds

@@ -45,6 +45,9 @@ from app.store.billing_repository import (
 )
 from app.store.repositories import ProjectRepository
 
+MINIMUM_HOURS = 8
+"""The longest minimum billable time, as the workspace setting allows (billing.minimum_minutes up to 480)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RateChange:
@@ -77,15 +80,16 @@ class BillingService:
     def set_client(self, name: str, *, rate: str | None = None, cost_rate: str | None = None,
                    effective_from: date | None = None, currency: str | None = None, rounding: str | None = None,
                    minimum: str | None = None, terms: int | None = None, tax: str | None = None,
-                   amounts_are: str | None = None) -> list[RateChange]:
-        """Validate everything first, then store: a bad value never leaves half a change behind."""
+                   amounts_are: str | None = None, create: bool = True) -> list[RateChange]:
+        """Validate everything first, then store: a bad value never leaves half a change behind. Without `create` a
+        client that does not exist is refused, so a misspelt name typed by a user gets no settings of its own."""
         changes: dict[str, Any] = {}
         if currency is not None:
             changes["currency"] = check_currency(currency)
         if rounding is not None:
             changes["rounding"] = str(parse_rounding(rounding))
         if minimum is not None:
-            changes["minimum_seconds"] = parse_duration(minimum)
+            changes["minimum_seconds"] = parse_duration(minimum, MINIMUM_HOURS)
         if terms is not None:
             if not 0 <= terms <= 365:
                 raise ValidationError(f"Payment terms are 0 to 365 days, not {terms}")
@@ -95,6 +99,9 @@ class BillingService:
         if amounts_are is not None:
             changes["amounts_are"] = str(_amounts_are(amounts_are))
         rates = _rates_to_set(rate, cost_rate, effective_from)
+        if not create and self._client_id(name, missing_ok=True) is None:
+            raise NotFoundError(f"There is no client '{name}'. Check the name with: timetally clients list; "
+                                "or create the client with these settings by adding --create")
         client = self._projects.ensure_client(name)
         if changes:
             self._repo.set_client_billing(client.id, **changes)
@@ -110,7 +117,7 @@ class BillingService:
         if rounding is not None:
             changes["rounding"] = str(parse_rounding(rounding))
         if minimum is not None:
-            changes["minimum_seconds"] = parse_duration(minimum)
+            changes["minimum_seconds"] = parse_duration(minimum, MINIMUM_HOURS)
         if tax is not None:
             changes["tax"] = str(parse_tax(tax))
         if fixed_fee is not None:
@@ -138,13 +145,14 @@ class BillingService:
 
     def _set_rate(self, level: Level, target: int, kind: RateKind, amount: Decimal,
                   requested: date | None) -> RateChange:
-        existing = [r for r in self._rate_rules() if r.level is level and r.target_id == target and r.kind is kind]
+        existing = [r for r in self._rate_rules(strict=False)
+                    if r.level is level and r.target_id == target and r.kind is kind]
         since = effective_from_for_change(existing, requested, self._today())
         self._repo.set_rate(RateRecord(level.name.lower(), target, str(kind), amount, since))
         return RateChange(level, kind, amount, since)
 
     def clients(self) -> list[ClientSummary]:
-        rules, today = self._rate_rules(), self._today()
+        rules, today = self._rate_rules(strict=False), self._today()
 
         def current(client_id: int, kind: RateKind) -> Decimal | None:
             found = [r for r in rules if r.level is Level.CLIENT and r.target_id == client_id and r.kind is kind
@@ -262,26 +270,58 @@ class BillingService:
     def _project_terms(self, p: ProjectBilling, exclude_draft: str | None) -> ProjectTerms:
         fee = None
         if p.fixed_fee is not None:
-            fee = FixedFee(p.fixed_fee, p.budget_seconds or 0, p.overage_rate or Decimal(0),
+            where = f"project {self._projects.get(p.project_id).path}"
+            fee = FixedFee(self._stored(p.fixed_fee, f"fixed fee of {where}"), p.budget_seconds or 0,
+                           self._stored(p.overage_rate or Decimal(0), f"overage rate of {where}"),
                            self._repo.fee_charged(p.project_id, exclude_draft))
         return ProjectTerms(p.project_id, parse_rounding(p.rounding) if p.rounding else None, p.minimum_seconds,
                             parse_tax(p.tax) if p.tax is not None else None, fee)
 
-    def _rate_rules(self, get: Callable[[str], Any] | None = None) -> list[RateRule]:
-        rules = [RateRule(Level[r.level.upper()], r.target_id, RateKind(r.kind), r.amount, r.effective_from)
-                 for r in self._repo.rates()]
+    def _rate_rules(self, get: Callable[[str], Any] | None = None, strict: bool = True) -> list[RateRule]:
+        """The stored rates; one that is not a billable amount is named in a sentence (`strict`, for prices) or
+        left out (listing clients, replacing that very rate)."""
+        rules = []
+        for r in self._repo.rates():
+            level, kind = Level[r.level.upper()], RateKind(r.kind)
+            try:
+                amount = parse_amount(r.amount)
+            except ValidationError:
+                if not strict:
+                    continue
+                what = "rate" if kind is RateKind.BILL else "cost rate"
+                self._stored(r.amount, f"{what} of {self._target_name(level, r.target_id)}")
+            rules.append(RateRule(level, r.target_id, kind, amount, r.effective_from))
         for key, kind in (("billing.default_rate", RateKind.BILL), ("billing.default_cost_rate", RateKind.COST)):
             value = (get or self._settings.get)(key)
             if value:
                 rules.append(RateRule(Level.DEFAULT, None, kind, parse_amount(value)))
         return rules
 
-    def _client_id(self, name: str | None) -> int | None:
+    @staticmethod
+    def _stored(amount: Decimal, what: str) -> Decimal:
+        """A stored amount, checked again: one saved before amounts were bounded (or edited by hand) is named in a
+        sentence instead of failing every invoice and report."""
+        try:
+            return parse_amount(amount, what)
+        except ValidationError:
+            raise ValidationError(f"The stored {what} ({amount}) is not an amount TimeTally can bill with; set it "
+                                  "again (timetally clients set or projects set)") from None
+
+    def _target_name(self, level: Level, target: int | None) -> str:
+        if level is Level.CLIENT:
+            return next((f"client {c.name}" for c in self._projects.clients() if c.id == target), "a client")
+        if level is Level.PROJECT and target is not None:
+            return f"project {self._projects.get(target).path}"
+        return "a task" if level is Level.TASK else "the workspace"
+
+    def _client_id(self, name: str | None, missing_ok: bool = False) -> int | None:
         if name is None:
             return None
         for client in self._projects.clients():
             if client.name.casefold() == " ".join(name.split()).casefold():
                 return client.id
+        if missing_ok:
+            return None
         raise NotFoundError(f"There is no client '{name}'")
 
     def zone(self) -> tzinfo:

@@ -30,6 +30,10 @@ from app.classify.rules import (
 from app.domain.errors import ValidationError
 
 FORMAT_VERSION = 1
+MAX_FILE_BYTES = 1 << 20
+"""A rules file larger than this is not a ruleset anyone wrote (the starter file is 5 KB)."""
+MAX_DEPTH = 10
+"""Groups nested deeper than this are refused: no readable rule needs them, and every pass over a rule recurses."""
 _RULE_KEYS = {"name", "enabled", "all", "any", "weekdays", "hours", "client", "project", "task", "description",
               "billable", "tags", "private", "ignore"}
 _MATCHERS = tuple(m.value for m in Matcher)
@@ -69,6 +73,9 @@ def loads(text: str, source: str = "") -> list[Rule]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulesFileError([Problem(0, "", "", f"not valid TOML: {exc}")], source) from None
+    except RecursionError:
+        raise RulesFileError([Problem(0, "", "", "arrays or tables are nested far too deeply to be rules")],
+                             source) from None
     problems: list[Problem] = []
     version = data.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
@@ -188,13 +195,15 @@ def _item_to_dict(item: Condition | Group) -> dict[str, Any]:
     return out
 
 
-def _group(mode: str, items: Any, path: str, negate: bool) -> Group:
+def _group(mode: str, items: Any, path: str, negate: bool, depth: int = 1) -> Group:
     if not isinstance(items, list) or not items:
         raise RuleError(path, f"'{mode}' is a non-empty list of conditions")
-    return Group(mode, tuple(_item(item, f"{path}[{i}]") for i, item in enumerate(items)), negate)
+    if depth > MAX_DEPTH:
+        raise RuleError(path, f"groups nest at most {MAX_DEPTH} deep")
+    return Group(mode, tuple(_item(item, f"{path}[{i}]", depth) for i, item in enumerate(items)), negate)
 
 
-def _item(item: Any, path: str) -> Condition | Group:
+def _item(item: Any, path: str, depth: int) -> Condition | Group:
     if not isinstance(item, dict):
         raise RuleError(path, "a condition is a table like { field = \"title\", contains = \"acme\" }")
     negate = _flag(item, "not", False, path)
@@ -202,7 +211,7 @@ def _item(item: Any, path: str) -> Condition | Group:
         if set(item) - {"all", "any", "not"} or ("all" in item and "any" in item):
             raise RuleError(path, "a nested group holds one of 'all' or 'any' (and optionally 'not'), nothing else")
         mode = "all" if "all" in item else "any"
-        return _group(mode, item[mode], f"{path}.{mode}", negate)
+        return _group(mode, item[mode], f"{path}.{mode}", negate, depth + 1)
     unknown = set(item) - {"field", "not", "case_sensitive", *_MATCHERS}
     if unknown:
         raise RuleError(f"{path}.{sorted(unknown)[0]}", "unknown key in a condition")

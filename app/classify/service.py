@@ -16,12 +16,13 @@ from app.classify.preview import Preview, preview
 from app.classify.proposals import ProposalOptions, ProposalSet, propose_days
 from app.classify.repository import RuleRepository
 from app.classify.rules import Rule
-from app.classify.ruleset_file import dumps, loads
+from app.classify.ruleset_file import MAX_FILE_BYTES, dumps, loads
 from app.classify.suggest import Suggestion, suggest_rule
 from app.domain.errors import ValidationError
 from app.domain.models import Span
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
+from app.files import read_text_limited, write_file
 from app.settings import Settings
 from app.store.db import Database
 from app.store.repositories import EntryRepository, split_project_path
@@ -30,6 +31,15 @@ from app.store.spans import SpanStore
 log = logging.getLogger(__name__)
 _START = attrgetter("start")
 PREVIEW_WEEKS = 4
+
+
+class WouldRemoveAll(ValidationError):
+    """An import of a file without rules would delete every rule the user has."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        super().__init__(f"{path} holds no rules: importing it would remove all {count} of yours. "
+                         "Run the import again with --replace-all if that is what you want.")
+        self.count = count
 
 
 class SpanSource(Protocol):
@@ -82,22 +92,19 @@ class ClassifierService:
         self._repo.replace(checked)
         log.info("ruleset replaced: %d rules", len(checked))
 
-    def import_file(self, path: Path) -> list[Rule]:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"Cannot read the rules file {path}: {exc}") from None
-        rules = loads(text, str(path))
+    def import_file(self, path: Path, replace_all: bool = False) -> list[Rule]:
+        """Replace the rules with a file's; one that holds no rules while some exist needs `replace_all`."""
+        rules = loads(read_text_limited(path, MAX_FILE_BYTES, "rules file"), str(path))
+        current = len(self.rules())
+        if not rules and current and not replace_all:
+            raise WouldRemoveAll(path, current)
         self._repo.replace(rules)
         log.info("imported %d rules from %s", len(rules), path)
         return rules
 
     def export_file(self, path: Path) -> int:
         rules = self.rules()
-        try:
-            path.write_text(dumps(rules), encoding="utf-8")
-        except OSError as exc:
-            raise ValidationError(f"Cannot write the rules file {path}: {exc}") from None
+        write_file(path, dumps(rules).encode("utf-8"), "rules file")
         return len(rules)
 
     def listing(self) -> list[RuleInfo]:

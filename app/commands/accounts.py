@@ -8,7 +8,7 @@ import sys
 import webbrowser
 
 from app.bootstrap import Core
-from app.commands.output import note, print_json
+from app.commands.output import note, print_json, seconds_arg
 from app.commands.sync import register_tenant
 from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountStatus
 from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     connect.add_argument("provider", choices=PROVIDERS)
     connect.add_argument("--no-browser", action="store_true",
                          help="print the sign-in address (alone on one line of stdout) instead of opening a browser")
-    connect.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    connect.add_argument("--timeout", type=seconds_arg(86_400), default=DEFAULT_TIMEOUT, metavar="SECONDS",
                          help=f"how long to wait for the sign-in (default {DEFAULT_TIMEOUT:g})")
     connect.add_argument("--tenant", metavar="NAME", help="Xero: the organisation to use when several were allowed")
     connect.set_defaults(handler=_connect)

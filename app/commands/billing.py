@@ -63,6 +63,7 @@ def _register_clients(sub: argparse._SubParsersAction) -> None:
     cset.add_argument("--terms", type=int, metavar="DAYS", help="payment terms in days")
     cset.add_argument("--tax", metavar="NAME:PERCENT[:compound],...", help="e.g. GST:5,QST:9.975; 'none' clears")
     cset.add_argument("--tax-mode", choices=["exclusive", "inclusive", "none"], help="how line amounts hold tax")
+    cset.add_argument("--create", action="store_true", help="create the client when it does not exist yet")
     cset.set_defaults(handler=_client_set)
     clist = csub.add_parser("list", help="list clients with their billing settings")
     clist.add_argument("--json", action="store_true")
@@ -179,6 +180,7 @@ def _client_set(core: Core, args: argparse.Namespace) -> int:
     changes = core.billing.set_client(
         args.name, rate=args.rate, cost_rate=args.cost_rate, effective_from=since(args), currency=args.currency,
         rounding=args.rounding, minimum=args.minimum, terms=args.terms, tax=args.tax, amounts_are=args.tax_mode,
+        create=args.create,
     )
     report_rates(changes, args.name)
     print(f"Saved billing settings of {args.name}.")

@@ -14,8 +14,7 @@ from app.bootstrap import Core, build_watcher
 from app.capture.awimport import read_export, to_spans
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
-from app.commands.output import iso, note, print_json
-from app.domain.errors import ValidationError
+from app.commands.output import iso, note, print_json, seconds_arg
 from app.domain.models import Span
 from app.domain.periods import day_epochs, parse_day
 from app.domain.timefmt import format_clock, parse_instant
@@ -28,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     capture = sub.add_parser("capture", help="record the active window and idle time")
     csub = capture.add_subparsers(dest="action", required=True, metavar="ACTION")
     run = csub.add_parser("run", help="run the watcher in the foreground (Ctrl+C stops it)")
-    run.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this many seconds")
+    run.add_argument("--duration", type=seconds_arg(366 * 86_400), metavar="SECONDS",
+                     help="stop after this many seconds")
     run.set_defaults(handler=_run)
 
     activity = sub.add_parser("activity", help="show captured activity")
@@ -68,8 +68,6 @@ def _describe(event: CaptureEvent) -> str | None:
 
 
 def _run(core: Core, args: argparse.Namespace) -> int:
-    if args.duration is not None and args.duration <= 0:
-        raise ValidationError("--duration must be a positive number of seconds")
     watcher = build_watcher(core)
     store = SpanStore(core.db)
     before, since = store.count(), time.time()

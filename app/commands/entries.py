@@ -6,9 +6,9 @@ import argparse
 from datetime import date
 
 from app.bootstrap import Core
-from app.commands.output import entry_json, entry_line, note, print_json
+from app.commands.output import ID, entry_json, entry_line, note, print_json
 from app.domain.errors import ValidationError
-from app.domain.periods import Period, parse_day, parse_week, week_of
+from app.domain.periods import Period, check_range, parse_day, parse_week, week_of
 from app.domain.timefmt import format_duration, parse_instant, utcnow
 
 
@@ -27,13 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--task", metavar="NAME", help="one of the project's tasks (its rate and item code apply)")
     add.set_defaults(handler=_add)
     delete = esub.add_parser("delete", help="delete an entry by id")
-    delete.add_argument("id", type=int)
+    delete.add_argument("id", type=ID)
     delete.set_defaults(handler=_delete)
     approve = esub.add_parser("approve", help="approve and lock a day's or week's draft entries (default: this week)")
     add_period_arguments(approve)
     approve.set_defaults(handler=_approve)
     unlock = esub.add_parser("unlock", help="unlock an approved entry for editing; the reason is audited")
-    unlock.add_argument("id", type=int)
+    unlock.add_argument("id", type=ID)
     unlock.add_argument("--reason", required=True, metavar="TEXT")
     unlock.set_defaults(handler=_unlock)
     confirm = esub.add_parser("confirm", help="let descriptions taken from window titles appear on invoices")
@@ -74,10 +74,7 @@ def billing_period_from(args: argparse.Namespace, week_start: int = 0) -> Period
     if args.first or args.last:
         if not (args.first and args.last):
             raise ValidationError("Give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30")
-        period = Period(parse_day(args.first).first, parse_day(args.last).first)
-        if period.last < period.first:
-            raise ValidationError(f"--to {args.last} is before --from {args.first}")
-        return period
+        return check_range(Period(parse_day(args.first).first, parse_day(args.last).first))
     return week_of(date.today(), week_start)
 
 

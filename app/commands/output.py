@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -50,3 +53,38 @@ def print_json(value: Any) -> None:
 def note(message: str) -> None:
     """A remark for the user that is not the command's output (stderr, so scripts can read stdout)."""
     print(message, file=sys.stderr)
+
+
+def seconds_arg(most: float) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds above 0 and at most `most` (`nan` and `inf` never end)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+        if not math.isfinite(value) or not 0 < value <= most:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0 and at most {most:,.0f}")
+        return value
+
+    return parse
+
+
+def count_arg(most: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to `most` (ids, limits), so the database never sees one it cannot
+    store."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 1 to {most:,}")
+        return value
+
+    return parse
+
+
+ID = count_arg(2**63 - 1)
+"""An entry or other row id: what SQLite's INTEGER holds."""

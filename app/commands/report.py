@@ -10,8 +10,7 @@ from typing import Any
 
 from app.bootstrap import Core
 from app.commands.output import note, print_json
-from app.domain.errors import ValidationError
-from app.domain.periods import Period, parse_day
+from app.domain.periods import Period, check_range, parse_day
 from app.reports.export import write_csv, write_xlsx
 from app.reports.jsonout import profitability_json, receivables_json, utilisation_json, wip_json
 from app.reports.profitability import Level
@@ -56,10 +55,7 @@ def _day(text: str | None) -> date | None:
 def period_of(first: date | None, last: date | None, today: date) -> Period:
     """Both bounds as given; --from alone runs to today; --to alone, or neither, starts on the 1st of its month."""
     end = last or today
-    start = first or end.replace(day=1)
-    if end < start:
-        raise ValidationError(f"--to {end} is before --from {start}")
-    return Period(start, end)
+    return check_range(Period(first or end.replace(day=1), end))
 
 
 def _run(core: Core, args: argparse.Namespace) -> int:

@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     source = imp.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", type=Path, metavar="FILE")
     source.add_argument("--starter", action="store_true", help="the starter rules shipped with TimeTally")
+    imp.add_argument("--replace-all", action="store_true",
+                     help="allow a file without rules to remove every rule you have")
     imp.set_defaults(handler=_import)
     exp = rsub.add_parser("export", help="write the rules to a TOML file")
     exp.add_argument("file", type=Path, metavar="FILE")
@@ -51,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _import(core: Core, args: argparse.Namespace) -> int:
     path = starter_file() if args.starter else args.file
-    rules = core.classifier.import_file(path)
+    rules = core.classifier.import_file(path, replace_all=args.replace_all)
     print(f"Imported {len(rules)} rule{'s' if len(rules) != 1 else ''} from {path}.")
     return 0
 

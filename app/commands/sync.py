@@ -6,7 +6,7 @@ import argparse
 
 from app.bootstrap import Core
 from app.commands.entries import add_billing_period_arguments, billing_period_from
-from app.commands.output import iso, note, print_json
+from app.commands.output import count_arg, iso, note, print_json
 from app.domain.errors import NotFoundError, ValidationError
 from app.store.remote_copies import provider_title
 from app.sync.matching import closest
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     mapping.set_defaults(handler=_map)
     log = ssub.add_parser("log", help="the calls made to the accounting system, newest first")
     log.add_argument("provider", choices=list(FACTORIES))
-    log.add_argument("--limit", type=int, default=50)
+    log.add_argument("--limit", type=count_arg(100_000), default=50)
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=_log)
 

@@ -10,10 +10,12 @@ client sends a UTF-8 JSON object, `{"op": "activate"}` or `{"op": "refresh", "ar
 answers `ok` or `error`.
 
 Who may connect: no authkey, because nothing secret is shared between the app and the CLI; the operating system
-keeps other users out instead. The socket is made 0600 inside a folder only its user can enter
-(`$XDG_RUNTIME_DIR`, else a 0700 `timetally-<uid>` folder of ours in the temp dir, which is refused when another
-user owns it or can enter it); the pipe keeps Windows' default security, under which only its creator (and
-administrators) may write to it, and refuses remote clients.
+keeps other users out instead. The socket is made 0600 inside a folder only its user can enter:
+`$XDG_RUNTIME_DIR` when it is such a folder, else a 0700 `timetally-<uid>` folder in the temp dir, created when
+missing; when another user made that one first (or can enter it) it is left alone and `<data folder>/run` is used.
+The pipe keeps Windows' default security, under which only its creator (and administrators) may write to it, and
+its name carries a random part kept in the data folder, so another user cannot create it first. Both ends also
+ask who is on the other side (`peers`) and ignore a process of another user; each connection's reads time out.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ import hashlib
 import json
 import logging
 import os
+import secrets
+import socket
 import stat
+import struct
 import sys
 import tempfile
 import threading
@@ -33,7 +38,9 @@ from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
+from app.desktop.peers import peer_is_ours
 from app.paths import Paths
+from app.private_files import private_folder
 
 log = logging.getLogger(__name__)
 TIMEOUT = 1.0
@@ -43,19 +50,56 @@ WINDOWS = sys.platform == "win32"
 FAMILY = "AF_PIPE" if WINDOWS else "AF_UNIX"
 
 
-def instance_name(
-    data_dir: Path | None = None, platform: str | None = None, environ: Mapping[str, str] | None = None
-) -> str:
-    """The server's name: a socket path in the user's runtime folder, or a pipe name on Windows."""
+def instance_name(data_dir: Path | None = None, platform: str | None = None,
+                  environ: Mapping[str, str] | None = None, temp_dir: Path | None = None) -> str:
+    """The server's name: a socket path in a folder only this user can enter, or a pipe name on Windows."""
     env = os.environ if environ is None else environ
-    folder = data_dir or Paths.from_env(env).data_dir
-    digest = hashlib.sha256(str(Path(folder).expanduser().absolute()).encode()).hexdigest()[:12]
+    folder = Path(data_dir or Paths.from_env(env).data_dir).expanduser().absolute()
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
     if (platform or sys.platform) == "win32":
-        return f"timetally-{digest}"
+        return f"timetally-{digest}-{_secret(folder)}"
     runtime = env.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_dir():
+    if runtime and _is_private_folder(Path(runtime)):
         return str(Path(runtime) / f"timetally-{digest}.sock")
-    return str(Path(tempfile.gettempdir()) / f"timetally-{os.getuid()}" / f"{digest}.sock")
+    shared = Path(temp_dir or tempfile.gettempdir()) / f"timetally-{os.getuid()}"
+    if _is_private_folder(shared, create=True):
+        return str(shared / f"{digest}.sock")
+    log.warning("%s is not a folder only this user can enter; the instance socket goes in the data folder", shared)
+    return str(_own_run_folder(folder) / f"{digest}.sock")
+
+
+def _is_private_folder(folder: Path, create: bool = False) -> bool:
+    """A real folder (not a link) of this user that nobody else may enter; made so when missing and `create`.
+    Another user can make `/tmp/timetally-<uid>` first: it is then refused, never used or changed."""
+    if create:
+        with contextlib.suppress(FileExistsError, FileNotFoundError):
+            folder.mkdir(mode=0o700)
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+
+
+def _own_run_folder(data_dir: Path) -> Path:
+    """`<data folder>/run`, private like the data folder itself: the fallback when the temp dir's is taken."""
+    run = data_dir / "run"
+    private_folder(run)
+    return run
+
+
+def _secret(data_dir: Path) -> str:
+    """A random part of the Windows pipe name, kept in the (user-only) data folder: another user cannot guess the
+    name, so cannot create the pipe first and pose as the running app."""
+    path = data_dir / "instance-id"
+    with contextlib.suppress(OSError):
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) == 16 and all(c in "0123456789abcdef" for c in text):
+            return text
+    private_folder(data_dir)
+    text = secrets.token_hex(8)
+    path.write_text(text, encoding="ascii")
+    return text
 
 
 def _address(name: str) -> str:
@@ -63,9 +107,13 @@ def _address(name: str) -> str:
 
 
 def send(message: Mapping[str, Any], name: str | None = None, timeout: float = TIMEOUT) -> bool:
-    """True when a running instance took the message; False when none is running (or it did not answer)."""
+    """True when a running instance took the message; False when none is running (or it did not answer, or the
+    process listening there is not this user's: it is told nothing)."""
     try:
         with Client(_address(name or instance_name()), FAMILY) as connection:
+            if not peer_is_ours(connection.fileno(), server=True):
+                log.warning("a process of another user listens on %s; it was told nothing", name)
+                return False
             connection.send_bytes(json.dumps(message).encode("utf-8"))
             return connection.poll(timeout) and connection.recv_bytes(len(ERROR)) == OK
     except (OSError, EOFError):
@@ -165,7 +213,8 @@ class InstanceServer:
         import fcntl
 
         path = Path(self.name)
-        _private_folder(path.parent)
+        if not _is_private_folder(path.parent):
+            raise PermissionError(f"{path.parent} is not a folder only this user can enter")
         lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -200,7 +249,14 @@ class InstanceServer:
                     self._answer(connection)
 
     def _answer(self, connection: Connection) -> None:
+        """One request, from a process of this user only, within a time-out per read: a client that sends a
+        length and then nothing cannot hold the listener."""
         try:
+            if not peer_is_ours(connection.fileno(), server=False):
+                log.warning("single-instance server: a connection from another user was refused")
+                return
+            if not WINDOWS:
+                _limit_waits(connection.fileno(), TIMEOUT)
             if not connection.poll(TIMEOUT):
                 return
             request = parse(connection.recv_bytes(MAX_MESSAGE))
@@ -214,13 +270,10 @@ class InstanceServer:
             self._deliver(request)
 
 
-def _private_folder(folder: Path) -> None:
-    """Our folder in the shared temp dir: made 0700, and refused when someone else made it (or can enter it).
-    `$XDG_RUNTIME_DIR` is the session's own, 0700 by specification."""
-    if not folder.name.startswith("timetally-"):
-        return
-    with contextlib.suppress(FileExistsError):
-        folder.mkdir(mode=0o700)
-    info = folder.lstat()
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise PermissionError(f"{folder} is not a folder only this user can enter")
+def _limit_waits(fd: int, seconds: float) -> None:
+    """Each read or write on the socket gives up after `seconds` (EAGAIN, an OSError) instead of blocking."""
+    whole = int(seconds)
+    timeval = struct.pack("ll", whole, int((seconds - whole) * 1e6))
+    with socket.socket(fileno=os.dup(fd)) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)

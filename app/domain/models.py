@@ -113,6 +113,10 @@ class Notice:
     entry_ids: tuple[int, ...] = field(default_factory=tuple)
 
 
+MAX_SPAN_SECONDS = 366 * 86_400
+"""No captured span lasts longer (a year left idle at most); a stored one that does is skipped when read."""
+
+
 class Span(NamedTuple):
     """A stretch of captured activity: one application and title, active or idle.
 

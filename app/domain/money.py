@@ -25,6 +25,11 @@ MINOR_UNITS: dict[str, int] = {
 }
 
 ZERO = Decimal(0)
+MAX_WHOLE_DIGITS = 12
+"""Digits before the point of any amount a user gives (rates, fees, multipliers): up to 999,999,999,999.9999.
+Far beyond any hourly rate in any currency, and small enough that hours times rate times multiplier stays
+exact within Decimal's 28 digits, so no stored amount can make an invoice or report fail."""
+MAX_MULTIPLIER = Decimal(10)
 
 
 def check_currency(code: str) -> str:
@@ -65,10 +70,21 @@ def parse_amount(text: Decimal | int | str, what: str = "amount", places: int = 
     amount = to_decimal(text, what)
     if amount < 0:
         raise ValidationError(f"The {what} cannot be negative ({text})")
+    if amount.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValidationError(f"The {what} '{text}' is too large: amounts have at most {MAX_WHOLE_DIGITS} digits "
+                              "before the decimal point")
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         raise ValidationError(f"The {what} '{text}' has more than {places} decimal places")
     return amount
+
+
+def parse_multiplier(text: Decimal | int | str, what: str = "multiplier") -> Decimal:
+    """A rate multiplier (weekend, night, holiday, overtime): 0 to 10, at most 4 decimals."""
+    factor = parse_amount(text, what)
+    if factor > MAX_MULTIPLIER:
+        raise ValidationError(f"The {what} '{text}' is above {MAX_MULTIPLIER}; a rate multiplier is 0 to 10")
+    return factor
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

@@ -9,6 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from app.domain.errors import ValidationError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+FIRST_DAY = date(1971, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+"""The days TimeTally handles. Captured time is stored as seconds since 1970, which some systems cannot turn
+back into dates below zero, and a day's end or a week's Sunday must still be a date: a year of margin at each end
+keeps every local midnight, in every time zone, inside what dates and timestamps can hold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +46,32 @@ def _midnight(day: date, tz: tzinfo | None) -> datetime:
     return (local.replace(tzinfo=tz) if tz else local.astimezone()).astimezone(UTC)
 
 
+def check_day(day: date, what: str = "") -> date:
+    """`day` when TimeTally handles it (see FIRST_DAY), else a sentence saying which days it handles."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"{what or day} is outside the days TimeTally handles ({FIRST_DAY} to {LAST_DAY})")
+    return day
+
+
+MAX_RANGE_YEARS = 10
+
+
+def check_range(period: Period) -> Period:
+    """A range of days given with --from and --to: in order, and at most ten years (a report lists each day)."""
+    if period.last < period.first:
+        raise ValidationError(f"--to {period.last} is before --from {period.first}")
+    if (period.last - period.first).days >= MAX_RANGE_YEARS * 366:
+        raise ValidationError(f"{period.first} to {period.last} is longer than {MAX_RANGE_YEARS} years; "
+                              "give a shorter range")
+    return period
+
+
 def parse_day(text: str) -> Period:
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValidationError(f"'{text}' is not a day in the form YYYY-MM-DD") from exc
-    return Period(day, day)
+    return Period(check_day(day), day)
 
 
 def parse_week(text: str) -> Period:
@@ -59,6 +84,8 @@ def parse_week(text: str) -> Period:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError as exc:
         raise ValidationError(f"{year} has no week {week}") from exc
+    if not FIRST_DAY <= monday <= LAST_DAY - timedelta(days=6):
+        raise ValidationError(f"The week {text} is outside the days TimeTally handles ({FIRST_DAY} to {LAST_DAY})")
     return Period(monday, monday + timedelta(days=6))
 
 

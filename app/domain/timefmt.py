@@ -7,6 +7,9 @@ import os
 import time
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from app.domain.errors import ValidationError
+from app.domain.periods import check_day
+
 _EPOCH_DAY = datetime(1970, 1, 1).toordinal()
 _SECOND = timedelta(seconds=1)
 _DAY = 86_400
@@ -98,9 +101,8 @@ def parse_instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError as exc:
-        from app.domain.errors import ValidationError
-
         raise ValidationError(f"'{text}' is not a date and time in ISO 8601 form, e.g. 2026-11-20T09:30") from exc
+    check_day(value.date(), f"'{text}'")
     return as_utc(value)
 
 

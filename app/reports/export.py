@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from app.domain.errors import ValidationError
+from app.files import write_file
 from app.reports.tables import Table, text
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -33,10 +33,7 @@ def csv_text(tables: Sequence[Table]) -> str:
 
 
 def write_csv(path: Path, tables: Sequence[Table]) -> None:
-    try:
-        path.write_text(csv_text(tables), encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    write_file(path, csv_text(tables).encode("utf-8"), "CSV file")
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
@@ -85,7 +82,6 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
         for index, column in enumerate(table.columns):
             width = max([len(column), *(len(text(r[index])) for r in table.rows)])
             sheet.column_dimensions[sheet.cell(1, index + 1).column_letter].width = min(60, width + 2)
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    buffer = io.BytesIO()  # built in memory: the file is written once, whole, by write_file
+    book.save(buffer)
+    write_file(path, buffer.getvalue(), "workbook")

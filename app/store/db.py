@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app.domain.errors import StoreError
+from app.private_files import private_file
 from app.store.migrate import upgrade
 
 BUSY_TIMEOUT_MS = 10_000
@@ -103,13 +105,55 @@ def create(path: Path) -> Engine:
     return engine
 
 
+def _check_kind(path: Path) -> None:
+    """Refuse what is at the database path when it is not a file SQLite can use as TimeTally's database."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(explain(exc, path)) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path} is a folder, where TimeTally keeps its database file. Move the folder away, "
+                         "or set TIMETALLY_HOME to another folder.")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path} is not a regular file (a device, pipe or socket), so it cannot be TimeTally's "
+                         "database. Move it away, or set TIMETALLY_HOME to another folder.")
+
+
+def _foreign(path: Path) -> list[str]:
+    """The tables of a database some other program made (TimeTally's always has its schema version and entries);
+    empty when the file is TimeTally's or has no tables yet."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        raise StoreError(explain(exc, path)) from exc
+    finally:
+        conn.close()
+    tables -= {"sqlite_sequence", "sqlite_stat1"}
+    return [] if not tables or {"alembic_version", "time_entry"} <= tables else sorted(tables)
+
+
 def open_database(path: Path, now: datetime | None = None) -> Database:
-    """Open (creating or migrating) the database; a damaged file is kept as a timestamped backup."""
+    """Open (creating or migrating) the database; a damaged file is kept as a timestamped backup. The file and
+    its -wal and -shm companions are readable by their user only (SQLite gives the companions the file's mode)."""
     recovered_from = None
+    _check_kind(path)
     if path.exists() and path.stat().st_size > 0:
         problem = _damaged(path)
         if problem:
             recovered_from = _move_aside(path, now or datetime.now())
+        elif foreign := _foreign(path):
+            shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+            raise StoreError(f"{path} is a database of another program (its tables: {shown}), not TimeTally's. "
+                             "It has not been changed. Move it away, or set TIMETALLY_HOME to another folder.")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            private_file(Path(f"{path}{suffix}"), create=not suffix)
+    except OSError as exc:
+        raise StoreError(f"TimeTally cannot create its database {path}: {exc.strerror or exc}. Check the folder's "
+                         "permissions, or set TIMETALLY_HOME to a folder you can write to.") from exc
     engine = create(path)
     try:
         upgrade(engine, path)

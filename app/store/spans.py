@@ -16,12 +16,14 @@ from operator import attrgetter
 from typing import Any
 
 from app.domain.errors import StoreError
-from app.domain.models import Span
+from app.domain.models import MAX_SPAN_SECONDS, Span
 from app.store.db import Database, explain
 
 _INSERT = "INSERT INTO capture_span (start_ts, end_ts, app, title, exe, idle) VALUES (?, ?, ?, ?, ?, ?)"
 _FULL = "start_ts, end_ts, app, title, exe, idle, id"  # Span's field order
-_RANGE = "SELECT {} FROM capture_span WHERE start_ts >= ? AND start_ts < ? AND end_ts > ? ORDER BY start_ts, id"
+# A row no capture could write (an end years away, imported before imports were checked) is skipped, not read.
+_RANGE = ("SELECT {} FROM capture_span WHERE start_ts >= ? AND start_ts < ? AND end_ts > ? "
+          f"AND end_ts - start_ts <= {MAX_SPAN_SECONDS} ORDER BY start_ts, id")
 _AT_MOST = "SELECT count(*) FROM capture_span WHERE start_ts >= ? AND start_ts < ?"  # from the index alone
 _CHUNK = 500
 _LONGEST = "longest_span"
@@ -41,8 +43,10 @@ def _spans(rows: Iterable[tuple[Any, ...]]) -> list[Span]:
 
 
 def _round_up(seconds: float) -> float:
-    """Longest-span bookkeeping moves in whole hours, so a growing span rewrites it at most hourly."""
-    return (math.floor(seconds / _LONGEST_STEP) + 1) * _LONGEST_STEP
+    """Longest-span bookkeeping moves in whole hours, so a growing span rewrites it at most hourly. It never passes
+    the longest span a read takes: reads look back that far, and no further is worth looking."""
+    seconds = min(seconds, MAX_SPAN_SECONDS)
+    return min((math.floor(seconds / _LONGEST_STEP) + 1) * _LONGEST_STEP, MAX_SPAN_SECONDS)
 
 
 class SpanStore:
@@ -158,7 +162,8 @@ class SpanStore:
 
 def _read_longest(conn: sqlite3.Connection) -> float:
     row = conn.execute("SELECT value FROM capture_meta WHERE key = ?", (_LONGEST,)).fetchone()
-    return float(row[0]) if row else 0.0
+    value = row[0] if row else None
+    return min(float(value), MAX_SPAN_SECONDS) if isinstance(value, int | float) and value >= 0 else 0.0
 
 
 def _write_longest(conn: sqlite3.Connection, value: float) -> None:

@@ -9,7 +9,7 @@ from app.domain.models import DescriptionOrigin, Entry, EntrySource, NewEntry, N
 from app.domain.periods import Period
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.timesheet.locks import PeriodLock
-from app.timesheet.validation import check_order, clean_description, overlap_notices
+from app.timesheet.validation import check_length, check_order, clean_description, overlap_notices
 
 _UNSET = object()
 
@@ -45,6 +45,7 @@ class EntryService:
         task_id: int | None = None, description_origin: DescriptionOrigin = DescriptionOrigin.TYPED,
     ) -> tuple[Entry, list[Notice]]:
         check_order(start, end)
+        check_length(start, end)
         description = clean_description(description)
         check_target(self._projects, project_id, task_id)
         entry = self.add(NewEntry(start=start, end=end, description=description, project_id=project_id,
@@ -77,6 +78,9 @@ class EntryService:
         new_start, new_end = changes.get("start", current.start), changes.get("end", current.end)
         if new_end is not None:
             check_order(new_start, new_end)  # type: ignore[arg-type]
+            if "start" in changes or "end" in changes:
+                was = (current.end - current.start).total_seconds() if current.end else 0.0
+                check_length(new_start, new_end, was)  # type: ignore[arg-type]
         if description is not None:
             changes["description"] = clean_description(description)
             changes["description_origin"] = description_origin

@@ -36,6 +36,20 @@ def check_order(start: datetime, end: datetime) -> None:
         raise ValidationError("The entry ends when it starts; give it a duration.")
 
 
+MAX_ENTRY_HOURS = 24
+"""A manual entry or an edit may not make an entry longer: a typo in a year (1990 for 2026) must not become 30
+years of billable time. Longer timers (left running over a weekend) are kept as they are."""
+
+
+def check_length(start: datetime, end: datetime, allowed_seconds: float = 0.0) -> None:
+    """Refuse a length over MAX_ENTRY_HOURS, unless the entry already was `allowed_seconds` long or longer."""
+    seconds = (end - start).total_seconds()
+    if seconds > MAX_ENTRY_HOURS * 3600 and seconds > allowed_seconds:
+        raise ValidationError(f"An entry lasts at most {MAX_ENTRY_HOURS} hours; this one would last "
+                              f"{seconds / 3600:,.1f} hours. Check the dates, or split the work into one entry "
+                              "per day.")
+
+
 def overlap_notices(entry: Entry, others: Sequence[Entry]) -> list[Notice]:
     if not others:
         return []

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -41,7 +42,7 @@ from app.classify.rules import (
     describe,
 )
 from app.classify.ruleset_file import dumps
-from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo
+from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, WouldRemoveAll
 from app.domain.errors import TimeTallyError
 from app.domain.timefmt import format_duration
 from app.ui.events import RULES, ChangeBus
@@ -309,8 +310,9 @@ class RulesEditor(QDialog):
 
         self._runner.write(lambda: classifier.replace_rules(rules), saved, refused, owner=self)
 
-    def import_from(self, path: Path) -> None:
-        """Replace every rule with the file's (checked first: a bad file changes nothing)."""
+    def import_from(self, path: Path, replace_all: bool = False) -> None:
+        """Replace every rule with the file's (checked first: a bad file changes nothing); a file without rules
+        removes them all only once the user says so."""
         classifier = self._classifier
 
         def imported(rules: list[Rule]) -> None:
@@ -318,7 +320,23 @@ class RulesEditor(QDialog):
             self._say(f"Imported {len(rules)} rules from {path.name}.")
             self.reload()
 
-        self._runner.write(lambda: classifier.import_file(path), imported, self._fail, owner=self)
+        def refused(error: BaseException) -> None:
+            if isinstance(error, WouldRemoveAll) and self.confirm_remove_all(path, error.count):
+                self.import_from(path, replace_all=True)
+            elif isinstance(error, WouldRemoveAll):
+                self._say(f"Nothing was imported: {path.name} holds no rules, and yours were kept.")
+            else:
+                self._fail(error)
+
+        self._runner.write(lambda: classifier.import_file(path, replace_all), imported, refused, owner=self)
+
+    def confirm_remove_all(self, path: Path, count: int) -> bool:
+        answer = QMessageBox.question(
+            self, "Remove every rule?",
+            f"{path.name} holds no rules. Importing it removes all {count} of your rules. Remove them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def export_to(self, path: Path) -> None:
         """The rules as the dialog shows them, saved or not."""

@@ -22,7 +22,7 @@ from typing import TextIO
 from app import __version__
 from app.bootstrap import build_core
 from app.paths import Paths
-from app.selftest import SelfTestError, check_capture, check_database, lazy_modules
+from app.selftest import SelfTestError, check_capture, check_database, check_input_checks, lazy_modules
 
 CAPTURE_SECONDS = 2.0
 Step = tuple[str, str]
@@ -86,7 +86,8 @@ def check_modules() -> str:
 def _steps(paths: Paths, capture_seconds: float) -> list[Step]:
     core = build_core(paths)
     try:
-        steps = [("database", check_database(core)), ("modules", check_modules())]
+        steps = [("database", check_database(core)), ("modules", check_modules()),
+                 ("inputs", check_input_checks())]
         capture = check_capture(core, capture_seconds)
         windows = check_windows(paths)
         steps.append(("capture", capture()))

@@ -151,7 +151,9 @@ def test_a_429_storm_is_waited_out(books: Any, fake: FakeQuickBooks) -> None:
     fake.storm(3)
     [outcome] = qbo(books).send(WEEK).outcomes
     assert outcome.outcome is Outcome.SENT
-    assert books.sync.limiter("quickbooks").throttled == 3
+    # Every 429 was waited out: the storm's three, and any the fake's own 10-a-second limit gave a late burst.
+    answered = sum(1 for s in fake.seen if s.status == 429)
+    assert answered >= 3 and books.sync.limiter("quickbooks").throttled == answered
 
 
 def test_an_edited_entry_updates_its_time_activity_with_the_current_sync_token(books: Any,

@@ -133,3 +133,19 @@ def test_new_delete_export_and_import(editor: RulesEditor, qtbot: QtBot, tmp_pat
     editor.import_from(bad)
     qtbot.waitUntil(lambda: "rule" in editor.status.text().lower() and runner.idle())
     assert [r.name for r in core.classifier.rules()] == ["Globex", "Everything code", "Weekday calls"]
+
+
+def test_importing_a_file_without_rules_asks_before_removing_them_all(
+        editor: RulesEditor, qtbot: QtBot, tmp_path: Path, core: Core, runner: TaskRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("version = 1\n")
+    asked: list[int] = []
+    monkeypatch.setattr(editor, "confirm_remove_all", lambda path, count: asked.append(count) or False)
+    editor.import_from(empty)
+    qtbot.waitUntil(lambda: "yours were kept" in editor.status.text() and runner.idle())
+    assert asked == [4] and len(core.classifier.rules()) == 4
+    monkeypatch.setattr(editor, "confirm_remove_all", lambda path, count: asked.append(count) or True)
+    with qtbot.waitSignal(editor.loaded):
+        editor.import_from(empty)
+    assert asked == [4, 4] and core.classifier.rules() == [] and names(editor) == []

@@ -52,7 +52,7 @@ def _python(code: str) -> subprocess.Popen[str]:
 
 def test_the_name_follows_the_data_folder(tmp_path: Path) -> None:
     runtime = tmp_path / "run"
-    runtime.mkdir()
+    runtime.mkdir(mode=0o700)
     env = {"XDG_RUNTIME_DIR": str(runtime)}
 
     one = instance_name(tmp_path / "a", "linux", env)
@@ -222,9 +222,10 @@ def test_without_a_runtime_folder_the_socket_goes_in_a_private_folder_of_ours(
         assert stat.S_IMODE(ours.stat().st_mode) == 0o700
     finally:
         first.close()
-    ours.chmod(0o755)  # one that others can enter is refused: the app runs, without the socket
+    ours.chmod(0o755)  # one that others can enter is refused: the socket goes in the data folder instead
     second = SingleInstance()
     try:
-        assert second.claim() and not second.is_listening()
+        assert second.claim() and second.is_listening() and Path(second.name).parent == home / "run"
+        assert stat.S_IMODE(ours.stat().st_mode) == 0o755  # not ours to change
     finally:
         second.close()

@@ -35,6 +35,12 @@ def today_at(hour: int, minute: int = 0) -> datetime:
     return as_utc(datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0))
 
 
+@pytest.fixture(autouse=True)
+def afternoon(wall_clock: WallClock) -> None:
+    """Entries typed as 00:15-01:45 today are in the past only after 01:45: run every test at 15:00 local."""
+    wall_clock.set(datetime(2026, 11, 18, 15).astimezone())
+
+
 @pytest.fixture
 def window(model: TimerModel, core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> Iterator[TimerWindow]:
     view = TimerWindow(model, core, runner, bus)

@@ -29,8 +29,8 @@ def approve_all() -> None:
 
 
 def test_configure_preview_create_list_delete(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "clients", "set", "Acme", "--rate", "100", "--currency", "CAD", "--rounding", "up:15",
-               "--minimum", "15m", "--terms", "30", "--tax", "GST:5,QST:9.975")[0] == 0
+    assert run(capsys, "clients", "set", "Acme", "--create", "--rate", "100", "--currency", "CAD",
+               "--rounding", "up:15", "--minimum", "15m", "--terms", "30", "--tax", "GST:5,QST:9.975")[0] == 0
     run(capsys, "projects", "add", "Acme/Web")
     assert run(capsys, "projects", "set", "Acme/Web", "--rate", "120")[1].startswith("Rate of Acme/Web: 120")
     run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-16T09:00", "--end", "2026-11-16T10:07")
@@ -90,7 +90,7 @@ def test_an_entry_under_a_minute_is_flagged_and_the_minimum_can_apply_per_line(
 
 
 def test_clients_list(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "clients", "set", "Acme", "--rate", "90", "--rounding", "nearest:6:line")
+    run(capsys, "clients", "set", "Acme", "--create", "--rate", "90", "--rounding", "nearest:6:line")
     [row] = json.loads(run(capsys, "clients", "list", "--json")[1])
     assert (row["client"], row["rate"], row["rounding"]) == ("Acme", "90", "nearest:6:line")
     assert "rate=90" in run(capsys, "clients", "list")[1]
@@ -110,6 +110,7 @@ def test_holidays(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (["clients", "set", "Acme", "--rate", "-3"], "negative"),
         (["clients", "set", "Acme", "--currency", "XYZ"], "ISO 4217"),
         (["projects", "set", "Nobody/Nothing", "--rate", "5"], "no project"),
+        (["clients", "set", "Nobody", "--rate", "5"], "There is no client 'Nobody'"),
         (["invoice", "preview", "--from", "2026-11-16"], "both --from and --to"),
         (["invoice", "preview", "--from", "2026-11-16", "--to", "2026-11-01"], "before"),
         (["invoice", "delete", "INV-0042"], "no invoice draft"),
@@ -120,3 +121,4 @@ def test_bad_input_is_a_clear_error(home: Path, capsys: pytest.CaptureFixture[st
     code, _, err = run(capsys, *argv)
     assert code == 1
     assert message in err
+    assert "Nobody" not in run(capsys, "clients", "list")[1]

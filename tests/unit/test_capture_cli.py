@@ -114,7 +114,9 @@ def test_capture_run_without_a_desktop_says_so_and_exits(home: Path, monkeypatch
     monkeypatch.setenv("XDG_SESSION_TYPE", "tty")
     code, _, err = run(capsys, "capture", "run", "--duration", "0.3")
     assert code == 0 and "DISPLAY is not set" in err and "0 new spans" in err
-    assert run(capsys, "capture", "run", "--duration", "-1")[0] == 1
+    with pytest.raises(SystemExit) as refused:
+        run(capsys, "capture", "run", "--duration", "-1")
+    assert refused.value.code == 2 and "above 0" in capsys.readouterr().err
 
 
 class _TwoWindows(Backend):

@@ -26,9 +26,28 @@ def get(lb: LoopbackListener, query: str, path: str = "/callback") -> httpx.Resp
 
 
 def test_binds_loopback_only_and_names_localhost(listener: LoopbackListener) -> None:
-    assert listener._server is not None
-    assert listener._server.server_address[0] == "127.0.0.1"
+    assert sorted(s.server_address[0] for s in listener._servers) == ["127.0.0.1", "::1"]
     assert listener.redirect_uri == f"http://localhost:{listener.port}/callback"
+
+
+def test_no_other_program_can_take_the_port_on_ipv6_behind_our_back(listener: LoopbackListener) -> None:
+    """RFC 8252 8.3: a browser resolving localhost to ::1 must reach us, not whoever bound [::1] on our port."""
+    with socket.socket(socket.AF_INET6) as squatter, pytest.raises(OSError):
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("::1", listener.port))
+    answer = httpx.get(f"http://[::1]:{listener.port}/callback?code=abc&state={STATE}", timeout=5)
+    assert answer.status_code == 200 and listener.wait(5).code == "abc"
+
+
+def test_a_port_taken_on_ipv6_only_is_skipped() -> None:
+    busy, free = free_ports(2)
+    with socket.socket(socket.AF_INET6) as holder:
+        holder.bind(("::1", busy))
+        holder.listen()
+        with LoopbackListener((busy, free), STATE) as lb:
+            assert lb.port == free
+        with pytest.raises(OAuthError, match="all in use"):
+            LoopbackListener((busy,), STATE).start()
 
 
 def test_one_valid_callback_ends_the_wait_and_closes(listener: LoopbackListener) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time as time_module
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from app.domain.models import Entry
 from app.timesheet.validation import review_flags, split_by_day
+from tests.conftest import WallClock
 
 DAY = date(2026, 11, 17)
 
@@ -53,3 +58,17 @@ def test_time_two_entries_share_counts_once_towards_the_daily_limit() -> None:
 
 def test_split_by_day_counts_both_sides_of_midnight() -> None:
     assert split_by_day(at(23), at(25)) == [(DAY, 3600), (DAY + timedelta(days=1), 3600)]
+
+
+def test_split_by_day_takes_the_entrys_own_offset_not_todays(monkeypatch: pytest.MonkeyPatch,
+                                                             wall_clock: WallClock) -> None:
+    """A November entry across midnight, split while Berlin is on summer time: still one hour on each day."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time_module.tzset()
+    try:
+        wall_clock.set(datetime(2027, 7, 1, 12, tzinfo=ZoneInfo("Europe/Berlin")))
+        late = datetime(2026, 11, 17, 22, tzinfo=UTC)  # 23:00 in Berlin (CET, UTC+1)
+        assert split_by_day(late, late + timedelta(hours=2)) == [(DAY, 3600), (DAY + timedelta(days=1), 3600)]
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()

@@ -22,6 +22,7 @@ def test_passes_with_a_report_and_leaves_the_users_home_alone(home: Path, capfd:
     report = out.getvalue()
     assert "database  ok" in report
     assert "modules   ok" in report
+    assert "inputs    ok  RE2 matched a catastrophic pattern at once" in report
     assert "capture   ok  the watcher polled the null backend" in report
     for window in ("TimerWindow", "SettingsDialog", "ReviewWindow", "ActivityWindow", "RulesEditor", "ReportsWindow",
                    "InvoicePreviewDialog"):

@@ -6,13 +6,12 @@ distinct window; a test also returns the regex capture groups that outcome templ
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.errors import ValidationError
+from app.domain.linear_regex import PatternError, compile_glob, compile_regex
 
 
 class Field(StrEnum):
@@ -77,13 +76,12 @@ def _compile_condition(cond: Condition, path: str) -> tuple[Test, int]:
     groups = 0
     test: Test
     if cond.matcher in (Matcher.REGEX, Matcher.GLOB):
-        source = cond.pattern if cond.matcher == Matcher.REGEX else fnmatch.translate(cond.pattern)
+        compile_ = compile_regex if cond.matcher == Matcher.REGEX else compile_glob
         try:
-            regex = re.compile(source, 0 if cond.case_sensitive else re.IGNORECASE)
-        except re.error as exc:
-            where = f" at position {exc.pos}" if exc.pos is not None else ""
-            raise RuleError(f"{path}.{cond.matcher}", f"{exc.msg}{where} in {cond.pattern!r}") from None
-        search = regex.search if cond.matcher == Matcher.REGEX else regex.match
+            regex = compile_(cond.pattern, ignore_case=not cond.case_sensitive)
+        except PatternError as exc:
+            raise RuleError(f"{path}.{cond.matcher}", exc.reason) from None
+        search = regex.search if cond.matcher == Matcher.REGEX else regex.fullmatch
         groups = regex.groups if cond.matcher == Matcher.REGEX else 0
 
         def test(raw: Values, low: Values) -> Captures | None:

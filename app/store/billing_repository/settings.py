@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import delete
@@ -50,6 +50,14 @@ class RateRecord:
 
 _SETTING_FIELDS = {f.name for f in fields(ClientBilling)} - {"client_id", "client_name"}
 _PROJECT_FIELDS = {f.name for f in fields(ProjectBilling)} - {"project_id"}
+
+
+def stored_decimal(text: str) -> Decimal:
+    """A stored amount; text that is not a number reads as NaN, which the billing service refuses by name."""
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError, ValueError):
+        return Decimal("NaN")
 
 
 def as_text(value: Any) -> Any:
@@ -111,7 +119,7 @@ class BillingSettingsRepository:
     def rates(self) -> list[RateRecord]:
         with self._db.session() as s:
             rows = s.exec(select(RateRow).order_by(col(RateRow.id))).all()
-            return [RateRecord(r.level, r.target_id, r.kind, Decimal(r.amount), r.effective_from) for r in rows]
+            return [RateRecord(r.level, r.target_id, r.kind, stored_decimal(r.amount), r.effective_from) for r in rows]
 
     def set_rate(self, rate: RateRecord) -> None:
         """Store a rate; one already set for the same target, kind and start date is replaced."""
@@ -154,6 +162,6 @@ def _client_billing(c: ClientRow, b: ClientBillingRow | None) -> ClientBilling:
 def _project_billing(r: ProjectBillingRow) -> ProjectBilling:
     return ProjectBilling(
         r.project_id, r.rounding, r.minimum_seconds, r.tax,
-        Decimal(r.fixed_fee) if r.fixed_fee is not None else None, r.budget_seconds,
-        Decimal(r.overage_rate) if r.overage_rate is not None else None,
+        stored_decimal(r.fixed_fee) if r.fixed_fee is not None else None, r.budget_seconds,
+        stored_decimal(r.overage_rate) if r.overage_rate is not None else None,
     )

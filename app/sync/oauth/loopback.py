@@ -1,8 +1,12 @@
-"""The loopback redirect listener: one valid callback on 127.0.0.1, then it closes.
+"""The loopback redirect listener: one valid callback on the loopback addresses, then it closes.
 
 Xero and Intuit accept only exact, pre-registered redirect URIs, so the port comes from a configured list (the
 first free one), never a random one. The listener answers `/callback` only; a `state` that does not match is
 refused without ending the wait, so a stray or hostile page cannot abort a sign-in.
+
+Both providers take only `http://localhost:PORT/...`, and a browser may resolve `localhost` to ::1 as well as
+127.0.0.1. So, as RFC 8252 section 8.3 asks, the port is held on both loopback addresses: a port that another
+program holds on either one is skipped, and no other user can bind [::1] behind our back to receive the code.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hmac
 import html
 import logging
 import os
+import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +29,7 @@ from app.sync.oauth.errors import AuthorizationDenied, CallbackTimeout, Cancelle
 log = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
+LOOPBACK6 = "::1"
 CALLBACK_PATH = "/callback"
 DEFAULT_TIMEOUT = 300.0
 
@@ -47,6 +53,15 @@ class _Server(ThreadingHTTPServer):
     # SO_REUSEADDR lets another program steal the port on Windows; elsewhere it only skips TIME_WAIT.
     allow_reuse_address = os.name != "nt"
     listener: LoopbackListener
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+_TAKEN = (errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1), getattr(errno, "WSAEACCES", -1))
+_NO_IPV6 = (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, getattr(errno, "WSAEADDRNOTAVAIL", -1),
+            getattr(errno, "WSAEAFNOSUPPORT", -1))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,9 +102,9 @@ class LoopbackListener:
         self._state = state.encode()
         self._needs_realm = needs_realm
         self._provider = provider or "The provider"
-        self._server: _Server | None = None
+        self._servers: list[_Server] = []
         self._port: int | None = None
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._finished = False
@@ -106,26 +121,45 @@ class LoopbackListener:
         return f"http://localhost:{self.port}{CALLBACK_PATH}"
 
     def start(self) -> str:
-        """Bind the first free port of the list (loopback only) and serve; returns the redirect URI."""
+        """Bind the first port of the list that is free on both loopback addresses and serve; returns the URI."""
         for port in self._ports:
-            try:
-                server = _Server((LOOPBACK, port), _Handler)
-            except OSError as exc:
-                if exc.errno in (errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1)):
-                    log.info("redirect port %d is busy; trying the next one", port)
-                    continue
-                raise OAuthError(f"TimeTally cannot listen on {LOOPBACK}:{port}: {exc.strerror or exc}.") from exc
-            server.listener = self
-            self._server = server
+            servers = self._bind(port)
+            if not servers:
+                log.info("redirect port %d is busy; trying the next one", port)
+                continue
+            for server in servers:
+                server.listener = self
+            self._servers = servers
             self._port = port
-            self._thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="oauth-loopback",
-                                            daemon=True)
-            self._thread.start()
+            self._threads = [threading.Thread(target=s.serve_forever, args=(0.1,), name="oauth-loopback",
+                                              daemon=True) for s in servers]
+            for thread in self._threads:
+                thread.start()
             return self.redirect_uri
         raise OAuthError(
             f"The sign-in ports {', '.join(map(str, self._ports))} are all in use by other programs. Close them, "
             "or set TIMETALLY_REDIRECT_PORTS to ports that are free and registered as redirect URIs with the provider."
         )
+
+    @staticmethod
+    def _bind(port: int) -> list[_Server]:
+        """Servers on 127.0.0.1 and ::1 for `port`; empty when either address has it taken. Only ::1 may be
+        missing, on a system without IPv6: then nobody can take it there either."""
+        try:
+            v4 = _Server((LOOPBACK, port), _Handler)
+        except OSError as exc:
+            if exc.errno in _TAKEN:
+                return []
+            raise OAuthError(f"TimeTally cannot listen on {LOOPBACK}:{port}: {exc.strerror or exc}.") from exc
+        try:
+            return [v4, _Server6((LOOPBACK6, port), _Handler)]
+        except OSError as exc:
+            if exc.errno in _NO_IPV6:
+                return [v4]
+            v4.server_close()
+            if exc.errno in _TAKEN:
+                return []
+            raise OAuthError(f"TimeTally cannot listen on [{LOOPBACK6}]:{port}: {exc.strerror or exc}.") from exc
 
     def wait(self, timeout: float = DEFAULT_TIMEOUT) -> Callback:
         """Block until one valid callback, an error answer, `cancel()` or the timeout; the listener then closes."""
@@ -154,8 +188,8 @@ class LoopbackListener:
         self._done.set()
 
     def close(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
+        servers, self._servers = self._servers, []
+        for server in servers:
             server.shutdown()
             server.server_close()
 
