@@ -23,7 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def acme(core: Core) -> Core:
-    assert main(["clients", "set", "Acme", "--rate", "100", "--from", "2026-01-01"]) == 0
+    assert main(["clients", "set", "Acme", "--create", "--rate", "100", "--from", "2026-01-01"]) == 0
     assert main(["projects", "add", "Acme/Web"]) == 0
     assert main(["projects", "set", "Acme/Web", "--task", "Design", "--rate", "150", "--from", "2026-01-01"]) == 0
     return core
