@@ -57,7 +57,7 @@ def test_configure_preview_create_list_delete(home: Path, capsys: pytest.Capture
 
 
 def test_unit_prices_have_the_currency_decimals_everywhere(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "clients", "set", "Kaisha", "--rate", "7777", "--currency", "JPY")
+    run(capsys, "clients", "set", "Kaisha", "--create", "--rate", "7777", "--currency", "JPY")
     run(capsys, "projects", "add", "Kaisha/Web")
     run(capsys, "entries", "add", "Kaisha/Web", "--start", "2026-11-21T10:00", "--end", "2026-11-21T11:20")
     run(capsys, "settings", "set", "billing.weekend_multiplier", "1.5")
@@ -72,7 +72,7 @@ def test_unit_prices_have_the_currency_decimals_everywhere(home: Path, capsys: p
 
 def test_an_entry_under_a_minute_is_flagged_and_the_minimum_can_apply_per_line(
         home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "clients", "set", "Acme", "--rate", "100", "--minimum", "15m")
+    run(capsys, "clients", "set", "Acme", "--create", "--rate", "100", "--minimum", "15m")
     run(capsys, "projects", "add", "Acme/Web")
     run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-16T09:00:00", "--end", "2026-11-16T09:00:08")
     run(capsys, "entries", "add", "Acme/Web", "--start", "2026-11-16T10:00", "--end", "2026-11-16T10:50")
