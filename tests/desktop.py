@@ -67,6 +67,7 @@ def x_desktop(tray: bool = False, size: str = "1280x800x24") -> Iterator[Desktop
         desk.spawn("openbox", "--sm-disable")
         desk.wait_for(
             lambda: "window id" in desk.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False),
+            timeout=30.0,  # a loaded machine can take a while to start a window manager
             what="openbox",
         )
         if tray:
@@ -75,6 +76,7 @@ def x_desktop(tray: bool = False, size: str = "1280x800x24") -> Iterator[Desktop
             desk.wait_for(
                 lambda: "window id" in desk.run("xprop", "-root", "_NET_SYSTEM_TRAY_S0", check=False)
                 or bool(desk.run("xdotool", "search", "--class", "trayer", check=False)),
+                timeout=30.0,
                 what="trayer",
             )
         yield desk
