@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from app.classify.learn.features import WINDOW, describe, features, kind_of
+from app.classify.learn.features import APP, DOMAIN, EXE, REPOSITORY, TICKET, WINDOW, WORD, describe, features, kind_of
 
 Label = tuple[str, str, str]
 """Client, project, task."""
@@ -29,6 +29,12 @@ DECIDED = 0.5
 THRESHOLD = 0.75
 """Least confidence for a learned proposal."""
 VERSION = 1
+_SPECIFIC = (TICKET, REPOSITORY, DOMAIN, WINDOW, WORD, EXE, APP)
+
+
+def _specific(feature: str) -> int:
+    """Features that weigh about the same explain a guess in this order: a ticket prefix before a word."""
+    return _SPECIFIC.index(kind_of(feature))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +154,9 @@ class Model:
             best = max(scores, key=lambda label: scores[label])
             confidence = scores[best] / total
             if best and confidence >= THRESHOLD:
-                feature = max(votes, key=lambda v: v[1] * v[2].get(best, 0.0))[0]
+                strength = {f: weight * shares.get(best, 0.0) for f, weight, shares in votes}
+                strongest = max(strength.values())
+                feature = min((f for f, x in strength.items() if x >= 0.85 * strongest), key=_specific)
                 guess = Guess(self.labels[best], round(confidence, 3), self._why(feature, best), feature)
         self._guesses[key] = guess
         return guess
