@@ -82,3 +82,9 @@ def test_the_smallest_rule_covers_the_project_and_nothing_assigned_elsewhere() -
     assert ("word", "/usr/bin/word", "quote.docx - Word") in covered
     assert len(found.rule.when.items) == 2  # one condition per kind of work, the shared inbox left out
     assert found.covered_seconds == HOUR * 1.5 and found.assigned_seconds == HOUR * 1.75
+
+
+def test_an_application_never_assigned_is_not_claimed_through_a_shared_word() -> None:
+    model = Model.build([lesson("GLX-1 Export fails - Jira — Mozilla Firefox", BETA, 2 * HOUR, app="firefox")])
+    assert model.guess("thunderbird", "/usr/bin/thunderbird", "Inbox - Mozilla Thunderbird") is None
+    assert model.guess("firefox", "/usr/bin/firefox", "GLX-2 Totals - Jira — Mozilla Firefox") is not None

@@ -6,7 +6,8 @@ Each feature votes for the labels in proportion to the time the user put on them
 decided it is (a repository seen only on one project weighs much, an e-mail client seen on every project nothing),
 and a feature seen only briefly is doubted (`PRIOR_SECONDS` of unknown time are added to what it saw). Rejected
 proposals teach a label of their own (`REJECTED`) that is never proposed, so a rejection makes its windows less
-decided.
+decided. An application the user never assigned counts as a fully decided vote for nothing, so a title word it
+shares with assigned windows ("Mozilla" in Thunderbird and Firefox) does not carry it alone.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ class Model:
         votes: list[tuple[str, float, dict[int, float]]] = []
         for feature in features(app, exe, title):
             vote = self._vote(feature)
+            if vote is None and kind_of(feature) in (APP, EXE):
+                total += 1.0  # an application never assigned: what its title shares with others proves little
             if vote is None or not vote[0]:
                 continue
             weight, shares = vote
@@ -150,7 +153,7 @@ class Model:
             for label, share in shares.items():
                 scores[label] = scores.get(label, 0.0) + weight * share
         guess = None
-        if total:
+        if scores:
             best = max(scores, key=lambda label: scores[label])
             confidence = scores[best] / total
             if best and confidence >= THRESHOLD:
