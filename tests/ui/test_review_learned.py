@@ -100,3 +100,22 @@ def test_accept_a_learned_proposal_and_make_another_a_rule(window: ReviewWindow,
     settle(qtbot, runner, window)
     qtbot.waitUntil(lambda: tree.topLevelItem(1).text(4) == "Rule: Beta / App (learned)")
     assert not window.learned.isVisible()
+
+
+def test_forget_what_was_learned_from_the_rules_editor(window: ReviewWindow, core: Core, qtbot: QtBot,
+                                                       runner: TaskRunner, bus: ChangeBus,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.learned.isVisible()
+    editor = RulesEditor(core.classifier, runner, bus)
+    qtbot.addWidget(editor)
+    assert editor.forget_button.isVisibleTo(editor)
+    monkeypatch.setattr(editor.forget_button, "confirm", lambda: False)
+    editor.forget_button.click()
+    qtbot.waitUntil(runner.idle)
+    assert core.classifier.learning is not None and core.classifier.learning.status().windows == 2
+    monkeypatch.setattr(editor.forget_button, "confirm", lambda: True)
+    editor.forget_button.click()
+    qtbot.waitUntil(lambda: "Forgot what was learned" in editor.status.text())
+    settle(qtbot, runner, window)
+    qtbot.waitUntil(lambda: window.panel.tree.topLevelItemCount() == 0)
+    assert not window.learned.isVisible() and core.classifier.learning.status().windows == 0

@@ -4,7 +4,7 @@ private time that never teaches, rejection, forgetting, the setting, and rules w
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -140,3 +140,13 @@ def test_learn_rule_prints_the_smallest_rule(assigned: Core, capsys: pytest.Capt
     assert "none you put elsewhere" in err
     code, _, err = run(capsys, "learn", "rule", "Nobody/Nothing")
     assert code == 1 and "no rule can cover it" in err
+
+
+def test_a_later_edit_of_an_entry_corrects_what_was_learned(assigned: Core, capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    assert [p["project"] for p in proposals(capsys)] == ["Website", "App"]
+    monday = assigned.entries.between(MONDAY, MONDAY + timedelta(days=1))
+    acme = next(e for e in monday if e.project_path == "Acme/Website")
+    beta = assigned.projects.require("Beta/App")
+    assigned.review.edit_entry(acme.id, project_id=beta.id)
+    assert [(p["project"], p["source"]) for p in proposals(capsys)] == [("App", "learned"), ("App", "learned")]
