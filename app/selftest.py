@@ -64,6 +64,8 @@ def check_capture(core: Core, seconds: float) -> Callable[[], str]:
 def lazy_modules(platform: str | None = None) -> list[str]:
     """Modules imported only on demand, that a bundle must still contain (the spec lists them for PyInstaller)."""
     platform = platform or sys.platform
+    backends: tuple[str, ...]
+    native: tuple[str, ...]
     if platform == "win32":
         backends, native = ("windows",), ("pynput",)
     elif platform == "darwin":

@@ -15,7 +15,7 @@ from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
 from app.sync.oauth.loopback import DEFAULT_TIMEOUT
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     accounts = sub.add_parser("accounts", help="connect Xero or QuickBooks, see and end connections")
     asub = accounts.add_subparsers(dest="action", required=True, metavar="ACTION")
     connect = asub.add_parser("connect", help="sign in with the provider in a browser; tokens go to the system keyring")

@@ -23,7 +23,7 @@ from app.store.spans import SpanStore
 TITLE_WIDTH = 80
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     capture = sub.add_parser("capture", help="record the active window and idle time")
     csub = capture.add_subparsers(dest="action", required=True, metavar="ACTION")
     run = csub.add_parser("run", help="run the watcher in the foreground (Ctrl+C stops it)")

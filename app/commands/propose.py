@@ -14,7 +14,7 @@ from app.domain.periods import Period
 from app.domain.timefmt import format_duration
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("propose", help="draft entries from captured activity and the rules (default: this week)")
     add_period_arguments(parser)
     parser.add_argument("--json", action="store_true")

@@ -32,7 +32,7 @@ HELP = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", help="profitability, utilisation, work in progress and receivables")
     rsub = report.add_subparsers(dest="action", required=True, metavar="REPORT")
     for name, text in HELP.items():

@@ -23,7 +23,7 @@ def starter_file() -> Path:
     return root / "resources" / "rules" / "starter.toml"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = sub.add_parser("rules", help="import, export and inspect classification rules")
     rsub = rules.add_subparsers(dest="action", required=True, metavar="ACTION")
     imp = rsub.add_parser("import", help="replace the rules with those of a TOML file (checked whole first)")

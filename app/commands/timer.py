@@ -11,7 +11,7 @@ from app.domain.timefmt import format_clock, parse_instant
 from app.timesheet.liveness import UncleanExit
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     timer = sub.add_parser("timer", help="start, stop and inspect the timer")
     tsub = timer.add_subparsers(dest="action", required=True, metavar="ACTION")
     start = tsub.add_parser("start", help="start a timer (a running one is stopped: a switch)")
