@@ -9,11 +9,11 @@ import sys
 import threading
 from collections.abc import Callable
 
-from app.bootstrap import Core
 from app.capture.backends.base import Window
 from app.capture.backends.null import NullBackend
 from app.capture.config import CaptureConfig
 from app.capture.watcher import Watcher
+from app.core import Core
 from app.store.spans import SpanStore
 
 

@@ -7,9 +7,9 @@ import getpass
 import sys
 import webbrowser
 
-from app.bootstrap import Core
 from app.commands.output import note, print_json, seconds_arg
 from app.commands.sync import register_tenant
+from app.core import Core
 from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountStatus
 from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
 from app.sync.oauth.loopback import DEFAULT_TIMEOUT

@@ -9,9 +9,9 @@ from datetime import date
 from app.billing.export import draft_json, draft_text, title
 from app.billing.service import RateChange
 from app.billing.terms import Grouping
-from app.bootstrap import Core
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import note, print_json
+from app.core import Core
 from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from app.bootstrap import Core
 from app.commands.output import ID, entry_json, entry_line, note, print_json
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.periods import Period, check_range, parse_day, parse_week, week_of
 from app.domain.timefmt import format_duration, parse_instant, utcnow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.billing import add_rate_arguments, report_rates, since
 from app.commands.output import print_json
+from app.core import Core
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

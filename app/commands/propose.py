@@ -6,10 +6,10 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
-from app.bootstrap import Core
 from app.classify.proposals import Proposal, ProposalSet, Stretch
 from app.commands.entries import add_period_arguments, period_from
 from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.core import Core
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration
 

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import Core
 from app.classify.preview import Preview
 from app.classify.rules import describe
 from app.classify.service import RuleInfo
 from app.commands.output import iso, note, print_json
+from app.core import Core
 from app.domain.errors import NotFoundError
 from app.domain.timefmt import format_duration, parse_instant
 

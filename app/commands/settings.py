@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.output import print_json
+from app.core import Core
 from app.settings import OPTIONS, Settings
 
 _WIDEST = 24  # a longer value (a list of patterns) overflows its column rather than widening every row

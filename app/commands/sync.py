@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import count_arg, iso, note, print_json
+from app.core import Core
 from app.domain.errors import NotFoundError, ValidationError
 from app.store.remote_copies import provider_title
 from app.sync.matching import closest

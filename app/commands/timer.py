@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.timefmt import format_clock, parse_instant
 from app.timesheet.liveness import UncleanExit

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qI
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import Core
+from app.core import Core
 from app.store.spans import SpanStore
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import Entry, Notice, Project
 from app.domain.periods import Period
 from app.domain.timefmt import format_clock, format_duration

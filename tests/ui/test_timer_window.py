@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import NewEntry
 from app.domain.periods import Period
 from app.domain.timefmt import as_utc, utcnow

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.periods import Period
 from app.reports.export import write_csv, write_xlsx
 from app.reports.profitability import Level
