@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from app.bootstrap import Core
 from app.classify.learn.service import LearningService, label_of
 from app.classify.ruleset_file import dumps
 from app.commands.output import note, print_json
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.timefmt import format_duration
 
