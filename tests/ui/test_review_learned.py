@@ -119,3 +119,12 @@ def test_forget_what_was_learned_from_the_rules_editor(window: ReviewWindow, cor
     settle(qtbot, runner, window)
     qtbot.waitUntil(lambda: window.panel.tree.topLevelItemCount() == 0)
     assert not window.learned.isVisible() and core.classifier.learning.status().windows == 0
+
+
+def test_the_timeline_tells_a_learned_proposal_apart(window: ReviewWindow) -> None:
+    from app.ui.review.timeline import tooltip
+
+    hits = [h for h in window.timeline.hits if h.lane == 1]
+    assert len(hits) == 2
+    text = tooltip(hits[0])
+    assert "  Learned: Acme/Website\n" in text and "like 'invoice.py - acme-web - Code'" in text
