@@ -63,6 +63,7 @@ def test_the_model_survives_the_database_and_a_foreign_body_is_rebuilt() -> None
     assert again is not None and again.labels == model.labels and again.windows == model.windows
     assert again.guess("code", "", "ACME-9 - Code") == model.guess("code", "", "ACME-9 - Code")
     assert Model.loads('{"version": 99}') is None
+    assert Model.loads("{not json") is None and Model.loads("[]") is None
 
 
 def test_the_smallest_rule_covers_the_project_and_nothing_assigned_elsewhere() -> None:

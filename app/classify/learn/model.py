@@ -107,9 +107,12 @@ class Model:
 
     @classmethod
     def loads(cls, text: str) -> Model | None:
-        """None for a body of another version (it is rebuilt)."""
-        data: dict[str, Any] = json.loads(text)
-        if data.get("version") != VERSION:
+        """None for a body of another version or one that does not read (it is rebuilt)."""
+        try:
+            data: dict[str, Any] = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
         return cls([tuple(label) for label in data["labels"]],  # type: ignore[misc]
                    [(tuple(key), {int(k): v for k, v in cells}) for key, cells in data["windows"]],  # type: ignore[misc]
