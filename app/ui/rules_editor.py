@@ -46,7 +46,7 @@ from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, Wou
 from app.domain.errors import TimeTallyError
 from app.domain.timefmt import format_duration
 from app.ui.events import RULES, ChangeBus
-from app.ui.forget_learned import ForgetLearnedButton
+from app.ui.forget_learned import ForgetLearnedButton, LearnedStatus
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
 from app.ui.tasks import TaskRunner
@@ -104,6 +104,8 @@ class RulesEditor(QDialog):
         left_box.addWidget(order_hint)
         left_box.addWidget(self.list, 1)
         left_box.addLayout(list_buttons)
+        self.learned_status = LearnedStatus(classifier.learning, runner)
+        left_box.addWidget(self.learned_status)
 
         self.form = RuleForm()
         self.form.edited.connect(self._edited)
@@ -146,6 +148,7 @@ class RulesEditor(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         self.forget_button = ForgetLearnedButton(classifier.learning, runner, bus, self._say)
+        self.forget_button.forgotten.connect(self.learned_status.refresh)
         bottom.addWidget(self.forget_button)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)

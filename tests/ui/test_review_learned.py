@@ -109,6 +109,8 @@ def test_forget_what_was_learned_from_the_rules_editor(window: ReviewWindow, cor
     editor = RulesEditor(core.classifier, runner, bus)
     qtbot.addWidget(editor)
     assert editor.forget_button.isVisibleTo(editor)
+    qtbot.waitUntil(lambda: editor.learned_status.text() == "Learned on this computer from 2 h 00 min you "
+                                                             "assigned, over 2 windows, on 2 projects.")
     monkeypatch.setattr(editor.forget_button, "confirm", lambda: False)
     editor.forget_button.click()
     qtbot.waitUntil(runner.idle)
@@ -119,6 +121,7 @@ def test_forget_what_was_learned_from_the_rules_editor(window: ReviewWindow, cor
     settle(qtbot, runner, window)
     qtbot.waitUntil(lambda: window.panel.tree.topLevelItemCount() == 0)
     assert not window.learned.isVisible() and core.classifier.learning.status().windows == 0
+    qtbot.waitUntil(lambda: editor.learned_status.text().startswith("Nothing learned yet"))
 
 
 def test_the_timeline_tells_a_learned_proposal_apart(window: ReviewWindow) -> None:

@@ -88,6 +88,8 @@ def test_imported_activity_and_assignments_give_learned_proposals(
     status = json.loads(out)
     assert code == 0 and status["learning"] is True and status["projects"] == 2 and status["windows"] == 3
     assert status["assigned_seconds"] == 2 * 3600  # the private chat inside Beta's entry did not teach
+    assert run(capsys, "learn", "status")[1] == ("Learned on this computer from 2 h 00 min you assigned, over 3 "
+                                                 "windows, on 2 projects.\n")
 
 
 def test_private_time_never_teaches(assigned: Core) -> None:
@@ -124,7 +126,7 @@ def test_rules_win_over_learning_and_accepting_needs_the_user(assigned: Core, ca
 def test_forgetting_and_the_setting(assigned: Core, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "settings", "set", "classify.learning", "false")[0] == 0
     assert proposals(capsys) == []
-    assert "Learning is off" in run(capsys, "learn", "status")[1]
+    assert "Learning from your assignments is off" in run(capsys, "learn", "status")[1]
     assert run(capsys, "settings", "set", "classify.learning", "true")[0] == 0
     assert len(proposals(capsys)) == 2
     code, out, _ = run(capsys, "learn", "forget")

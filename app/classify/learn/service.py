@@ -39,6 +39,17 @@ class LearningStatus:
     assigned_seconds: float
     forgotten_before: float
 
+    @property
+    def sentence(self) -> str:
+        """What `timetally learn status` and the rules editor say."""
+        if not self.enabled:
+            return "Learning from your assignments is off (classify.learning in Preferences → Classification)."
+        if not self.windows:
+            return "Nothing learned yet: entries you make over captured activity teach learned proposals."
+        minutes = round(self.assigned_seconds / 60)
+        return (f"Learned on this computer from {minutes // 60} h {minutes % 60:02d} min you assigned, over "
+                f"{self.windows} windows, on {self.projects} project{'s' if self.projects != 1 else ''}.")
+
 
 def label_of(project_path: str, task: str = "") -> Label:
     client, project = split_project_path(project_path)
