@@ -13,7 +13,7 @@ from app.core import Core
 from app.domain.errors import ValidationError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     learn = sub.add_parser("learn", help="proposals learned from your own assignments (kept on this computer)")
     lsub = learn.add_subparsers(dest="action", required=True, metavar="ACTION")
     status = lsub.add_parser("status", help="whether learning is on and how much it learned from")

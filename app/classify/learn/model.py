@@ -43,7 +43,6 @@ class Guess:
     label: Label
     confidence: float
     why: str
-    feature: str
 
 
 @dataclass(slots=True)
@@ -84,13 +83,13 @@ class Model:
         windows: list[tuple[Key, dict[int, float]]] = []
         table: dict[str, dict[int, _Cell]] = {}
         for n, (key, cells) in enumerate(per_window.items()):
-            windows.append((key, {label: seconds for label, (seconds, _) in cells.items()}))
+            windows.append((key, {index: seconds for index, (seconds, _) in cells.items()}))
             for feature in features(*key):
                 row = table.setdefault(feature, {})
-                for label, (seconds, entries) in cells.items():
-                    cell = row.get(label)
+                for index, (seconds, entries) in cells.items():
+                    cell = row.get(index)
                     if cell is None:
-                        row[label] = _Cell(seconds, set(entries), n, seconds)
+                        row[index] = _Cell(seconds, set(entries), n, seconds)
                         continue
                     cell.seconds += seconds
                     cell.entries |= entries
@@ -114,9 +113,9 @@ class Model:
             return None
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
-        return cls([tuple(label) for label in data["labels"]],  # type: ignore[misc]
-                   [(tuple(key), {int(k): v for k, v in cells}) for key, cells in data["windows"]],  # type: ignore[misc]
-                   {f: [tuple(cell) for cell in row] for f, row in data["table"].items()})  # type: ignore[misc]
+        return cls([tuple(label) for label in data["labels"]],
+                   [(tuple(key), {int(k): v for k, v in cells}) for key, cells in data["windows"]],
+                   {f: [tuple(cell) for cell in row] for f, row in data["table"].items()})
 
     @property
     def assigned_seconds(self) -> float:
@@ -163,7 +162,7 @@ class Model:
                 strength = {f: weight * shares.get(best, 0.0) for f, weight, shares in votes}
                 strongest = max(strength.values())
                 feature = min((f for f, x in strength.items() if x >= 0.85 * strongest), key=_specific)
-                guess = Guess(self.labels[best], round(confidence, 3), self._why(feature, best), feature)
+                guess = Guess(self.labels[best], round(confidence, 3), self._why(feature, best))
         self._guesses[key] = guess
         return guess
 
