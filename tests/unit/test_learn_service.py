@@ -152,3 +152,17 @@ def test_a_later_edit_of_an_entry_corrects_what_was_learned(assigned: Core, caps
     beta = assigned.projects.require("Beta/App")
     assigned.review.edit_entry(acme.id, project_id=beta.id)
     assert [(p["project"], p["source"]) for p in proposals(capsys)] == [("App", "learned"), ("App", "learned")]
+
+
+def test_the_model_is_kept_in_the_database_and_rebuilt_when_missing(assigned: Core,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import text
+
+    before = proposals(capsys)
+    with assigned.db.session() as s:
+        body = s.exec(text("SELECT body FROM learned_model")).one()[0]  # type: ignore[call-overload]
+        assert "acme-web" in body
+        s.exec(text("DELETE FROM learned_model"))  # type: ignore[call-overload]
+    assert proposals(capsys) == before  # a fresh process: `propose` builds the core again
+    with assigned.db.session() as s:
+        assert s.exec(text("SELECT count(*) FROM learned_model WHERE body != ''")).one()[0] == 1  # type: ignore[call-overload]

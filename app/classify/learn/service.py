@@ -23,6 +23,8 @@ from app.store.repositories import EntryRepository, split_project_path
 
 log = logging.getLogger(__name__)
 HORIZON_DAYS = 90
+_UNSEEN = Verdict(-1, "", Outcome(), "")
+"""Marks a window not looked up yet (None means looked up, nothing learned)."""
 Classify = Callable[[Sequence[Span]], list[Verdict | None]]
 
 
@@ -66,7 +68,7 @@ class LearningService:
         self._rules = rules
         self._model: Model | None = None
         self._fingerprint = ""
-        self._verdicts: dict[Key, Verdict | None] = {}
+        self._verdicts: dict[tuple[str, ...], Verdict | None] = {}
         self._outcomes: dict[Label, Outcome] = {}
 
     @property
@@ -107,30 +109,38 @@ class LearningService:
     def fill(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float,
              now: datetime | None = None) -> list[Verdict | None]:
         """The rule verdicts with learned ones for the unclassified spans the model is sure enough about; rules
-        always win, and a range the user rejected for a project is not proposed to it again."""
+        always win, and a range the user rejected for a project is not proposed to it again. Hot: a busy week
+        is 600,000 spans, so a span's window is read as one slice and runs of one window share one lookup."""
         out = list(verdicts)
         model = self.model(now)
         if model is None or not model.table:
             return out
         rejected = self._repo.rejections(start, end)
-        cache = self._verdicts
-        for n, (span, verdict) in enumerate(zip(spans, verdicts, strict=True)):
-            if verdict is not None or span.idle:
+        get = self._verdicts.get
+        seen: tuple[str, ...] = ()
+        learned: Verdict | None = None
+        for n, span in enumerate(spans):
+            if out[n] is not None or span[5]:  # a rule's verdict, or idle
                 continue
-            key = (span.app, span.exe, span.title)
-            learned = cache[key] if key in cache else self._verdict(model, key)
+            window = span[2:5]  # app, title, exe
+            if window != seen:
+                seen = window
+                learned = get(window, _UNSEEN)
+                if learned is _UNSEEN:
+                    learned = self._verdict(model, window)
             if learned is not None and not (rejected and _rejected(span, learned, rejected)):
                 out[n] = learned
         return out
 
-    def _verdict(self, model: Model, key: Key) -> Verdict | None:
-        guess = model.guess(*key)
+    def _verdict(self, model: Model, window: tuple[str, ...]) -> Verdict | None:
+        app, title, exe = window
+        guess = model.guess(app, exe, title)
         verdict = None
         if guess is not None:
             client, project, task = guess.label
             outcome = self._outcomes.setdefault(guess.label, Outcome(client=client, project=project, task=task))
             verdict = Verdict(-1, "", outcome, guess.why, guess.confidence)
-        self._verdicts[key] = verdict
+        self._verdicts[window] = verdict
         return verdict
 
     def reject(self, start: float, end: float, label: Label) -> None:
