@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from app.classify.learn.history import lessons  # noqa: E402
+from app.classify.learn.history import examples, lessons  # noqa: E402
 from app.classify.learn.model import Model  # noqa: E402
 from app.classify.proposals import ProposalSet  # noqa: E402
 from app.domain.models import NewEntry, Span  # noqa: E402
@@ -240,7 +240,7 @@ def time_learning_a_year(seed: int) -> tuple[float, int, int]:
     best = float("inf")
     for _ in range(3):
         began = time.perf_counter()
-        model = Model.build(lessons(spans, verdicts, pieces))
+        model = Model.build(examples(lessons(spans, verdicts, pieces)))
         best = min(best, time.perf_counter() - began)
     return best, len(spans), len(model.windows)
 

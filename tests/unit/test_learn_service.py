@@ -11,6 +11,7 @@ import pytest
 
 from app.cli import main
 from app.core import Core
+from app.domain.models import NewEntry, Span
 from app.domain.periods import Period
 from tests.conftest import WallClock
 
@@ -166,3 +167,25 @@ def test_the_model_is_kept_in_the_database_and_rebuilt_when_missing(assigned: Co
     assert proposals(capsys) == before  # a fresh process: `propose` builds the core again
     with assigned.db.session() as s:
         assert s.exec(text("SELECT count(*) FROM learned_model WHERE body != ''")).one()[0] == 1  # type: ignore[call-overload]
+
+
+def test_after_a_new_entry_only_its_own_spans_are_read(assigned: Core) -> None:
+    learning = assigned.classifier.learning
+    assert learning is not None
+    now = datetime(2026, 11, 20, 18, tzinfo=UTC)
+    before = learning.model(now)
+    reads: list[tuple[float, float]] = []
+    spans = learning._spans
+
+    class Counting:
+        def between(self, start: float, end: float) -> list[Span]:
+            reads.append((start, end))
+            return spans.between(start, end)
+
+    learning._spans = Counting()
+    project = assigned.projects.require("Acme/Website")
+    assigned.entries.add(NewEntry(datetime.fromtimestamp(at(1, 9), UTC), datetime.fromtimestamp(at(1, 9.75), UTC),
+                                  "", project.id))
+    after = learning.model(now)
+    assert reads == [(at(1, 9), at(1, 9.75))]
+    assert after is not before and after.assigned_seconds == before.assigned_seconds + 45 * 60  # type: ignore[union-attr]

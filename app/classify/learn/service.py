@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from app.classify.engine import Verdict
-from app.classify.learn.history import Piece, lessons, reaches
+from app.classify.learn.history import Piece, examples, lessons, reaches
 from app.classify.learn.model import REJECTED, Key, Label, Model
 from app.classify.learn.repository import LearnedRepository
 from app.classify.learn.rule import LearnedRule, smallest_rule
@@ -70,6 +70,9 @@ class LearningService:
         self._fingerprint = ""
         self._verdicts: dict[tuple[str, ...], Verdict | None] = {}
         self._outcomes: dict[Label, Outcome] = {}
+        self._taught: tuple[str, dict[Piece, dict[Key, float]]] = ("", {})
+        """What each entry taught, for the rules and day it was read with: after an entry changes, only its own
+        spans are read again (a review reloads after every accept)."""
 
     @property
     def enabled(self) -> bool:
@@ -87,24 +90,27 @@ class LearningService:
         stored = self._repo.load()
         model = Model.loads(stored[1]) if stored and stored[0] == fingerprint else None
         if model is None:
-            model = Model.build(self._lessons(now, classify))
+            model = Model.build(self._lessons(now, classify, f"{rules}|{now.date()}"))
             self._repo.save(fingerprint, model.dumps())
             log.info("learned from %d windows on %d projects", len(model.windows), len(model.labels) - 1)
         self._model, self._fingerprint, self._verdicts = model, fingerprint, {}
         return model
 
-    def _lessons(self, now: datetime, classify: Classify) -> list[tuple[Key, Label, float, int]]:
+    def _lessons(self, now: datetime, classify: Classify, generation: str) -> list[tuple[Key, Label, float, int]]:
         start = max((now - timedelta(days=HORIZON_DAYS)).timestamp(), self._repo.forgotten_before())
         lo = datetime.fromtimestamp(start, UTC)
         pieces: list[Piece] = [
             (max(e.start.timestamp(), start), e.end.timestamp(), label_of(e.project_path, e.task_name), e.id)
             for e in self._entries.between(lo, now) if e.end is not None and e.project_path]
-        pieces += [(s, e, REJECTED, -n) for n, (s, e, _) in enumerate(self._repo.rejections(start, now.timestamp()), 1)]
-        out: list[tuple[Key, Label, float, int]] = []
-        for a, b in reaches(pieces):
+        pieces += [(s, e, REJECTED, -ident) for s, e, _, ident in self._repo.rejections(start, now.timestamp())]
+        known = self._taught[1] if self._taught[0] == generation else {}
+        taught = {p: known[p] for p in pieces if p in known}
+        missing = sorted(p for p in pieces if p not in taught)
+        for a, b in reaches(missing):
             spans = self._spans.between(a, b)
-            out += lessons(spans, classify(spans), sorted(p for p in pieces if a <= p[0] < b))
-        return out
+            taught.update(lessons(spans, classify(spans), [p for p in missing if a <= p[0] < b]))
+        self._taught = (generation, taught)
+        return examples(taught)
 
     def fill(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float,
              now: datetime | None = None) -> list[Verdict | None]:
@@ -174,7 +180,7 @@ class LearningService:
         return found
 
 
-def _rejected(span: Span, verdict: Verdict, rejected: Sequence[tuple[float, float, Label]]) -> bool:
+def _rejected(span: Span, verdict: Verdict, rejected: Sequence[tuple[float, float, Label, int]]) -> bool:
     o = verdict.outcome
     return any(lo < span.end and span.start < hi and label == (o.client, o.project, o.task)
-               for lo, hi, label in rejected)
+               for lo, hi, label, _ in rejected)
