@@ -59,7 +59,7 @@ def _forget(core: Core, args: argparse.Namespace) -> int:
 
 def _rule(core: Core, args: argparse.Namespace) -> int:
     found = _learning(core).rule_for(label_of(args.project, args.task))
-    print(dumps([found.rule]), end="")
+    print(dumps([found.rule]).rstrip("\n"))
     note(f"It covers {found.covered_seconds / found.assigned_seconds:.0%} of the time you put on {args.project} "
          "and none you put elsewhere; 'timetally rules preview' shows it once imported.")
     return 0
