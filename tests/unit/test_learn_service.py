@@ -137,7 +137,8 @@ def test_forgetting_and_the_setting(assigned: Core, capsys: pytest.CaptureFixtur
     assert status["windows"] == 0 and status["forgotten_before"] is not None
 
 
-def test_propose_in_text_and_learn_rule_prints_the_smallest_rule(assigned: Core, capsys: pytest.CaptureFixture[str]) -> None:
+def test_propose_in_text_and_learn_rule_prints_the_smallest_rule(assigned: Core,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "propose", "--day", "2026-11-17")
     assert code == 0 and "0:45  Acme / Website    (learned)\n    like 'invoice.py - acme-web" in out
     code, out, err = run(capsys, "learn", "rule", "Acme/Website")
