@@ -131,3 +131,14 @@ def test_the_timeline_tells_a_learned_proposal_apart(window: ReviewWindow) -> No
     assert len(hits) == 2
     text = tooltip(hits[0])
     assert "  Learned: Acme/Website\n" in text and "like 'invoice.py - acme-web - Code'" in text
+
+
+def test_accept_learned_takes_every_learned_proposal_of_the_week(window: ReviewWindow, core: Core, qtbot: QtBot,
+                                                                 runner: TaskRunner) -> None:
+    window.learned.accept_button.click()
+    settle(qtbot, runner, window)
+    qtbot.waitUntil(lambda: not window.learned.isVisible())
+    today = core.entries.between(at(0), at(24))
+    assert [(e.project_path, e.start, e.end) for e in today] == [("Acme/Website", at(9), at(10)),
+                                                                 ("Beta/App", at(13), at(14))]
+    assert "2 entries added" in window.message.text()
