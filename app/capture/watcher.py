@@ -78,7 +78,8 @@ class Watcher:
         self._lost = False
         self._store_failing = False
         self._prev: tuple[float, float] | None = None
-        self._segment_start: float | None = None
+        self._observed_since: float | None = None
+        """Since when capture has watched without a break: idle is backdated to the last input, never before it."""
         self._idle_since: float | None = None
         self._asleep_since: float | None = None
         self._locked_at: float | None = None
@@ -196,7 +197,7 @@ class Watcher:
         if self._asleep_since is not None:
             return
         if self._paused(wall) or not self._config.hours.allows(self._local(wall)):
-            self._cut()
+            self._gap()
         else:
             backend = self._ensure_backend(mono)
             if backend is not None:
@@ -220,12 +221,12 @@ class Watcher:
             prev_wall, prev_mono = self._prev
             drift = (wall - prev_wall) - (mono - prev_mono)
             if abs(drift) > JUMP_SECONDS:
-                self._cut()
+                self._gap()
                 self._emit(ClockJumped(wall, drift))
                 if drift > MISSED_SLEEP_SECONDS and self._asleep_since is None:
                     self._emit(Woke(wall, prev_wall))
             elif mono - prev_mono > self._config.pulse:
-                self._cut()  # the loop stalled (process stopped, machine frozen): the gap is not known activity
+                self._gap()  # the loop stalled (process stopped, machine frozen): the gap is not known activity
         self._prev = (wall, mono)
 
     def _handle_requests(self, wall: float) -> None:
@@ -235,18 +236,18 @@ class Watcher:
             except queue.Empty:
                 return
             if kind == "sleep" and value and self._asleep_since is None:
-                self._cut()
+                self._gap()
                 self._flush()
                 self._asleep_since = wall
                 self._emit(Sleeping(wall))
             elif kind == "sleep" and not value and self._asleep_since is not None:
                 since, self._asleep_since = self._asleep_since, None
-                self._cut()
+                self._gap()
                 self._emit(Woke(wall, since))
             elif kind == "lock":
                 self._locked_at = (self._locked_at or wall) if value else None
             elif kind == "pause":
-                self._cut()
+                self._gap()
                 self._emit(PauseChanged(self.paused_until()))
             elif kind == "config" and isinstance(value, CaptureConfig):
                 self._config = value
@@ -284,7 +285,7 @@ class Watcher:
         return self._backend
 
     def _lose_backend(self, reason: str, mono: float) -> None:
-        self._cut()
+        self._gap()
         self._flush()
         if self._backend is not None:
             self._backend.close()
@@ -298,8 +299,8 @@ class Watcher:
 
     def _sample(self, wall: float, window: Window | None, idle_seconds: float | None) -> None:
         assert self._writer is not None
-        if self._writer.last is None or self._segment_start is None:
-            self._segment_start = wall
+        if self._observed_since is None:
+            self._observed_since = wall
         since = self._idle_start(wall, idle_seconds)
         if window is not None:
             window = self._config.privacy.apply(window)
@@ -319,7 +320,7 @@ class Watcher:
             back = wall - idle_seconds if idle_seconds is not None else wall
             self._emit(IdleEnded(began, max(began, back)))
         if window is None:
-            self._cut()  # nothing focused, or excluded: record nothing and start afresh after it
+            self._writer.cut()  # nothing focused, or excluded: record nothing and start afresh after it
             return
         record(self._writer, Beat(wall, window.app, window.title, window.exe, False), pulse)
 
@@ -333,7 +334,7 @@ class Watcher:
             return None
         if self._idle_since is not None:
             return self._idle_since
-        return min(wall, max(since, self._segment_start or wall))
+        return min(wall, max(since, self._observed_since or wall))
 
     def _retain(self, wall: float) -> None:
         days = self._config.retention_days
@@ -351,7 +352,13 @@ class Watcher:
     def _cut(self) -> None:
         if self._writer is not None:
             self._writer.cut()
-        self._segment_start = None
+
+    def _gap(self) -> None:
+        """Capture stops watching (pause, hours, sleep, a lost desktop): end the span and forget the input
+        history, so idle is never backdated into time nobody watched. A window that is merely not recorded
+        (excluded, private, nothing focused) is no gap."""
+        self._cut()
+        self._observed_since = None
 
     def _flush(self) -> None:
         if self._writer is None:

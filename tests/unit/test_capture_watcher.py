@@ -241,3 +241,34 @@ def test_the_thread_runs_and_flushes_on_stop(db: Database) -> None:
     watcher.stop()
     spans = SpanStore(db).between(0, T0 * 2)
     assert len(spans) == 1 and spans[0].seconds > 0.2
+
+
+@pytest.mark.parametrize("unrecorded", ["nothing focused", "excluded", "private"])
+def test_idle_starts_at_the_last_input_when_the_window_is_not_recorded(db: Database, unrecorded: str) -> None:
+    rig = Rig(db, CaptureConfig(idle_threshold=60, privacy=Privacy.from_lists(exclude_titles=["secret"])))
+    rig.desk.window = {"nothing focused": None, "excluded": Window("Editor", "secret plans"),
+                       "private": Window("Firefox", "Mozilla Firefox Private Browsing", "/usr/bin/firefox")}[unrecorded]
+    rig.step(count=10)  # active but not recorded, 1..10
+    rig.step(count=70, idle_grows=True)  # no input from t=10; the threshold is crossed at t=70
+    assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [10]
+    rig.desk.idle = 0.0
+    rig.step()
+    assert [(e.since - T0, e.until - T0) for e in rig.events if isinstance(e, IdleEnded)] == [(10, 81)]
+    assert rig.spans() == [(10, 80, "", True)]
+
+
+def test_idle_starts_at_the_last_input_when_only_idle_is_known(db: Database) -> None:
+    """A Wayland desktop: no window ever, idle from the session's monitor."""
+    rig = Rig(db, CaptureConfig(idle_threshold=60))
+    rig.desk.window = None
+    rig.step(count=5)
+    rig.step(count=65, idle_grows=True)
+    assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [5]
+
+
+def test_idle_never_reaches_back_into_a_pause(rig: Rig) -> None:
+    rig.watcher.pause(None)
+    rig.step(count=5, idle_grows=True)
+    rig.watcher.resume()
+    rig.step(count=60, idle_grows=True)
+    assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [6]
