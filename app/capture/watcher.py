@@ -8,12 +8,11 @@ sleep, lock) and wake the loop, so no state is shared without a lock.
 from __future__ import annotations
 
 import logging
-import math
 import queue
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.capture.backends.base import Backend, BackendLost, Window
 from app.capture.backends.factory import create_backend
@@ -29,6 +28,7 @@ from app.capture.events import (
     Woke,
 )
 from app.capture.heartbeat import Beat, record
+from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
 from app.capture.power import PowerMonitor
 from app.domain.errors import StoreError
 from app.store.spans import SpanStore, SpanWriter
@@ -41,7 +41,9 @@ JUMP_SECONDS = 2.0
 MISSED_SLEEP_SECONDS = 30.0
 """A forward jump this large is taken as a suspend nobody announced."""
 RETENTION_EVERY = 6 * 3600.0
-FOREVER = datetime.max.replace(tzinfo=UTC)
+PAUSE_CHECK_SECONDS = 10.0
+"""How often the watcher looks for a pause or resume another process stored."""
+__all__ = ["FOREVER", "Watcher"]
 
 
 class Watcher:
@@ -57,6 +59,7 @@ class Watcher:
         wall: Callable[[], float] = time.time,
         mono: Callable[[], float] = time.monotonic,
         local: Callable[[float], datetime] = datetime.fromtimestamp,
+        pauses: PauseStore | None = None,
     ) -> None:
         self._store = store
         self._config = config
@@ -69,7 +72,9 @@ class Watcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pause_lock = threading.Lock()
-        self._paused_until: float | None = None
+        self._pauses = pauses
+        self._paused_until: float | None = self._stored_pause()
+        self._pause_checked = mono()
         self._writer: SpanWriter | None = None
         self._backend: Backend | None = None
         self._power: PowerMonitor | None = None
@@ -106,21 +111,35 @@ class Watcher:
     # -- CaptureControl --------------------------------------------------------------------------------
 
     def pause(self, until: datetime | None) -> None:
-        with self._pause_lock:
-            self._paused_until = math.inf if until is None or until >= FOREVER else until.timestamp()
-        self._request("pause", None)
+        """Stored first (it may raise `StoreError`), so a pause that holds in memory also holds after a restart."""
+        self._set_pause(to_epoch(until))
 
     def resume(self) -> None:
-        with self._pause_lock:
-            self._paused_until = None
-        self._request("pause", None)
+        self._set_pause(None)
 
     def paused_until(self) -> datetime | None:
         with self._pause_lock:
             until = self._paused_until
         if until is None or until <= self._wall():
             return None
-        return FOREVER if until == math.inf else datetime.fromtimestamp(until, UTC)
+        return to_datetime(until)
+
+    def _set_pause(self, until: float | None) -> None:
+        if self._pauses is not None:
+            self._pauses.write(until)
+        with self._pause_lock:
+            self._paused_until = until
+        self._request("pause", None)
+
+    def _stored_pause(self) -> float | None:
+        if self._pauses is None:
+            return None
+        try:
+            until = self._pauses.read()
+        except StoreError as exc:
+            log.warning("the stored capture pause could not be read: %s", exc)
+            return None
+        return None if until is None or until <= self._wall() else until
 
     def is_paused(self) -> bool:
         return self.paused_until() is not None
@@ -173,6 +192,8 @@ class Watcher:
         self._writer = self._store.writer(self._config.batch_writes, self._config.batch_seconds, clock=self._mono)
         if self._power_factory is not None:
             self._power = self._power_factory(self)
+        if self.is_paused():  # paused before a restart: say so, as when the pause began
+            self._emit(PauseChanged(self.paused_until()))
 
     def close(self) -> None:
         self._flush()
@@ -193,6 +214,7 @@ class Watcher:
     def _tick(self) -> None:
         wall, mono = self._wall(), self._mono()
         self._check_clock(wall, mono)
+        self._follow_stored_pause(mono)
         self._handle_requests(wall)
         if self._asleep_since is not None:
             return
@@ -252,6 +274,19 @@ class Watcher:
             elif kind == "config" and isinstance(value, CaptureConfig):
                 self._config = value
                 self._cut()
+                self._pause_checked = -PAUSE_CHECK_SECONDS  # settings changed: look at the stored pause now
+
+    def _follow_stored_pause(self, mono: float) -> None:
+        """Another process (the CLI, the GUI, a headless run) may have paused or resumed capture."""
+        if self._pauses is None or mono - self._pause_checked < PAUSE_CHECK_SECONDS:
+            return
+        self._pause_checked = mono
+        stored = self._stored_pause()
+        with self._pause_lock:
+            changed = stored != self._paused_until
+            self._paused_until = stored
+        if changed:
+            self._requests.put(("pause", None))
 
     def _paused(self, wall: float) -> bool:
         with self._pause_lock:
