@@ -28,6 +28,7 @@ from app.capture.events import (
     Woke,
 )
 from app.capture.heartbeat import Beat, record
+from app.capture.own_windows import OwnWindows
 from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
 from app.capture.power import PowerMonitor
 from app.domain.errors import StoreError
@@ -60,6 +61,7 @@ class Watcher:
         mono: Callable[[], float] = time.monotonic,
         local: Callable[[float], datetime] = datetime.fromtimestamp,
         pauses: PauseStore | None = None,
+        own: OwnWindows | None = None,
     ) -> None:
         self._store = store
         self._config = config
@@ -73,6 +75,7 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._pause_lock = threading.Lock()
         self._pauses = pauses
+        self._own = own or OwnWindows.of_this_process()
         self._paused_until: float | None = self._stored_pause()
         self._pause_checked = mono()
         self._writer: SpanWriter | None = None
@@ -338,7 +341,7 @@ class Watcher:
             self._observed_since = wall
         since = self._idle_start(wall, idle_seconds)
         if window is not None:
-            window = self._config.privacy.apply(window)
+            window = None if self._own.matches(window) else self._config.privacy.apply(window)
         pulse = self._config.pulse
         if since is not None:
             beat = Beat(wall, window.app, window.title, window.exe, True) if window else Beat(wall, "", "", "", True)

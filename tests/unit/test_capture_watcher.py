@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import pytest
 from app.capture.backends.base import Backend, BackendLost, Window
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, ClockJumped, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
+from app.capture.own_windows import OwnWindows
 from app.capture.privacy import Privacy
 from app.capture.schedule import TrackingHours
 from app.capture.watcher import FOREVER, Watcher
@@ -272,3 +274,24 @@ def test_idle_never_reaches_back_into_a_pause(rig: Rig) -> None:
     rig.watcher.resume()
     rig.step(count=60, idle_grows=True)
     assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [6]
+
+
+@pytest.mark.parametrize("own", [Window("python3", "Timer", "/usr/bin/python3", 0), Window("TimeTally", "Review", "")])
+def test_timetallys_own_windows_are_never_recorded(rig: Rig, own: Window) -> None:
+    if own.pid == 0:
+        own = Window(own.app, own.title, own.exe, os.getpid())
+    rig.step(count=2)
+    rig.desk.window = own
+    rig.step(count=3)
+    rig.desk.window = Window("Editor", "a.py")
+    rig.step(count=2)
+    assert rig.spans() == [(1, 2, "a.py", False), (6, 7, "a.py", False)]
+
+
+def test_a_bundled_timetally_is_recognised_by_its_executable(tmp_path: Path) -> None:
+    exe = tmp_path / "timetally-bin"
+    exe.write_text("")
+    (tmp_path / "link").symlink_to(exe)
+    own = OwnWindows(exes=frozenset({str(exe)}))
+    assert own.matches(Window("tt", "Timer", str(tmp_path / "link"), 7))
+    assert not own.matches(Window("python3", "Timer", "/usr/bin/python3", 7))
