@@ -101,6 +101,8 @@ class DesktopFeatures(Extensions):
             self.watcher.start()
             self.idle_prompt = IdlePromptController(core, runner, bus, self.bridge, parent=shell.window)
         self.notifier = Notifier(shell.tray.icon if shell.tray is not None else None)
+        if self.idle_prompt is not None:
+            self.idle_prompt.dropped.connect(self.notifier.show)
         self.reminders = Reminders(core, runner, self.notifier)
         self.reminders.start()
         self.poller = PaymentPoller(core.sync, core.settings, runner, bus, parent=shell)
