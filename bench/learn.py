@@ -205,7 +205,7 @@ def period(week: int) -> Period:
 
 def run_weeks(seed: int, weeks: int, every_week: bool) -> dict[int, dict[str, list[float]]]:
     """Build the weeks in a fresh database, assign week 1 (or every week once scored), score weeks 2 on."""
-    from app.bootstrap import build_core
+    from app.core import build_core
     from app.store.spans import SpanStore
 
     rng = random.Random(seed)
@@ -247,7 +247,7 @@ def time_learning_a_year(seed: int) -> tuple[float, int, int]:
 
 def time_proposing_a_week(seed: int) -> tuple[float, float, int]:
     """A week proposed end to end through SQLite with three weeks learned: cold (model built), then warm."""
-    from app.bootstrap import build_core
+    from app.core import build_core
     from app.store.spans import SpanStore
 
     rng = random.Random(seed)

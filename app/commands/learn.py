@@ -6,15 +6,15 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from app.bootstrap import Core
 from app.classify.learn.service import LearningService, label_of
 from app.classify.ruleset_file import dumps
 from app.commands.output import note, print_json
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.timefmt import format_duration
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     learn = sub.add_parser("learn", help="proposals learned from your own assignments (kept on this computer)")
     lsub = learn.add_subparsers(dest="action", required=True, metavar="ACTION")
     status = lsub.add_parser("status", help="whether learning is on and how much it learned from")

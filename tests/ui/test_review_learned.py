@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import NewEntry, Span
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus

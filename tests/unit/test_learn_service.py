@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core
 from app.cli import main
+from app.core import Core
 from app.domain.periods import Period
 from tests.conftest import WallClock
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidgetItem, QWidget
 
-from app.bootstrap import Core
 from app.classify.learn.rule import LearnedRule
 from app.classify.learn.service import label_of
+from app.core import Core
 from app.timesheet.week import ProposalItem, WeekReview
 from app.ui.events import ChangeBus
 from app.ui.review.state import ReviewModel
