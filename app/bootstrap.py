@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import logs
+from app.automation import changes as automation_changes
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
@@ -74,6 +75,7 @@ def build_core(paths: Paths | None = None) -> Core:
     paths.ensure()
     logs.configure(paths.log_file)
     db = open_database(paths.database)
+    automation_changes.install(db)
     if db.recovered_from:
         log.warning("damaged database moved aside to %s; started on a fresh file", db.recovered_from)
     settings = Settings(SettingsRepository(db))
