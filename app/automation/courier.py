@@ -24,6 +24,7 @@ from standardwebhooks.webhooks import Webhook
 from app.automation.changes import new_webhook_id
 from app.automation.endpoints import Endpoint, Endpoints, endpoint_of
 from app.automation.events import TEST_EVENT, envelope
+from app.domain.errors import TimeTallyError
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables.automation import WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow
@@ -94,6 +95,9 @@ class Courier:
         with self._db.session() as s:
             done = s.get(WebhookDeliveryRow, delivery_id)
             assert done is not None
+            if done.state == "pending":
+                done.state = "failed"  # a test is tried once, never again later
+                s.add(done)
             return done
 
     def _due(self, tried: set[int], wanted: set[int] | None,
@@ -127,23 +131,28 @@ class Courier:
 
     def _attempt(self, delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, report: Report,
                  deadline: float | None) -> None:
-        status, error = 0, ""
         started, clock = self._clock(), time.monotonic()
+        try:
+            status, error = self._post(delivery, endpoint, started, deadline)
+        except TimeTallyError as exc:  # no keyring: a failed attempt like any other, tried again later
+            status, error = 0, str(exc)
+        self._record(delivery, endpoint, status, error, started, int((time.monotonic() - clock) * 1000), report)
+
+    def _post(self, delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, at: datetime,
+              deadline: float | None) -> tuple[int, str]:
+        """(response code or 0, what went wrong or "")."""
         secret = self._endpoints.secret(endpoint.id or 0)
         if not secret:
-            error = "the endpoint's secret is missing from the keyring; remove the endpoint and add it again"
-        else:
-            headers = {"webhook-id": delivery.webhook_id, "webhook-timestamp": str(int(started.timestamp())),
-                       "webhook-signature": Webhook(secret).sign(delivery.webhook_id, started, delivery.body)}
-            timeout = TIMEOUT if deadline is None else max(0.5, min(TIMEOUT, deadline - time.monotonic()))
-            try:
-                response = self._http.post(endpoint.url, content=delivery.body.encode(), headers=headers,
-                                           timeout=timeout)
-                status = response.status_code
-                error = "" if response.is_success else f"answered {status} {response.reason_phrase}".strip()
-            except httpx.HTTPError as exc:
-                error = f"no answer: {type(exc).__name__}"
-        self._record(delivery, endpoint, status, error, started, int((time.monotonic() - clock) * 1000), report)
+            return 0, "the endpoint's secret is missing from the keyring; remove the endpoint and add it again"
+        headers = {"webhook-id": delivery.webhook_id, "webhook-timestamp": str(int(at.timestamp())),
+                   "webhook-signature": Webhook(secret).sign(delivery.webhook_id, at, delivery.body)}
+        timeout = TIMEOUT if deadline is None else max(0.5, min(TIMEOUT, deadline - time.monotonic()))
+        try:
+            response = self._http.post(endpoint.url, content=delivery.body.encode(), headers=headers, timeout=timeout)
+        except httpx.HTTPError as exc:
+            return 0, f"no answer: {type(exc).__name__}"
+        status = response.status_code
+        return status, "" if response.is_success else f"answered {status} {response.reason_phrase}".strip()
 
     def _record(self, delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, status: int, error: str,
                 at: datetime, duration_ms: int, report: Report) -> None:

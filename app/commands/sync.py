@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.bootstrap import Core
+from app.commands import schedule
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import count_arg, iso, note, print_json
 from app.domain.errors import NotFoundError, ValidationError
@@ -57,6 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     log.add_argument("--limit", type=count_arg(100_000), default=50)
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=_log)
+    schedule.register_actions(ssub)
 
 
 def _send(core: Core, args: argparse.Namespace) -> int:

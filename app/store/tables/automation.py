@@ -35,7 +35,7 @@ class WebhookDeliveryRow(SQLModel, table=True):
 
     __tablename__ = "webhook_delivery"
     __table_args__ = (
-        CheckConstraint("state IN ('pending', 'delivered')", name="ck_webhook_delivery_state"),
+        CheckConstraint("state IN ('pending', 'delivered', 'failed')", name="ck_webhook_delivery_state"),
         Index("ix_webhook_delivery_due", "state", "next_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -46,6 +46,7 @@ class WebhookDeliveryRow(SQLModel, table=True):
     event: str
     body: str
     state: str = "pending"
+    """pending until an answer delivers it; failed only for a `webhooks test` that got none (never retried)."""
     attempts: int = 0
     next_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     """When it is due; while an attempt is under way, when that attempt counts as lost (a crashed sender)."""

@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("last_error", _TEXT, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("delivered_at", UTCDateTime, nullable=True),
-        sa.CheckConstraint("state IN ('pending', 'delivered')", name="ck_webhook_delivery_state"),
+        sa.CheckConstraint("state IN ('pending', 'delivered', 'failed')", name="ck_webhook_delivery_state"),
     )
     op.create_index("ix_webhook_delivery_endpoint_id", "webhook_delivery", ["endpoint_id"])
     op.create_index("ix_webhook_delivery_due", "webhook_delivery", ["state", "next_at"])
