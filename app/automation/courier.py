@@ -168,6 +168,10 @@ class Courier:
             row.last_status, row.last_error = status, error
             if ok:
                 row.state, row.delivered_at = "delivered", now
+                if not target.enabled:  # it answers again: what waited for it is due now
+                    s.execute(update(WebhookDeliveryRow).where(
+                        WebhookDeliveryRow.endpoint_id == target.id, WebhookDeliveryRow.state == "pending",
+                        col(WebhookDeliveryRow.id) != row.id).values(next_at=now))
                 target.failing_since, target.enabled, target.disabled_reason = None, True, ""
                 report.delivered.append(row.webhook_id)
             else:

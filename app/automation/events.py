@@ -76,9 +76,10 @@ def invoice_data(s: Session, row: InvoiceDraftRow) -> dict[str, Any]:
 
 def sent_data(s: Session, row: SyncInvoiceRow) -> dict[str, Any]:
     draft = s.exec(select(InvoiceDraftRow).where(InvoiceDraftRow.uid == row.draft_uid)).first()
+    client = s.get(ClientRow, draft.client_id) if draft else None
     return {
-        "number": row.number or None, "provider": row.provider, "remote_id": row.remote_id,
-        "remote_number": row.remote_number or None, "status": row.remote_status,
+        "number": row.number or None, "client": client.name if client else None, "provider": row.provider,
+        "remote_id": row.remote_id, "remote_number": row.remote_number or None, "status": row.remote_status,
         "currency": draft.currency if draft else None, "total": row.total, "amount_paid": row.amount_paid,
         "amount_due": row.amount_due, "paid_on": day(row.paid_on),
     }
