@@ -199,8 +199,8 @@ def _invoice_events(s: Session, change: Change) -> list[tuple[str, dict[str, Any
     events = []
     before = change.earlier.get("amount_paid")
     if before is not None and Decimal(row.amount_paid) > Decimal(before):
-        events.append(("payment.received", {**ev.sent_data(s, row),
-                                             "amount": str(Decimal(row.amount_paid) - Decimal(before))}))
+        amount = ev.money(str(Decimal(row.amount_paid) - Decimal(before)))
+        events.append(("payment.received", {**ev.sent_data(s, row), "amount": amount}))
     if row.remote_status == "paid" and change.earlier.get("remote_status", "paid") != "paid":
         events.append(("invoice.paid", ev.sent_data(s, row)))
     return events

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, select
@@ -33,6 +34,13 @@ def iso(moment: datetime | None) -> str | None:
 
 def day(value: date | str | None) -> str | None:
     return None if value is None else str(value)
+
+
+def money(text: str) -> str:
+    """An amount as decimal text with at least two places (`350.0` as `350.00`), never rounded."""
+    amount = Decimal(text or "0")
+    exponent = amount.as_tuple().exponent
+    return str(amount.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent > -2 else amount)
 
 
 def envelope(event: str, at: datetime, data: dict[str, Any]) -> str:
@@ -70,7 +78,8 @@ def invoice_data(s: Session, row: InvoiceDraftRow) -> dict[str, Any]:
     return {
         "number": row.number, "client": client.name if client else None, "currency": row.currency,
         "period_start": day(row.period_first), "period_end": day(row.period_last), "issue_date": day(row.issue_date),
-        "due_date": day(row.due_date), "subtotal": row.subtotal, "tax_total": row.tax_total, "total": row.total,
+        "due_date": day(row.due_date), "subtotal": money(row.subtotal), "tax_total": money(row.tax_total),
+        "total": money(row.total),
     }
 
 
@@ -80,8 +89,9 @@ def sent_data(s: Session, row: SyncInvoiceRow) -> dict[str, Any]:
     return {
         "number": row.number or None, "client": client.name if client else None, "provider": row.provider,
         "remote_id": row.remote_id, "remote_number": row.remote_number or None, "status": row.remote_status,
-        "currency": draft.currency if draft else None, "total": row.total, "amount_paid": row.amount_paid,
-        "amount_due": row.amount_due, "paid_on": day(row.paid_on),
+        "currency": draft.currency if draft else None, "total": money(row.total),
+        "amount_paid": money(row.amount_paid), "amount_due": money(row.amount_due),
+        "paid_on": day(row.paid_on),
     }
 
 
