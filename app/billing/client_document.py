@@ -85,10 +85,12 @@ def client_invoice_html(draft: InvoiceDraft, business: Business, timesheet: Sequ
         rows.append(f"<tr><td>{e(line.description)}</td><td align='right'>{quantity}</td>"
                     f"<td align='right'>{unit}</td><td align='right'>{money(line.amount)}</td></tr>")
     tax_word = {"inclusive": "included", "none": ""}.get(str(draft.amounts_are), "")
-    totals = [f"<tr><td>Subtotal</td><td align='right'>{money(draft.subtotal)}</td></tr>"]
-    totals += [f"<tr><td>{e(name)}{f' ({tax_word})' if tax_word else ''}</td><td align='right'>{money(amount)}</td>"
-               "</tr>" for name, amount in _tax_components(draft).items()]
-    totals.append(f"<tr><td><b>Total {e(draft.currency)}</b></td>"
+    sums = [("Subtotal", money(draft.subtotal))]
+    sums += [(f"{name}{f' ({tax_word})' if tax_word else ''}", money(amount))
+             for name, amount in _tax_components(draft).items()]
+    totals = [f"<tr><td colspan='2'></td><td align='right'>{e(label)}</td><td align='right'>{value}</td></tr>"
+              for label, value in sums]
+    totals.append(f"<tr><td colspan='2'></td><td align='right'><b>Total</b></td>"
                   f"<td align='right'><b>{e(format_money(draft.total, draft.currency))}</b></td></tr>")
     terms = (f"Payment is due within {days} days, by {draft.due_date}." if days > 0
              else f"Payment is due on receipt ({draft.due_date}).")
@@ -98,8 +100,8 @@ def client_invoice_html(draft: InvoiceDraft, business: Business, timesheet: Sequ
         f"<p style='margin-top:18px'><b>Bill to</b><br>{e(draft.client_name)}</p>"
         "<table width='100%' cellspacing='0' cellpadding='5' style='border-collapse:collapse'>"
         "<tr style='background:#eeeeee'><th align='left'>Description</th><th align='right'>Time</th>"
-        f"<th align='right'>Unit price</th><th align='right'>Amount</th></tr>{''.join(rows)}</table>"
-        f"<table align='right' cellpadding='4' style='margin-top:8px'>{''.join(totals)}</table>"
+        f"<th align='right'>Unit price</th><th align='right'>Amount</th></tr>{''.join(rows)}"
+        f"<tr><td colspan='4'></td></tr>{''.join(totals)}</table>"
         f"<p style='margin-top:24px'>{e(terms)}</p>"
     )
     if timesheet:

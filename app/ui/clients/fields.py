@@ -29,12 +29,12 @@ MAX_AMOUNT = 999_999_999.99
 class AmountField(QDoubleSpinBox):
     """An amount with two decimals and a unit; its lowest step reads "not set"."""
 
-    def __init__(self, unit: str) -> None:
+    def __init__(self, unit: str, unset: str = NOT_SET) -> None:
         super().__init__()
         self.setRange(-0.01, MAX_AMOUNT)
         self.setDecimals(2)
         self.setSingleStep(5)
-        self.setSpecialValueText(NOT_SET)
+        self.setSpecialValueText(unset)
         self.setSuffix(f" {unit}" if unit else "")
         self.setMinimumWidth(150)
 
@@ -48,10 +48,10 @@ class AmountField(QDoubleSpinBox):
 class CountField(QSpinBox):
     """Whole units (minutes, days, hours) from 0 up; below 0 reads "not set"."""
 
-    def __init__(self, suffix: str, maximum: int) -> None:
+    def __init__(self, suffix: str, maximum: int, unset: str = NOT_SET) -> None:
         super().__init__()
         self.setRange(-1, maximum)
-        self.setSpecialValueText(NOT_SET)
+        self.setSpecialValueText(unset)
         self.setSuffix(f" {suffix}")
         self.setMinimumWidth(120)
 
@@ -91,9 +91,9 @@ class CurrencyPicker(ChoiceField):
 class RoundingField(QWidget):
     """Mode, step in minutes and whether it applies per invoice line: `MODE:MINUTES[:line]`."""
 
-    def __init__(self) -> None:
+    def __init__(self, unset: str = NOT_SET) -> None:
         super().__init__()
-        self.mode = ChoiceField([("nearest", "nearest"), ("up", "up"), ("down", "down")])
+        self.mode = ChoiceField([("nearest", "nearest"), ("up", "up"), ("down", "down")], unset)
         self.step = QComboBox()
         for minutes in STEPS_MINUTES:
             self.step.addItem(f"{minutes} min", minutes)
@@ -127,9 +127,10 @@ class RoundingField(QWidget):
 
 
 class TaxField(QLineEdit):
-    def __init__(self) -> None:
+    def __init__(self, unset: str = NOT_SET) -> None:
         super().__init__()
-        self.setPlaceholderText("not set · e.g. GST:5,QST:9.975 · none for no tax")
+        self.setPlaceholderText(f"{unset} · e.g. GST:5,QST:9.975 or none")
+        self.setMinimumWidth(320)
 
     def spec(self) -> str | None:
         return self.text().strip() or None

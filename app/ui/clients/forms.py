@@ -32,13 +32,17 @@ class BillingForm(QWidget):
 
     edited = Signal()
 
+    inherited = "workspace default"
+    """What "not set" means at this level: the value of the level above applies."""
+
     def __init__(self, today: date) -> None:
         super().__init__()
         self.layout_ = QFormLayout(self)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self._fields: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
         self._loaded: dict[str, Any] = {}
-        self.rate = AmountField("/ h")
-        self.cost_rate = AmountField("/ h")
+        self.rate = AmountField("/ h", self.inherited)
+        self.cost_rate = AmountField("/ h", self.inherited)
         self.since = SinceField(today)
         self.add("rate", "Rate", self.rate, self.rate.text_value, self.rate.set_amount)
         self.add("cost_rate", "Cost rate", self.cost_rate, self.cost_rate.text_value, self.cost_rate.set_amount)
@@ -75,11 +79,11 @@ class ClientForm(BillingForm):
     def __init__(self, today: date) -> None:
         super().__init__(today)
         self.currency = CurrencyPicker()
-        self.rounding = RoundingField()
-        self.minimum = CountField("min", 480)
-        self.terms = CountField("days", 365)
-        self.tax = TaxField()
-        self.tax_mode = ChoiceField(TAX_MODES)
+        self.rounding = RoundingField(self.inherited)
+        self.minimum = CountField("min", 480, self.inherited)
+        self.terms = CountField("days", 365, self.inherited)
+        self.tax = TaxField(self.inherited)
+        self.tax_mode = ChoiceField(TAX_MODES, self.inherited)
         self.add("currency", "Currency", self.currency, self.currency.choice, self.currency.set_choice)
         self.add("rounding", "Rounding", self.rounding, self.rounding.spec, self.rounding.set_spec)
         self.add("minimum", "Minimum billed", self.minimum, self.minimum.number, self.minimum.set_number)
@@ -101,14 +105,16 @@ class ClientForm(BillingForm):
 
 
 class ProjectForm(BillingForm):
+    inherited = "as the client"
+
     def __init__(self, today: date) -> None:
         super().__init__(today)
         self.billable = QCheckBox("time on this project is billable by default")
-        self.rounding = RoundingField()
-        self.minimum = CountField("min", 480)
-        self.tax = TaxField()
-        self.fixed_fee = AmountField("")
-        self.budget = CountField("h", 100_000)
+        self.rounding = RoundingField(self.inherited)
+        self.minimum = CountField("min", 480, self.inherited)
+        self.tax = TaxField(self.inherited)
+        self.fixed_fee = AmountField("", "none")
+        self.budget = CountField("h", 100_000, "none")
         self.overage_rate = AmountField("/ h")
         self.add("billable", "Billable", self.billable, self.billable.isChecked,
                  lambda value: self.billable.setChecked(bool(value)))
@@ -121,7 +127,10 @@ class ProjectForm(BillingForm):
                  self.overage_rate.set_amount)
         self.budget_bar = QProgressBar()
         self.budget_bar.setTextVisible(True)
+        self.budget_bar.setMinimumWidth(320)
         self.budget_note = QLabel()
+        self.budget_note.setWordWrap(True)
+        self.budget_note.setMinimumWidth(320)
         self.layout_.addRow("Budget used", self.budget_bar)
         self.layout_.addRow("", self.budget_note)
 
@@ -163,6 +172,8 @@ def show_budget(bar: QProgressBar, note: QLabel, summary: ProjectSummary) -> Non
 
 class TaskForm(BillingForm):
     """Only rates can be set per task."""
+
+    inherited = "as the project"
 
     def show_task(self, summary: TaskSummary) -> None:
         self.load(_rates(summary.rates))

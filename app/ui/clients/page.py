@@ -54,7 +54,8 @@ class ClientsPage(QWidget):
         self._items: dict[Selected, Any] = {}
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Client / project / task", "Rate", "Budget"])
-        self.tree.setColumnWidth(0, 240)
+        self.tree.setColumnWidth(0, 220)
+        self.tree.setColumnWidth(1, 90)
         self.tree.currentItemChanged.connect(lambda *_: self._select())
         self.show_archived = QCheckBox("Show archived")
         self.show_archived.toggled.connect(lambda _: self._fill())
@@ -109,6 +110,7 @@ class ClientsPage(QWidget):
         right.addWidget(self.heading)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.stack)
         right.addWidget(scroll, 1)
         right.addWidget(self.status)

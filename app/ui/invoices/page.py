@@ -41,7 +41,7 @@ from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
-COLUMNS = ("Invoice", "Client", "Period", "Total", "Status", "In", "Details")
+COLUMNS = ("Invoice", "Client", "Period", "Total", "Status", "Accounting system", "Details")
 STATUS_COLOURS = {"paid": "#1e7d32", "part-paid": "#8a5300", "diverged": "#b00020", "void": "#777777"}
 EMPTY = ("No invoices yet. Approve time in the review, then create invoices here (Create invoices…) or send a "
          "week to Xero or QuickBooks from the review.")
