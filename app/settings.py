@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from app.billing.multipliers import parse_night, parse_weekdays
@@ -123,6 +124,12 @@ def _combo(value: str) -> str | None:
     return check_combo(value)
 
 
+def _logo(value: str) -> str | None:
+    if value and Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return "must be a PNG or JPEG file"
+    return None
+
+
 _DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
 _MEETING_APPS = [r"zoom", r"\bteams\b", r"meet\.google\.com", r"webex", r"skype", r"jitsi", r"huddle"]
 
@@ -217,6 +224,11 @@ OPTIONS: dict[str, Option[Any]] = {  # type: ignore[var-annotated]  # a tuple of
                _one_of(["Employee", "Vendor"])),
         Option("reports.utilisation_target", 75, "Utilisation target: billable share of tracked time (percent)",
                _between(0, 100)),
+        Option("business.name", "", "Business: your name or company name on client invoices"),
+        Option("business.address", "", "Business: postal address on client invoices (a comma starts a new line)"),
+        Option("business.tax_number", "", "Business: tax or VAT number on client invoices (empty: none)"),
+        Option("business.logo", "", "Business: logo image on client invoices, a PNG or JPEG file (empty: none)",
+               _logo),
     )
 }
 
