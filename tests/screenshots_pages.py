@@ -11,7 +11,7 @@ import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from app.bootstrap import Core, build_core
+from app.core import Core, build_core
 from app.domain.models import NewEntry
 from app.domain.periods import Period
 from app.store.catalog_repository import Kind

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.billing.catalog import Catalog
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.models import NewEntry
 from app.store.billing_repository import BillingRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.billing.catalog import Catalog
-from app.bootstrap import Core
+from app.core import Core
 from app.store.billing_repository import BillingRepository
 from app.store.catalog_repository import CatalogRepository
 from app.ui.clients.page import ClientsPage
