@@ -1,5 +1,5 @@
 """The desktop app's features beyond the timer, plugged into the shell: capture and its idle prompt, payments
-brought back, global shortcuts, reminders, autostart, and the windows the tray opens.
+brought back, global shortcuts, reminders, autostart, onboarding, and the dialogs the tray opens.
 
 One object, built by the composition root and handed to `run_application`. It reads what it needs on the write
 worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its background work
@@ -22,7 +22,6 @@ from app.capture.control import CaptureControl
 from app.capture.watcher import Watcher
 from app.desktop import autostart
 from app.domain.periods import week_of
-from app.store.spans import SpanStore
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
 from app.sync.xero import tenants
@@ -34,9 +33,6 @@ from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
 from app.ui.notifications import Notifier, Reminders
 from app.ui.payment_poller import PaymentPoller
-from app.ui.reports import open_reports_window
-from app.ui.review.window import ReviewWindow
-from app.ui.rules_editor import RulesEditor
 from app.ui.send_dialog import open_send_dialog
 from app.ui.shortcuts import GlobalShortcuts, read_config
 
@@ -80,14 +76,14 @@ class DesktopFeatures(Extensions):
                             choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted))
         return [("Accounts", page)]
 
-    def timesheet(self, shell: Shell) -> QWidget | None:
-        return ReviewWindow(_core(shell), shell.runner, shell.bus)
+    def capture_notice(self) -> str | None:
+        return self._capture_notice
 
     def menu(self, shell: Shell) -> Sequence[tuple[str, Callable[[], None]]]:
         return [
-            ("Activity…", lambda: self._show(shell, "activity")),
-            ("Rules…", lambda: self._show(shell, "rules")),
-            ("Reports…", lambda: self._show(shell, "reports")),
+            ("Activity…", lambda: shell.open_page("activity")),
+            ("Rules…", lambda: shell.open_page("rules")),
+            ("Reports…", lambda: shell.open_page("reports")),
             ("Send to Xero…", lambda: self._send(shell, "xero")),
             ("Send to QuickBooks…", lambda: self._send(shell, "quickbooks")),
             ("Open log folder", lambda: self._open_logs(shell)),
@@ -97,7 +93,7 @@ class DesktopFeatures(Extensions):
         core, runner, bus = _core(shell), shell.runner, shell.bus
         if self.watcher is not None:
             self.bridge = CaptureBridge(self.watcher, parent=shell)
-            self.bridge.status.connect(self._capture_status)
+            self.bridge.status.connect(lambda message, _capturing: self._capture_status(shell, message))
             self.watcher.start()
             self.idle_prompt = IdlePromptController(core, runner, bus, self.bridge, parent=shell.window)
         self.notifier = Notifier(shell.tray.icon if shell.tray is not None else None)
@@ -109,7 +105,7 @@ class DesktopFeatures(Extensions):
         self.shortcuts = GlobalShortcuts(parent=shell)
         if shell.model is not None:
             self.shortcuts.toggle_timer.connect(shell.model.toggle)
-        self.shortcuts.show_timesheet.connect(shell.open_timesheet)
+        self.shortcuts.show_timesheet.connect(lambda: shell.open_page("review"))
         self.shortcuts.apply(*self._shortcut_config)
         bus.changed.connect(lambda areas: self._settings_changed(shell, areas))
         bus.changed.connect(lambda _areas: self._check_accounts(shell))
@@ -187,9 +183,9 @@ class DesktopFeatures(Extensions):
         if self.shortcuts is not None:
             self.shortcuts.apply(*shortcuts)
 
-    def _capture_status(self, message: str, _capturing: bool) -> None:
+    def _capture_status(self, shell: Shell, message: str) -> None:
         self._capture_notice = message or None
-        activity = self.windows.get("activity")
+        activity = shell.window.built("activity") if shell.window is not None else None
         if isinstance(activity, ActivityWindow):
             activity.set_notice(self._capture_notice)
 
@@ -200,23 +196,6 @@ class DesktopFeatures(Extensions):
                                                f"{paid} paid.")
 
     # Windows
-
-    def _show(self, shell: Shell, name: str) -> None:
-        window = self.windows.get(name)
-        if window is None:
-            window = self._build(shell, name)
-            self.windows[name] = window
-        window.show()
-        window.raise_()
-        window.activateWindow()
-
-    def _build(self, shell: Shell, name: str) -> QWidget:
-        core = _core(shell)
-        if name == "activity":
-            return ActivityWindow(SpanStore(core.db), shell.runner, shell.bus, notice=self._capture_notice)
-        if name == "rules":
-            return RulesEditor(core.classifier, shell.runner, shell.bus)
-        return open_reports_window(core, shell.runner, shell.bus)
 
     def _send(self, shell: Shell, provider: str) -> None:
         """A visible dialog is brought forward (it may be sending); otherwise a new one for this week. The dialog
