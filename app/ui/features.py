@@ -20,6 +20,7 @@ from app.bootstrap import Core, build_watcher
 from app.capture.config import CaptureConfig
 from app.capture.control import CaptureControl
 from app.capture.watcher import Watcher
+from app.commands.rules import starter_file
 from app.desktop import autostart
 from app.domain.periods import week_of
 from app.sync.accounts import RECONNECT_NEEDED
@@ -32,8 +33,10 @@ from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
 from app.ui.notifications import Notifier, Reminders
+from app.ui.onboarding import OnboardingWizard
 from app.ui.payment_poller import PaymentPoller
 from app.ui.send_dialog import open_send_dialog
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.shortcuts import GlobalShortcuts, read_config
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,8 @@ ShortcutConfig = tuple[bool, dict[str, str]]
 
 
 class DesktopFeatures(Extensions):
+    offers_welcome = True
+
     def __init__(self) -> None:
         self.watcher: Watcher | None = None
         self._shortcut_config: ShortcutConfig = (False, {})
@@ -56,6 +61,9 @@ class DesktopFeatures(Extensions):
         self._autostart: bool | None = None
         self._checking_accounts = False
         self._accounts_changed_meanwhile = False
+        self._privacy_seen = False
+        self._onboarded = True
+        self.wizard: OnboardingWizard | None = None
 
     # Worker
 
@@ -63,6 +71,8 @@ class DesktopFeatures(Extensions):
         self.watcher = build_watcher(core)
         self._shortcut_config = read_config(core.settings)
         self._autostart = bool(core.settings.get("app.autostart"))
+        self._privacy_seen = bool(core.settings.get("onboarding.privacy_seen"))
+        self._onboarded = bool(core.settings.get("onboarding.finished"))
 
     # GUI thread
 
@@ -79,6 +89,21 @@ class DesktopFeatures(Extensions):
     def capture_notice(self) -> str | None:
         return self._capture_notice
 
+    def first_start(self) -> bool:
+        return not self._onboarded
+
+    def welcome(self, shell: Shell) -> QWidget | None:
+        """The wizard on screen is brought forward; otherwise a new one."""
+        if self.wizard is None or not self.wizard.isVisible():
+            self.wizard = OnboardingWizard(_core(shell), shell.runner, shell.bus, starter_file(),
+                                           open_privacy=lambda: self._open_privacy(shell), parent=shell.window)
+            self.wizard.privacy_seen.connect(lambda: self._privacy_passed(shell))
+            self.wizard.capture_wanted.connect(lambda wanted: self._capture_wanted(shell, wanted))
+            self.wizard.open()
+        self.wizard.raise_()
+        self.wizard.activateWindow()
+        return self.wizard
+
     def menu(self, shell: Shell) -> Sequence[tuple[str, Callable[[], None]]]:
         return [
             ("Activity…", lambda: shell.open_page("activity")),
@@ -94,7 +119,8 @@ class DesktopFeatures(Extensions):
         if self.watcher is not None:
             self.bridge = CaptureBridge(self.watcher, parent=shell)
             self.bridge.status.connect(lambda message, _capturing: self._capture_status(shell, message))
-            self.watcher.start()
+            if self._privacy_seen:
+                self.watcher.start()  # otherwise once onboarding's first page was seen: nothing is recorded before
             self.idle_prompt = IdlePromptController(core, runner, bus, self.bridge, parent=shell.window)
         self.notifier = Notifier(shell.tray.icon if shell.tray is not None else None)
         self.reminders = Reminders(core, runner, self.notifier)
@@ -164,6 +190,26 @@ class DesktopFeatures(Extensions):
             finished()
 
         shell.runner.read(read, done, failed, owner=tray)
+
+    def _privacy_passed(self, shell: Shell) -> None:
+        if self._privacy_seen:
+            return
+        self._privacy_seen = True
+        core = _core(shell)
+        shell.runner.write(lambda: core.settings.set("onboarding.privacy_seen", True))
+        if self.watcher is not None and self.bridge is not None:
+            self.watcher.start()
+
+    def _capture_wanted(self, shell: Shell, wanted: bool) -> None:
+        watcher = self.watcher
+        if watcher is not None and not wanted:
+            shell.runner.write(lambda: watcher.pause(None))
+
+    def _open_privacy(self, shell: Shell) -> None:
+        shell.open_page("preferences")
+        preferences = shell.window.built("preferences") if shell.window is not None else None
+        if isinstance(preferences, SettingsDialog):
+            preferences.show_page("Capture")
 
     def _follow_autostart(self, wanted: bool) -> None:
         """Write or remove the login entry when the setting changed, never at start-up: another data folder

@@ -263,6 +263,10 @@ class SettingsDialog(QDialog):
         self.stack.addWidget(page)
         self.page_list.addItem(title)
 
+    def show_page(self, title: str) -> None:
+        if title in self.titles():
+            self.page_list.setCurrentRow(self.titles().index(title))
+
     def titles(self) -> list[str]:
         return [self.page_list.item(i).text() for i in range(self.page_list.count())]
 

@@ -31,6 +31,16 @@ def autostart_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return config / "autostart" / "timetally.desktop"
 
 
+def onboarded() -> None:
+    """As after the welcome wizard: capture may start and the window waits for the tray."""
+    core = build_core()
+    try:
+        core.settings.set("onboarding.privacy_seen", True)
+        core.settings.set("onboarding.finished", True)
+    finally:
+        core.close()
+
+
 @pytest.fixture
 def started(
     home: Path, autostart_home: Path, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
@@ -38,6 +48,7 @@ def started(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     quit_on_close = app.quitOnLastWindowClosed()
+    onboarded()
     features = DesktopFeatures()
     shell = Shell(build_core, runner, bus, features, tray_available=lambda: True)
     with qtbot.waitSignal(shell.ready, timeout=10_000):
