@@ -157,9 +157,11 @@ class ReviewService:
         for d in self._repo.dropped_between(start.timestamp(), end.timestamp()):
             path = self._projects.get(d.project_id).path if d.project_id else ""
             minutes = round((d.end - d.start) / 60)
+            stopped = datetime.fromtimestamp(d.start, self._tz)
             items.append(ProposalItem(d.start, d.end, path, "", d.description, "",
-                                      f"Away {minutes // 60} h {minutes % 60:02d} min while the timer ran; dropped "
-                                      "from it without asking", dropped_id=d.id, project_id=d.project_id))
+                                      f"Timer stopped at {stopped:%H:%M} without asking: away {minutes // 60} h "
+                                      f"{minutes % 60:02d} min while it ran", dropped_id=d.id,
+                                      project_id=d.project_id))
         return sorted(items, key=lambda i: i.start)
 
     # Proposals
