@@ -83,13 +83,13 @@ class Model:
         windows: list[tuple[Key, dict[int, float]]] = []
         table: dict[str, dict[int, _Cell]] = {}
         for n, (key, cells) in enumerate(per_window.items()):
-            windows.append((key, {label: seconds for label, (seconds, _) in cells.items()}))
+            windows.append((key, {at: seconds for at, (seconds, _) in cells.items()}))
             for feature in features(*key):
                 row = table.setdefault(feature, {})
-                for label, (seconds, entries) in cells.items():
-                    cell = row.get(label)
+                for at, (seconds, entries) in cells.items():
+                    cell = row.get(at)
                     if cell is None:
-                        row[label] = _Cell(seconds, set(entries), n, seconds)
+                        row[at] = _Cell(seconds, set(entries), n, seconds)
                         continue
                     cell.seconds += seconds
                     cell.entries |= entries
@@ -110,9 +110,9 @@ class Model:
         data: dict[str, Any] = json.loads(text)
         if data.get("version") != VERSION:
             return None
-        return cls([tuple(label) for label in data["labels"]],  # type: ignore[misc]
-                   [(tuple(key), {int(k): v for k, v in cells}) for key, cells in data["windows"]],  # type: ignore[misc]
-                   {f: [tuple(cell) for cell in row] for f, row in data["table"].items()})  # type: ignore[misc]
+        return cls([tuple(label) for label in data["labels"]],
+                   [(tuple(key), {int(k): v for k, v in cells}) for key, cells in data["windows"]],
+                   {f: [tuple(cell) for cell in row] for f, row in data["table"].items()})
 
     @property
     def assigned_seconds(self) -> float:

@@ -54,7 +54,7 @@ class LearnedRepository:
     def forget(self, now: float) -> None:
         """Drop the model and the rejections; only time after `now` teaches from here on."""
         with self._db.session() as s:
-            s.exec(delete(LearnedRejectionRow))  # type: ignore[call-overload]
+            s.exec(delete(LearnedRejectionRow))
             row = s.get(LearnedModelRow, _ROW) or LearnedModelRow(id=_ROW)
             row.fingerprint, row.body, row.forgotten_before, row.built_at = "", "", now, utcnow()
             s.add(row)
