@@ -9,6 +9,7 @@ nothing goes on the wire before both are on disk.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import weakref
@@ -30,6 +31,7 @@ from app.store.tables.billing import InvoiceDraftRow
 from app.store.tables.review import SubmittedWeekRow
 from app.store.tables.sync import SyncInvoiceRow, SyncJobRow
 
+log = logging.getLogger(__name__)
 _WATCHED = (EntryRow, SubmittedWeekRow, InvoiceDraftRow, SyncInvoiceRow, SyncJobRow)
 _EARLIER = ("end_utc", "status", "remote_status", "amount_paid", "state")
 _CHANGES = "automation.changes"
@@ -57,7 +59,10 @@ class Hub:
         with self._lock:
             self._written += ids
         for listener in list(self.listeners):
-            listener()
+            try:
+                listener()
+            except Exception:  # a listener must never undo a commit that already happened
+                log.exception("a listener for written webhook deliveries failed")
 
     def take_written(self) -> list[int]:
         with self._lock:

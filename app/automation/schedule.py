@@ -24,6 +24,7 @@ from app.domain.models import EntryStatus
 from app.domain.periods import Period, week_of
 from app.domain.timefmt import LOCAL_ZONE, utcnow
 from app.store.db import Database
+from app.store.remote_copies import provider_title
 from app.store.tables import EntryRow
 from app.store.tables.automation import ScheduleRow
 from app.sync.registry import FACTORIES
@@ -64,7 +65,7 @@ class Schedule:
                 SendMode.WEEKLY: f"approved time is sent every {WEEKDAYS[self.weekday].title()} at {self.at}"}
         payments = (f"payments are checked every {self.payments_minutes} minutes" if self.payments_minutes
                     else "payments are not checked on a schedule")
-        return f"{self.provider}: {send[self.send]}; {payments}."
+        return f"{provider_title(self.provider)}: {send[self.send]}; {payments}."
 
 
 @dataclass

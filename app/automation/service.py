@@ -41,9 +41,11 @@ class AutomationService:
         self.close()
         self._courier = courier
 
-    def on_written(self, listener: Callable[[], None]) -> None:
-        """`listener` is called (on the writing thread) whenever deliveries were written in this process."""
+    def on_written(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """`listener` is called (on the writing thread) whenever deliveries were written in this process; the
+        callable returned unsubscribes it."""
         self._hub.listeners.append(listener)
+        return lambda: self._hub.listeners.remove(listener)
 
     def deliver_written(self, seconds: float = CLI_WAIT_SECONDS) -> Report:
         """Deliver what this process caused, waiting at most `seconds`; what is left stays due for later."""
