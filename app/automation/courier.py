@@ -101,7 +101,7 @@ class Courier:
             return done
 
     def _due(self, tried: set[int], wanted: set[int] | None,
-             any_endpoint: bool = False) -> Select[tuple[WebhookDeliveryRow, WebhookEndpointRow]]:
+             any_endpoint: bool = False) -> Select[WebhookDeliveryRow, WebhookEndpointRow]:
         query = (select(WebhookDeliveryRow, WebhookEndpointRow)
                  .join(WebhookEndpointRow, col(WebhookEndpointRow.id) == WebhookDeliveryRow.endpoint_id)
                  .where(WebhookDeliveryRow.state == "pending", col(WebhookDeliveryRow.next_at) <= self._clock(),
@@ -122,7 +122,7 @@ class Courier:
                     return None
                 delivery, endpoint = found
                 taken = s.execute(update(WebhookDeliveryRow).where(
-                    col(WebhookDeliveryRow.id) == delivery.id, WebhookDeliveryRow.state == "pending",
+                    col(WebhookDeliveryRow.id) == delivery.id, col(WebhookDeliveryRow.state) == "pending",
                     col(WebhookDeliveryRow.next_at) == delivery.next_at,
                 ).values(next_at=self._clock() + LEASE, attempts=delivery.attempts + 1))
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
@@ -170,7 +170,7 @@ class Courier:
                 row.state, row.delivered_at = "delivered", now
                 if not target.enabled:  # it answers again: what waited for it is due now
                     s.execute(update(WebhookDeliveryRow).where(
-                        WebhookDeliveryRow.endpoint_id == target.id, WebhookDeliveryRow.state == "pending",
+                        col(WebhookDeliveryRow.endpoint_id) == target.id, col(WebhookDeliveryRow.state) == "pending",
                         col(WebhookDeliveryRow.id) != row.id).values(next_at=now))
                 target.failing_since, target.enabled, target.disabled_reason = None, True, ""
                 report.delivered.append(row.webhook_id)

@@ -96,7 +96,7 @@ class Endpoints:
             self._vault.set_secret(secret_name(row.id or 0), secret)
             return endpoint_of(row), secret
 
-    def list(self) -> list[Endpoint]:
+    def all(self) -> list[Endpoint]:
         with self._db.session() as s:
             return [endpoint_of(r) for r in s.exec(select(WebhookEndpointRow).order_by(col(WebhookEndpointRow.id)))]
 

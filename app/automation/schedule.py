@@ -212,7 +212,7 @@ class Scheduler:
     def _send(self, provider: str) -> str:
         sent = self._sync.send(provider, self.period())
         if sent.failed:
-            raise _Failed("; ".join(f"{o.label}: {', '.join(o.errors) or o.outcome}" for o in sent.failed))
+            raise _Failed("; ".join(f"{o.number}: {', '.join(o.errors) or o.outcome}" for o in sent.failed))
         return sent.summary()
 
     def _payments(self, provider: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.output import note, print_json
+from app.core import Core
 from app.sync.registry import FACTORIES
 
 
-def register_actions(ssub: argparse._SubParsersAction) -> None:
+def register_actions(ssub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = ssub.add_parser("run-scheduled", help="run the scheduled sends and payment checks that are due, and "
                                                 "deliver due webhooks (for a systemd timer, cron or Task Scheduler)")
     run.add_argument("--json", action="store_true")

@@ -7,11 +7,11 @@ from typing import Any
 
 from app.automation.endpoints import Delivery, Endpoint, parse_events
 from app.automation.events import EVENTS, iso
-from app.bootstrap import Core
 from app.commands.output import ID, count_arg, note, print_json
+from app.core import Core
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     hooks = sub.add_parser("webhooks", help="send signed events to web addresses (Zapier, Make, n8n, your own)")
     hsub = hooks.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = hsub.add_parser("add", help="add an endpoint; its secret is shown once")
@@ -48,7 +48,7 @@ def _add(core: Core, args: argparse.Namespace) -> int:
 
 def _list(core: Core, args: argparse.Namespace) -> int:
     endpoints = core.automation.endpoints
-    found = endpoints.list()
+    found = endpoints.all()
     if args.json:
         print_json([{**endpoint_json(e), "deliveries": [delivery_json(d) for d in endpoints.deliveries(e.id, 5)]}
                     for e in found])

@@ -196,7 +196,7 @@ class AutomationPage(QWidget):
         automation = self._automation
 
         def read() -> tuple[list[Endpoint], list[Delivery], list[Schedule]]:
-            return (automation.endpoints.list(), automation.endpoints.deliveries(limit=100),
+            return (automation.endpoints.all(), automation.endpoints.deliveries(limit=100),
                     automation.scheduler.schedules())
 
         self._runner.read(read, self._show, self._failed, owner=self)
@@ -263,9 +263,11 @@ class AutomationPage(QWidget):
         if endpoint is None:
             return
         endpoints = self._automation.endpoints
-        self._runner.write(lambda: endpoints.remove(endpoint.id),
-                           lambda gone: (self._say(f"Endpoint {gone.id} removed."), self.refresh()),
-                           self._failed, owner=self)
+        self._runner.write(lambda: endpoints.remove(endpoint.id), self._removed, self._failed, owner=self)
+
+    def _removed(self, gone: Endpoint) -> None:
+        self._say(f"Endpoint {gone.id} removed.")
+        self.refresh()
 
     def save_schedule(self, row: ScheduleRow) -> None:
         scheduler, values = self._automation.scheduler, row.values()

@@ -136,7 +136,7 @@ def test_nothing_is_lost_when_the_command_that_caused_it_is_killed_mid_delivery(
         receiver.release.set()
     held_id = receiver.received[0].webhook_id
 
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     memory_keyring.set_password("TimeTally", "webhook:1:secret", secret)
     core = build_core()

@@ -11,7 +11,7 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.ui.automation_page import AutomationPage
 from app.ui.tasks import TaskRunner
 from tests.fakes.keyrings import MemoryKeyring
@@ -86,5 +86,5 @@ def test_an_endpoint_is_added_tested_logged_and_removed(core: Core, runner: Task
     page.endpoint_table.selectRow(0)
     page.remove_button.click()
     drain(qtbot, runner)
-    assert core.automation.endpoints.list() == [] and core.automation.endpoints.secret(1) is None
+    assert core.automation.endpoints.all() == [] and core.automation.endpoints.secret(1) is None
     assert page.empty.isVisible()
