@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTime
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -191,6 +191,11 @@ class AutomationPage(QWidget):
         self.refresh()
 
     # Reading
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The log moves on while the page is hidden: read it again whenever it is shown."""
+        super().showEvent(event)
+        self.refresh()
 
     def refresh(self) -> None:
         automation = self._automation

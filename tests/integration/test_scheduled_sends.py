@@ -84,5 +84,14 @@ def test_a_failure_is_told_once_not_at_every_check(books: Any, wall_clock: WallC
         s.delete(s.get(AccountRow, "xero"))
     reports = list(ticks(wall_clock, books, timedelta(minutes=5), MONDAY + timedelta(hours=6)))
     notices = [n for r in reports for n in r.notices]
-    assert len(notices) == 1 and "xero is not connected" in notices[0]
+    assert len(notices) == 1 and "Xero is not connected" in notices[0]
     assert books.automation.scheduler.get("xero").failure == notices[0]
+
+
+def test_of_two_processes_due_at_once_only_one_runs_a_send(books: Any, wall_clock: WallClock) -> None:
+    books.automation.scheduler.set("xero", send="daily", at="06:00")
+    seen = books.automation.scheduler.get("xero").last_send_at
+    other = books.automation.scheduler  # what the app and a timer's `run-scheduled` both read
+    assert other._claim("xero", "last_send_at", seen, MONDAY + timedelta(minutes=1))
+    assert not other._claim("xero", "last_send_at", seen, MONDAY + timedelta(minutes=1))
+    assert books.automation.scheduler.run_due().ran == [], "already taken for today"
