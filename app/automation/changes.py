@@ -197,8 +197,8 @@ def _entry_events(s: Session, change: Change, approved: dict[tuple[str, str], li
 
 def _invoice_events(s: Session, change: Change) -> list[tuple[str, dict[str, Any]]]:
     row = change.row
-    if change.kind == "new":
-        return [("invoice.sent", ev.sent_data(s, row))]
+    if change.kind == "new":  # one made inside the accounting system has no local number: TimeTally sent nothing
+        return [("invoice.sent", ev.sent_data(s, row))] if row.number else []
     if change.kind != "dirty":
         return []
     events = []
