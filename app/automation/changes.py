@@ -78,10 +78,6 @@ def install(db: Database) -> Hub:
     return _HUBS.setdefault(db.engine, Hub())
 
 
-def hub(db: Database) -> Hub:
-    return install(db)
-
-
 def _watching(session: Session) -> bool:
     return isinstance(session.bind, Engine) and session.bind in _HUBS
 

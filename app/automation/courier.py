@@ -75,10 +75,6 @@ class Courier:
             self._attempt(*claimed, report, deadline)
         return report
 
-    def has_due(self, only: Iterable[int] | None = None) -> bool:
-        with self._db.session() as s:
-            return s.exec(self._due(set(), None if only is None else set(only))).first() is not None
-
     def test(self, endpoint_id: int) -> WebhookDeliveryRow:
         """Send a `webhook.test` event now, even to a disabled endpoint (an answer enables it again); the delivery."""
         endpoint = self._endpoints.get(endpoint_id)

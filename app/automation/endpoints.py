@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from app.automation.events import EVENTS, json_list
 from app.domain.errors import NotFoundError, ValidationError
 from app.store.db import Database
-from app.store.tables.automation import WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow
+from app.store.tables.automation import WebhookDeliveryRow, WebhookEndpointRow
 from app.sync.oauth.vault import Vault
 
 
@@ -129,12 +129,12 @@ class Endpoints:
         with self._db.session() as s:
             return [_delivery(r) for r in s.exec(query.order_by(col(WebhookDeliveryRow.id).desc()).limit(limit))]
 
-    def attempts(self, delivery_id: int) -> list[tuple[datetime, int, str]]:
-        """(when, response code or 0, what went wrong) of each request of a delivery, oldest first."""
+    def attempts(self, delivery_id: int) -> list[tuple[datetime, int, str, int]]:
+        """(when, response code or 0, what went wrong, milliseconds) of each request of a delivery, oldest first."""
         with self._db.session() as s:
             rows = s.exec(select(WebhookAttemptRow).where(WebhookAttemptRow.delivery_id == delivery_id)
                           .order_by(col(WebhookAttemptRow.id)))
-            return [(r.at, r.status, r.error) for r in rows]
+            return [(r.at, r.status, r.error, r.duration_ms) for r in rows]
 
 
 def _missing(endpoint_id: int) -> NotFoundError:

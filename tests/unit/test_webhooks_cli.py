@@ -57,6 +57,8 @@ def test_events_are_logged_and_an_endpoint_is_removed_with_its_secret(
     assert (logged["event"], logged["status"], logged["attempts"]) == ("timer.started", "pending", 1)
     assert logged["webhook_id"].startswith("msg_") and logged["error"].startswith("no answer")
     assert logged["next_attempt_at"].endswith("Z")
+    [attempt] = logged["attempt_log"]
+    assert attempt["response_code"] is None and attempt["error"] == logged["error"]
     code, out, _ = run(capsys, "webhooks", "test", "1")
     assert code == 1 and "did not arrive" in out
     assert run(capsys, "webhooks", "remove", "1")[0] == 0
