@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from app.automation.events import EVENTS, json_list
 from app.domain.errors import NotFoundError, ValidationError
 from app.store.db import Database
-from app.store.tables.automation import WebhookDeliveryRow, WebhookEndpointRow
+from app.store.tables.automation import WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow
 from app.sync.oauth.vault import Vault
 
 
