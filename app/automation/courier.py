@@ -155,12 +155,12 @@ class Courier:
         ok = 200 <= status < 300 and not error
         now = self._clock()
         with self._db.session() as s:
-            s.add(WebhookAttemptRow(delivery_id=delivery.id or 0, at=at, status=status, error=error,
-                                    duration_ms=duration_ms))
             row = s.get(WebhookDeliveryRow, delivery.id)
             target = s.get(WebhookEndpointRow, endpoint.id)
             if row is None or target is None:
-                return  # the endpoint was removed meanwhile
+                return  # the endpoint was removed meanwhile, with its deliveries
+            s.add(WebhookAttemptRow(delivery_id=delivery.id or 0, at=at, status=status, error=error,
+                                    duration_ms=duration_ms))
             row.last_status, row.last_error = status, error
             if ok:
                 row.state, row.delivered_at = "delivered", now
