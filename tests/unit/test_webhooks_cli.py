@@ -78,3 +78,5 @@ def test_schedules_are_shown_and_set_and_run_scheduled_says_when_nothing_was_due
     assert "QuickBooks: approved time is sent by hand" in out
     code, out, _ = run(capsys, "sync", "run-scheduled")
     assert (code, out.strip()) == (0, "Nothing was due.")
+    code, out, _ = run(capsys, "sync", "run-scheduled", "--json")
+    assert json.loads(out) == {"ran": [], "notices": [], "webhooks_delivered": 0, "webhooks_failed": 0}
