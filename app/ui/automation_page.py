@@ -143,6 +143,9 @@ class AutomationPage(QWidget):
         self.message.setWordWrap(True)
         self.log_table = table(("When", "Endpoint", "Event", "Status", "Code", "Attempts", "Last error"))
         self.log_table.setMinimumHeight(130)
+        self.log_empty = QLabel("No deliveries yet. Each event sent to an endpoint appears here with its status, "
+                                "response code and attempts.")
+        self.log_empty.setWordWrap(True)
 
         hooks = QGroupBox("Webhook endpoints")
         hooks_layout = QVBoxLayout(hooks)
@@ -171,6 +174,7 @@ class AutomationPage(QWidget):
         log = QGroupBox("Delivery log")
         log_layout = QVBoxLayout(log)
         log_layout.addWidget(self.log_table)
+        log_layout.addWidget(self.log_empty)
         sends = QGroupBox("Scheduled sends (also run by 'timetally sync run-scheduled')")
         sends_layout = QGridLayout(sends)
         self.schedules = {p: ScheduleRow(p, sends_layout, 3 * i) for i, p in enumerate(TITLES)}
@@ -216,6 +220,8 @@ class AutomationPage(QWidget):
         fill(self.log_table, [(f"{d.created_at.astimezone():%Y-%m-%d %H:%M:%S}", d.endpoint_id, d.event, d.state,
                                d.last_status or ("no answer" if d.attempts else ""), d.attempts, d.last_error)
                               for d in deliveries])
+        self.log_table.setVisible(bool(deliveries))
+        self.log_empty.setVisible(not deliveries)
         for schedule in schedules:
             if schedule.provider in self.schedules:
                 self.schedules[schedule.provider].show_schedule(schedule)

@@ -46,7 +46,10 @@ def open_page(core: Core, runner: TaskRunner, qtbot: QtBot) -> AutomationPage:
 def test_an_endpoint_is_added_tested_logged_and_removed(core: Core, runner: TaskRunner, qtbot: QtBot,
                                                         receiver: WebhookReceiver, tmp_path: Path) -> None:
     page = open_page(core, runner, qtbot)
-    assert page.empty.isVisible() and not page.secret.isVisible()
+    assert page.empty.isVisible() and page.log_empty.isVisible() and not page.secret.isVisible()
+    page.grab().save(str(tmp_path / "automation-empty.png"))
+    if os.environ.get("TIMETALLY_SHOTS"):
+        page.grab().save(os.environ["TIMETALLY_SHOTS"].replace(".png", "-empty.png"))
     page.url.setText(receiver.hook_url)
     page.add_button.click()
     assert "Tick the events" in page.message.text(), "nothing added without events"
@@ -66,7 +69,7 @@ def test_an_endpoint_is_added_tested_logged_and_removed(core: Core, runner: Task
     drain(qtbot, runner)
     assert "answered 200" in page.message.text()
     assert [r.verified for r in receiver.received] == [True]
-    assert page.log_table.rowCount() == 1
+    assert page.log_table.rowCount() == 1 and not page.log_empty.isVisible()
     assert [page.log_table.item(0, c).text() for c in (2, 3, 4)] == ["webhook.test", "delivered", "200"]
 
     row = page.schedules["xero"]
