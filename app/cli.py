@@ -30,6 +30,7 @@ CHANGES = {
     "sync": ("invoices", "entries"),
     "accounts": ("accounts",),
     "settings": ("settings",),
+    "capture": ("settings",),  # a pause or resume: the running app's watcher reads the stored pause at once
 }
 READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export", "get"}
 BROKEN_PIPE = 141

@@ -112,6 +112,7 @@ def build_core(paths: Paths | None = None) -> Core:
 def build_watcher(core: Core) -> Watcher:
     """The capture watcher on this core's database and settings; the caller starts and stops it."""
     from app.capture.config import CaptureConfig
+    from app.capture.pause import PauseStore
     from app.capture.power import PowerMonitor
     from app.capture.watcher import Watcher
     from app.store.spans import SpanStore
@@ -121,4 +122,5 @@ def build_watcher(core: Core) -> Watcher:
         monitor.start()
         return monitor
 
-    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power)
+    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power,
+                   pauses=PauseStore(core.db))

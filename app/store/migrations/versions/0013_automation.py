@@ -1,7 +1,7 @@
 """Automation: webhook endpoints, their deliveries and attempts, and scheduled sends per accounting connection.
 
 Revision ID: 0013_automation
-Revises: 0011_description_origin
+Revises: 0012_learned
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from app.store.types import UTCDateTime
 
 revision = "0013_automation"
-down_revision = "0011_description_origin"
+down_revision = "0012_learned"
 branch_labels = None
 depends_on = None
 
