@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
 from sqlalchemy import update
 from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 from standardwebhooks.webhooks import Webhook
 
 from app.automation.changes import new_webhook_id
@@ -75,10 +75,6 @@ class Courier:
             self._attempt(*claimed, report, deadline)
         return report
 
-    def has_due(self, only: Iterable[int] | None = None) -> bool:
-        with self._db.session() as s:
-            return s.exec(self._due(set(), None if only is None else set(only))).first() is not None
-
     def test(self, endpoint_id: int) -> WebhookDeliveryRow:
         """Send a `webhook.test` event now, even to a disabled endpoint (an answer enables it again); the delivery."""
         endpoint = self._endpoints.get(endpoint_id)
@@ -101,7 +97,7 @@ class Courier:
             return done
 
     def _due(self, tried: set[int], wanted: set[int] | None,
-             any_endpoint: bool = False) -> Any:
+             any_endpoint: bool = False) -> Select[WebhookDeliveryRow, WebhookEndpointRow]:
         query = (select(WebhookDeliveryRow, WebhookEndpointRow)
                  .join(WebhookEndpointRow, col(WebhookEndpointRow.id) == WebhookDeliveryRow.endpoint_id)
                  .where(WebhookDeliveryRow.state == "pending", col(WebhookDeliveryRow.next_at) <= self._clock(),
@@ -159,12 +155,12 @@ class Courier:
         ok = 200 <= status < 300 and not error
         now = self._clock()
         with self._db.session() as s:
-            s.add(WebhookAttemptRow(delivery_id=delivery.id or 0, at=at, status=status, error=error,
-                                    duration_ms=duration_ms))
             row = s.get(WebhookDeliveryRow, delivery.id)
             target = s.get(WebhookEndpointRow, endpoint.id)
             if row is None or target is None:
-                return  # the endpoint was removed meanwhile
+                return  # the endpoint was removed meanwhile, with its deliveries
+            s.add(WebhookAttemptRow(delivery_id=delivery.id or 0, at=at, status=status, error=error,
+                                    duration_ms=duration_ms))
             row.last_status, row.last_error = status, error
             if ok:
                 row.state, row.delivered_at = "delivered", now
