@@ -9,6 +9,7 @@ nothing goes on the wire before both are on disk.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import weakref
@@ -30,6 +31,7 @@ from app.store.tables.billing import InvoiceDraftRow
 from app.store.tables.review import SubmittedWeekRow
 from app.store.tables.sync import SyncInvoiceRow, SyncJobRow
 
+log = logging.getLogger(__name__)
 _WATCHED = (EntryRow, SubmittedWeekRow, InvoiceDraftRow, SyncInvoiceRow, SyncJobRow)
 _EARLIER = ("end_utc", "status", "remote_status", "amount_paid", "state")
 _CHANGES = "automation.changes"
@@ -57,7 +59,10 @@ class Hub:
         with self._lock:
             self._written += ids
         for listener in list(self.listeners):
-            listener()
+            try:
+                listener()
+            except Exception:  # a listener must never undo a commit that already happened
+                log.exception("a listener for written webhook deliveries failed")
 
     def take_written(self) -> list[int]:
         with self._lock:
@@ -71,10 +76,6 @@ _HUBS: weakref.WeakKeyDictionary[Engine, Hub] = weakref.WeakKeyDictionary()
 def install(db: Database) -> Hub:
     """Start deriving events on this database's sessions; idempotent."""
     return _HUBS.setdefault(db.engine, Hub())
-
-
-def hub(db: Database) -> Hub:
-    return install(db)
 
 
 def _watching(session: Session) -> bool:
@@ -192,8 +193,8 @@ def _entry_events(s: Session, change: Change, approved: dict[tuple[str, str], li
 
 def _invoice_events(s: Session, change: Change) -> list[tuple[str, dict[str, Any]]]:
     row = change.row
-    if change.kind == "new":
-        return [("invoice.sent", ev.sent_data(s, row))]
+    if change.kind == "new":  # one made inside the accounting system has no local number: TimeTally sent nothing
+        return [("invoice.sent", ev.sent_data(s, row))] if row.number else []
     if change.kind != "dirty":
         return []
     events = []

@@ -75,10 +75,6 @@ class Courier:
             self._attempt(*claimed, report, deadline)
         return report
 
-    def has_due(self, only: Iterable[int] | None = None) -> bool:
-        with self._db.session() as s:
-            return s.exec(self._due(set(), None if only is None else set(only))).first() is not None
-
     def test(self, endpoint_id: int) -> WebhookDeliveryRow:
         """Send a `webhook.test` event now, even to a disabled endpoint (an answer enables it again); the delivery."""
         endpoint = self._endpoints.get(endpoint_id)
@@ -101,7 +97,7 @@ class Courier:
             return done
 
     def _due(self, tried: set[int], wanted: set[int] | None,
-             any_endpoint: bool = False) -> Select[tuple[WebhookDeliveryRow, WebhookEndpointRow]]:
+             any_endpoint: bool = False) -> Select[WebhookDeliveryRow, WebhookEndpointRow]:
         query = (select(WebhookDeliveryRow, WebhookEndpointRow)
                  .join(WebhookEndpointRow, col(WebhookEndpointRow.id) == WebhookDeliveryRow.endpoint_id)
                  .where(WebhookDeliveryRow.state == "pending", col(WebhookDeliveryRow.next_at) <= self._clock(),
@@ -122,7 +118,7 @@ class Courier:
                     return None
                 delivery, endpoint = found
                 taken = s.execute(update(WebhookDeliveryRow).where(
-                    col(WebhookDeliveryRow.id) == delivery.id, WebhookDeliveryRow.state == "pending",
+                    col(WebhookDeliveryRow.id) == delivery.id, col(WebhookDeliveryRow.state) == "pending",
                     col(WebhookDeliveryRow.next_at) == delivery.next_at,
                 ).values(next_at=self._clock() + LEASE, attempts=delivery.attempts + 1))
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
@@ -159,18 +155,18 @@ class Courier:
         ok = 200 <= status < 300 and not error
         now = self._clock()
         with self._db.session() as s:
-            s.add(WebhookAttemptRow(delivery_id=delivery.id or 0, at=at, status=status, error=error,
-                                    duration_ms=duration_ms))
             row = s.get(WebhookDeliveryRow, delivery.id)
             target = s.get(WebhookEndpointRow, endpoint.id)
             if row is None or target is None:
-                return  # the endpoint was removed meanwhile
+                return  # the endpoint was removed meanwhile, with its deliveries
+            s.add(WebhookAttemptRow(delivery_id=delivery.id or 0, at=at, status=status, error=error,
+                                    duration_ms=duration_ms))
             row.last_status, row.last_error = status, error
             if ok:
                 row.state, row.delivered_at = "delivered", now
                 if not target.enabled:  # it answers again: what waited for it is due now
                     s.execute(update(WebhookDeliveryRow).where(
-                        WebhookDeliveryRow.endpoint_id == target.id, WebhookDeliveryRow.state == "pending",
+                        col(WebhookDeliveryRow.endpoint_id) == target.id, col(WebhookDeliveryRow.state) == "pending",
                         col(WebhookDeliveryRow.id) != row.id).values(next_at=now))
                 target.failing_since, target.enabled, target.disabled_reason = None, True, ""
                 report.delivered.append(row.webhook_id)

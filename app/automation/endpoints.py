@@ -96,7 +96,7 @@ class Endpoints:
             self._vault.set_secret(secret_name(row.id or 0), secret)
             return endpoint_of(row), secret
 
-    def list(self) -> list[Endpoint]:
+    def all(self) -> list[Endpoint]:
         with self._db.session() as s:
             return [endpoint_of(r) for r in s.exec(select(WebhookEndpointRow).order_by(col(WebhookEndpointRow.id)))]
 
@@ -129,12 +129,12 @@ class Endpoints:
         with self._db.session() as s:
             return [_delivery(r) for r in s.exec(query.order_by(col(WebhookDeliveryRow.id).desc()).limit(limit))]
 
-    def attempts(self, delivery_id: int) -> list[tuple[datetime, int, str]]:
-        """(when, response code or 0, what went wrong) of each request of a delivery, oldest first."""
+    def attempts(self, delivery_id: int) -> list[tuple[datetime, int, str, int]]:
+        """(when, response code or 0, what went wrong, milliseconds) of each request of a delivery, oldest first."""
         with self._db.session() as s:
             rows = s.exec(select(WebhookAttemptRow).where(WebhookAttemptRow.delivery_id == delivery_id)
                           .order_by(col(WebhookAttemptRow.id)))
-            return [(r.at, r.status, r.error) for r in rows]
+            return [(r.at, r.status, r.error, r.duration_ms) for r in rows]
 
 
 def _missing(endpoint_id: int) -> NotFoundError:

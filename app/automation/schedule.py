@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from app.automation.events import iso
@@ -24,6 +25,7 @@ from app.domain.models import EntryStatus
 from app.domain.periods import Period, week_of
 from app.domain.timefmt import LOCAL_ZONE, utcnow
 from app.store.db import Database
+from app.store.remote_copies import provider_title
 from app.store.tables import EntryRow
 from app.store.tables.automation import ScheduleRow
 from app.sync.registry import FACTORIES
@@ -31,6 +33,8 @@ from app.sync.service import SyncService
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MOST_MINUTES = 7 * 24 * 60
+GRACE = timedelta(seconds=30)
+"""A payment check this close to due runs now: with checks once a minute, every 15 minutes stays 15, not 16."""
 
 
 class SendMode(StrEnum):
@@ -62,7 +66,7 @@ class Schedule:
                 SendMode.WEEKLY: f"approved time is sent every {WEEKDAYS[self.weekday].title()} at {self.at}"}
         payments = (f"payments are checked every {self.payments_minutes} minutes" if self.payments_minutes
                     else "payments are not checked on a schedule")
-        return f"{self.provider}: {send[self.send]}; {payments}."
+        return f"{provider_title(self.provider)}: {send[self.send]}; {payments}."
 
 
 @dataclass
@@ -165,20 +169,35 @@ class Scheduler:
             sending = self._send_due(schedule, now)
             checking = schedule.payments_minutes > 0 and (
                 schedule.last_payments_at is None
-                or now - schedule.last_payments_at >= timedelta(minutes=schedule.payments_minutes))
+                or now - schedule.last_payments_at >= timedelta(minutes=schedule.payments_minutes) - GRACE)
             if not (sending or checking):
                 continue
+            sending = sending and self._claim(schedule.provider, "last_send_at", schedule.last_send_at, now)
+            checking = checking and self._claim(schedule.provider, "last_payments_at", schedule.last_payments_at, now)
+            if not (sending or checking):
+                continue  # another process (the app, a timer's run) took them
             problems: list[str] = []
+            title = provider_title(schedule.provider)
             if schedule.provider not in connected:
-                problems.append(f"{schedule.provider} is not connected; connect it under Preferences → Accounts or "
-                                f"with 'timetally accounts connect {schedule.provider}'.")
+                problems.append(f"{title} is not connected; connect it under Preferences → Accounts or with "
+                                f"'timetally accounts connect {schedule.provider}'.")
             else:
                 if sending:
                     problems += self._run(report, schedule.provider, "send", self._send)
                 if checking:
                     problems += self._run(report, schedule.provider, "payments", self._payments)
-            self._finish(schedule, now, sending, checking, " ".join(problems), report)
+            self._finish(schedule.provider, now, " ".join(problems), report)
         return report
+
+    def _claim(self, provider: str, field: str, seen: datetime | None, now: datetime) -> bool:
+        """Stamp a run as this process's, unless another process stamped it since `seen` was read: one
+        conditional UPDATE, so the app and `run-scheduled` at the same moment never both run it."""
+        column = col(getattr(ScheduleRow, field))
+        with self._db.session() as s:
+            taken = s.execute(update(ScheduleRow).where(
+                col(ScheduleRow.provider) == provider, column.is_(None) if seen is None else column == seen,
+            ).values({field: now}))
+            return bool(taken.rowcount)  # type: ignore[attr-defined]
 
     def _send_due(self, schedule: Schedule, now: datetime) -> bool:
         if schedule.send is SendMode.APPROVAL:
@@ -202,14 +221,14 @@ class Scheduler:
             outcome = action(provider)
         except TimeTallyError as exc:
             report.ran.append(f"{provider} {what}: failed")
-            return [f"The scheduled {what} to {provider} failed: {exc}"]
+            return [f"The scheduled {what} to {provider_title(provider)} failed: {exc}"]
         report.ran.append(f"{provider} {what}: {outcome}")
         return []
 
     def _send(self, provider: str) -> str:
         sent = self._sync.send(provider, self.period())
         if sent.failed:
-            raise _Failed("; ".join(f"{o.label}: {', '.join(o.errors) or o.outcome}" for o in sent.failed))
+            raise _Failed("; ".join(f"{o.number}: {', '.join(o.errors) or o.outcome}" for o in sent.failed))
         return sent.summary()
 
     def _payments(self, provider: str) -> str:
@@ -217,14 +236,12 @@ class Scheduler:
         changed = self._sync.sync_payments([provider])
         return f"{len(changed)} invoice(s) changed"
 
-    def _finish(self, schedule: Schedule, now: datetime, sent: bool, checked: bool, failure: str,
-                report: RunReport) -> None:
+    def _finish(self, provider: str, now: datetime, failure: str, report: RunReport) -> None:
+        """A failure is told when it is new; a run that succeeds forgets the last one."""
         with self._db.session() as s:
-            row = s.get(ScheduleRow, schedule.provider) or ScheduleRow(provider=schedule.provider)
-            if sent:
-                row.last_send_at = now
-            if checked:
-                row.last_payments_at = now
+            row = s.get(ScheduleRow, provider)
+            if row is None:
+                return
             if failure and failure != row.failure:
                 report.notices.append(failure)
             row.failure, row.failure_at = failure, (now if failure else None)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import httpx
-
 from app.automation import changes
 from app.automation.courier import Courier, Report
 from app.automation.endpoints import Endpoints
@@ -26,24 +24,20 @@ class AutomationService:
         self._db = db
         self.endpoints = Endpoints(db, vault)
         self.scheduler = Scheduler(db, sync, lambda: int(settings.get("review.week_start")))
-        self._transport: httpx.BaseTransport | None = None
         self._courier: Courier | None = None
         self._hub = changes.install(db)
 
     @property
     def courier(self) -> Courier:
         if self._courier is None:
-            self._courier = Courier(self._db, self.endpoints, transport=self._transport)
+            self._courier = Courier(self._db, self.endpoints)
         return self._courier
 
-    def use(self, courier: Courier) -> None:
-        """Another courier (tests give one a test clock or quick retries)."""
-        self.close()
-        self._courier = courier
-
-    def on_written(self, listener: Callable[[], None]) -> None:
-        """`listener` is called (on the writing thread) whenever deliveries were written in this process."""
+    def on_written(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """`listener` is called (on the writing thread) whenever deliveries were written in this process; the
+        callable returned unsubscribes it."""
         self._hub.listeners.append(listener)
+        return lambda: self._hub.listeners.remove(listener)
 
     def deliver_written(self, seconds: float = CLI_WAIT_SECONDS) -> Report:
         """Deliver what this process caused, waiting at most `seconds`; what is left stays due for later."""

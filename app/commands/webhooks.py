@@ -48,7 +48,7 @@ def _add(core: Core, args: argparse.Namespace) -> int:
 
 def _list(core: Core, args: argparse.Namespace) -> int:
     endpoints = core.automation.endpoints
-    found = endpoints.list()
+    found = endpoints.all()
     if args.json:
         print_json([{**endpoint_json(e), "deliveries": [delivery_json(d) for d in endpoints.deliveries(e.id, 5)]}
                     for e in found])
@@ -79,9 +79,12 @@ def _test(core: Core, args: argparse.Namespace) -> int:
 
 
 def _log(core: Core, args: argparse.Namespace) -> int:
-    found = core.automation.endpoints.deliveries(args.endpoint, args.limit)
+    endpoints = core.automation.endpoints
+    found = endpoints.deliveries(args.endpoint, args.limit)
     if args.json:
-        print_json([delivery_json(d) for d in found])
+        print_json([{**delivery_json(d), "attempt_log": [
+            {"at": iso(at), "response_code": code or None, "error": error or None, "duration_ms": ms}
+            for at, code, error, ms in endpoints.attempts(d.id)]} for d in found])
         return 0
     if not found:
         print("No deliveries yet.")

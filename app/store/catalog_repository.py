@@ -24,7 +24,8 @@ class Kind(StrEnum):
     TASK = "task"
 
 
-_TABLES = {Kind.CLIENT: ClientRow, Kind.PROJECT: ProjectRow, Kind.TASK: TaskRow}
+_TABLES: dict[Kind, type[ClientRow] | type[ProjectRow] | type[TaskRow]] = {
+    Kind.CLIENT: ClientRow, Kind.PROJECT: ProjectRow, Kind.TASK: TaskRow}
 
 
 class CatalogRepository:
@@ -74,4 +75,4 @@ class CatalogRepository:
             rows = s.exec(select(EntryRow.project_id, seconds)
                           .where(col(EntryRow.project_id).is_not(None), col(EntryRow.end_utc).is_not(None))
                           .group_by(col(EntryRow.project_id))).all()
-            return {project_id: round(total or 0) for project_id, total in rows}
+            return {project_id or 0: round(total or 0) for project_id, total in rows}

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -153,3 +154,22 @@ def test_nothing_is_lost_when_the_command_that_caused_it_is_killed_mid_delivery(
         assert [d.state for d in deliveries(core)] == ["delivered"]
     finally:
         core.close()
+
+
+def test_an_endpoint_removed_during_a_delivery_leaves_nothing_behind(core: Any, receiver: WebhookReceiver) -> None:
+    endpoint_id = subscribe(core, receiver)
+    receiver.answer("hold")
+    core.timer.start("removed meanwhile")
+    courier = Courier(core.db, core.automation.endpoints)
+    reports: list[Any] = []
+    sending = threading.Thread(target=lambda: reports.append(courier.deliver_due()))
+    sending.start()
+    assert receiver.committed.wait(30)
+    core.automation.endpoints.remove(endpoint_id)
+    receiver.release.set()
+    sending.join(30)
+    courier.close()
+    assert len(reports) == 1 and reports[0].delivered == []
+    assert deliveries(core) == []
+    with core.db.session() as s:
+        assert list(s.exec(select(WebhookAttemptRow))) == []
