@@ -95,7 +95,11 @@ def record_switch(timeline: Timeline, beat: Beat, pulse: float) -> Span:
     its way): that stretch belonged to the new window, so the last span gives it back, though never below its
     own start."""
     last = timeline.last
-    if last is None or beat.at - last.end > pulse or same_data(last, beat):
+    if last is not None and same_data(last, beat):
+        if beat.at <= last.end:
+            return last  # already recorded up to here
+        return record(timeline, beat, pulse)
+    if last is None or beat.at - last.end > pulse:
         return record(timeline, beat, pulse)
     meet = max(last.start, beat.at)
     timeline.update(_extended(last, meet))

@@ -51,8 +51,9 @@ class Recorder:
         if window is None:
             writer.cut()  # nothing focused, or excluded: record nothing and start afresh after it
             return
-        if at is not None and at < wall:
-            record_switch(writer, Beat(max(at, self.observed_since), window.app, window.title, window.exe), pulse)
+        if at is not None:  # announced: the switch is at its own time (never after this look, nor before watching)
+            at = min(wall, max(at, self.observed_since))
+            record_switch(writer, Beat(at, window.app, window.title, window.exe), pulse)
         record(writer, Beat(wall, window.app, window.title, window.exe, False), pulse)
 
     def _idle_start(self, config: CaptureConfig, wall: float, idle_seconds: float | None) -> float | None:
