@@ -5,7 +5,7 @@ and idle read each time, as before. Listening: the backend announces each focus 
 between changes nothing is read. A heartbeat every few seconds extends the current span from the cached
 window (so a kill loses little and pause, tracking hours and clock checks still run), the window is read again
 once a minute in case an event was missed, and idle time is read only when it could first cross the threshold
-(the last input plus the threshold), then once a second while the user is away, to see them come back.
+(the last input plus the threshold), then every two seconds while the user is away, to see them come back.
 
 A storm of changes (hundreds of switches a second, a title that changes every frame) is coalesced: the first
 change of a burst is kept with its time and the window is read once the burst has settled; while bursts keep
@@ -22,7 +22,7 @@ from app.capture.backends.base import Window
 
 HEARTBEAT_SECONDS = 5.0
 AUDIT_SECONDS = 60.0
-IDLE_POLL_SECONDS = 1.0
+IDLE_POLL_SECONDS = 2.0
 SETTLE_SECONDS = 0.05
 SETTLE_MAX_SECONDS = 1.0
 
