@@ -160,7 +160,8 @@ def test_idle_starts_at_the_last_input_and_ends_with_new_input(desktop: Desktop,
         time.sleep(0.5)
         desktop.run("xdotool", "mousemove", "300", "200")
         back = time.time()
-        desktop.wait_for(lambda: any(isinstance(e, IdleEnded) for e in events), timeout=3, what="active again")
+        desktop.wait_for(lambda: any(isinstance(e, IdleEnded) for e in events), timeout=4, what="active again")
+        desktop.run("xdotool", "mousemove", "320", "220")  # still here: not idle again before the stop
         time.sleep(0.5)
     finally:
         watcher.stop()
