@@ -83,7 +83,8 @@ class DesktopFeatures(Extensions):
         core = _core(shell)
         page = AccountsPage(core.accounts, shell.runner, shell.bus,
                             organisations=lambda: tenants.organisations(core.accounts),
-                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted))
+                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted),
+                            settings=core.settings)
         return [("Accounts", page)]
 
     def capture_notice(self) -> str | None:
