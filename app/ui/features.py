@@ -251,7 +251,8 @@ class DesktopFeatures(Extensions):
         name = f"send-{provider}"
         window = self.windows.get(name)
         if window is None or not window.isVisible():
-            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider)
+            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider,
+                                      bus=shell.bus)
             self.windows[name] = window
         window.raise_()
         window.activateWindow()
