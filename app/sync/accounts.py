@@ -155,7 +155,7 @@ class AccountsService:
         config.require_client_id()
         if config.needs_secret and not self.vault.client_secret(provider):
             raise ConfigError(
-                f"{config.title} needs the client secret of your app first. Enter it in Settings → Accounts, or run "
+                f"{config.title} needs the client secret of your app first. Enter it in Preferences → Accounts, or run "
                 f"'timetally accounts set-secret {provider}'."
             )
         state = flow.new_state()

@@ -1,4 +1,4 @@
-"""Settings → Accounts: connect and disconnect Xero and QuickBooks, and see each connection's state; use your
+"""Preferences → Accounts: connect and disconnect Xero and QuickBooks, and see each connection's state; use your
 own app's client id (and the QuickBooks secret, or a token-exchange relay), with the redirect URIs to register.
 
 Every keyring and network call runs through the task runner; the page only shows results. Connecting opens
@@ -76,6 +76,8 @@ class ProviderBox(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self.app = AppFields(provider)
+        layout.addWidget(self.app)
         self.secret: QLineEdit | None = None
         self.save_secret: QPushButton | None = None
         if provider == QUICKBOOKS:
@@ -91,8 +93,6 @@ class ProviderBox(QGroupBox):
             line.addWidget(self.save_secret)
             row.addRow("Client secret:", line)
             layout.addLayout(row)
-        self.app = AppFields(provider)
-        layout.addWidget(self.app)
 
     def show_status(self, status: AccountStatus) -> None:
         self.status.setText(describe(status))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -26,7 +26,9 @@ from app import __version__
 from app.ui.icons import Icon, icon
 from app.ui.pages import Page
 
-SIDEBAR_WIDTH = 176
+SIDEBAR_WIDTH = 160
+DEFAULT_SIZE = (1560, 900)
+"""Room for the widest page (the week's review) beside the sidebar; smaller screens get what they have."""
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +46,9 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         self.setWindowTitle("TimeTally")
         self.setWindowIcon(icon(Icon.APP))
-        self.resize(1280, 800)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(*DEFAULT_SIZE)
+        self.resize(min(DEFAULT_SIZE[0], room.width() - 40), min(DEFAULT_SIZE[1], room.height() - 60))
         self.setMinimumSize(720, 480)
 
         self.sidebar = QListWidget()

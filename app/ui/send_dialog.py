@@ -69,20 +69,24 @@ class SendDialog(QDialog):
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.connect_button = QPushButton(f"Connect {title}…")
-        self.connect_button.setVisible(False)
         self.send_button = QPushButton(f"Send to {title}")
         self.send_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel sending")
-        self.cancel_button.setVisible(False)
         for button in (self.connect_button, self.send_button, self.cancel_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.connect_button.setVisible(False)  # after adding: the button box shows what it is given
+        self.cancel_button.setVisible(False)
         self.connect_button.clicked.connect(self.connect_account)
         self.send_button.clicked.connect(self.send)
         self.cancel_button.clicked.connect(self.cancel)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (self.table, self.create_contacts, self.progress, self.status, buttons):
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        for widget in (self.create_contacts, self.progress):
             layout.addWidget(widget)
+        layout.addStretch(0)  # takes the room only while the table is hidden
+        layout.addWidget(buttons)
         self.progressed.connect(self._progress)
         self.failed.connect(self._failed)
         self._bus.changed.connect(self._on_changed)
@@ -97,6 +101,8 @@ class SendDialog(QDialog):
         self.connect_button.setText(f"Reconnect {self._title}…" if status.action == "reconnect"
                                     else f"Connect {self._title}…")
         self.connect_button.setVisible(not status.ready and bool(status.action))
+        for widget in (self.table, self.create_contacts):
+            widget.setVisible(status.ready)  # nothing to list until the account can be used
         self.connection_checked.emit(status)
         if status.ready:
             self.status.setText("Looking at what would be sent…")
@@ -104,6 +110,7 @@ class SendDialog(QDialog):
         else:
             self.send_button.setEnabled(False)
             self.status.setText(status.message)
+            self.resize(self.width(), self.sizeHint().height())
 
     def connect_account(self) -> None:
         """Preferences → Accounts in a window of its own; the connection is checked again once it changed."""

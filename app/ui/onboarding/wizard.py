@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -59,7 +59,7 @@ class OnboardingWizard(QWizard):
         self.setWindowTitle("Welcome to TimeTally")
         self.setWindowIcon(icon(Icon.APP))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.resize(680, 520)
+        self.resize(660, 440)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setButtonText(QWizard.WizardButton.CustomButton1, "Skip setup")
         self.customButtonClicked.connect(lambda _which: self.skip())
@@ -94,7 +94,7 @@ class OnboardingWizard(QWizard):
         self.privacy_button.clicked.connect(open_privacy)
         layout = QVBoxLayout(page)
         layout.addWidget(self.privacy_text)
-        layout.addWidget(self.privacy_button)
+        layout.addWidget(self.privacy_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
 
