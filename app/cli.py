@@ -83,7 +83,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run_self_test()
     if args.command is None:
-        from app.bootstrap import run_gui
+        from app.ui.launch import run_gui
 
         return run_gui()
     if handler is None:

@@ -1,9 +1,9 @@
 """The desktop app's features beyond the timer, plugged into the shell: capture and its idle prompt, payments
 brought back, global shortcuts, reminders, autostart, onboarding, and the dialogs the tray opens.
 
-One object, built by the composition root and handed to `run_application`. It reads what it needs on the write
-worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its background work
-before the task runner shuts down (`stopping`).
+One object, built by `app/ui/launch.py` once the core is up and handed to the shell. It reads what it needs on
+the write worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its
+background work before the task runner shuts down (`stopping`).
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
             keys = QKeySequence(page.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
             item.setToolTip(f"{page.title} ({keys})")
             self.sidebar.addItem(item)
-            self.stack.addWidget(QWidget())  # stands in until the first visit
+            self.stack.addWidget(self._placeholder())  # stands in until the first visit
         self.sidebar.currentRowChanged.connect(self._show_row)
         body = QWidget()
         row = QHBoxLayout(body)
@@ -89,6 +90,19 @@ class MainWindow(QMainWindow):
             self.welcome_action.triggered.connect(welcome)
         self.about_action = help_menu.addAction("About TimeTally")
         self.about_action.triggered.connect(self.about)
+
+    @staticmethod
+    def _placeholder() -> QWidget:
+        label = QLabel("Starting TimeTally…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("color: palette(mid);")
+        return label
+
+    def starting(self, busy: bool) -> None:
+        """While the app starts behind the window, its pages cannot be opened yet."""
+        self.sidebar.setEnabled(not busy)
+        for action in (*self.page_actions.values(), self.welcome_action):
+            action.setEnabled(not busy)
 
     # Pages
 
