@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from app.billing.multipliers import parse_night, parse_weekdays
@@ -123,6 +124,10 @@ def _combo(value: str) -> str | None:
     return check_combo(value)
 
 
+def _logo(value: str) -> str | None:
+    if value and Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return "must be a PNG or JPEG file"
+    return None
 def _page_key(value: str) -> str | None:
     return None if value.isidentifier() else "must be a page name such as timer, review or preferences"
 
@@ -135,7 +140,7 @@ def _relay_url(value: str) -> str | None:
 _DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
 _MEETING_APPS = [r"zoom", r"\bteams\b", r"meet\.google\.com", r"webex", r"skype", r"jitsi", r"huddle"]
 
-OPTIONS: dict[str, Option[Any]] = {
+OPTIONS: dict[str, Option[Any]] = {  # type: ignore[var-annotated]  # a tuple of Options of several value types
     o.key: o
     for o in (
         Option("timer.long_running_hours", 8.0, "Warn about timers running longer than (hours)", _between(1, 24)),
@@ -151,6 +156,8 @@ OPTIONS: dict[str, Option[Any]] = {
                _between(0, 600)),
         Option("classify.minimum_seconds", 240, "Shortest proposal: shorter stretches join the same project's "
                "nearby time, or show as too short (seconds)", _between(0, 3600)),
+        Option("classify.learning", True, "Propose time no rule classifies from what you assigned before "
+               "(learned and kept on this computer)"),
         Option("capture.interval_seconds", 1.0, "Capture: sample the active window every (seconds)",
                _between(0.2, 60)),
         Option("capture.idle_seconds", 300, "Capture: idle after no input for (seconds)", _between(30, 7200)),
@@ -234,6 +241,11 @@ OPTIONS: dict[str, Option[Any]] = {
         Option("quickbooks.relay_url", "", "QuickBooks: token URL of the relay (https)", _relay_url),
         Option("reports.utilisation_target", 75, "Utilisation target: billable share of tracked time (percent)",
                _between(0, 100)),
+        Option("business.name", "", "Business: your name or company name on client invoices"),
+        Option("business.address", "", "Business: postal address on client invoices (a comma starts a new line)"),
+        Option("business.tax_number", "", "Business: tax or VAT number on client invoices (empty: none)"),
+        Option("business.logo", "", "Business: logo image on client invoices, a PNG or JPEG file (empty: none)",
+               _logo),
     )
 }
 

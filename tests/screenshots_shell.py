@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 from PySide6.QtWidgets import QWidget
 
-from app.bootstrap import build_core
 from app.commands.rules import starter_file
+from app.core import build_core
 from app.domain.periods import parse_week
 from app.sync.oauth.config import USER_SETTINGS
 from app.ui.accounts_page import AccountsPage

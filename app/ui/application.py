@@ -24,8 +24,8 @@ from app.ui.pages import PAGES
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.bootstrap import Core
     from app.capture.control import CaptureControl
+    from app.core import Core
     from app.store.repositories import ChangeProbe
     from app.timesheet.liveness import UncleanExit
     from app.ui.timer_model import TimerModel

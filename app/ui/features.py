@@ -16,11 +16,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
-from app.bootstrap import Core, build_watcher
 from app.capture.config import CaptureConfig
 from app.capture.control import CaptureControl
 from app.capture.watcher import Watcher
 from app.commands.rules import starter_file
+from app.core import Core, build_watcher
 from app.desktop import autostart
 from app.domain.periods import week_of
 from app.sync.accounts import RECONNECT_NEEDED
@@ -29,6 +29,8 @@ from app.sync.xero import tenants
 from app.ui.accounts_page import AccountsPage
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
+from app.ui.automation_page import AutomationPage
+from app.ui.automation_runner import AutomationRunner
 from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
@@ -53,6 +55,7 @@ class DesktopFeatures(Extensions):
         self.bridge: CaptureBridge | None = None
         self.idle_prompt: IdlePromptController | None = None
         self.poller: PaymentPoller | None = None
+        self.automation: AutomationRunner | None = None
         self.notifier: Notifier | None = None
         self.reminders: Reminders | None = None
         self.shortcuts: GlobalShortcuts | None = None
@@ -85,7 +88,7 @@ class DesktopFeatures(Extensions):
                             organisations=lambda: tenants.organisations(core.accounts),
                             choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted),
                             settings=core.settings)
-        return [("Accounts", page)]
+        return [("Accounts", page), ("Automation", AutomationPage(core.automation, shell.runner))]
 
     def capture_notice(self) -> str | None:
         return self._capture_notice
@@ -124,11 +127,15 @@ class DesktopFeatures(Extensions):
                 self.watcher.start()  # otherwise once onboarding's first page was seen: nothing is recorded before
             self.idle_prompt = IdlePromptController(core, runner, bus, self.bridge, parent=shell.window)
         self.notifier = Notifier(shell.tray.icon if shell.tray is not None else None)
+        if self.idle_prompt is not None:
+            self.idle_prompt.dropped.connect(self.notifier.show)
         self.reminders = Reminders(core, runner, self.notifier)
         self.reminders.start()
         self.poller = PaymentPoller(core.sync, core.settings, runner, bus, parent=shell)
         self.poller.checked.connect(self._payments_checked)
         self.poller.start()
+        self.automation = AutomationRunner(core.automation, runner, bus, self.notifier, parent=shell)
+        self.automation.start()
         self.shortcuts = GlobalShortcuts(parent=shell)
         if shell.model is not None:
             self.shortcuts.toggle_timer.connect(shell.model.toggle)
@@ -139,7 +146,7 @@ class DesktopFeatures(Extensions):
         self._check_accounts(shell)
 
     def stopping(self, shell: Shell) -> None:
-        for stoppable in (self.poller, self.reminders, self.shortcuts):
+        for stoppable in (self.poller, self.automation, self.reminders, self.shortcuts):
             if stoppable is not None:
                 stoppable.stop()
         if self.bridge is not None:

@@ -1,4 +1,4 @@
-"""Starting the desktop app: the one place a `QApplication` is created.
+"""Running the desktop app (`app/gui.py` calls it): the one place a `QApplication` is created.
 
 The core and the desktop features are imported only once Qt runs: the core on the write worker as the shell
 builds it, the features when the core is up. So where the main window shows at once (no tray) it appears at
@@ -8,7 +8,6 @@ about the cost of Qt itself, and a second launch gives way before anything heavy
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.desktop.display import missing_display
 from app.ui.application import Extensions, Shell
 from app.ui.events import ChangeBus
 from app.ui.icons import Icon, icon
@@ -25,23 +23,14 @@ from app.ui.single_instance import SingleInstance
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.bootstrap import Core
+    from app.core import Core
 
 log = logging.getLogger(__name__)
 
 
-def run_gui() -> int:
-    """Start the desktop app with the real core and features."""
-    problem = missing_display(os.environ, sys.platform)
-    if problem:
-        print(f"timetally: {problem}", file=sys.stderr)
-        return 1
-    return run_application(build_core, desktop_features)
-
-
 def build_core() -> Core:
     """Runs on the write worker: importing the core is most of the start-up, and the window is already up."""
-    from app.bootstrap import build_core as build
+    from app.core import build_core as build
 
     return build()
 

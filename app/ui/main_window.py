@@ -125,8 +125,9 @@ class MainWindow(QMainWindow):
             widget = self._build_page(self.pages[row])
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, widget)  # as a child: a view that was a window is one no more
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             widget.installEventFilter(self)
             if isinstance(widget, QDialog):
                 widget.finished.connect(lambda _result, w=widget: self._keep_shown(w))

@@ -144,6 +144,12 @@ class RulesEditor(QDialog):
         self.status = QLabel()
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        self.forget_button = QPushButton("Forget what was learned…")
+        self.forget_button.setToolTip("Clear what TimeTally learned from your assignments on this computer; only "
+                                      "what you assign from now on teaches again")
+        self.forget_button.clicked.connect(self.forget_learned)
+        self.forget_button.setVisible(classifier.learning is not None)
+        bottom.addWidget(self.forget_button)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -207,6 +213,19 @@ class RulesEditor(QDialog):
         self._fill_list(len(self.rules) - 1)
         self.form.name.setFocus()
         self.form.name.selectAll()
+
+    def offer(self, rule: Rule, said: str = "") -> None:
+        """Add `rule` (unsaved) at the end of the list once the stored rules are in, select it and preview it."""
+        def add() -> None:
+            self.loaded.disconnect(add)
+            names = {r.name.casefold() for r in self.rules}
+            name = next(f"{rule.name} {n}" if n else rule.name for n in range(len(names) + 1)
+                        if (f"{rule.name} {n}" if n else rule.name).casefold() not in names)
+            self.rules.append(replace(rule, name=name))
+            self._fill_list(len(self.rules) - 1)
+            self._say(said or "New rule: Save keeps it.")
+
+        self.loaded.connect(add)
 
     def delete_rule(self) -> None:
         n = self.list.currentRow()
@@ -353,6 +372,25 @@ class RulesEditor(QDialog):
         name, _ = QFileDialog.getSaveFileName(self, "Export rules", "rules.toml", "Rules (*.toml)")
         if name:
             self.export_to(Path(name).with_suffix(".toml"))
+
+    def forget_learned(self) -> None:
+        learning = self._classifier.learning
+        if learning is None or not self.confirm_forget():
+            return
+
+        def forgotten(_: None) -> None:
+            self._bus.announce(RULES)
+            self._say("Forgot what was learned; what you assign from now on teaches again.")
+
+        self._runner.write(learning.forget, forgotten, self._fail, owner=self)
+
+    def confirm_forget(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Forget what was learned?",
+            "Learned proposals come from the entries you made over captured activity. Forget all of it? Your "
+            "entries and rules stay; only what you assign from now on teaches again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:
         """A pending preview must not start once the dialog is gone."""

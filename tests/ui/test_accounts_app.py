@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.sync.accounts import AccountsService
 from app.sync.oauth.config import QUICKBOOKS, USER_SETTINGS, XERO
 from app.ui.accounts_page import AccountsPage

@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_core
+from app.core import build_core
 from app.ui.application import Shell
 from app.ui.events import ChangeBus
 from app.ui.main_window import MainWindow

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_core
+from app.core import build_core
 from app.ui.application import Shell
 from app.ui.events import ChangeBus
 from app.ui.features import DesktopFeatures

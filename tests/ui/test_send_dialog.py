@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import NewEntry
 from app.domain.periods import parse_week
 from app.sync.connection import ConnectionStatus

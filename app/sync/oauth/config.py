@@ -183,7 +183,7 @@ def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     shipped = _read_file(packaged if packaged is not None else packaged_file())
     data = _read_file(settings_file)
-    ports = DEFAULT_PORTS
+    ports: tuple[int, ...] = DEFAULT_PORTS
     oauth_table = data.get("oauth", {})
     if "redirect_ports" in oauth_table:
         raw = oauth_table["redirect_ports"]
@@ -208,7 +208,7 @@ def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = 
             variable = _ENV_PREFIX[name] + field.upper()
             value = env.get(variable)
             if value:
-                config = replace(config, **{field: value.strip()})
+                config = replace(config, **{field: value.strip()})  # type: ignore[arg-type]
                 if field == "client_id":
                     config = replace(config, client_id_from=f"the environment ({variable})")
         configs[name] = config

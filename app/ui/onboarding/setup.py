@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.billing.rounding import parse_rounding
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.money import check_currency, parse_amount
 from app.settings import OPTIONS

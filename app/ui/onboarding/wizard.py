@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.ui.choices import ROUNDING, choice_combo, currency_combo, select
 from app.ui.events import PROJECTS, RULES, SETTINGS, ChangeBus
