@@ -32,6 +32,7 @@ from app.ui.application import Extensions, Shell
 from app.ui.automation_page import AutomationPage
 from app.ui.automation_runner import AutomationRunner
 from app.ui.capture_bridge import CaptureBridge
+from app.ui.capture_menu import CaptureMenu
 from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
 from app.ui.notifications import Notifier, Reminders
@@ -67,6 +68,7 @@ class DesktopFeatures(Extensions):
         self._privacy_seen = False
         self._onboarded = True
         self.wizard: OnboardingWizard | None = None
+        self.capture_menu: CaptureMenu | None = None
 
     # Worker
 
@@ -120,6 +122,9 @@ class DesktopFeatures(Extensions):
 
     def started(self, shell: Shell) -> None:
         core, runner, bus = _core(shell), shell.runner, shell.bus
+        if self.watcher is not None and shell.window is not None:
+            self.capture_menu = CaptureMenu(self.watcher, runner)
+            shell.window.menuBar().insertMenu(shell.window.help_menu.menuAction(), self.capture_menu)
         if self.watcher is not None:
             self.bridge = CaptureBridge(self.watcher, parent=shell)
             self.bridge.status.connect(lambda message, _capturing: self._capture_status(shell, message))

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=page.key: self.open_page(key))
             self.page_actions[page.key] = action
         help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu
         self.welcome_action = help_menu.addAction("Welcome to TimeTally…")
         self.welcome_action.setVisible(welcome is not None)
         if welcome is not None:
