@@ -102,7 +102,7 @@ class OnboardingWizard(QWizard):
         page = QWizardPage()
         page.setTitle("Recording")
         page.setSubTitle("Choose whether TimeTally records now, and when.")
-        self.record = QCheckBox("Record my activity from now on (pause it any time from the tray icon)")
+        self.record = QCheckBox("Record my activity from now on (pause it any time: Capture menu or tray icon)")
         self.record.setChecked(True)
         self.hours = QLineEdit()
         self.hours.setPlaceholderText("e.g. Mon-Fri 08:00-19:00 (empty: whenever TimeTally runs)")
