@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -338,3 +339,15 @@ class AccountsPage(QWidget):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+
+def accounts_dialog(accounts: AccountsService, runner: TaskRunner, bus: ChangeBus, title: str,
+                    parent: QWidget) -> QDialog:
+    """The Accounts page in a window of its own, for a dialog that found no usable connection (send, import).
+    It announces ACCOUNTS on `bus` once a connection changed, so its opener can check again."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(f"Connect {title} — TimeTally")
+    dialog.resize(720, 560)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(AccountsPage(accounts, runner, bus))
+    return dialog

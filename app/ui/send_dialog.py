@@ -30,7 +30,7 @@ from app.domain.periods import Period
 from app.sync.connection import ConnectionStatus
 from app.sync.reports import InvoiceOutcome, SendReport
 from app.sync.service import SyncService
-from app.ui.accounts_page import AccountsPage
+from app.ui.accounts_page import accounts_dialog
 from app.ui.events import ACCOUNTS, ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -115,11 +115,7 @@ class SendDialog(QDialog):
     def connect_account(self) -> None:
         """Preferences → Accounts in a window of its own; the connection is checked again once it changed."""
         if self.accounts is None:
-            self.accounts = QDialog(self)
-            self.accounts.setWindowTitle(f"Connect {self._title} — TimeTally")
-            self.accounts.resize(720, 560)
-            layout = QVBoxLayout(self.accounts)
-            layout.addWidget(AccountsPage(self._sync.accounts, self._runner, self._bus))
+            self.accounts = accounts_dialog(self._sync.accounts, self._runner, self._bus, self._title, self)
         self.accounts.show()
         self.accounts.raise_()
 
