@@ -47,7 +47,7 @@ def test_contacts_of_a_connected_xero_come_in_as_mapped_clients(
     with qtbot.waitSignal(wizard.imported, timeout=15_000) as imported:
         wizard.import_buttons["xero"].click()
     assert imported.args[0] == ["Acme Ltd"]
-    assert "1 new client from Xero: Acme Ltd." == wizard.currentPage().subTitle()
+    assert wizard.currentPage().subTitle() == "1 new client from Xero: Acme Ltd."
     clients = {c.name: c for c in core.projects.clients()}
     assert set(clients) == {"Acme Ltd", "globex"}
     store = core.sync.store("xero")
