@@ -21,6 +21,7 @@ from app.store.repositories import EntryRepository, ProjectRepository, RunReposi
 from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
 from app.sync.accounts import AccountsService
+from app.sync.oauth import config as oauth_config
 from app.sync.service import SyncService
 from app.timesheet.approvals import ApprovalService, current_user
 from app.timesheet.entries import EntryService
@@ -79,7 +80,8 @@ def build_core(paths: Paths | None = None) -> Core:
     settings = Settings(SettingsRepository(db))
     projects = ProjectRepository(db)
     entries = EntryRepository(db)
-    accounts = AccountsService(db, settings_file=paths.settings_file)
+    accounts = AccountsService(db, settings_file=paths.settings_file,
+                               user_settings=lambda: {key: settings.get(key) for key in oauth_config.USER_SETTINGS})
     billing = BillingService(BillingRepository(db), projects, settings)
     classifier = build_classifier(db, entries, settings)
     review_repo = ReviewRepository(db)

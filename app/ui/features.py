@@ -1,9 +1,9 @@
 """The desktop app's features beyond the timer, plugged into the shell: capture and its idle prompt, payments
 brought back, global shortcuts, reminders, autostart, onboarding, and the dialogs the tray opens.
 
-One object, built by the composition root and handed to `run_application`. It reads what it needs on the write
-worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its background work
-before the task runner shuts down (`stopping`).
+One object, built by `app/ui/launch.py` once the core is up and handed to the shell. It reads what it needs on
+the write worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its
+background work before the task runner shuts down (`stopping`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from app.ui.application import Extensions, Shell
 from app.ui.automation_page import AutomationPage
 from app.ui.automation_runner import AutomationRunner
 from app.ui.capture_bridge import CaptureBridge
+from app.ui.capture_menu import CaptureMenu
 from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
 from app.ui.notifications import Notifier, Reminders
@@ -67,6 +68,7 @@ class DesktopFeatures(Extensions):
         self._privacy_seen = False
         self._onboarded = True
         self.wizard: OnboardingWizard | None = None
+        self.capture_menu: CaptureMenu | None = None
 
     # Worker
 
@@ -86,7 +88,8 @@ class DesktopFeatures(Extensions):
         core = _core(shell)
         page = AccountsPage(core.accounts, shell.runner, shell.bus,
                             organisations=lambda: tenants.organisations(core.accounts),
-                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted))
+                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted),
+                            settings=core.settings)
         return [("Accounts", page), ("Automation", AutomationPage(core.automation, shell.runner))]
 
     def capture_notice(self) -> str | None:
@@ -119,6 +122,9 @@ class DesktopFeatures(Extensions):
 
     def started(self, shell: Shell) -> None:
         core, runner, bus = _core(shell), shell.runner, shell.bus
+        if self.watcher is not None and shell.window is not None:
+            self.capture_menu = CaptureMenu(self.watcher, runner)
+            shell.window.menuBar().insertMenu(shell.window.help_menu.menuAction(), self.capture_menu)
         if self.watcher is not None:
             self.bridge = CaptureBridge(self.watcher, parent=shell)
             self.bridge.status.connect(lambda message, _capturing: self._capture_status(shell, message))
@@ -257,7 +263,8 @@ class DesktopFeatures(Extensions):
         name = f"send-{provider}"
         window = self.windows.get(name)
         if window is None or not window.isVisible():
-            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider)
+            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider,
+                                      bus=shell.bus)
             self.windows[name] = window
         window.raise_()
         window.activateWindow()

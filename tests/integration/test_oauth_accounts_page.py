@@ -1,4 +1,4 @@
-"""Settings → Accounts against the loopback authorization server, with no real browser."""
+"""Preferences → Accounts against the loopback authorization server, with no real browser."""
 
 from __future__ import annotations
 
