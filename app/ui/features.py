@@ -215,7 +215,7 @@ class DesktopFeatures(Extensions):
         if name == "activity":
             return ActivityWindow(SpanStore(core.db), shell.runner, shell.bus, notice=self._capture_notice)
         if name == "rules":
-            return RulesEditor(core.classifier, shell.runner, shell.bus)
+            return RulesEditor(core.classifier, shell.runner, shell.bus, projects=core.projects.projects)
         return open_reports_window(core, shell.runner, shell.bus)
 
     def _send(self, shell: Shell, provider: str) -> None:
