@@ -83,13 +83,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run_self_test()
     if args.command is None:
-        from app.bootstrap import run_gui
+        from app.gui import run_gui
 
         return run_gui()
     if handler is None:
         build_parser().parse_args([*(argv or sys.argv[1:]), "--help"])
         return 2
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     try:
         core = build_core()

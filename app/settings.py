@@ -133,7 +133,7 @@ def _logo(value: str) -> str | None:
 _DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
 _MEETING_APPS = [r"zoom", r"\bteams\b", r"meet\.google\.com", r"webex", r"skype", r"jitsi", r"huddle"]
 
-OPTIONS: dict[str, Option[Any]] = {
+OPTIONS: dict[str, Option[Any]] = {  # type: ignore[var-annotated]  # a tuple of Options of several value types
     o.key: o
     for o in (
         Option("timer.long_running_hours", 8.0, "Warn about timers running longer than (hours)", _between(1, 24)),

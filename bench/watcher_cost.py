@@ -88,7 +88,7 @@ def headless(desk: Desktop, ids: list[str], seconds: float) -> dict[str, float]:
         run.terminate()
         run.wait(timeout=20)
         baseline = subprocess.run(
-            [sys.executable, "-c", "import psutil; from app.bootstrap import build_core; build_core(); "
+            [sys.executable, "-c", "import psutil; from app.core import build_core; build_core(); "
              "print(psutil.Process().memory_info().rss)"],
             env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     cpu = (after.user + after.system) - (before.user + before.system)

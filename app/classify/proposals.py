@@ -194,7 +194,7 @@ def _pieces(
         if first_cover < n_cover and covered[first_cover][0] < e:  # an entry may cut this span
             while first_cover < n_cover and covered[first_cover][1] <= s:
                 first_cover += 1
-            cuts = _cut(s, e, covered, walls, first_cover)
+            cuts: Sequence[tuple[float, float]] = _cut(s, e, covered, walls, first_cover)
         else:
             cuts = ((s, e),)
         for s, e in cuts:

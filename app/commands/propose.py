@@ -6,15 +6,15 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
-from app.bootstrap import Core
 from app.classify.proposals import Proposal, ProposalSet, Stretch
 from app.commands.entries import add_period_arguments, period_from
 from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.core import Core
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("propose", help="draft entries from captured activity and the rules (default: this week)")
     add_period_arguments(parser)
     parser.add_argument("--json", action="store_true")

@@ -257,7 +257,7 @@ class EntryRepository:
             latest = (
                 select(func.max(EntryRow.id))
                 .where(col(EntryRow.end_utc).is_not(None))
-                .group_by(EntryRow.description, EntryRow.project_id)
+                .group_by(col(EntryRow.description), col(EntryRow.project_id))
             )
             rows = s.exec(
                 self._query().where(col(EntryRow.id).in_(latest)).order_by(col(EntryRow.start_utc).desc()).limit(limit)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from operator import attrgetter
+from typing import Any
 
 from app.classify.preview import Preview
 from app.classify.proposals import Proposal
@@ -39,7 +40,7 @@ class Assignment:
     preview: Preview | None
 
 
-def release(items: list[object], chunk: int = 20_000) -> None:
+def release(items: list[Any], chunk: int = 20_000) -> None:
     """Drop a big list a slice at a time, letting other threads (the GUI) run between slices: freeing 600,000
     spans at once holds the interpreter lock for a tenth of a second."""
     while items:

@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from app.bootstrap import Core
 from app.capture.control import CaptureControl
+from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.domain.models import Entry, Notice
 from app.store.repositories import ChangeProbe

@@ -16,10 +16,10 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
-from app.bootstrap import Core, build_watcher
 from app.capture.config import CaptureConfig
 from app.capture.control import CaptureControl
 from app.capture.watcher import Watcher
+from app.core import Core, build_watcher
 from app.desktop import autostart
 from app.domain.periods import week_of
 from app.store.spans import SpanStore

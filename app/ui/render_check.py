@@ -14,7 +14,7 @@ from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qI
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import Core
+from app.core import Core
 from app.store.spans import SpanStore
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
@@ -41,6 +41,7 @@ def render_windows(
     core it builds and closes it on the way out.
     """
     app = QApplication.instance() or QApplication(["timetally", "--self-test"])
+    assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     with _quiet_offscreen_limits():
         return _render(build_core, extensions, timeout)
@@ -90,9 +91,9 @@ def _render(build_core: Callable[[], Core], extensions: Extensions | None, timeo
         windows = [shell.window, shell.preferences, *([shell.timesheet] if shell.timesheet else []), *others]
         return [_paint(widget) for widget in windows]
     finally:
-        for widget in (shell.preferences, shell.timesheet, shell.window, shell.dialog, *others):
-            if widget is not None:
-                widget.close()
+        for opened in (shell.preferences, shell.timesheet, shell.window, shell.dialog, *others):
+            if opened is not None:
+                opened.close()
         _settle(runner, timeout)
         shell.shut_down()
 

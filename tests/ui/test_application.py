@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core, build_core
+from app.core import Core, build_core
 from app.domain.errors import DatabaseTooNewError, NotFoundError
 from app.domain.models import NewEntry
 from app.store.repositories import RunRepository

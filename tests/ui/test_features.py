@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_core
+from app.core import build_core
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Shell
 from app.ui.events import SETTINGS, ChangeBus

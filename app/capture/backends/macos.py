@@ -22,9 +22,9 @@ class MacBackend(Backend):
 
     def __init__(self, appkit: Any = None, quartz: Any = None, services: Any = None) -> None:
         if appkit is None or quartz is None or services is None:
-            import AppKit  # type: ignore[import-not-found]
-            import ApplicationServices  # type: ignore[import-not-found]
-            import Quartz  # type: ignore[import-not-found]
+            import AppKit
+            import ApplicationServices
+            import Quartz
 
             appkit, quartz, services = AppKit, Quartz, ApplicationServices
         self._workspace = appkit.NSWorkspace.sharedWorkspace()

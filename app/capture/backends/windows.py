@@ -50,4 +50,4 @@ class WindowsBackend(Backend):
             return None
         now = int(self._kernel32.GetTickCount64())
         # dwTime is a 32-bit tick count that wraps every 49.7 days; compare in the same width.
-        return ((now & 0xFFFFFFFF) - info.dwTime) % 2**32 / 1000.0
+        return float(((now & 0xFFFFFFFF) - info.dwTime) % 2**32) / 1000.0

@@ -132,9 +132,9 @@ class DayItemsPanel(QWidget):
                     format_duration(int(end - start)), thing.label, thing.description or "(no description)",
                     f"Rule: {thing.rule}" if thing.rule else "Away time dropped from the timer"]
         end_epoch = thing.end.timestamp() if thing.end else now
-        end = "now" if thing.end is None else f"{thing.end.astimezone():%H:%M}"
+        until = "now" if thing.end is None else f"{thing.end.astimezone():%H:%M}"
         status = "running" if thing.running else str(thing.status).capitalize()
-        return [f"{thing.start.astimezone():%H:%M}–{end}", format_duration(int(end_epoch - thing.start.timestamp())),
+        return [f"{thing.start.astimezone():%H:%M}–{until}", format_duration(int(end_epoch - thing.start.timestamp())),
                 thing.project_path or "No project", thing.description or "(no description)",
                 status + (" · locked" if thing.locked else "")]
 
@@ -151,7 +151,7 @@ class DayItemsPanel(QWidget):
         key = self._key(thing)
         for n in range(self.tree.topLevelItemCount()):
             row = self.tree.topLevelItem(n)
-            if self._key(row.data(0, Qt.ItemDataRole.UserRole)) == key:
+            if row is not None and self._key(row.data(0, Qt.ItemDataRole.UserRole)) == key:
                 self.tree.setCurrentItem(row)
                 return
 

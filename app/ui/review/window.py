@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import EntryStatus
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.review import Assignment

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -121,25 +118,3 @@ def build_watcher(core: Core) -> Watcher:
         return monitor
 
     return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power)
-
-
-def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
-    """Why the desktop app cannot start here, before Qt tries and fails with a misleading plugin error."""
-    if platform in ("win32", "darwin") or environ.get("QT_QPA_PLATFORM"):
-        return None
-    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
-        return None
-    return ("TimeTally found no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from "
-            "your desktop, or use the command line: 'timetally --help'.")
-
-
-def run_gui() -> int:
-    """Start the desktop app. Qt is imported only here, so the CLI and the core stay GUI-free."""
-    problem = missing_display(os.environ, sys.platform)
-    if problem:
-        print(f"timetally: {problem}", file=sys.stderr)
-        return 1
-    from app.ui.application import run_application
-    from app.ui.features import DesktopFeatures
-
-    return run_application(build_core, DesktopFeatures())
