@@ -11,10 +11,10 @@ import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from app.bootstrap import Core, build_core
+from app.core import Core, build_core
+from app.domain.catalog import Kind
 from app.domain.models import NewEntry
 from app.domain.periods import Period
-from app.store.catalog_repository import Kind
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from tests.shots import run, save, wait_until

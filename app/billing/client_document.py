@@ -67,7 +67,10 @@ def _tax_components(draft: InvoiceDraft) -> dict[str, Decimal]:
 def client_invoice_html(draft: InvoiceDraft, business: Business, timesheet: Sequence[TimesheetRow] | None = None,
                         with_logo: bool = False) -> str:
     e = html.escape
-    money = lambda value: bare_amount(value, draft)  # noqa: E731 - one short formatter for this document
+
+    def money(value: Decimal) -> str:
+        return bare_amount(value, draft)
+
     header_left = (f"<img src='{LOGO}' height='64'><br>" if with_logo else "") + (
         f"<span style='font-size:16pt; font-weight:bold'>{e(business.name)}</span><br>" if business.name else "")
     header_left += _lines(business.address)

@@ -59,6 +59,6 @@ def invoice_book(sync: SyncService) -> InvoiceBook:
                 sent[copy.draft_uid] = (name, copy)
     rows = []
     for draft in reversed(sync.billing.drafts()):
-        provider, copy = sent.get(draft.uid, ("", None))
-        rows.append(listing(draft, copy, provider))
+        found = sent.get(draft.uid)
+        rows.append(listing(draft, found[1], found[0]) if found else listing(draft, None, ""))
     return InvoiceBook(tuple(rows), tuple(sync.connected()))

@@ -72,7 +72,8 @@ class ChoiceField(QComboBox):
             self.addItem(label, value)
 
     def choice(self) -> str | None:
-        return self.currentData()
+        data = self.currentData()
+        return data if isinstance(data, str) else None
 
     def set_choice(self, value: str | None) -> None:
         index = self.findData(value)
@@ -158,4 +159,5 @@ class SinceField(QWidget):
         self.enabled.setToolTip("Unticked: a first rate applies to all work, a change applies from today")
 
     def value(self) -> date | None:
-        return self.day.date().toPython() if self.enabled.isChecked() else None  # type: ignore[no-any-return]
+        day = self.day.date().toPython()
+        return day if self.enabled.isChecked() and isinstance(day, date) else None

@@ -58,7 +58,8 @@ class CreateDialog(QDialog):
         return Period(self.first.date().toPython(), self.last.date().toPython())  # type: ignore[arg-type]
 
     def client(self) -> str | None:
-        return self.client_box.currentData()
+        data = self.client_box.currentData()
+        return data if isinstance(data, str) else None
 
 
 def _qdate(day: date) -> QDate:

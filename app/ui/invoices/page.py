@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -27,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.billing.client_document import Business
 from app.billing.export import drafts_csv
-from app.bootstrap import Core
+from app.billing.invoices import InvoiceDraft
+from app.core import Core
 from app.domain.money import format_money
 from app.domain.periods import Period
 from app.sync.invoice_list import NOT_SENT, InvoiceBook, InvoiceListing, invoice_book
@@ -41,6 +43,7 @@ from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
+T = TypeVar("T")
 COLUMNS = ("Invoice", "Client", "Period", "Total", "Status", "Accounting system", "Details")
 STATUS_COLOURS = {"paid": "#1e7d32", "part-paid": "#8a5300", "diverged": "#b00020", "void": "#777777"}
 EMPTY = ("No invoices yet. Approve time in the review, then create invoices here (Create invoices…) or send a "
@@ -81,7 +84,7 @@ class InvoicesPage(QWidget):
                         "time back as approved, unbilled work"}
         for key, tip in tips.items():
             self.buttons[key].setToolTip(tip)
-        for key, action in (("create", self.create), ("preview", self.preview), ("export", self.export),
+        for key, action in (("create", self.create_invoices), ("preview", self.preview), ("export", self.export),
                             ("send", self.send), ("refresh", self.refresh), ("void", self.void)):
             self.buttons[key].clicked.connect(action)
         self.status = QLabel()
@@ -204,7 +207,7 @@ class InvoicesPage(QWidget):
         if self.confirm(f"Void {number}", question):
             self._do(lambda: self.core.sync.void_invoice(number), self._voided)
 
-    def create(self) -> None:
+    def create_invoices(self) -> None:
         dialog = CreateDialog(self.clients, self.core.billing.zone(), self)
         dialog.accepted.connect(lambda: self.create_for(dialog.period(), dialog.client(),
                                                         dialog.per_project.isChecked(), dialog.grouping.currentData()))
@@ -214,7 +217,7 @@ class InvoicesPage(QWidget):
                    grouping: str | None = None) -> None:
         billing = self.core.billing
 
-        def made(drafts: list) -> str:
+        def made(drafts: list[InvoiceDraft]) -> str:
             if not drafts:
                 return f"No approved, unbilled time from {period.first} to {period.last}."
             return f"Created {', '.join(d.number for d in drafts)}; their entries are now invoiced."
@@ -229,8 +232,8 @@ class InvoicesPage(QWidget):
             return None
         return result.message
 
-    def _do(self, job: Callable[[], object], said: Callable[[object], str | None]) -> None:
-        def ok(result: object) -> None:
+    def _do(self, job: Callable[[], T], said: Callable[[T], str | None]) -> None:
+        def ok(result: T) -> None:
             text = said(result)
             self._bus.announce(INVOICES, ENTRIES)
             if text is not None:
