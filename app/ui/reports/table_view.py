@@ -52,6 +52,9 @@ class ReportTable(QTableWidget):
         self.setColumnCount(len(table.columns))
         self.setHorizontalHeaderLabels(list(table.columns))
         self.setRowCount(len(table.rows))
+        if not table.rows:
+            self._say_empty(table)
+            return
         first_total = len(table.rows) - table.total_rows
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
@@ -64,3 +67,12 @@ class ReportTable(QTableWidget):
                     item.setFont(font)
                 self.setItem(r, c, item)
         self.setSortingEnabled(table.total_rows == 0)
+
+    def _say_empty(self, table: Table) -> None:
+        """One row across every column that says why there is nothing to show."""
+        self.setRowCount(1)
+        item = QTableWidgetItem(table.empty or "Nothing to show for this period.")
+        item.setForeground(self.palette().placeholderText())
+        self.setItem(0, 0, item)
+        if len(table.columns) > 1:
+            self.setSpan(0, 0, 1, len(table.columns))
