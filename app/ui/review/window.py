@@ -179,7 +179,7 @@ class ReviewWindow(QWidget):
         self.send.clicked.connect(lambda: self.open_send_dialog("xero"))
         self.send_qbo.clicked.connect(lambda: self.open_send_dialog("quickbooks"))
         self.approve_selected.clicked.connect(self._approve_selected)
-        self.approve_week.clicked.connect(model.approve_week)
+        self.approve_week.clicked.connect(self.confirm_approve_week)
         self.submit.clicked.connect(model.submit)
         self.grid.open_cell.connect(self.open_cell)
         self.grid.day_chosen.connect(self.show_day)
@@ -189,7 +189,7 @@ class ReviewWindow(QWidget):
         self.flags.itemActivated.connect(self._flag_chosen)
         for keys, slot in (("Alt+Left", lambda: model.step(-1)), ("Alt+Right", lambda: model.step(1)),
                            ("Alt+Home", lambda: model.open_week(self._today())),
-                           ("Ctrl+Shift+A", model.approve_week), ("F5", model.refresh),
+                           ("Ctrl+Shift+A", self.confirm_approve_week), ("F5", model.refresh),
                            ("Ctrl+Return", self.panel.accept), ("Ctrl+W", self.close)):
             QShortcut(QKeySequence(keys), self, slot)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.panel.tree, self.panel.reject)
@@ -294,6 +294,27 @@ class ReviewWindow(QWidget):
         if period is None:
             return None
         return open_send_dialog(self.core.sync, self.runner, period, provider=provider, parent=self)
+
+    def confirm_approve_week(self) -> None:
+        """Approving locks the week's time, so it asks first and lists the flags still open."""
+        review = self.model.review
+        drafts = [e for e in review.entries if e.status is EntryStatus.DRAFT and not e.running] if review else []
+        if review is None or not drafts:
+            return
+        week = review.period.first.isocalendar().week
+        count = f"{len(drafts)} entr{'y' if len(drafts) == 1 else 'ies'}"
+        box = QMessageBox(QMessageBox.Icon.Question, "Approve the week",
+                          f"Approve {count} of week {week}? Approved time is locked: changing it later takes an "
+                          "unlock with a reason.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        flags = [("" if f.day is None else f"{f.day:%a}: ") + f.message for f in review.flags]
+        box.setInformativeText("Open flags:\n" + "\n".join(f"• {text}" for text in flags) if flags
+                               else "No flags are open.")
+        approve = box.button(QMessageBox.StandardButton.Yes)
+        approve.setText("Approve")
+        box.setDefaultButton(approve)
+        approve.clicked.connect(self.model.approve_week)
+        self._track(box)
 
     def _approve_selected(self) -> None:
         ids = self.grid.selected_entry_ids() or [e.id for e in self.panel.selected_entries()]
