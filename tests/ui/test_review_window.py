@@ -16,7 +16,8 @@ from app.core import Core
 from app.domain.models import EntryStatus, NewEntry, Span
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus
-from app.ui.review.dialogs import AssignDialog, CellEntriesDialog
+from app.ui.review.assign_dialog import AssignDialog
+from app.ui.review.dialogs import CellEntriesDialog
 from app.ui.review.window import ReviewWindow
 from app.ui.tasks import TaskRunner
 

@@ -27,20 +27,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import Core
-from app.domain.models import EntryStatus
+from app.domain.models import EntryStatus, Project
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.review import Assignment
 from app.timesheet.week import WeekReview
 from app.ui.events import ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.invoice_preview import open_invoice_preview
-from app.ui.review.dialogs import AssignDialog, CellEntriesDialog, rule_offer
+from app.ui.review.assign_dialog import AssignDialog
+from app.ui.review.dialogs import CellEntriesDialog, rule_offer
 from app.ui.review.grid import WeekGridModel, WeekGridView
 from app.ui.review.proposals import DayItemsPanel
 from app.ui.review.state import ReviewModel
 from app.ui.review.timeline import KIND_COLOURS, TimelineWidget, use_projects
 from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
 
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
     ("Unclassified", KIND_COLOURS["unclassified"]), ("Private", KIND_COLOURS["private"]),
@@ -61,6 +63,7 @@ class ReviewWindow(QWidget):
         self.model = ReviewModel(core, runner, bus, clock, today)
         self.model.setParent(self)
         self._today = today
+        self._clock = clock
         self.day_index = 0
         self.dialogs: list[QDialog] = []
 
@@ -258,11 +261,18 @@ class ReviewWindow(QWidget):
         review = self.model.review
         if review is None:
             return
-        dialog = AssignDialog(review.projects, start, end, self)
-        dialog.accepted.connect(lambda: self.model.assign(
-            datetime.fromtimestamp(start).astimezone(), datetime.fromtimestamp(end).astimezone(),
-            dialog.project.currentData(), dialog.description.text()))
+        day = next((d for d in review.timelines if d.start <= start < d.end), None)
+        dialog = AssignDialog(review.projects, start, end, self, blocks=day.blocks if day else (),
+                              entries=day.entries if day else (), now=self._clock().timestamp(),
+                              create_project=self._create_project)
+        dialog.accepted.connect(lambda: self.model.assign_pieces(dialog.pieces(), dialog.project.currentData(),
+                                                                 dialog.description.text()))
         self._track(dialog)
+
+    def _create_project(self, path: str, then: Callable[[Project], None]) -> None:
+        projects = self.core.projects
+        self.runner.write(lambda: projects.add_project(path), then,
+                          lambda error: self._say(user_message(error), error=True), owner=self)
 
     def _offer_rule(self, result: Assignment) -> None:
         suggestion = result.suggestion
@@ -312,7 +322,7 @@ class ReviewWindow(QWidget):
                                else "No flags are open.")
         approve = box.button(QMessageBox.StandardButton.Yes)
         approve.setText("Approve")
-        box.setDefaultButton(approve)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
         approve.clicked.connect(self.model.approve_week)
         self._track(box)
 
