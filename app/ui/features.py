@@ -27,6 +27,7 @@ from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
 from app.sync.xero import tenants
 from app.ui.accounts_page import AccountsPage
+from app.ui.activity_actions import ActivityActions
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
 from app.ui.capture_bridge import CaptureBridge
@@ -213,7 +214,8 @@ class DesktopFeatures(Extensions):
     def _build(self, shell: Shell, name: str) -> QWidget:
         core = _core(shell)
         if name == "activity":
-            return ActivityWindow(SpanStore(core.db), shell.runner, shell.bus, notice=self._capture_notice)
+            return ActivityWindow(SpanStore(core.db), shell.runner, shell.bus, notice=self._capture_notice,
+                                  actions=ActivityActions(core))
         if name == "rules":
             return RulesEditor(core.classifier, shell.runner, shell.bus, projects=core.projects.projects)
         return open_reports_window(core, shell.runner, shell.bus)
