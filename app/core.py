@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import logs
+from app.automation.service import AutomationService
 from app.billing.catalog import Catalog
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
@@ -58,6 +59,7 @@ class Core:
     approvals: ApprovalService = field(init=False)
     idle: IdleService = field(init=False)
     catalog: Catalog = field(init=False)
+    automation: AutomationService = field(init=False)
     reports: ReportService
 
     @property
@@ -65,6 +67,7 @@ class Core:
         return self.db.recovered_from
 
     def close(self) -> None:
+        self.automation.close()
         self.sync.close()
         self.db.close()
 
@@ -104,6 +107,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who,
                                 accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
+    core.automation = AutomationService(db, accounts.vault, core.sync, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
     return core
@@ -112,6 +116,7 @@ def build_core(paths: Paths | None = None) -> Core:
 def build_watcher(core: Core) -> Watcher:
     """The capture watcher on this core's database and settings; the caller starts and stops it."""
     from app.capture.config import CaptureConfig
+    from app.capture.pause import PauseStore
     from app.capture.power import PowerMonitor
     from app.capture.watcher import Watcher
     from app.store.spans import SpanStore
@@ -121,4 +126,5 @@ def build_watcher(core: Core) -> Watcher:
         monitor.start()
         return monitor
 
-    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power)
+    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power,
+                   pauses=PauseStore(core.db))

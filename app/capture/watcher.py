@@ -8,12 +8,11 @@ sleep, lock) and wake the loop, so no state is shared without a lock.
 from __future__ import annotations
 
 import logging
-import math
 import queue
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.capture.backends.base import Backend, BackendLost, Window
 from app.capture.backends.factory import create_backend
@@ -29,6 +28,8 @@ from app.capture.events import (
     Woke,
 )
 from app.capture.heartbeat import Beat, record
+from app.capture.own_windows import OwnWindows
+from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
 from app.capture.power import PowerMonitor
 from app.domain.errors import StoreError
 from app.store.spans import SpanStore, SpanWriter
@@ -41,7 +42,9 @@ JUMP_SECONDS = 2.0
 MISSED_SLEEP_SECONDS = 30.0
 """A forward jump this large is taken as a suspend nobody announced."""
 RETENTION_EVERY = 6 * 3600.0
-FOREVER = datetime.max.replace(tzinfo=UTC)
+PAUSE_CHECK_SECONDS = 10.0
+"""How often the watcher looks for a pause or resume another process stored."""
+__all__ = ["FOREVER", "Watcher"]
 
 
 class Watcher:
@@ -57,6 +60,8 @@ class Watcher:
         wall: Callable[[], float] = time.time,
         mono: Callable[[], float] = time.monotonic,
         local: Callable[[float], datetime] = datetime.fromtimestamp,
+        pauses: PauseStore | None = None,
+        own: OwnWindows | None = None,
     ) -> None:
         self._store = store
         self._config = config
@@ -69,7 +74,10 @@ class Watcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pause_lock = threading.Lock()
-        self._paused_until: float | None = None
+        self._pauses = pauses
+        self._own = own or OwnWindows.of_this_process()
+        self._paused_until: float | None = self._stored_pause()
+        self._pause_checked = mono()
         self._writer: SpanWriter | None = None
         self._backend: Backend | None = None
         self._power: PowerMonitor | None = None
@@ -78,7 +86,8 @@ class Watcher:
         self._lost = False
         self._store_failing = False
         self._prev: tuple[float, float] | None = None
-        self._segment_start: float | None = None
+        self._observed_since: float | None = None
+        """Since when capture has watched without a break: idle is backdated to the last input, never before it."""
         self._idle_since: float | None = None
         self._asleep_since: float | None = None
         self._locked_at: float | None = None
@@ -105,21 +114,35 @@ class Watcher:
     # -- CaptureControl --------------------------------------------------------------------------------
 
     def pause(self, until: datetime | None) -> None:
-        with self._pause_lock:
-            self._paused_until = math.inf if until is None or until >= FOREVER else until.timestamp()
-        self._request("pause", None)
+        """Stored first (it may raise `StoreError`), so a pause that holds in memory also holds after a restart."""
+        self._set_pause(to_epoch(until))
 
     def resume(self) -> None:
-        with self._pause_lock:
-            self._paused_until = None
-        self._request("pause", None)
+        self._set_pause(None)
 
     def paused_until(self) -> datetime | None:
         with self._pause_lock:
             until = self._paused_until
         if until is None or until <= self._wall():
             return None
-        return FOREVER if until == math.inf else datetime.fromtimestamp(until, UTC)
+        return to_datetime(until)
+
+    def _set_pause(self, until: float | None) -> None:
+        if self._pauses is not None:
+            self._pauses.write(until)
+        with self._pause_lock:
+            self._paused_until = until
+        self._request("pause", None)
+
+    def _stored_pause(self) -> float | None:
+        if self._pauses is None:
+            return None
+        try:
+            until = self._pauses.read()
+        except StoreError as exc:
+            log.warning("the stored capture pause could not be read: %s", exc)
+            return None
+        return None if until is None or until <= self._wall() else until
 
     def is_paused(self) -> bool:
         return self.paused_until() is not None
@@ -172,6 +195,8 @@ class Watcher:
         self._writer = self._store.writer(self._config.batch_writes, self._config.batch_seconds, clock=self._mono)
         if self._power_factory is not None:
             self._power = self._power_factory(self)
+        if self.is_paused():  # paused before a restart: say so, as when the pause began
+            self._emit(PauseChanged(self.paused_until()))
 
     def close(self) -> None:
         self._flush()
@@ -192,11 +217,12 @@ class Watcher:
     def _tick(self) -> None:
         wall, mono = self._wall(), self._mono()
         self._check_clock(wall, mono)
+        self._follow_stored_pause(mono)
         self._handle_requests(wall)
         if self._asleep_since is not None:
             return
         if self._paused(wall) or not self._config.hours.allows(self._local(wall)):
-            self._cut()
+            self._gap()
         else:
             backend = self._ensure_backend(mono)
             if backend is not None:
@@ -220,12 +246,12 @@ class Watcher:
             prev_wall, prev_mono = self._prev
             drift = (wall - prev_wall) - (mono - prev_mono)
             if abs(drift) > JUMP_SECONDS:
-                self._cut()
+                self._gap()
                 self._emit(ClockJumped(wall, drift))
                 if drift > MISSED_SLEEP_SECONDS and self._asleep_since is None:
                     self._emit(Woke(wall, prev_wall))
             elif mono - prev_mono > self._config.pulse:
-                self._cut()  # the loop stalled (process stopped, machine frozen): the gap is not known activity
+                self._gap()  # the loop stalled (process stopped, machine frozen): the gap is not known activity
         self._prev = (wall, mono)
 
     def _handle_requests(self, wall: float) -> None:
@@ -235,22 +261,35 @@ class Watcher:
             except queue.Empty:
                 return
             if kind == "sleep" and value and self._asleep_since is None:
-                self._cut()
+                self._gap()
                 self._flush()
                 self._asleep_since = wall
                 self._emit(Sleeping(wall))
             elif kind == "sleep" and not value and self._asleep_since is not None:
                 since, self._asleep_since = self._asleep_since, None
-                self._cut()
+                self._gap()
                 self._emit(Woke(wall, since))
             elif kind == "lock":
                 self._locked_at = (self._locked_at or wall) if value else None
             elif kind == "pause":
-                self._cut()
+                self._gap()
                 self._emit(PauseChanged(self.paused_until()))
             elif kind == "config" and isinstance(value, CaptureConfig):
                 self._config = value
                 self._cut()
+                self._pause_checked = -PAUSE_CHECK_SECONDS  # settings changed: look at the stored pause now
+
+    def _follow_stored_pause(self, mono: float) -> None:
+        """Another process (the CLI, the GUI, a headless run) may have paused or resumed capture."""
+        if self._pauses is None or mono - self._pause_checked < PAUSE_CHECK_SECONDS:
+            return
+        self._pause_checked = mono
+        stored = self._stored_pause()
+        with self._pause_lock:
+            changed = stored != self._paused_until
+            self._paused_until = stored
+        if changed:
+            self._requests.put(("pause", None))
 
     def _paused(self, wall: float) -> bool:
         with self._pause_lock:
@@ -284,7 +323,7 @@ class Watcher:
         return self._backend
 
     def _lose_backend(self, reason: str, mono: float) -> None:
-        self._cut()
+        self._gap()
         self._flush()
         if self._backend is not None:
             self._backend.close()
@@ -298,11 +337,11 @@ class Watcher:
 
     def _sample(self, wall: float, window: Window | None, idle_seconds: float | None) -> None:
         assert self._writer is not None
-        if self._writer.last is None or self._segment_start is None:
-            self._segment_start = wall
+        if self._observed_since is None:
+            self._observed_since = wall
         since = self._idle_start(wall, idle_seconds)
         if window is not None:
-            window = self._config.privacy.apply(window)
+            window = None if self._own.matches(window) else self._config.privacy.apply(window)
         pulse = self._config.pulse
         if since is not None:
             beat = Beat(wall, window.app, window.title, window.exe, True) if window else Beat(wall, "", "", "", True)
@@ -319,7 +358,7 @@ class Watcher:
             back = wall - idle_seconds if idle_seconds is not None else wall
             self._emit(IdleEnded(began, max(began, back)))
         if window is None:
-            self._cut()  # nothing focused, or excluded: record nothing and start afresh after it
+            self._writer.cut()  # nothing focused, or excluded: record nothing and start afresh after it
             return
         record(self._writer, Beat(wall, window.app, window.title, window.exe, False), pulse)
 
@@ -333,7 +372,7 @@ class Watcher:
             return None
         if self._idle_since is not None:
             return self._idle_since
-        return min(wall, max(since, self._segment_start or wall))
+        return min(wall, max(since, self._observed_since or wall))
 
     def _retain(self, wall: float) -> None:
         days = self._config.retention_days
@@ -351,7 +390,13 @@ class Watcher:
     def _cut(self) -> None:
         if self._writer is not None:
             self._writer.cut()
-        self._segment_start = None
+
+    def _gap(self) -> None:
+        """Capture stops watching (pause, hours, sleep, a lost desktop): end the span and forget the input
+        history, so idle is never backdated into time nobody watched. A window that is merely not recorded
+        (excluded, private, nothing focused) is no gap."""
+        self._cut()
+        self._observed_since = None
 
     def _flush(self) -> None:
         if self._writer is None:

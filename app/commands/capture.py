@@ -1,4 +1,4 @@
-"""`timetally capture run`, `timetally activity list`, `timetally import activitywatch FILE`."""
+"""`timetally capture run|pause|resume|status`, `timetally activity list`, `timetally import activitywatch FILE`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ import argparse
 import signal
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from app.capture.awimport import read_export, to_spans
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
+from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
 from app.commands.output import iso, note, print_json, seconds_arg
 from app.core import Core, build_watcher
+from app.domain.errors import ValidationError
 from app.domain.models import Span
 from app.domain.periods import day_epochs, parse_day
 from app.domain.timefmt import format_clock, parse_instant
@@ -30,6 +32,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run.add_argument("--duration", type=seconds_arg(366 * 86_400), metavar="SECONDS",
                      help="stop after this many seconds")
     run.set_defaults(handler=_run)
+    pause = csub.add_parser("pause", help="stop recording, in every TimeTally process, until resumed or for a while")
+    length = pause.add_mutually_exclusive_group()
+    length.add_argument("--minutes", type=seconds_arg(366 * 1440), metavar="MINUTES", help="resume by itself after")
+    length.add_argument("--until", metavar="ISO8601", help="resume by itself at this time")
+    pause.set_defaults(handler=_pause)
+    csub.add_parser("resume", help="record again").set_defaults(handler=_resume)
+    status = csub.add_parser("status", help="say whether capture is paused")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=_status)
 
     activity = sub.add_parser("activity", help="show captured activity")
     asub = activity.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -61,10 +72,53 @@ def _describe(event: CaptureEvent) -> str | None:
     if isinstance(event, Woke):
         return "The computer woke up."
     if isinstance(event, PauseChanged):
-        return "Capture paused." if event.paused_until else "Capture resumed."
+        return _paused_text(event.paused_until) if event.paused_until else "Capture resumed."
     if isinstance(event, Status):
         return event.message
     return None
+
+
+def _paused_text(until: datetime | None) -> str:
+    if until is None:
+        return "Capture is running."
+    if until >= FOREVER:
+        return "Capture is paused until resumed (timetally capture resume)."
+    return f"Capture is paused until {until.astimezone():%Y-%m-%d %H:%M}."
+
+
+def _stored_pause(core: Core) -> datetime | None:
+    until = PauseStore(core.db).read()
+    return None if until is None or until <= time.time() else to_datetime(until)
+
+
+def _pause(core: Core, args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    until: datetime | None = None
+    if args.minutes is not None:
+        until = now + timedelta(minutes=args.minutes)
+    elif args.until is not None:
+        until = parse_instant(args.until)
+        if until <= now:
+            raise ValidationError(f"'{args.until}' has passed; give a time in the future to pause until.")
+    PauseStore(core.db).write(to_epoch(until))
+    print(_paused_text(_stored_pause(core)))
+    return 0
+
+
+def _resume(core: Core, _args: argparse.Namespace) -> int:
+    PauseStore(core.db).write(None)
+    print(_paused_text(None))
+    return 0
+
+
+def _status(core: Core, args: argparse.Namespace) -> int:
+    until = _stored_pause(core)
+    if args.json:
+        print_json({"paused": until is not None, "until_resumed": until is not None and until >= FOREVER,
+                    "paused_until": iso(until) if until is not None and until < FOREVER else None})
+    else:
+        print(_paused_text(until))
+    return 0
 
 
 def _run(core: Core, args: argparse.Namespace) -> int:

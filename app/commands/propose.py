@@ -40,6 +40,8 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
         "tags": list(o.tags),
         "description": p.description,
         "rule": p.rule,
+        "source": p.source,
+        **({"confidence": p.confidence} if p.source == "learned" else {}),
         "why": p.why,
     }
 
@@ -84,7 +86,7 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
     for p in result.proposals:
         start, end = _at(p.start).astimezone(), _at(p.end).astimezone()
         print(f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {format_duration(int(p.duration)):>6}  "
-              f"{p.outcome.label}  {p.description}")
+              f"{p.outcome.label}  {p.description}" + ("  (learned)" if p.source == "learned" else ""))
         print(f"    {p.why}")
     for short in result.too_short:
         start, end = _at(short.start).astimezone(), _at(short.end).astimezone()

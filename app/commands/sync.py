@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.commands import schedule
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import count_arg, iso, note, print_json
 from app.core import Core
@@ -57,6 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     log.add_argument("--limit", type=count_arg(100_000), default=50)
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=_log)
+    schedule.register_actions(ssub)
 
 
 def _send(core: Core, args: argparse.Namespace) -> int:

@@ -54,9 +54,9 @@ def invoice_book(sync: SyncService) -> InvoiceBook:
     """Newest first. An invoice sent to two systems over time shows the copy that still bills its entries."""
     sent: dict[str, tuple[str, SentInvoice]] = {}
     for name in FACTORIES:
-        for copy in sync.store(name).sent_invoices():
-            if copy.draft_uid not in sent or not copy.released:
-                sent[copy.draft_uid] = (name, copy)
+        for known in sync.store(name).sent_invoices():
+            if known.draft_uid not in sent or not known.released:
+                sent[known.draft_uid] = (name, known)
     rows = []
     for draft in reversed(sync.billing.drafts()):
         found = sent.get(draft.uid)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, tzinfo
 from operator import attrgetter
 from typing import Any
 
+from app.classify.learn.service import label_of
 from app.classify.preview import Preview
 from app.classify.proposals import Proposal
 from app.classify.service import Classified, ClassifierService
@@ -54,7 +55,8 @@ def _instant(epoch: float) -> datetime:
 
 def _item(p: Proposal) -> ProposalItem:
     o = p.outcome
-    return ProposalItem(p.start, p.end, o.project_path, o.task, p.description, p.rule, p.why, o.billable, p.titles)
+    return ProposalItem(p.start, p.end, o.project_path, o.task, p.description, p.rule, p.why, o.billable, p.titles,
+                        source=p.source, confidence=p.confidence)
 
 
 def _origin(item: ProposalItem) -> DescriptionOrigin:
@@ -155,9 +157,11 @@ class ReviewService:
         for d in self._repo.dropped_between(start.timestamp(), end.timestamp()):
             path = self._projects.get(d.project_id).path if d.project_id else ""
             minutes = round((d.end - d.start) / 60)
+            stopped = datetime.fromtimestamp(d.start, self._tz)
             items.append(ProposalItem(d.start, d.end, path, "", d.description, "",
-                                      f"Away {minutes // 60} h {minutes % 60:02d} min while the timer ran; dropped "
-                                      "from it without asking", dropped_id=d.id, project_id=d.project_id))
+                                      f"Timer stopped at {stopped:%H:%M} without asking: away {minutes // 60} h "
+                                      f"{minutes % 60:02d} min while it ran", dropped_id=d.id,
+                                      project_id=d.project_id))
         return sorted(items, key=lambda i: i.start)
 
     # Proposals
@@ -201,6 +205,8 @@ class ReviewService:
         for item in items:
             if item.dropped_id is not None:
                 self._repo.delete_dropped(item.dropped_id)
+            elif item.learned and self._classifier.learning is not None:  # teaches against the project
+                self._classifier.learning.reject(item.start, item.end, label_of(item.project_path, item.task))
             else:
                 self._repo.reject(item.rule, item.start, item.end)
 

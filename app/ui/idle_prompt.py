@@ -3,7 +3,7 @@
 Driven by the capture bridge: the end of an idle stretch, or waking from sleep, is the user coming back. No
 question during a declared break (capture paused, or `declare_break`), when a meeting application counted as
 active, or when the timer was not running; after more than the set hours away the time is dropped from the
-timer without asking and offered in the review instead.
+timer without asking, offered in the review instead, and `dropped` carries a notification saying so.
 """
 
 from __future__ import annotations
@@ -15,16 +15,30 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.core import Core
+from app.domain.models import Entry
 from app.timesheet.idle import Away
 from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import ENTRIES, TIMER, ChangeBus
 from app.ui.idle_dialog import ASSIGN, DISCARD, DISCARD_CONTINUE, KEEP, IdleDialog
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import user_message
+from app.ui.timer_model import label, user_message
+
+DROPPED_TITLE = "Timer stopped while you were away"
 
 
 def _at(epoch: float) -> datetime:
     return datetime.fromtimestamp(round(epoch), UTC)
+
+
+def dropped_message(running: Entry, since: datetime, until: datetime) -> str:
+    """What the user is told on coming back after a long absence: which timer stopped, when, and where the time
+    went. Local times; the day is named when the absence crossed midnight."""
+    start, end = since.astimezone(), until.astimezone()
+    shape = "%H:%M" if start.date() == end.date() else "%a %d %b %H:%M"
+    minutes = round((until - since).total_seconds() / 60)
+    return (f"The timer “{label(running)}” was stopped at {start:{shape}}: you were away until "
+            f"{end:{shape}} ({minutes // 60} h {minutes % 60:02d} min), too long to count without asking. "
+            "The time away is offered in the review if it was work.")
 
 
 class IdlePromptController(QObject):
@@ -32,6 +46,7 @@ class IdlePromptController(QObject):
 
     prompted = Signal(object)  # the IdleDialog on screen
     resolved = Signal(str)  # what was done: keep, discard, discard-continue, assign, dropped, or skipped:<why>
+    dropped = Signal(str, str)  # (title, message) for a notification: a long absence stopped the timer
     failed = Signal(str)
 
     def __init__(self, core: Core, runner: TaskRunner, bus: ChangeBus, bridge: CaptureBridge,
@@ -75,8 +90,8 @@ class IdlePromptController(QObject):
         elif away.in_meeting:
             self.resolved.emit("skipped:meeting")
         elif (until - since).total_seconds() > away.max_away_hours * 3600:
-            idle = self._core.idle
-            self._run(lambda: idle.drop(since, until), "dropped")
+            idle, message = self._core.idle, dropped_message(running, max(since, running.start), until)
+            self._run(lambda: idle.drop(since, until), "dropped", lambda: self.dropped.emit(DROPPED_TITLE, message))
         elif self.dialog is None:
             dialog = IdleDialog(max(since, running.start), until, running, away.projects, self._parent)
             dialog.chosen.connect(lambda action, parts: self._act(action, parts, dialog))
@@ -94,10 +109,12 @@ class IdlePromptController(QObject):
         elif action == ASSIGN and isinstance(parts, list):
             self._run(lambda: idle.assign(since, until, parts), ASSIGN)
 
-    def _run(self, fn: Callable[[], object], outcome: str) -> None:
+    def _run(self, fn: Callable[[], object], outcome: str, then: Callable[[], None] | None = None) -> None:
         def done(_: object) -> None:
             self._bus.announce(TIMER, ENTRIES)
             self.resolved.emit(outcome)
+            if then is not None:
+                then()
 
         self._runner.write(fn, done, self._fail, owner=self)
 

@@ -221,3 +221,40 @@ def test_sigkill_during_capture_loses_at_most_the_open_batch(desktop: Desktop, t
     listing = subprocess.run([sys.executable, "-m", "app", "activity", "list", "--json"], env=env,
                              capture_output=True, text=True, timeout=30)
     assert listing.returncode == 0 and '"Kilo"' in listing.stdout
+
+
+OWN_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+app.setApplicationName("TimeTally")  # as app.ui.application names the running app
+label = QLabel("0:12:04")
+label.setWindowTitle("TimeTally timer")
+label.show()
+app.exec()
+"""
+
+
+def test_timetallys_own_windows_are_never_recorded(desktop: Desktop, xlib: Any, tmp_path: Path) -> None:
+    """The GUI's windows, seen from another process (a headless watcher), and a window of the watcher's own
+    process: neither becomes a span."""
+    alpha, mine = window(desktop, "Alpha"), window(desktop, "Mine")
+    set_prop(xlib, mine, "_NET_WM_PID", "CARDINAL", [os.getpid()])
+    desktop.spawn(sys.executable, "-c", OWN_WINDOW)
+    desktop.wait_for(lambda: desktop.run("xdotool", "search", "--name", "^TimeTally timer$", check=False),
+                     timeout=30, what="the TimeTally window")
+    gui = int(desktop.run("xdotool", "search", "--name", "^TimeTally timer$").split()[0])
+    db = open_database(tmp_path / "t.db")
+    watcher = Watcher(SpanStore(db), CaptureConfig(interval=0.1), backend_factory=lambda: X11Backend(desktop.display))
+    activate(desktop, alpha)
+    watcher.start()
+    try:
+        for wid in (mine, gui, alpha, gui, alpha):
+            time.sleep(0.6)
+            activate(desktop, wid)
+        time.sleep(0.6)
+    finally:
+        watcher.stop()
+    spans = SpanStore(db).between(0, time.time() + 10)
+    db.close()
+    assert [s.title for s in spans] == ["Alpha", "Alpha", "Alpha"]

@@ -17,6 +17,7 @@ from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import ChangeBus
 from app.ui.idle_dialog import IdleDialog
 from app.ui.idle_prompt import IdlePromptController
+from app.ui.notifications import Notifier
 from app.ui.tasks import TaskRunner
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -152,3 +153,23 @@ def test_no_prompt_during_a_break_in_a_meeting_or_without_a_timer(
     with qtbot.waitSignal(prompt.resolved) as resolved:
         watcher.emit(IdleEnded(since.timestamp(), NOW.timestamp()))
     assert resolved.args == [f"skipped:{situation}"] and prompt.dialog is None
+
+
+def test_a_long_absence_is_told_in_a_notification_and_a_review_line(
+        core: Core, prompt: IdlePromptController, watcher: FakeWatcher, qtbot: QtBot, utc_zone: None) -> None:
+    project = core.projects.add_project("Acme Corp/Website")
+    began = datetime(2026, 11, 18, 8, 0, tzinfo=UTC)
+    core.entries.add(NewEntry(began, None, "Checkout flow", project.id, source=EntrySource.TIMER))
+    since, back = datetime(2026, 11, 18, 9, 12, tzinfo=UTC), datetime(2026, 11, 18, 13, 40, tzinfo=UTC)
+    notifier = Notifier()
+    prompt.dropped.connect(notifier.show)
+    with qtbot.waitSignal(notifier.shown) as shown:
+        watcher.emit(IdleEnded(since.timestamp(), back.timestamp()))
+    title, message = shown.args
+    assert title == "Timer stopped while you were away"
+    assert "“Checkout flow - Acme Corp/Website” was stopped at 09:12" in message
+    assert "away until 13:40 (4 h 28 min)" in message and "review" in message
+    assert notifier.toast is not None and notifier.toast.message.text() == message
+    notifier.toast.close()
+    offered = [p for p in core.review.load(core.review.week_of(since.date())).proposals if p.dropped_id]
+    assert [p.why for p in offered] == ["Timer stopped at 09:12 without asking: away 4 h 28 min while it ran"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import pytest
 from app.capture.backends.base import Backend, BackendLost, Window
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, ClockJumped, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
+from app.capture.own_windows import OwnWindows
 from app.capture.privacy import Privacy
 from app.capture.schedule import TrackingHours
 from app.capture.watcher import FOREVER, Watcher
@@ -241,3 +243,55 @@ def test_the_thread_runs_and_flushes_on_stop(db: Database) -> None:
     watcher.stop()
     spans = SpanStore(db).between(0, T0 * 2)
     assert len(spans) == 1 and spans[0].seconds > 0.2
+
+
+@pytest.mark.parametrize("unrecorded", ["nothing focused", "excluded", "private"])
+def test_idle_starts_at_the_last_input_when_the_window_is_not_recorded(db: Database, unrecorded: str) -> None:
+    rig = Rig(db, CaptureConfig(idle_threshold=60, privacy=Privacy.from_lists(exclude_titles=["secret"])))
+    rig.desk.window = {"nothing focused": None, "excluded": Window("Editor", "secret plans"),
+                       "private": Window("Firefox", "Mozilla Firefox Private Browsing", "/usr/bin/firefox")}[unrecorded]
+    rig.step(count=10)  # active but not recorded, 1..10
+    rig.step(count=70, idle_grows=True)  # no input from t=10; the threshold is crossed at t=70
+    assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [10]
+    rig.desk.idle = 0.0
+    rig.step()
+    assert [(e.since - T0, e.until - T0) for e in rig.events if isinstance(e, IdleEnded)] == [(10, 81)]
+    assert rig.spans() == [(10, 80, "", True)]
+
+
+def test_idle_starts_at_the_last_input_when_only_idle_is_known(db: Database) -> None:
+    """A Wayland desktop: no window ever, idle from the session's monitor."""
+    rig = Rig(db, CaptureConfig(idle_threshold=60))
+    rig.desk.window = None
+    rig.step(count=5)
+    rig.step(count=65, idle_grows=True)
+    assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [5]
+
+
+def test_idle_never_reaches_back_into_a_pause(rig: Rig) -> None:
+    rig.watcher.pause(None)
+    rig.step(count=5, idle_grows=True)
+    rig.watcher.resume()
+    rig.step(count=60, idle_grows=True)
+    assert [e.since - T0 for e in rig.events if isinstance(e, IdleStarted)] == [6]
+
+
+@pytest.mark.parametrize("own", [Window("python3", "Timer", "/usr/bin/python3", 0), Window("TimeTally", "Review", "")])
+def test_timetallys_own_windows_are_never_recorded(rig: Rig, own: Window) -> None:
+    if own.pid == 0:
+        own = Window(own.app, own.title, own.exe, os.getpid())
+    rig.step(count=2)
+    rig.desk.window = own
+    rig.step(count=3)
+    rig.desk.window = Window("Editor", "a.py")
+    rig.step(count=2)
+    assert rig.spans() == [(1, 2, "a.py", False), (6, 7, "a.py", False)]
+
+
+def test_a_bundled_timetally_is_recognised_by_its_executable(tmp_path: Path) -> None:
+    exe = tmp_path / "timetally-bin"
+    exe.write_text("")
+    (tmp_path / "link").symlink_to(exe)
+    own = OwnWindows(exes=frozenset({str(exe)}))
+    assert own.matches(Window("tt", "Timer", str(tmp_path / "link"), 7))
+    assert not own.matches(Window("python3", "Timer", "/usr/bin/python3", 7))

@@ -37,6 +37,7 @@ from app.ui.invoice_preview import open_invoice_preview
 from app.ui.review.assign_dialog import AssignDialog
 from app.ui.review.dialogs import CellEntriesDialog, rule_offer
 from app.ui.review.grid import WeekGridModel, WeekGridView
+from app.ui.review.learned import LearnedBar
 from app.ui.review.proposals import DayItemsPanel
 from app.ui.review.state import ReviewModel
 from app.ui.review.timeline import KIND_COLOURS, TimelineWidget, use_projects
@@ -46,7 +47,8 @@ from app.ui.timer_model import user_message
 
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
     ("Unclassified", KIND_COLOURS["unclassified"]), ("Private", KIND_COLOURS["private"]),
-    ("Idle", KIND_COLOURS["idle"]))) + " &nbsp; Work in its project's colour · drag across the day to assign time"
+    ("Idle", KIND_COLOURS["idle"]))) + (" &nbsp; Work in its project's colour · proposals dashed, learned ones "
+                                       "dotted · drag across the day to assign time")
 
 
 class ReviewWindow(QWidget):
@@ -147,6 +149,10 @@ class ReviewWindow(QWidget):
         right_box.addWidget(legend)
         right_box.addSpacing(6)
         right_box.addWidget(self.panel, 1)
+        self.learned = LearnedBar(core, runner, bus, self.model, self.panel.selected_proposals)
+        self.panel.tree.itemSelectionChanged.connect(self.learned.refresh)
+        self.learned.rule_opened.connect(self._track)
+        right_box.addWidget(self.learned)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
