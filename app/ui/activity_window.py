@@ -94,11 +94,18 @@ class ActivityWindow(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        if actions is not None:
+            hint = QLabel("Right-click a span to assign its time to a project, create a rule from it, exclude its "
+                          "application from capture, or delete it.")
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color: palette(placeholder-text);")
+            layout.addWidget(hint)
 
         self.previous.clicked.connect(lambda: self.show_day(self._day - timedelta(days=1)))
         self.next.clicked.connect(lambda: self.show_day(self._day + timedelta(days=1)))

@@ -1,5 +1,5 @@
-"""One report table as a read-only grid: numbers right-aligned, totals in bold and last; a table without totals
-sorts by a column when its header is clicked."""
+"""One report table as a read-only grid: numbers right-aligned, hours in h:mm (the exports keep decimal hours for
+spreadsheets), totals in bold and last; a table without totals sorts by a column when its header is clicked."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from app.domain.timefmt import format_duration
 from app.reports.tables import Cell, Table, text
 
 
 class _Item(QTableWidgetItem):
     """Sorts by the cell's value (numbers as numbers, dates as dates), not by its text."""
 
-    def __init__(self, cell: Cell) -> None:
-        super().__init__(text(cell))
+    def __init__(self, cell: Cell, hours: bool = False) -> None:
+        shown = format_duration(round(cell * 3600)) if hours and isinstance(cell, Decimal) else text(cell)
+        super().__init__(shown)
         self.key: tuple[int, Decimal | str] = _key(cell)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
@@ -58,7 +60,7 @@ class ReportTable(QTableWidget):
         first_total = len(table.rows) - table.total_rows
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
-                item = _Item(cell)
+                item = _Item(cell, hours=table.columns[c].endswith(" h"))
                 if isinstance(cell, int | Decimal):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r >= first_total:
