@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from app import logs
 from app.automation.service import AutomationService
+from app.billing.catalog import Catalog
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
 from app.reports.service import ReportService
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
+from app.store.catalog_repository import CatalogRepository
 from app.store.db import Database, open_database
 from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
@@ -57,6 +59,7 @@ class Core:
     review: ReviewService = field(init=False)
     approvals: ApprovalService = field(init=False)
     idle: IdleService = field(init=False)
+    catalog: Catalog = field(init=False)
     automation: AutomationService = field(init=False)
     reports: ReportService
 
@@ -108,6 +111,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
+    core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
     return core
 
 

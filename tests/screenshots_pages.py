@@ -1,6 +1,7 @@
-"""Screenshots of the clients and projects page, the invoices page and a client invoice PDF (rendered with
-pdftoppm): `python -m tests.screenshots_pages docs` writes docs/screenshots/clients-page.png, invoices-page.png
-and client-invoice-pdf.png, against a throw-away TIMETALLY_HOME."""
+"""Screenshots of the clients and projects page, the invoices page, a client invoice PDF (rendered with pdftoppm)
+and the activity page: `python -m tests.screenshots_pages docs` writes docs/screenshots/clients-page.png,
+clients-page-client.png, invoices-page.png, client-invoice-pdf.png and activity.png, against a throw-away
+TIMETALLY_HOME."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.core import Core, build_core
-from app.domain.models import NewEntry
+from app.domain.catalog import Kind
+from app.domain.models import NewEntry, Span
 from app.domain.periods import Period
-from app.store.catalog_repository import Kind
+from app.store.spans import SpanStore
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from tests.shots import run, save, wait_until
@@ -46,10 +48,25 @@ def sample(core: Core) -> None:
             core.entries.update(entry.id, status="approved", locked=True)
             start += timedelta(hours=hours + 0.5)
     core.billing.create(NOVEMBER)
+    base = datetime(2026, 11, 18, 8, 50, tzinfo=UTC).timestamp()
+    spans, at = [], base
+    for app, title, minutes, idle in (
+            ("code", "checkout.ts - acme-web - Visual Studio Code", 34, False),
+            ("firefox", "Pull request #412 · acme/acme-web - Mozilla Firefox", 12, False),
+            ("slack", "general | Acme - Slack", 6, False), ("code", "checkout.ts - acme-web - Visual Studio Code", 9,
+                                                            True),
+            ("firefox", "GLX-1042 Invoice totals wrong - Zendesk - Mozilla Firefox", 23, False),
+            ("thunderbird", "Inbox (12) - Mozilla Thunderbird", 4, False),
+            ("code", "hero.tsx - acme-web - Visual Studio Code", 41, False)):
+        spans.append(Span(at, at + minutes * 60, app, title, idle=idle))
+        at += minutes * 60
+    SpanStore(core.db).add_many(spans)
 
 
 def shoot(out: Path) -> None:
     from app.billing.client_document import Business
+    from app.ui.activity_actions import ActivityActions
+    from app.ui.activity_window import ActivityWindow
     from app.ui.clients import clients_page
     from app.ui.invoices import InvoicesPage
     from app.ui.invoices.client_pdf import write_client_pdf
@@ -75,6 +92,15 @@ def shoot(out: Path) -> None:
     wait_until(lambda: invoices.book is not None and runner.idle())
     save(invoices, out / "invoices-page.png")
     invoices.close()
+    wait_until(runner.idle)
+
+    activity = ActivityWindow(SpanStore(core.db), runner, bus, day=date(2026, 11, 18), actions=ActivityActions(core))
+    activity.resize(1000, 420)
+    activity.show()
+    wait_until(lambda: bool(activity.shown) and runner.idle())
+    activity.table.topLevelItem(4).setSelected(True)
+    save(activity, out / "activity.png")
+    activity.close()
     wait_until(runner.idle)
 
     if shutil.which("pdftoppm"):

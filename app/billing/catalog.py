@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from app.billing.rates import Level, RateKind
 from app.billing.service import BillingService, ClientSummary
+from app.domain.catalog import Kind
 from app.domain.models import Project, Task
 from app.store.billing_repository import BillingRepository, ProjectBilling, RateRecord
-from app.store.catalog_repository import CatalogRepository, Kind
+from app.store.catalog_repository import CatalogRepository
 from app.store.repositories import ProjectRepository
 
 

@@ -168,7 +168,7 @@ def _priced(r: EntryRecord, book: Book, invoiced: EntryValue | None, open_value:
         r.entry_id, r.start, r.end, r.client_id or 0, r.client_name, r.project_id or 0, r.project_name,
         value.currency, r.task_id, r.task_name, r.billable, r.status, r.invoice, value.billed_seconds,
         value.amount if invoiced else ZERO, value.amount if open_value and not invoiced else ZERO, cost,
-        value.fee_seconds, value.overage_seconds, priced,
+        value.fee_seconds, value.overage_seconds, priced, rate is not None,
     )
 
 

@@ -138,6 +138,7 @@ class AccountsService:
             if self._configs is None or seen != self._user_seen:
                 self._configs = oauth_config.load(self._settings_file, user=user)
                 self._user_seen = seen
+        assert self._configs is not None
         try:
             return self._configs[provider]
         except KeyError:

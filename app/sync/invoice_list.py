@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.billing.invoices import InvoiceDraft
+from app.store.invoice_summaries import InvoiceSummary, invoice_summaries
 from app.sync.registry import FACTORIES
 from app.sync.store import SentInvoice
 
@@ -24,7 +24,7 @@ PROVIDER_TITLES = {"xero": "Xero", "quickbooks": "QuickBooks"}
 
 @dataclass(frozen=True, slots=True)
 class InvoiceListing:
-    draft: InvoiceDraft
+    draft: InvoiceSummary
     status: str
     provider: str = ""
     remote_number: str = ""
@@ -43,7 +43,7 @@ class InvoiceBook:
     connected: tuple[str, ...]
 
 
-def listing(draft: InvoiceDraft, sent: SentInvoice | None, provider: str) -> InvoiceListing:
+def listing(draft: InvoiceSummary, sent: SentInvoice | None, provider: str) -> InvoiceListing:
     if sent is None:
         return InvoiceListing(draft, NOT_SENT)
     status = "diverged" if sent.divergence else STATUS_WORDS.get(sent.remote_status, sent.remote_status)
@@ -58,7 +58,7 @@ def invoice_book(sync: SyncService) -> InvoiceBook:
             if known.draft_uid not in sent or not known.released:
                 sent[known.draft_uid] = (name, known)
     rows = []
-    for draft in reversed(sync.billing.drafts()):
-        provider, copy = sent.get(draft.uid, ("", None))
-        rows.append(listing(draft, copy, provider))
+    for draft in reversed(invoice_summaries(sync.db)):
+        found = sent.get(draft.uid)
+        rows.append(listing(draft, found[1], found[0]) if found else listing(draft, None, ""))
     return InvoiceBook(tuple(rows), tuple(sync.connected()))

@@ -41,11 +41,26 @@ def _review(shell: Shell) -> QWidget:
 
 def _activity(shell: Shell) -> QWidget:
     from app.store.spans import SpanStore
+    from app.ui.activity_actions import ActivityActions
     from app.ui.activity_window import ActivityWindow
 
     assert shell.core is not None
     return ActivityWindow(SpanStore(shell.core.db), shell.runner, shell.bus,
-                          notice=shell.extensions.capture_notice())
+                          notice=shell.extensions.capture_notice(), actions=ActivityActions(shell.core))
+
+
+def _clients(shell: Shell) -> QWidget:
+    from app.ui.clients import clients_page
+
+    assert shell.core is not None
+    return clients_page(shell.core, shell.runner, shell.bus)
+
+
+def _invoices(shell: Shell) -> QWidget:
+    from app.ui.invoices import InvoicesPage
+
+    assert shell.core is not None
+    return InvoicesPage(shell.core, shell.runner, shell.bus)
 
 
 def _reports(shell: Shell) -> QWidget:
@@ -59,7 +74,7 @@ def _rules(shell: Shell) -> QWidget:
     from app.ui.rules_editor import RulesEditor
 
     assert shell.core is not None
-    return RulesEditor(shell.core.classifier, shell.runner, shell.bus)
+    return RulesEditor(shell.core.classifier, shell.runner, shell.bus, projects=shell.core.projects.projects)
 
 
 def _preferences(shell: Shell) -> QWidget:
@@ -75,8 +90,10 @@ PAGES: tuple[Page, ...] = (
     Page("timer", "Timer", "Ctrl+1", _timer),
     Page("review", "Review", "Ctrl+2", _review),
     Page("activity", "Activity", "Ctrl+3", _activity),
+    Page("clients", "Clients & projects", "Ctrl+4", _clients),
+    Page("invoices", "Invoices", "Ctrl+5", _invoices),
     Page("reports", "Reports", "Ctrl+6", _reports),
     Page("rules", "Rules", "Ctrl+7", _rules),
     Page("preferences", "Preferences", "Ctrl+8", _preferences),
 )
-"""In sidebar order. Ctrl+4 and Ctrl+5 are kept for Clients & projects and Invoices."""
+"""In sidebar order."""

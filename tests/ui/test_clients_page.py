@@ -8,8 +8,8 @@ from decimal import Decimal
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
+from app.domain.catalog import Kind
 from app.domain.models import NewEntry
-from app.store.catalog_repository import Kind
 from app.ui.clients import ClientsPage, clients_page
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner

@@ -135,7 +135,7 @@ def test_client_pdf_with_business_details_and_timesheet(books: Any, runner: Task
     approved(books, 16, hours=1.25)
     books.billing.create(WEEK)
     page = page_on(books, runner, bus, qtbot)
-    dialog = ExportDialog(books.billing.draft("INV-0001"), page, folder=tmp_path)
+    dialog = ExportDialog("INV-0001", "Acme Ltd", page, folder=tmp_path)
     assert Path(dialog.path.text()) == tmp_path / "Invoice INV-0001 Acme Ltd.pdf"
     target = dialog.target()
     page.export_to("INV-0001", target, timesheet=True)
@@ -156,4 +156,5 @@ def test_client_pdf_with_business_details_and_timesheet(books: Any, runner: Task
 def test_suggested_names_hold_no_characters_a_file_system_refuses(books: Any) -> None:
     approved(books, 16)
     [draft] = books.billing.create(WEEK)
-    assert suggested_name(draft, ".pdf") == "Invoice INV-0001 Acme Ltd.pdf"
+    assert suggested_name(draft.number, draft.client_name, ".pdf") == "Invoice INV-0001 Acme Ltd.pdf"
+    assert suggested_name("INV-2", "A/B: C", ".csv") == "Invoice INV-2 A-B- C.csv"

@@ -9,10 +9,11 @@ import pytest
 
 from app.billing.catalog import Catalog
 from app.core import Core
+from app.domain.catalog import Kind
 from app.domain.errors import ValidationError
 from app.domain.models import NewEntry
 from app.store.billing_repository import BillingRepository
-from app.store.catalog_repository import CatalogRepository, Kind
+from app.store.catalog_repository import CatalogRepository
 
 
 def catalog_of(core: Core) -> Catalog:

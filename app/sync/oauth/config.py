@@ -172,7 +172,7 @@ def _from_user(config: ProviderConfig, user: Mapping[str, Any]) -> ProviderConfi
         config = replace(config, client_id=client_id, client_id_from="your setting in Preferences → Accounts")
     if config.name == QUICKBOOKS and user.get("quickbooks.relay"):
         url = str(user.get("quickbooks.relay_url") or "").strip()
-        config = replace(config, relay=True, **({"token_url": url} if url else {}))
+        config = replace(config, relay=True, token_url=url or config.token_url)
     return config
 
 

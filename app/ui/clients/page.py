@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.billing.catalog import Catalog, CatalogView, ProjectSummary, TaskSummary
 from app.billing.service import BillingService, ClientSummary
-from app.store.catalog_repository import Kind
+from app.domain.catalog import Kind
 from app.ui.clients.forms import BillingForm, ClientForm, ProjectForm, TaskForm
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus
 from app.ui.tasks import TaskRunner

@@ -14,7 +14,7 @@ from app.domain.money import check_currency, parse_amount
 from app.settings import OPTIONS
 from app.store.repositories import split_project_path
 from app.sync import mappings
-from app.sync.provider import RemoteKind
+from app.sync.provider import RemoteKind, RemoteOption
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,8 @@ def import_customers(core: Core, provider: str) -> list[str]:
                  if not c.parent]
     store = core.sync.store(provider)
     existing = {c.name.casefold(): c for c in core.projects.clients()}
-    created, links = [], {}
+    created: list[str] = []
+    links: dict[tuple[RemoteKind, int], RemoteOption | None] = {}
     for option in customers:
         client = existing.get(option.name.strip().casefold())
         if client is None:

@@ -127,7 +127,7 @@ class WeekGridModel(QAbstractTableModel):
                 return FOOTERS[footer]
             billable = (None, True, False)[footer]
             seconds = grid.total(billable) if column == 8 else grid.day_total(column - 1, billable)
-            return format_duration(seconds) if seconds or footer == 0 else ""
+            return format_duration(seconds)  # 0:00 in every footer: the split is read at a glance
         item = self.rows[row]
         if column == 0:
             return item.label
