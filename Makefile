@@ -47,6 +47,7 @@ screenshots: setup
 	$(XVFB) $(PY) -m tests.screenshots_review docs
 	$(XVFB) $(PY) -m tests.screenshots_reports docs
 	$(XVFB) $(PY) -m tests.screenshots_pages docs
+	$(XVFB) $(PY) -m tests.screenshots_learned docs
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
