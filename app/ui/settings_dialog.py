@@ -130,6 +130,9 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         )
     line = QLineEdit()
     line.setMinimumWidth(240)
+    if option.kind == "decimal":  # an amount kept as text: its unit goes where the number is typed
+        line.setPlaceholderText("× the rate, e.g. 1.5" if option.key.endswith("_multiplier")
+                                else "e.g. 95.00 per hour")
     return Editor(line, lambda v: line.setText(str(v)), line.text)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QKeySequenceEdit, QLabel, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QKeySequenceEdit, QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
@@ -172,3 +172,6 @@ def test_every_number_has_a_unit(core: Core, runner: TaskRunner, bus: ChangeBus,
     spins = [e.widget for page in dialog.option_pages for e in page.editors.values()
              if isinstance(e.widget, (QSpinBox, QDoubleSpinBox))]
     assert spins and all(spin.suffix() for spin in spins), [s.objectName() for s in spins if not s.suffix()]
+    amounts = [e.widget for page in dialog.option_pages for key, e in page.editors.items()
+               if OPTIONS[key].kind == "decimal"]
+    assert amounts and all(isinstance(a, QLineEdit) and a.placeholderText() for a in amounts)
