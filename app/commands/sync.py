@@ -9,7 +9,6 @@ from app.commands.entries import add_billing_period_arguments, billing_period_fr
 from app.commands.output import count_arg, iso, note, print_json
 from app.core import Core
 from app.domain.errors import NotFoundError, ValidationError
-from app.store.remote_copies import provider_title
 from app.sync.matching import closest
 from app.sync.provider import RemoteKind
 from app.sync.quickbooks_send.links import Mode
@@ -111,7 +110,7 @@ def _payments(core: Core, args: argparse.Namespace) -> int:
     names = [args.provider] if args.provider else None
     for name, billed in core.sync.sync_billed_time(names).items():  # first: it finds invoices to follow
         if billed:
-            title = provider_title(name)
+            title = core.sync.title(name)
             note(f"{title}: {len(billed)} entries were billed inside {title} and are marked invoiced")
     outcomes = core.sync.sync_payments(names)
     if args.json:

@@ -22,6 +22,7 @@ from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database
+from app.store.remote_copies import provider_title
 from app.store.repositories import EntryRepository
 from app.sync import tenants
 from app.sync.accounts import AccountsService
@@ -147,6 +148,11 @@ class SyncService:
     def current_tenant(self) -> str:
         return tenants.current_tenant(self.accounts)
 
+    @staticmethod
+    def title(name: str) -> str:
+        """The accounting system's name for people ("QuickBooks")."""
+        return provider_title(name)
+
     def choose_tenant(self, wanted: str) -> Organisation:
         """Remember the Xero organisation named or identified by `wanted` for every later call."""
         return tenants.choose(self.accounts, wanted)
@@ -213,9 +219,10 @@ class SyncService:
             unit.made(self.billing.create(period, client))
             drafts = self.drafts_in(period, client, name)
             self._refresh_edited(name, drafts)
+            authorise = self._settings.get("sync.invoice_status") == "AUTHORISED"  # read once per send
             pushes: list[tuple[InvoiceDraft, InvoicePush]] = []
             for draft in drafts:
-                outcome, push = self._prepare(name, draft, create_contacts)
+                outcome, push = self._prepare(name, draft, create_contacts, authorise)
                 if push is None:
                     if outcome is not None and not any(o.uid == outcome.uid for o in report.outcomes):
                         report.outcomes.append(outcome)
@@ -256,8 +263,8 @@ class SyncService:
         return InvoiceOutcome(draft.number or "(new)", draft.uid, action, sent.remote_id if sent else "",
                               client=draft.client_name, total=draft.total, currency=draft.currency, warnings=note)
 
-    def _prepare(self, name: str, draft: InvoiceDraft,
-                 create_contacts: bool) -> tuple[InvoiceOutcome | None, InvoicePush | None]:
+    def _prepare(self, name: str, draft: InvoiceDraft, create_contacts: bool,
+                 authorise: bool) -> tuple[InvoiceOutcome | None, InvoicePush | None]:
         store = self.store(name)
         sent = store.sent(draft.uid)
         remote_id = ""
@@ -282,13 +289,12 @@ class SyncService:
             return provider.remote_list(RemoteKind.TAX_RATE)
 
         tasks = {e.entry_id: e.task_id for e in self._billing_repo.entries_of(draft.number)}
-        authorise = self._settings.get("sync.invoice_status") == "AUTHORISED" and not remote_id
         try:
             codes = codes_for(draft, store, default_account, tax_rates, name)
         except ValidationError as exc:
             return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(str(exc),),
                                   client=draft.client_name, total=draft.total, currency=draft.currency), None
-        return None, to_push(draft, code, codes, tasks, authorise=authorise, remote_id=remote_id)
+        return None, to_push(draft, code, codes, tasks, authorise=authorise and not remote_id, remote_id=remote_id)
 
     def _diverged(self, name: str, draft: InvoiceDraft, remote_id: str, status: str) -> InvoiceOutcome:
         text = (f"{draft.number} changed after it was sent, but it is {status} in {self.provider(name).title} and "

@@ -20,7 +20,7 @@ KNOWN_CYCLES = [
     frozenset({"app.ui.application", "app.ui.main_window", "app.ui.pages"}),
 ]
 STILL_OPEN_THE_STORE = frozenset({
-    "app.commands.capture", "app.commands.sync", "app.selftest", "app.ui.activity_window", "app.ui.application",
+    "app.commands.capture", "app.selftest", "app.ui.activity_window", "app.ui.application",
     "app.ui.features", "app.ui.mapping_dialog", "app.ui.notifications", "app.ui.render_check",
     "app.ui.clients", "app.ui.clients.page", "app.ui.onboarding.setup", "app.ui.pages",
 })

@@ -42,6 +42,8 @@ class QuickBooksSync:
         self._billing_repo = billing_repo
         self._entries = entries
         self._settings = settings
+        self._default_mode = Mode(settings.get("quickbooks.mode"))
+        """Read once: this sender serves one use case."""
         self.store, self.outbox, self.audit = sync.store(NAME), sync.outbox(NAME), sync.audit(NAME)
 
     @property
@@ -51,7 +53,7 @@ class QuickBooksSync:
         return provider
 
     def mode(self, client_id: int) -> Mode:
-        return self.links.mode(client_id, Mode(self._settings.get("quickbooks.mode")))
+        return self.links.mode(client_id, self._default_mode)
 
     def send(self, period: Period, client: str | None = None, *, mode: Mode | None = None,
              create_customers: bool = False, dry_run: bool = False, progress: Progress | None = None,
