@@ -302,6 +302,8 @@ class AccountingProvider(Protocol):
     """Most documents one request may carry; `push_invoices` with at most this many makes exactly one request."""
     created_status: RemoteStatus
     """Where a new invoice stands when the answer does not say (Xero: draft, QuickBooks: open)."""
+    replaceable: frozenset[RemoteStatus]
+    """The statuses in which a sent invoice may still be replaced by a changed draft."""
 
     def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
         """Customers, active revenue accounts, items, tax rates or tracking options (cached unless `refresh`)."""

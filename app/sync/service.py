@@ -30,7 +30,7 @@ from app.sync.audit import AuditLog
 from app.sync.connection import ConnectionStatus, connection_status
 from app.sync.customers import resolve_customer
 from app.sync.documents import codes_for, to_push
-from app.sync.invoice_jobs import job_payload
+from app.sync.invoice_jobs import draft_outcome, job_payload, replacement, unmapped_note
 from app.sync.lifecycle import VoidResult, void_invoice
 from app.sync.matching import closest, normalise
 from app.sync.oauth.config import QUICKBOOKS
@@ -257,29 +257,22 @@ class SyncService:
         sent = self.store(name).sent(draft.uid) if draft.uid else None
         if sent is not None and sent.sent_hash == content_hash(draft):
             return InvoiceOutcome(draft.number, draft.uid, Outcome.UNCHANGED, sent.remote_id, sent.remote_number)
-        mapped = self.store(name).mapping(RemoteKind.CUSTOMER, draft.client_id)
         action = Outcome.WOULD_UPDATE if sent is not None else Outcome.WOULD_SEND
-        note = () if mapped else (f"'{draft.client_name}' has no contact mapped yet; it is matched when sent.",)
         return InvoiceOutcome(draft.number or "(new)", draft.uid, action, sent.remote_id if sent else "",
-                              client=draft.client_name, total=draft.total, currency=draft.currency, warnings=note)
+                              client=draft.client_name, total=draft.total, currency=draft.currency,
+                              warnings=unmapped_note(self.store(name), draft, "contact"))
 
     def _prepare(self, name: str, draft: InvoiceDraft, create_contacts: bool,
                  authorise: bool) -> tuple[InvoiceOutcome | None, InvoicePush | None]:
         store = self.store(name)
-        sent = store.sent(draft.uid)
-        remote_id = ""
-        if sent is not None:
-            if sent.sent_hash == content_hash(draft) or sent.released:
-                return None, None
-            if not RemoteStatus(sent.remote_status).editable:
-                return self._diverged(name, draft, sent.remote_id, sent.remote_status), None
-            remote_id = sent.remote_id
+        remote_id = replacement(store, self.audit(name), self.provider(name), draft)
+        if not isinstance(remote_id, str):
+            return remote_id, None
         problem = self.billing.title_text(draft)
         code, problem = ("", problem) if problem else self.resolve_customer(name, draft.client_id, draft.client_name,
                                                                             create_contacts)
         if problem:
-            return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(problem,),
-                                  client=draft.client_name, total=draft.total, currency=draft.currency), None
+            return draft_outcome(draft, Outcome.FAILED, (problem,)), None
         provider = self.provider(name)
 
         def default_account() -> RemoteOption | None:
@@ -292,20 +285,8 @@ class SyncService:
         try:
             codes = codes_for(draft, store, default_account, tax_rates, name)
         except ValidationError as exc:
-            return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(str(exc),),
-                                  client=draft.client_name, total=draft.total, currency=draft.currency), None
+            return draft_outcome(draft, Outcome.FAILED, (str(exc),)), None
         return None, to_push(draft, code, codes, tasks, authorise=authorise and not remote_id, remote_id=remote_id)
-
-    def _diverged(self, name: str, draft: InvoiceDraft, remote_id: str, status: str) -> InvoiceOutcome:
-        text = (f"{draft.number} changed after it was sent, but it is {status} in {self.provider(name).title} and "
-                "can no longer be replaced; change it there, or void it and send again.")
-        store = self.store(name)
-        sent = store.sent(draft.uid)
-        if sent is not None and sent.divergence != text:
-            store.update_sent(draft.uid, divergence=text)
-            self.audit(name).note(text, (remote_id,))
-        return InvoiceOutcome(draft.number, draft.uid, Outcome.DIVERGED, remote_id, errors=(text,),
-                              client=draft.client_name, total=draft.total, currency=draft.currency)
 
     # Payments, voids and the connection
 

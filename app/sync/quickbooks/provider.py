@@ -52,6 +52,8 @@ class QuickBooksProvider(ListedProvider):
                               Capability.UPDATE_DRAFTS})
     batch_size = BATCH_SIZE
     created_status = RemoteStatus.OPEN
+    replaceable = frozenset({RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN})
+    """An invoice nobody has paid yet may still be changed (with its SyncToken)."""
     client: QuickBooksClient
     lists: QuickBooksLists
 

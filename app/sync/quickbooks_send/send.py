@@ -12,17 +12,16 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from app.billing.invoices import InvoiceDraft
-from app.billing.service import content_hash
 from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.repositories import EntryRepository
 from app.sync.documents import codes_for, to_push
-from app.sync.invoice_jobs import job_payload
+from app.sync.invoice_jobs import draft_outcome, job_payload, replacement, unmapped_note
 from app.sync.outbox import Job, JobKind, JobState, time_payload
 from app.sync.parts import SendParts
 from app.sync.pipeline import Pipeline
-from app.sync.provider import Progress, RemoteKind, RemoteStatus
+from app.sync.provider import Progress
 from app.sync.quickbooks.provider import QuickBooksProvider
 from app.sync.quickbooks_send import billed, prepare
 from app.sync.quickbooks_send.links import Links, Mode
@@ -30,8 +29,6 @@ from app.sync.reports import InvoiceOutcome, Outcome, SendReport
 from app.sync.unit import SendUnit
 
 NAME = "quickbooks"
-REPLACEABLE = (RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN)
-"""A QuickBooks invoice nobody has paid yet may still be changed (with its SyncToken)."""
 
 
 class QuickBooksSync:
@@ -131,30 +128,20 @@ class QuickBooksSync:
 
     def _send_invoice(self, draft: InvoiceDraft, resolver: prepare.Resolver,
                       pipeline: Pipeline) -> list[InvoiceOutcome]:
-        sent = self.store.sent(draft.uid)
-        remote_id = ""
-        if sent is not None:
-            if sent.sent_hash == content_hash(draft) or sent.released:
-                return []
-            if RemoteStatus(sent.remote_status) not in REPLACEABLE:
-                text = (f"{draft.number} changed after it was sent, but it is {sent.remote_status} in QuickBooks; "
-                        "change it there, or void it and send again.")
-                if sent.divergence != text:
-                    self.store.update_sent(draft.uid, divergence=text)
-                    self.audit.note(text, (sent.remote_id,))
-                return [self._outcome(draft, Outcome.DIVERGED, (text,), sent.remote_id)]
-            remote_id = sent.remote_id
+        remote_id = replacement(self.store, self.audit, self.provider, draft)
+        if not isinstance(remote_id, str):
+            return [remote_id] if remote_id else []
         problem = self.sync.billing.title_text(draft)
         code, problem = ("", problem) if problem else resolver.customer(draft.client_id, draft.client_name)
         if problem:
-            return [self._outcome(draft, Outcome.FAILED, (problem,))]
+            return [draft_outcome(draft, Outcome.FAILED, (problem,))]
         entries = prepare.by_id(self._billing_repo.entries_of(draft.number))
         placed = prepare.invoice_mode(draft, entries, resolver, code)
         jobs, outcomes = self._send_time([a for _, a in placed], pipeline, (remote_id, self._billed_by(draft.uid)))
         refused = [e for j in jobs if j.state is not JobState.CONFIRMED for e in j.errors or ("not sent yet",)]
         if refused:
-            return [*outcomes, self._outcome(draft, Outcome.FAILED, ("Its time activities were not all accepted: "
-                                                                    + "; ".join(refused),))]
+            return [*outcomes, draft_outcome(draft, Outcome.FAILED, ("Its time activities were not all accepted: "
+                                                                     + "; ".join(refused),))]
         links: list[list[str]] = [[] for _ in draft.lines]
         for (index, _), job in zip(placed, jobs, strict=True):
             links[index].append(job.remote_id)
@@ -171,14 +158,6 @@ class QuickBooksSync:
         return frozenset(str(i) for ids in (sent.payload.get("links") or [] if sent else []) for i in ids)
 
     def _dry(self, draft: InvoiceDraft, mode: Mode) -> InvoiceOutcome:
-        mapped = self.store.mapping(RemoteKind.CUSTOMER, draft.client_id)
-        note = () if mapped else (f"'{draft.client_name}' has no customer mapped yet; it is matched when sent.",)
         return InvoiceOutcome(f"{draft.client_name}: {len(draft.entry_ids)} entries as {mode}", "",
                               Outcome.WOULD_SEND, client=draft.client_name, total=draft.total,
-                              currency=draft.currency, warnings=note)
-
-    @staticmethod
-    def _outcome(draft: InvoiceDraft, outcome: Outcome, errors: tuple[str, ...], remote_id: str = "") -> InvoiceOutcome:
-        return InvoiceOutcome(draft.number, draft.uid, outcome, remote_id, errors=errors, client=draft.client_name,
-                              total=draft.total, currency=draft.currency)
-
+                              currency=draft.currency, warnings=unmapped_note(self.store, draft, "customer"))

@@ -44,6 +44,7 @@ class XeroProvider(ListedProvider):
                               Capability.UPDATE_DRAFTS})
     batch_size = xero_invoices.BATCH_SIZE
     created_status = RemoteStatus.DRAFT
+    replaceable = frozenset({RemoteStatus.DRAFT, RemoteStatus.SUBMITTED})
     client: XeroClient
     lists: XeroLists
 
