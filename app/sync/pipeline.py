@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 from app.sync import delivery
 from app.sync.audit import AuditLog
@@ -27,15 +28,32 @@ from app.sync.provider import AccountingProvider, Cancelled, Progress, PushResul
 from app.sync.reports import InvoiceOutcome, Outcome
 from app.sync.store import SyncStore
 
-RESUME_ORDER = (JobKind.TIME, JobKind.INVOICE)
-"""Time before invoices: an invoice may link time activities an interrupted run left open."""
+Cancel = Callable[[], bool] | None
+Push = Callable[[AccountingProvider, Sequence[Job], Cancel], list[PushResult]]
+
+
+def _push_time(provider: AccountingProvider, group: Sequence[Job], cancelled: Cancel) -> list[PushResult]:
+    known = {j.key: str(j.payload["remote_id"]) for j in group if j.payload.get("remote_id")}
+    own = {str(j.payload["remote_id"]) for j in group if j.payload.get("billed_by")}
+    return provider.push_time([replace(time_from_job(j), key=j.key) for j in group], known, cancelled, own)
+
+
+def _push_invoices(provider: AccountingProvider, group: Sequence[Job], cancelled: Cancel) -> list[PushResult]:
+    links = {j.key: j.payload["links"] for j in group if j.payload.get("links")}
+    return provider.push_invoices([replace(invoice_from_job(j), key=j.key) for j in group], cancelled=cancelled,
+                                  links=links or None)
+
+
+PUSHES: dict[JobKind, Push] = {JobKind.TIME: _push_time, JobKind.INVOICE: _push_invoices}
+"""How each kind of document goes on the wire, in the order a resumed run sends them (time before invoices: an
+invoice may link time activities an interrupted run left open). A new kind adds its entry here."""
 
 
 class Pipeline:
     """One run's delivery to one provider."""
 
     def __init__(self, provider: AccountingProvider, outbox: Outbox, store: SyncStore, audit: AuditLog,
-                 progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> None:
+                 progress: Progress | None = None, cancelled: Cancel = None) -> None:
         self.provider, self.outbox, self.store, self.audit = provider, outbox, store, audit
         self._progress = progress
         self._cancelled = cancelled
@@ -43,13 +61,15 @@ class Pipeline:
 
     def resume(self) -> list[InvoiceOutcome]:
         """Send again, unchanged, whatever an interrupted run left pending or unanswered."""
-        return [o for kind in RESUME_ORDER for o in self.deliver(self.outbox.open_jobs(kind))]
+        return self.deliver(self.outbox.open_jobs())
 
     def deliver(self, jobs: Sequence[Job]) -> list[InvoiceOutcome]:
         """The outcome of each job: open ones are sent, confirmed invoices are settled again (a crash may have come
         between the answer and its record)."""
         outcomes: list[InvoiceOutcome] = []
-        batches = resume_batches([j for j in jobs if j.open], self.provider.batch_size)
+        open_jobs = [j for j in jobs if j.open]
+        batches = [b for kind in PUSHES for b in resume_batches([j for j in open_jobs if j.kind is kind],
+                                                                   self.provider.batch_size)]
         for n, given in enumerate(batches):
             group, refusals = delivery.take(self.outbox, given)
             outcomes += refusals
@@ -59,7 +79,8 @@ class Pipeline:
             if any(j.batch != key for j in group):
                 self.outbox.assign_batch([j.id for j in group], key)
             try:
-                results = delivery.pushing(self.outbox, group, lambda g=group: self._push(g))  # type: ignore[misc]
+                push = partial(PUSHES[group[0].kind], self.provider, group, self._cancelled)
+                results = delivery.pushing(self.outbox, group, push)
             except Cancelled:
                 return outcomes + [delivery.outcome(j, Outcome.PENDING, (delivery.CANCELLED,))
                                    for b in [group, *batches[n + 1:]] for j in b]
@@ -68,17 +89,6 @@ class Pipeline:
             if self._progress is not None:
                 self._progress(self._done, self._done + sum(len(b) for b in batches[n + 1:]))
         return outcomes + [self.settled(j) for j in jobs if j.kind is JobKind.INVOICE and not j.open]
-
-    def _push(self, group: Sequence[Job]) -> list[PushResult]:
-        """One request for a batch of one kind; the provider turns the stored documents into its own."""
-        if group[0].kind is JobKind.TIME:
-            known = {j.key: str(j.payload["remote_id"]) for j in group if j.payload.get("remote_id")}
-            own = {str(j.payload["remote_id"]) for j in group if j.payload.get("billed_by")}
-            return self.provider.push_time([replace(time_from_job(j), key=j.key) for j in group], known,
-                                           self._cancelled, own)
-        links = {j.key: j.payload["links"] for j in group if j.payload.get("links")}
-        return self.provider.push_invoices([replace(invoice_from_job(j), key=j.key) for j in group],
-                                           cancelled=self._cancelled, links=links or None)
 
     def _answered(self, job: Job, result: PushResult) -> InvoiceOutcome:
         if not result.ok:
