@@ -222,6 +222,14 @@ class AccountsService:
         """For API clients: `httpx.Client(auth=accounts.auth("xero"), transport=...)`."""
         return BearerAuth(self.session(provider), tenant_header="xero-tenant-id" if provider == XERO else None)
 
+    def set_organisation(self, provider: str, organisation: str) -> None:
+        """The organisation's name for status pages, kept without a network call."""
+        with self._db.session() as s:
+            row = s.get(AccountRow, provider)
+            if row is not None:
+                row.organisation = organisation
+                s.add(row)
+
     def _connected(self, provider: str, scopes: tuple[str, ...], organisation: str, tokens: Tokens) -> AccountStatus:
         self.vault.save(provider, tokens)
         with self._db.session() as s:

@@ -109,7 +109,7 @@ class AccountsPage(QWidget):
 
     `open_url` opens the consent page; it returns False when no browser could open (tests pass a stand-in).
     `organisations` and `choose_organisation` list the Xero organisations a sign-in reaches and remember one
-    (the Xero connector's `tenants` module); without them the page offers no choice.
+    (`SyncService.organisations` and `choose_tenant`); without them the page offers no choice.
     """
 
     def __init__(

@@ -25,7 +25,6 @@ from app.desktop import autostart
 from app.domain.periods import week_of
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
-from app.sync.xero import tenants
 from app.ui.accounts_page import AccountsPage
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
@@ -87,8 +86,8 @@ class DesktopFeatures(Extensions):
     def settings_pages(self, shell: Shell) -> Sequence[tuple[str, QWidget]]:
         core = _core(shell)
         page = AccountsPage(core.accounts, shell.runner, shell.bus,
-                            organisations=lambda: tenants.organisations(core.accounts),
-                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted),
+                            organisations=core.sync.organisations,
+                            choose_organisation=core.sync.choose_tenant,
                             settings=core.settings)
         return [("Accounts", page), ("Automation", AutomationPage(core.automation, shell.runner))]
 
