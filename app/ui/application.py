@@ -265,6 +265,12 @@ class Shell(QObject):
         assert isinstance(page, TimerWindow)
         return page
 
+    def capture_notice(self) -> str | None:
+        return self.extensions.capture_notice()
+
+    def preferences_pages(self) -> Sequence[tuple[str, QWidget]]:
+        return self.extensions.settings_pages(self)
+
     def show_window(self) -> None:
         """Also what a second launch asks for: a minimised or hidden window comes back to the front."""
         if self.window is not None:

@@ -6,14 +6,30 @@ on. Factories import their view when they run, for the same reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from app.ui.application import Shell
+    from app.core import Core
+    from app.ui.events import ChangeBus
+    from app.ui.tasks import TaskRunner
+    from app.ui.timer_model import TimerModel
+
+
+class Shell(Protocol):
+    """What a page is built from: the application's shell, seen from below so the pages do not import it."""
+
+    core: Core | None
+    model: TimerModel | None
+    runner: TaskRunner
+    bus: ChangeBus
+
+    def capture_notice(self) -> str | None: ...
+
+    def preferences_pages(self) -> Sequence[tuple[str, QWidget]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +62,7 @@ def _activity(shell: Shell) -> QWidget:
 
     assert shell.core is not None
     return ActivityWindow(SpanStore(shell.core.db), shell.runner, shell.bus,
-                          notice=shell.extensions.capture_notice(), actions=ActivityActions(shell.core))
+                          notice=shell.capture_notice(), actions=ActivityActions(shell.core))
 
 
 def _clients(shell: Shell) -> QWidget:
@@ -83,7 +99,7 @@ def _preferences(shell: Shell) -> QWidget:
     core = shell.core
     assert core is not None
     return SettingsDialog(core.settings, shell.runner, shell.bus, projects=core.projects.projects,
-                          pages=shell.extensions.settings_pages(shell))
+                          pages=shell.preferences_pages())
 
 
 PAGES: tuple[Page, ...] = (
