@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from app import logs
 from app.automation.service import AutomationService
 from app.billing.catalog import Catalog
 from app.billing.service import BillingService
+from app.capture.activity import ActivityService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
 from app.reports.service import ReportService
@@ -34,6 +36,7 @@ from app.timesheet.review import ReviewService
 from app.timesheet.timer import TimerService
 
 if TYPE_CHECKING:
+    from app.capture.backends.base import Backend
     from app.capture.watcher import Watcher
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ class Core:
     idle: IdleService = field(init=False)
     catalog: Catalog = field(init=False)
     automation: AutomationService = field(init=False)
+    activity: ActivityService = field(init=False)
     reports: ReportService
 
     @property
@@ -102,7 +106,7 @@ def build_core(paths: Paths | None = None) -> Core:
         accounts=accounts,
         classifier=classifier,
         billing=billing,
-        sync=SyncService(db, billing, BillingRepository(db), accounts, settings),
+        sync=SyncService(db, billing, BillingRepository(db), accounts, settings, projects=projects),
         reports=ReportService(ReportsRepository(db), billing, projects, classifier, SpanStore(db), settings),
     )
     who = current_user(settings)
@@ -112,21 +116,25 @@ def build_core(paths: Paths | None = None) -> Core:
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
+    core.activity = ActivityService(SpanStore(db))
     return core
 
 
-def build_watcher(core: Core) -> Watcher:
-    """The capture watcher on this core's database and settings; the caller starts and stops it."""
+def build_watcher(core: Core, backend: Callable[[], Backend] | None = None, power: bool = True) -> Watcher:
+    """The capture watcher on this core's database and settings; the caller starts and stops it. The self-test
+    gives its own backend and no power monitor."""
+    from app.capture.backends.factory import create_backend
     from app.capture.config import CaptureConfig
     from app.capture.pause import PauseStore
     from app.capture.power import PowerMonitor
     from app.capture.watcher import Watcher
     from app.store.spans import SpanStore
 
-    def power(watcher: Watcher) -> PowerMonitor:
-        monitor = PowerMonitor(watcher.notify_sleep, watcher.notify_lock)
-        monitor.start()
-        return monitor
+    def monitor(watcher: Watcher) -> PowerMonitor:
+        started = PowerMonitor(watcher.notify_sleep, watcher.notify_lock)
+        started.start()
+        return started
 
-    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power,
+    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings),
+                   backend_factory=backend or create_backend, power_factory=monitor if power else None,
                    pauses=PauseStore(core.db))

@@ -18,12 +18,13 @@ import httpx
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import BillingService, content_hash
 from app.domain.errors import NotFoundError, ValidationError
+from app.domain.models import Client, Project, Task
 from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database
 from app.store.remote_copies import provider_title
-from app.store.repositories import EntryRepository
+from app.store.repositories import EntryRepository, ProjectRepository
 from app.sync import tenants
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
@@ -60,9 +61,10 @@ log = logging.getLogger(__name__)
 
 class SyncService:
     def __init__(self, db: Database, billing: BillingService, billing_repo: BillingRepository,
-                 accounts: AccountsService, settings: Settings, *,
+                 accounts: AccountsService, settings: Settings, *, projects: ProjectRepository | None = None,
                  transport: httpx.BaseTransport | None = None, limits: Limits | None = None) -> None:
         self._db = db
+        self._projects = projects or ProjectRepository(db)
         self.billing = billing
         self._billing_repo = billing_repo
         self.accounts = accounts
@@ -152,6 +154,12 @@ class SyncService:
     def title(name: str) -> str:
         """The accounting system's name for people ("QuickBooks")."""
         return provider_title(name)
+
+    def catalogue(self) -> tuple[list[Client], list[Project], list[tuple[Project, Task]]]:
+        """The active clients, the projects and each project's tasks: what the mapping window maps."""
+        projects = self._projects.projects()
+        return ([c for c in self._projects.clients() if not c.archived], projects,
+                [(p, t) for p in projects for t in self._projects.tasks(p.id)])
 
     def choose_tenant(self, wanted: str) -> Organisation:
         """Remember the Xero organisation named or identified by `wanted` for every later call."""

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.capture.activity import ActivityService
 from app.domain.errors import TimeTallyError
 from app.domain.models import Project, Span
 from app.domain.periods import day_epochs
 from app.domain.timefmt import format_clock
-from app.store.spans import SpanStore
 from app.ui.activity_actions import ActivityActions
 from app.ui.banner import Banner
 from app.ui.events import ENTRIES, RULES, SETTINGS, SPANS, ChangeBus
@@ -47,7 +47,7 @@ class ActivityWindow(QWidget):
     done = Signal(str)
     """A context-menu action finished, with its sentence."""
 
-    def __init__(self, spans: SpanStore, tasks: TaskRunner, bus: ChangeBus | None = None,
+    def __init__(self, spans: ActivityService, tasks: TaskRunner, bus: ChangeBus | None = None,
                  day: date | None = None, notice: str | None = None, actions: ActivityActions | None = None) -> None:
         super().__init__()
         self._spans = spans

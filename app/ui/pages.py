@@ -56,12 +56,11 @@ def _review(shell: Shell) -> QWidget:
 
 
 def _activity(shell: Shell) -> QWidget:
-    from app.store.spans import SpanStore
     from app.ui.activity_actions import ActivityActions
     from app.ui.activity_window import ActivityWindow
 
     assert shell.core is not None
-    return ActivityWindow(SpanStore(shell.core.db), shell.runner, shell.bus,
+    return ActivityWindow(shell.core.activity, shell.runner, shell.bus,
                           notice=shell.capture_notice(), actions=ActivityActions(shell.core))
 
 

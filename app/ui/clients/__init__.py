@@ -16,7 +16,7 @@ __all__ = ["ClientsPage", "clients_page"]
 def clients_page(core: Core, runner: TaskRunner, bus: ChangeBus, parent: QWidget | None = None) -> ClientsPage:
     """The page on the real services; "Accounting mapping…" opens the sync service's mapping dialog."""
     def open_mapping() -> None:
-        MappingDialog(runner, core.sync, core.projects, parent=page).show()
+        MappingDialog(runner, core.sync, parent=page).show()
 
     page = ClientsPage(core.catalog, core.billing, runner, bus, parent=parent, open_mapping=open_mapping)
     return page

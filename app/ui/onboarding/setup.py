@@ -10,9 +10,9 @@ from pathlib import Path
 from app.billing.rounding import parse_rounding
 from app.core import Core
 from app.domain.errors import ValidationError
+from app.domain.models import split_project_path
 from app.domain.money import check_currency, parse_amount
 from app.settings import OPTIONS
-from app.store.repositories import split_project_path
 from app.sync import mappings
 from app.sync.provider import RemoteKind, RemoteOption
 
