@@ -119,3 +119,27 @@ def test_a_project_needs_a_client_picked(core: Core, runner: TaskRunner, bus: Ch
     page = page_on(core, runner, bus, qtbot)
     page.create_project("Web")
     assert page.status.text() == "Pick the client the project is for first."
+
+
+def test_leaving_a_form_with_unsaved_changes_asks(core: Core, runner: TaskRunner, bus: ChangeBus,
+                                                  qtbot: QtBot) -> None:
+    core.billing.set_client("Acme")
+    core.billing.set_client("Globex")
+    page = page_on(core, runner, bus, qtbot)
+    acme, globex = page.tree.topLevelItem(0), page.tree.topLevelItem(1)
+    page.tree.setCurrentItem(acme)
+    page.client_form.terms.setValue(21)
+    answers = ["cancel", "save"]
+    asked: list[str] = []
+
+    def ask(heading: str) -> str:
+        asked.append(heading)
+        return answers.pop(0)
+
+    page.ask_unsaved = ask
+    page.tree.setCurrentItem(globex)
+    assert page.tree.currentItem() is acme and page.client_form.terms.value() == 21
+    page.tree.setCurrentItem(globex)
+    drain(qtbot, runner)
+    assert asked == ["Client Acme", "Client Acme"] and page.heading.text() == "Client Globex"
+    assert core.billing.clients()[0].billing.terms_days == 21
