@@ -31,6 +31,7 @@ from app.billing.catalog import Catalog, CatalogView, ProjectSummary, TaskSummar
 from app.billing.service import BillingService, ClientSummary
 from app.domain.catalog import Kind
 from app.ui.clients.forms import BillingForm, ClientForm, ProjectForm, TaskForm
+from app.ui.clients.holidays import HolidaysDialog
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -54,6 +55,7 @@ class ClientsPage(QWidget):
         self._selected: Selected | None = None
         self._items: dict[Selected, Any] = {}
         self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
+        self.dialogs: list[QWidget] = []
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Client / project / task", "Rate", "Budget"])
         self.tree.setColumnWidth(0, 220)
@@ -82,11 +84,17 @@ class ClientsPage(QWidget):
         row.addStretch()
         row.addWidget(self.show_archived)
         left.addLayout(row)
+        extras = QHBoxLayout()
+        holidays = QPushButton("Holidays…")
+        holidays.setToolTip("Days billed at the holiday multiplier")
+        holidays.clicked.connect(lambda: self._open(HolidaysDialog(billing, runner, today(), self)))
+        extras.addWidget(holidays)
         if open_mapping is not None:
             mapping = QPushButton("Accounting mapping…")
             mapping.setToolTip("Which customer, account, item and tax rate each client uses in Xero or QuickBooks")
             mapping.clicked.connect(open_mapping)
-            left.addWidget(mapping)
+            extras.addWidget(mapping)
+        left.addLayout(extras)
 
         self.client_form = ClientForm(today())
         self.project_form = ProjectForm(today())
@@ -343,6 +351,10 @@ class ClientsPage(QWidget):
     def _selected_name(self) -> str:
         item = self.tree.currentItem()
         return item.text(0).removesuffix(" (archived)") if item is not None else ""
+
+    def _open(self, dialog: QWidget) -> None:
+        self.dialogs.append(dialog)
+        dialog.show()
 
     def _ask_unsaved(self, heading: str) -> str:
         """"save", "discard" or "cancel" for the changes not saved yet on the form being left."""
