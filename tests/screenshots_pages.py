@@ -21,8 +21,6 @@ from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from tests.shots import run, save, wait_until
 
-NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
-
 
 def sample(core: Core) -> None:
     core.billing.set_client("Acme Corp", rate="120", currency="EUR", rounding="up:15", terms=14, tax="VAT:20",
@@ -31,23 +29,33 @@ def sample(core: Core) -> None:
     core.billing.set_client("Northwind", rate="80", currency="GBP", create=True)
     for path in ("Acme Corp/Website", "Acme Corp/Mobile app", "Globex/Support", "Northwind/Internal"):
         core.projects.add_project(path, billable=path != "Northwind/Internal")
-    core.billing.set_project("Acme Corp/Website", fixed_fee="6000", budget="50h", overage_rate="110")
+    core.billing.set_project("Acme Corp/Website", budget="150h")
     core.billing.set_project("Acme Corp/Website", task="Design", rate="140")
     core.billing.set_project("Globex/Support", task="Tickets", rate="95")
     for settings in (("business.name", "Jo Smith Consulting"), ("business.address", "12 Harbour Lane, Wellington 6011"),
                      ("business.tax_number", "GB 123 4567 89")):
         core.settings.set(*settings)
-    for day in range(2, 28):
-        start = datetime(2026, 11, day, 9, tzinfo=UTC)
-        if start.weekday() >= 5:
-            continue
-        for path, hours, text in (("Acme Corp/Website", 3.5, "Checkout redesign"),
-                                  ("Globex/Support", 1.75, "Support tickets")):
-            project = core.projects.require(path)
-            entry = core.entries.add(NewEntry(start, start + timedelta(hours=hours), text, project.id))
-            core.entries.update(entry.id, status="approved", locked=True)
-            start += timedelta(hours=hours + 0.5)
-    core.billing.create(NOVEMBER)
+    for month in (9, 10, 11):
+        for day in range(2, 28):
+            start = datetime(2026, month, day, 9, tzinfo=UTC)
+            if start.weekday() >= 5:
+                continue
+            for path, hours, text in (("Acme Corp/Website", 1.2, "Checkout redesign"),
+                                      ("Globex/Support", 1.75, "Support tickets")):
+                project = core.projects.require(path)
+                entry = core.entries.add(NewEntry(start, start + timedelta(hours=hours), text, project.id))
+                core.entries.update(entry.id, status="approved", locked=True)
+                start += timedelta(hours=hours + 0.5)
+        last = date(2026, month + 1, 1) - timedelta(days=1)
+        core.billing.create(Period(date(2026, month, 1), last))
+    xero = core.sync.store("xero")
+    for draft, status, paid in zip(core.billing.drafts(), ("paid", "paid", "part_paid", "open", "draft"),
+                                   ("all", "all", "half", "", ""), strict=False):
+        xero.record_sent(draft.uid, draft.number, f"remote-{draft.number}", draft.number.replace("INV", "X"),
+                         draft.revision, "", status, draft.total)
+        if paid:
+            amount = draft.total if paid == "all" else (draft.total / 2).quantize(draft.total)
+            xero.update_sent(draft.uid, amount_paid=str(amount), amount_due=str(draft.total - amount))
     base = datetime(2026, 11, 18, 8, 50, tzinfo=UTC).timestamp()
     spans, at = [], base
     for app, title, minutes, idle in (
@@ -107,7 +115,7 @@ def shoot(out: Path) -> None:
         with tempfile.TemporaryDirectory() as folder:
             pdf = Path(folder) / "invoice.pdf"
             business = Business.from_settings(core.settings.all())
-            write_client_pdf(pdf, core.billing.draft("INV-0001"), business, core.billing.timesheet("INV-0001"))
+            write_client_pdf(pdf, core.billing.draft("INV-0005"), business, core.billing.timesheet("INV-0005"))
             subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", str(pdf),
                             str(out / "client-invoice-pdf")], check=True)
             print(out / "client-invoice-pdf.png")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.domain.money import format_money
 from app.store.invoice_summaries import InvoiceSummary, invoice_summaries
 from app.sync.registry import FACTORIES
 from app.sync.store import SentInvoice
@@ -47,7 +48,13 @@ def listing(draft: InvoiceSummary, sent: SentInvoice | None, provider: str) -> I
     if sent is None:
         return InvoiceListing(draft, NOT_SENT)
     status = "diverged" if sent.divergence else STATUS_WORDS.get(sent.remote_status, sent.remote_status)
-    return InvoiceListing(draft, status, provider, sent.remote_number, sent.divergence)
+    detail = sent.divergence
+    if status == "part-paid":
+        detail = (f"{format_money(sent.amount_paid, draft.currency)} of {format_money(sent.total, draft.currency)} "
+                  "paid")
+    elif status == "paid" and sent.paid_on is not None:
+        detail = f"paid on {sent.paid_on}"
+    return InvoiceListing(draft, status, provider, sent.remote_number, detail)
 
 
 def invoice_book(sync: SyncService) -> InvoiceBook:

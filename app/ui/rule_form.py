@@ -37,7 +37,8 @@ class ConditionTable(QTableWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.verticalHeader().hide()
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(130)
+        self.setMaximumHeight(160)
         self.nested: list[Group] = []
 
     def load(self, group: Group) -> None:
@@ -167,6 +168,7 @@ class RuleForm(QWidget):
         self.hours.setText(", ".join(f"{format_minute(a)}-{format_minute(b)}" for a, b in rule.hours) if rule else "")
         self.limits.setText("It also has nested condition groups, kept as they are (edit them in an exported file)."
                             if self.table.nested else "")
+        self.limits.setVisible(bool(self.table.nested))
         self.problem.clear()
         self._filling = False
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -84,7 +85,7 @@ class RulesEditor(RulesFiles, QDialog):
         self.rules: list[Rule] = []
         self.setWindowTitle("Classification rules — TimeTally")
         self.setWindowIcon(icon(Icon.APP))
-        self.resize(1040, 640)
+        self.resize(1040, 760)
 
         self.list = QListWidget()
         self.list.setObjectName("ruleList")
@@ -123,7 +124,7 @@ class RulesEditor(RulesFiles, QDialog):
         self.preview_text = QLabel("Select a rule to see what it matches.")
         self.preview_text.setWordWrap(True)
         self.samples = QListWidget()
-        self.samples.setMaximumHeight(110)
+        self.samples.setMaximumHeight(76)
         preview_box = QGroupBox(f"Live preview: the last {PREVIEW_WEEKS} weeks")
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview_text)
@@ -148,7 +149,10 @@ class RulesEditor(RulesFiles, QDialog):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        scroll = QScrollArea()  # the form scrolls rather than making the page taller than the main window
+        scroll.setWidget(right)
+        scroll.setWidgetResizable(True)
+        splitter.addWidget(scroll)
         splitter.setSizes([380, 660])
         splitter.setChildrenCollapsible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -231,3 +232,19 @@ def test_send_buttons_open_the_dialog_for_each_accounting_system(
     for dialog in dialogs:
         dialog.close()
     qtbot.waitUntil(runner.idle)
+
+
+def test_at_the_main_windows_page_size_no_header_or_total_is_clipped(window: ReviewWindow, qtbot: QtBot) -> None:
+    window.resize(1104, 770)  # the main window's default size less its sidebar
+    qtbot.waitUntil(lambda: window.width() <= 1110)
+    grid, model = window.grid, window.grid_model
+    header = grid.horizontalHeader()
+    for column in range(1, model.columnCount()):
+        text = str(model.headerData(column, Qt.Orientation.Horizontal))
+        assert header.sectionSize(column) >= QFontMetrics(header.font()).horizontalAdvance(text) + 4, text
+    for row in range(len(model.rows), model.rowCount()):
+        font = model.index(row, 1).data(Qt.ItemDataRole.FontRole)
+        assert isinstance(font, QFont)
+        for column in range(1, 9):
+            text = str(model.index(row, column).data())
+            assert header.sectionSize(column) >= QFontMetrics(font).horizontalAdvance(text) + 4, (row, column, text)

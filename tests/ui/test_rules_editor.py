@@ -164,7 +164,7 @@ def test_a_new_rule_starts_empty_with_placeholders(editor: RulesEditor, qtbot: Q
     pattern = form.table.cellWidget(0, 2)
     assert isinstance(pattern, QLineEdit) and pattern.text() == "" and pattern.placeholderText()
     assert "client and project" in form.problem.text()
-    assert form.table.minimumHeight() >= 150
+    assert form.table.minimumHeight() >= 130
     completer = form.client.completer()
     assert completer is not None and completer.model().data(completer.model().index(0, 0)) == "Acme Corp"
 

@@ -50,6 +50,16 @@ def test_rename_and_refuse_a_name_taken(core: Core) -> None:
     assert core.projects.get(web.id).path == "Acme Corp/Website"
 
 
+def test_a_name_taken_is_refused_not_reused(core: Core) -> None:
+    catalog = catalog_of(core)
+    web = core.projects.add_project("Acme/Web")
+    with pytest.raises(ValidationError, match="already a client named 'Acme'"):
+        catalog.add_client(" acme ")
+    catalog.add_task(web.id, "Design")
+    with pytest.raises(ValidationError, match="already has a task named 'design'"):
+        catalog.add_task(web.id, "design")
+
+
 def test_archiving_a_client_archives_its_projects_and_restoring_brings_it_back(core: Core) -> None:
     catalog = catalog_of(core)
     web = core.projects.add_project("Acme/Web")

@@ -74,6 +74,7 @@ class InvoicesPage(QWidget):
         self.table.doubleClicked.connect(lambda _: self.preview())
         self.empty = QLabel(EMPTY)
         self.empty.setWordWrap(True)
+        self.empty.hide()  # until the list is read
         self.buttons = {key: QPushButton(text) for key, text in (
             ("create", "&Create invoices…"), ("preview", "&Preview…"), ("export", "&Export…"), ("send", "&Send…"),
             ("refresh", "&Refresh"), ("void", "&Void / release…"))}
@@ -133,7 +134,6 @@ class InvoicesPage(QWidget):
             self.table.selectRow(0)
         self.table.resizeColumnsToContents()  # once, not per cell: a year of invoices stays quick
         self.table.setUpdatesEnabled(True)
-        self.table.setVisible(bool(self.book.invoices))
         self.empty.setVisible(not self.book.invoices)
         self._enable()
         self.loaded.emit()

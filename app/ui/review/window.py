@@ -106,8 +106,13 @@ class ReviewWindow(QWidget):
         header.addSpacing(8)
         header.addWidget(self.state)
         header.addStretch(1)
-        for widget in (self.invoice, self.send, self.send_qbo, self.approve_selected, self.approve_week, self.submit):
+        for widget in (self.approve_selected, self.approve_week, self.submit):
             header.addWidget(widget)
+        billing = QHBoxLayout()  # a second row, so the page fits the main window beside its sidebar
+        billing.setSpacing(8)
+        billing.addStretch(1)
+        for widget in (self.invoice, self.send, self.send_qbo):
+            billing.addWidget(widget)
 
         self.grid_model = WeekGridModel(self)
         self.grid = WeekGridView(self.grid_model)
@@ -118,8 +123,9 @@ class ReviewWindow(QWidget):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.grid, 1)
-        key = QLabel('<span style="color:#1c6e3c">Green</span>: approved and locked · ⚠ flagged, hover for why · '
-                     "<i>italic</i>: non-billable · Enter or double-click a cell to edit its entries")
+        key = QLabel('<span style="color:#1c6e3c">Green</span>: approved and locked · tinted (⚠ in the total): '
+                     "flagged, hover for why · <i>italic</i>: non-billable · Enter or double-click a cell to edit "
+                     "its entries")
         key.setObjectName("gridKey")
         key.setWordWrap(True)
         left_box.addWidget(key)
@@ -160,7 +166,7 @@ class ReviewWindow(QWidget):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([700, 700])
+        splitter.setSizes([660, 740])
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -168,6 +174,7 @@ class ReviewWindow(QWidget):
         layout.setContentsMargins(14, 12, 14, 10)
         layout.setSpacing(10)
         layout.addLayout(header)
+        layout.addLayout(billing)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
