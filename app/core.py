@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from app import logs
 from app.automation.service import AutomationService
+from app.billing.expenses_service import ExpenseService
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
@@ -16,6 +17,7 @@ from app.reports.service import ReportService
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database, open_database
+from app.store.expenses_repository import ExpenseRepository
 from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
 from app.store.review_repository import ReviewRepository
@@ -58,6 +60,7 @@ class Core:
     idle: IdleService = field(init=False)
     automation: AutomationService = field(init=False)
     reports: ReportService
+    expenses: ExpenseService = field(init=False)
 
     @property
     def recovered_from(self) -> Path | None:
@@ -105,6 +108,8 @@ def build_core(paths: Paths | None = None) -> Core:
                                 accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
+    core.expenses = ExpenseService(ExpenseRepository(db), projects, billing, lock, paths.data_dir / "receipts")
+    billing.expenses = core.expenses
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core
 

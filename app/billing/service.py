@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.billing.client_document import TimesheetRow, timesheet_rows
+from app.billing.expenses import ExpenseSource
 from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
 from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
 from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change
@@ -75,6 +76,8 @@ class BillingService:
         self._settings = settings
         self._today = today
         self._tz = tz
+        self.expenses: ExpenseSource | None = None
+        """Set by the composition root: the approved expenses invoices take beside the time."""
 
     # Configuration
 
@@ -182,7 +185,8 @@ class BillingService:
         options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
                                  per_project, self._settings.get("billing.description_template"),
                                  self._client_id(client))
-        return build_invoices(items, self.book(around=items), options)
+        expenses = self.expenses.billable_items(period) if self.expenses else []
+        return build_invoices(items, self.book(around=items), options, expenses)
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
@@ -206,7 +210,8 @@ class BillingService:
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
                                  Grouping(stored.grouping), stored.project_id is not None,
                                  self._settings.get("billing.description_template"), stored.client_id)
-        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options)
+        expenses = self.expenses.items_of(number) if self.expenses else []
+        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options, expenses)
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
@@ -384,5 +389,8 @@ def _draft(record: DraftRecord) -> InvoiceDraft:
 def content_hash(draft: InvoiceDraft) -> str:
     """A digest of everything an accounting system would receive; numbers and revisions are left out."""
     payload = {k: v for k, v in asdict(_record(draft)).items()
-               if k not in ("number", "uid", "revision", "short_entries")}
+               if k not in ("number", "uid", "revision", "short_entries") and (k != "expense_ids" or v)}
+    for line in payload["lines"]:
+        if not line["category"]:
+            del line["category"]  # drafts without expenses keep the digest they had before expenses existed
     return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()

@@ -25,6 +25,7 @@ from app.domain.models import DescriptionOrigin, EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
 from app.store.db import Database
+from app.store.expenses_repository import bill_expenses, expenses_billed_by, release_expenses
 from app.store.remote_copies import live_copies
 from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
 from app.store.tables.billing import (
@@ -90,6 +91,7 @@ class DraftRecord:
     uid: str = ""
     revision: int = 0
     short_entries: tuple[ShortEntry, ...] = ()
+    expense_ids: tuple[int, ...] = ()
 
 
 _MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
@@ -298,6 +300,7 @@ class InvoiceDraftRepository:
             entry.status, entry.locked, entry.updated_at = str(EntryStatus.INVOICED), True, utcnow()
             s.add(entry)
             s.add(InvoiceEntryRow(entry_id=entry_id, draft_id=draft_id))
+        bill_expenses(s, draft_id, draft.expense_ids)
         s.flush()
 
     @staticmethod
@@ -309,6 +312,7 @@ class InvoiceDraftRepository:
                 entry.status, entry.updated_at = str(EntryStatus.APPROVED), utcnow()
                 s.add(entry)
             s.delete(link)
+        release_expenses(s, draft_id)
         s.flush()
 
     @staticmethod
@@ -337,7 +341,7 @@ class InvoiceDraftRepository:
                 line.raw_seconds, line.billed_seconds, Decimal(line.quantity), Decimal(line.unit_amount),
                 Decimal(line.rate), Decimal(line.multiplier), Decimal(line.amount),
                 tuple((name, Decimal(amount)) for name, amount in json.loads(line.taxes)), Decimal(line.tax),
-                Decimal(line.cost), tuple(line_entries.get(line.id or 0, ())),
+                Decimal(line.cost), tuple(line_entries.get(line.id or 0, ())), line.category,
             )
             for line in line_rows
         ]
@@ -350,5 +354,5 @@ class InvoiceDraftRepository:
             row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
             row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
             Decimal(row.subtotal), Decimal(row.tax_total), Decimal(row.total), Decimal(row.cost_total), tuple(lasted),
-            row.number, row.uid, row.revision, tuple(short),
+            row.number, row.uid, row.revision, tuple(short), expenses_billed_by(s, row.id or 0),
         )
