@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from app import logs
 from app.automation.service import AutomationService
 from app.billing.expenses_service import ExpenseService
+from app.billing.retainers_service import RetainerService
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
@@ -20,6 +21,7 @@ from app.store.db import Database, open_database
 from app.store.expenses_repository import ExpenseRepository
 from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.store.retainers_repository import RetainersRepository
 from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
 from app.sync.accounts import AccountsService
@@ -61,6 +63,7 @@ class Core:
     automation: AutomationService = field(init=False)
     reports: ReportService
     expenses: ExpenseService = field(init=False)
+    retainers: RetainerService = field(init=False)
 
     @property
     def recovered_from(self) -> Path | None:
@@ -110,6 +113,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
     core.expenses = ExpenseService(ExpenseRepository(db), projects, billing, lock, paths.data_dir / "receipts")
     billing.expenses = core.expenses
+    core.retainers = RetainerService(RetainersRepository(db), billing, BillingRepository(db), projects, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core
 

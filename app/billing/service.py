@@ -46,6 +46,7 @@ from app.store.billing_repository import (
     RateRecord,
 )
 from app.store.repositories import ProjectRepository
+from app.store.retainers_repository import LinkDraft
 
 MINIMUM_HOURS = 8
 """The longest minimum billable time, as the workspace setting allows (billing.minimum_minutes up to 480)."""
@@ -76,8 +77,7 @@ class BillingService:
         self._settings = settings
         self._today = today
         self._tz = tz
-        self.expenses: ExpenseSource | None = None
-        """Set by the composition root: the approved expenses invoices take beside the time."""
+        self.expenses: ExpenseSource | None = None  # set by the composition root: approved expenses to bill
 
     # Configuration
 
@@ -190,9 +190,12 @@ class BillingService:
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
+        return [self.store(d) for d in self.preview(period, client, per_project=per_project, grouping=grouping)]
+
+    def store(self, draft: InvoiceDraft, link: LinkDraft | None = None) -> InvoiceDraft:
+        """Store a draft under the next number; `link` records what made it, in the same transaction."""
         prefix = self._settings.get("billing.invoice_prefix")
-        return [_draft(self._repo.save_draft(_record(d), prefix, content_hash(d)))
-                for d in self.preview(period, client, per_project=per_project, grouping=grouping)]
+        return _draft(self._repo.save_draft(_record(draft), prefix, content_hash(draft), link))
 
     def drafts(self) -> list[InvoiceDraft]:
         return [_draft(r) for r in self._repo.drafts()]
@@ -205,7 +208,7 @@ class BillingService:
 
     def refresh(self, number: str) -> InvoiceDraft:
         """Rebuild a stored draft from its own entries with today's settings; the revision grows if it changed."""
-        stored = self._repo.draft(number)
+        stored = self._repo.refreshable(number)
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem))) for e in self._repo.entries_of(number)]
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
                                  Grouping(stored.grouping), stored.project_id is not None,

@@ -18,6 +18,8 @@ class LineKind(StrEnum):
     WITHIN_FEE = "within_fee"
     OVERAGE = "overage"
     EXPENSE = "expense"
+    RETAINER = "retainer"
+    PROGRESS = "progress"
 
 
 @dataclass(frozen=True, slots=True)

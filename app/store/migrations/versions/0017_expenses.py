@@ -1,4 +1,4 @@
-"""Expenses: recorded expenses, the draft billing each, and category mappings per accounting system.
+"""Expenses (the draft billing each, category mappings per accounting system), retainers and progress invoices.
 
 Revision ID: 0017_expenses
 Revises: 0013_automation
@@ -55,9 +55,47 @@ def upgrade() -> None:
         sa.Column("code", _TEXT, nullable=False),
     )
 
+    _retainers()
+
+
+def _retainers() -> None:
+    project = sa.ForeignKey("project.id", ondelete="CASCADE")
+    draft = sa.ForeignKey("invoice_draft.id", ondelete="CASCADE")
+    op.create_table(
+        "retainer",
+        sa.Column("project_id", sa.Integer, project, primary_key=True),
+        sa.Column("every", _TEXT, nullable=False),
+        sa.Column("amount", _TEXT, nullable=False),
+        sa.Column("hours_seconds", sa.Integer, nullable=False),
+        sa.Column("overage_rate", _TEXT, nullable=False),
+        sa.Column("rollover", sa.Boolean, nullable=False),
+        sa.Column("starts", sa.Date, nullable=False),
+        sa.CheckConstraint("every IN ('month', 'week')", name="ck_retainer_every"),
+    )
+    op.create_table(
+        "retainer_invoice",
+        sa.Column("project_id", sa.Integer, sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("period_first", sa.Date, primary_key=True),
+        sa.Column("draft_id", sa.Integer, draft, nullable=False, unique=True),
+    )
+    op.create_table(
+        "project_estimate",
+        sa.Column("project_id", sa.Integer, sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("amount", _TEXT, nullable=False),
+    )
+    op.create_table(
+        "progress_invoice",
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("invoice_draft.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("project_id", sa.Integer, sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("amount", _TEXT, nullable=False),
+        sa.Column("final", sa.Boolean, nullable=False),
+    )
+    op.create_index("ix_progress_invoice_project_id", "progress_invoice", ["project_id"])
+
 
 def downgrade() -> None:
-    for table in ("expense_category_map", "invoice_expense", "expense"):
+    for table in ("progress_invoice", "project_estimate", "retainer_invoice", "retainer", "expense_category_map",
+                  "invoice_expense", "expense"):
         op.drop_table(table)
     with op.batch_alter_table("invoice_line") as batch:
         batch.drop_column("category")
