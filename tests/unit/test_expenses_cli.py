@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from app.billing.client_document import Business, client_invoice_html
+from app.billing.export import drafts_csv
+from app.billing.invoices import InvoiceDraft
 from app.cli import main
 
 PDF = b"%PDF-1.4\n% a receipt\n"
@@ -22,6 +25,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def acme(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "clients", "set", "Acme", "--create", "--rate", "100", "--currency", "CAD", "--tax", "GST:5,QST:9.975")
     run(capsys, "projects", "add", "Acme/Web")
+
+
+def core_draft(number: str) -> InvoiceDraft:
+    from app.core import build_core
+
+    core = build_core()
+    try:
+        return core.billing.draft(number)
+    finally:
+        core.close()
 
 
 def add(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
@@ -86,7 +99,14 @@ def test_approved_expenses_are_locked_and_invoiced_with_markup_and_tax(
     assert {d: (line["amount"], line["tax"]) for d, line in lines.items()} == {
         "Web · Meals": ("33.33", "1.67"), "Web · Travel": ("230.00", "34.44")}
     assert (invoice["subtotal"], invoice["tax_total"], invoice["total"]) == ("263.33", "36.11", "299.44")
+    assert sorted(invoice["expense_ids"]) == sorted([travel["id"], meal["id"]])
+    assert {(line["kind"], line["unit"], line["category"]) for line in invoice["lines"]} == {
+        ("expense", "each", "Meals"), ("expense", "each", "Travel")}
     assert "INV-0001" in run(capsys, "invoice", "create", "--week", "2026-W47")[1]
+    draft = core_draft("INV-0001")
+    assert "expense,,,1,each,230.00" in drafts_csv([draft]).replace("0.0000", "")
+    page = client_invoice_html(draft, Business())
+    assert "Web · Travel" in page and "230.00" in page
     listed = {e["id"]: e for e in json.loads(run(capsys, "expenses", "list", "--week", "2026-W47", "--json")[1])}
     assert (listed[travel["id"]]["status"], listed[travel["id"]]["invoice"]) == ("invoiced", "INV-0001")
     code, _, err = run(capsys, "expenses", "unlock", str(meal["id"]))
