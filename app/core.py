@@ -112,7 +112,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
     core.expenses = ExpenseService(ExpenseRepository(db), projects, billing, lock, paths.data_dir / "receipts")
-    billing.expenses = core.expenses
+    billing.expenses = core.reports.expenses = core.expenses
     core.retainers = RetainerService(RetainersRepository(db), billing, BillingRepository(db), projects, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core

@@ -126,10 +126,10 @@ class ExpenseService:
     # Invoicing
 
     def billable_items(self, period: Period) -> list[ExpenseItem]:
-        return [_item(e) for e in self._repo.billable(period.first, period.last)]
+        return [expense_item(e) for e in self._repo.billable(period.first, period.last)]
 
     def items_of(self, number: str) -> list[ExpenseItem]:
-        return [_item(e) for e in self._repo.of_draft(number)]
+        return [expense_item(e) for e in self._repo.of_draft(number)]
 
     # Accounts of categories
 
@@ -159,7 +159,7 @@ def _provider(name: str) -> str:
     return key
 
 
-def _item(e: ExpenseRecord) -> ExpenseItem:
+def expense_item(e: ExpenseRecord) -> ExpenseItem:
     return ExpenseItem(e.expense_id, e.day, e.client_id, e.client_name, e.project_id, e.project_name, e.category,
                        e.description, e.amount, e.currency, e.markup, parse_tax(e.tax) if e.tax else None, e.billable)
 
