@@ -75,7 +75,8 @@ def _set(core: Core, args: argparse.Namespace) -> int:
     record = core.retainers.set(args.project, every=args.every, amount=args.amount, hours=args.hours,
                                 overage_rate=args.overage_rate, rollover=args.rollover,
                                 starts=parse_day(args.starts).first if args.starts else None)
-    print(f"Retainer of {record.path}: {record.amount} every {record.every} for {hours(record.hours_seconds):f} h, "
+    covers = hours(record.hours_seconds).normalize()
+    print(f"Retainer of {record.path}: {record.amount} every {record.every} for {covers:f} h, "
           f"overage {record.overage_rate}/h, unused hours {'roll over' if record.rollover else 'lapse'}, "
           f"from {record.starts}.")
     return 0

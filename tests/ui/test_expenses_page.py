@@ -4,9 +4,10 @@ the service's sentence, approve the week, map a category; "Add expense" also sit
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
@@ -16,6 +17,7 @@ from app.ui.expenses.page import ExpensesPage
 from app.ui.tasks import TaskRunner, alive
 from app.ui.timer_model import TimerModel
 from app.ui.timer_window import TimerWindow
+from tests.conftest import WallClock
 from tests.ui.conftest import drain
 
 DAY = date(2026, 11, 18)
@@ -107,3 +109,42 @@ def test_the_timer_page_adds_an_expense_too(core: Core, model: TimerModel, runne
     assert not alive(dialog) or not dialog.isVisible()
     [added] = core.expenses.categories()
     assert added == "Parking"
+
+
+def test_retainers_and_progress_from_the_expenses_page(core: Core, runner: TaskRunner, bus: ChangeBus,
+                                                        qtbot: QtBot, tmp_path: Path, wall_clock: WallClock) -> None:
+    wall_clock.set(datetime(2026, 11, 18, 12, tzinfo=UTC))
+    page = open_page(core, runner, bus, qtbot)
+    core.projects.add_project("Acme/Care")
+    page.retainers_button.click()
+    drain(qtbot, runner)
+    dialog = page.retainers
+    assert dialog is not None and dialog.empty.isVisible()
+    dialog.project.setCurrentIndex(dialog.project.findData("Acme/Care"))
+    dialog.amount.setText("2000")
+    dialog.hours.setText("20h")
+    dialog.save_button.click()
+    drain(qtbot, runner)
+    assert "overage rate" in dialog.message.text().lower(), "a refused retainer says why"
+    dialog.overage.setText("120")
+    dialog.rollover.setChecked(True)
+    dialog.starts.setDate(QDate(2026, 10, 1))
+    dialog.save_button.click()
+    drain(qtbot, runner)
+    assert dialog.message.text() == "Retainer of Acme/Care saved." and dialog.grid.rowCount() == 1
+    dialog.due_button.click()
+    drain(qtbot, runner)
+    assert dialog.message.text() == "Stored INV-0001 (2,299.50 CAD), INV-0002 (2,299.50 CAD).", "GST and QST on"
+    assert "Care" in dialog.grid.item(0, 0).text() and dialog.grid.item(0, 5).text() == "roll over"  # type: ignore[union-attr]
+    dialog.project.setCurrentIndex(dialog.project.findData("Acme/Website"))
+    dialog.estimate.setText("10000")
+    dialog.estimate_button.click()
+    drain(qtbot, runner)
+    dialog.percent.setText("30")
+    dialog.bill_button.click()
+    drain(qtbot, runner)
+    assert dialog.message.text() == "Stored INV-0003 (3,449.25 CAD)."
+    dialog.grab().save(str(tmp_path / "retainers.png"))
+    if os.environ.get("TIMETALLY_SHOTS"):
+        dialog.grab().save(os.environ["TIMETALLY_SHOTS"].replace("expenses-page", "retainers-dialog"))
+    dialog.close()

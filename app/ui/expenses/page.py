@@ -22,6 +22,7 @@ from app.ui.events import EXPENSES, INVOICES, ChangeBus
 from app.ui.expenses.dialog import ExpenseDialog
 from app.ui.expenses.mapping import CategoryMappingDialog
 from app.ui.expenses.opener import open_expense_dialog
+from app.ui.expenses.retainers import RetainersDialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -72,6 +73,9 @@ class ExpensesPage(QWidget):
         self.mapping_button = QPushButton("Category accounts…")
         self.mapping_button.setToolTip("Which Xero account or QuickBooks item each category is sent as")
         self.mapping_button.clicked.connect(self._open_mapping)
+        self.retainers_button = QPushButton("Retainers && progress…")
+        self.retainers_button.setToolTip("Retainer invoices each month or week, progress invoices against an estimate")
+        self.retainers_button.clicked.connect(self._open_retainers)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         for button in (previous, current, following):
@@ -80,7 +84,8 @@ class ExpensesPage(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.approve_button)
         buttons.addStretch(1)
-        for button in (self.receipt_button, self.unlock_button, self.delete_button, self.mapping_button):
+        for button in (self.receipt_button, self.unlock_button, self.delete_button, self.mapping_button,
+                       self.retainers_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 18, 18, 16)
@@ -93,6 +98,7 @@ class ExpensesPage(QWidget):
         bus.changed.connect(self._on_changed)
         self.mapping: CategoryMappingDialog | None = None
         self.dialog: ExpenseDialog | None = None
+        self.retainers: RetainersDialog | None = None
         self.show_week(self._week)
 
     def _on_changed(self, areas: frozenset[str]) -> None:
@@ -158,6 +164,10 @@ class ExpensesPage(QWidget):
         chosen = self.selected()
         if chosen is not None and chosen.receipt:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._core.expenses.receipts_folder / chosen.receipt)))
+
+    def _open_retainers(self) -> None:
+        self.retainers = RetainersDialog(self._core, self._runner, self._bus, self._today, self)
+        self.retainers.open()
 
     def _open_mapping(self) -> None:
         self.mapping = CategoryMappingDialog(self._core, self._runner, self)
