@@ -166,7 +166,7 @@ def _map(core: Core, args: argparse.Namespace) -> int:
     for category, code in found.items():
         print(f"{category} -> {code}")
     for category in unmapped:
-        print(f"{category} -> (not mapped: the client's revenue account is used)")
+        print(f"{category} -> (not mapped: sent as time lines are)")
     if not found and not unmapped:
         print("No expense categories yet; record an expense with timetally expenses add.")
     return 0

@@ -36,7 +36,7 @@ class Codes:
     no_tax: str = ""
     """The tax type of lines without tax, when every line must name one; empty otherwise."""
     expenses: Mapping[str, str] = field(default_factory=dict)
-    """expense category (folded) -> account code (Xero) or item (QuickBooks); unmapped ones use `account`"""
+    """expense category (folded) -> account code (Xero) or item (QuickBooks); unmapped ones go as time does"""
     expenses_are_items: bool = False
 
 

@@ -39,7 +39,7 @@ class CategoryMappingDialog(QDialog):
         self.provider.currentIndexChanged.connect(lambda _: self.load())
         self.grid = table(("Category", "Account code or item"))
         self.grid.setEditTriggers(self.grid.EditTrigger.AllEditTriggers)
-        self.note = QLabel("Categories left empty are sent with the client's revenue account.")
+        self.note = QLabel("Categories left empty are sent as time lines are (the client's revenue account or item).")
         self.note.setWordWrap(True)
         match = QPushButton("Match by name")
         match.setToolTip("Fill empty codes from the connected organisation's accounts or items of the same name")
