@@ -25,6 +25,7 @@ from app.store.repositories import ProjectRepository
 from app.timesheet.locks import PeriodLock
 
 MAX_MARKUP = Decimal(1000)
+MAX_DESCRIPTION = 1000
 PROVIDERS = ("xero", "quickbooks")
 
 
@@ -56,7 +57,14 @@ class ExpenseService:
             raise ValidationError(f"A markup is at most {MAX_MARKUP} %, not {markup}")
         name = _text("category", category)
         book = self._billing.book()
-        code = check_currency(currency or book.client(project.client_id).currency or book.defaults.currency)
+        invoiced_in = check_currency(book.client(project.client_id).currency or book.defaults.currency)
+        code = check_currency(currency or invoiced_in)
+        if billable and code != invoiced_in:
+            raise ValidationError(f"{project.client_name} is invoiced in {invoiced_in}, so a billable expense is "
+                                  f"recorded in {invoiced_in} (converted as on your statement); an expense in {code} "
+                                  "can be recorded as --non-billable")
+        if len(description) > MAX_DESCRIPTION:
+            raise ValidationError(f"An expense description is at most {MAX_DESCRIPTION} characters")
         tax_spec = "" if tax is None else str(self._tax(tax, project.client_id, project.id)) or "none"
         self._lock.check_submitted(*Period(day, day).utc_range(self._tz))
         stored = store_receipt(receipt, self._receipts) if receipt is not None else ""

@@ -72,6 +72,8 @@ def test_bad_receipts_and_amounts_are_refused_with_a_sentence(acme: None, home: 
                         (("--receipt", str(big)), "may hold at most"),
                         (("--receipt", str(tmp_path)), "is a folder"),
                         (("--currency", "XYZ"), "XYZ"),
+                        (("--currency", "EUR"), "a billable expense is recorded in CAD"),
+                        (("--description", "x" * 1001), "at most 1000 characters"),
                         (("--tax", "HST"), "has no component HST")):
         code, _, err = run(capsys, "expenses", "add", "Acme/Web", "--date", "2026-11-17", "--amount", "5",
                            "--category", "Travel", *extra)
@@ -81,6 +83,8 @@ def test_bad_receipts_and_amounts_are_refused_with_a_sentence(acme: None, home: 
                            "--category", "Travel")
         assert code == 1 and says in err, err
     assert json.loads(run(capsys, "expenses", "list", "--week", "2026-W47", "--json")[1]) == []
+    foreign = add(capsys, "--amount", "5", "--category", "Travel", "--currency", "EUR", "--non-billable")
+    assert foreign["currency"] == "EUR"
     assert not (home / "receipts").exists() or list((home / "receipts").iterdir()) == []
 
 
