@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from app import logs
 from app.automation.service import AutomationService
 from app.billing.catalog import Catalog
+from app.billing.expenses_service import ExpenseService
+from app.billing.retainers_service import RetainerService
 from app.billing.service import BillingService
 from app.capture.activity import ActivityService
 from app.classify.service import ClassifierService, build_classifier
@@ -20,8 +22,10 @@ from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.catalog_repository import CatalogRepository
 from app.store.db import Database, open_database
+from app.store.expenses_repository import ExpenseRepository
 from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.store.retainers_repository import RetainersRepository
 from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
 from app.sync.accounts import AccountsService
@@ -66,6 +70,8 @@ class Core:
     automation: AutomationService = field(init=False)
     activity: ActivityService = field(init=False)
     reports: ReportService
+    expenses: ExpenseService = field(init=False)
+    retainers: RetainerService = field(init=False)
 
     @property
     def recovered_from(self) -> Path | None:
@@ -114,6 +120,9 @@ def build_core(paths: Paths | None = None) -> Core:
                                 accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
+    core.expenses = ExpenseService(ExpenseRepository(db), projects, billing, lock, paths.data_dir / "receipts")
+    billing.expenses = core.reports.expenses = core.expenses
+    core.retainers = RetainerService(RetainersRepository(db), billing, BillingRepository(db), projects, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
     core.activity = ActivityService(SpanStore(db))

@@ -22,6 +22,7 @@ from app.capture.watcher import Watcher
 from app.commands.rules import starter_file
 from app.core import Core, build_watcher
 from app.desktop import autostart
+from app.domain.errors import TimeTallyError
 from app.domain.periods import week_of
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
@@ -51,6 +52,7 @@ class DesktopFeatures(Extensions):
 
     def __init__(self) -> None:
         self.watcher: Watcher | None = None
+        self.retainer_invoices: list[str] = []
         self._shortcut_config: ShortcutConfig = (False, {})
         self.bridge: CaptureBridge | None = None
         self.idle_prompt: IdlePromptController | None = None
@@ -77,6 +79,10 @@ class DesktopFeatures(Extensions):
         self._autostart = bool(core.settings.get("app.autostart"))
         self._privacy_seen = bool(core.settings.get("onboarding.privacy_seen"))
         self._onboarded = bool(core.settings.get("onboarding.finished"))
+        try:  # each retainer period gets its invoice at the first open of the app after it starts
+            self.retainer_invoices = [d.number for d in core.retainers.create_due()]
+        except TimeTallyError as exc:
+            log.warning("retainer invoices were not made: %s", exc)
 
     # GUI thread
 

@@ -85,6 +85,13 @@ def _reports(shell: Shell) -> QWidget:
     return ReportsWindow(shell.core.reports.all, shell.runner, shell.bus)
 
 
+def _expenses(shell: Shell) -> QWidget:
+    from app.ui.expenses.page import ExpensesPage
+
+    assert shell.core is not None
+    return ExpensesPage(shell.core, shell.runner, shell.bus)
+
+
 def _rules(shell: Shell) -> QWidget:
     from app.ui.rules_editor import RulesEditor
 
@@ -108,6 +115,7 @@ PAGES: tuple[Page, ...] = (
     Page("clients", "Clients & projects", "Ctrl+4", _clients),
     Page("invoices", "Invoices", "Ctrl+5", _invoices),
     Page("reports", "Reports", "Ctrl+6", _reports),
+    Page("expenses", "Expenses", "Ctrl+9", _expenses),
     Page("rules", "Rules", "Ctrl+7", _rules),
     Page("preferences", "Preferences", "Ctrl+8", _preferences),
 )
