@@ -11,6 +11,7 @@ import json
 import math
 from datetime import UTC, datetime
 
+from app.domain.changes import SETTINGS, Changes, committed
 from app.store.db import Database
 from app.store.spans import SpanStore
 
@@ -41,6 +42,7 @@ class PauseStore:
         with self._spans.connection() as conn:
             conn.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                          "value = excluded.value", (KEY, json.dumps(stored)))
+        committed(Changes.of(SETTINGS))  # a running app's watcher reads the stored pause at once
 
 
 def to_epoch(until: datetime | None) -> float:

@@ -17,6 +17,7 @@ from app.domain.errors import NotFoundError
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository import BillingRepository
+from app.store.work import atomic
 from app.sync.provider import PaymentStatus, RemoteStatus
 from app.sync.reports import PaymentOutcome
 from app.sync.store import SentInvoice
@@ -56,6 +57,7 @@ class PaymentsBack:
             store.set_cursor("payments", started - timedelta(minutes=1))
         return outcomes
 
+    @atomic  # the invoice's new state, its entries and the audit note together or not at all
     def apply(self, name: str, sent: SentInvoice, status: PaymentStatus) -> PaymentOutcome:
         store = self._sync.store(name)
         store.update_sent(sent.draft_uid, remote_status=str(status.status), total=status.total,

@@ -24,7 +24,7 @@ from app.domain.periods import day_epochs
 from app.domain.timefmt import format_clock
 from app.store.spans import SpanStore
 from app.ui.banner import Banner
-from app.ui.events import SPANS, ChangeBus
+from app.ui.events import SPANS, ChangeBus, Done, recorded
 from app.ui.tasks import TaskRunner
 
 COLUMNS = ("Time", "Duration", "Application", "Title", "Idle")
@@ -128,7 +128,7 @@ class ActivityWindow(QWidget):
             return
         self.delete_button.setEnabled(False)
         spans = self._spans
-        self._tasks.write(lambda: spans.delete(ids), self._deleted, self._failed)
+        self._tasks.write(recorded(lambda: spans.delete(ids)), self._deleted, self._failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -169,9 +169,9 @@ class ActivityWindow(QWidget):
         self.delete_button.setEnabled(False)
         self.loaded.emit(len(spans))
 
-    def _deleted(self, _count: int) -> None:
+    def _deleted(self, done: Done[int]) -> None:
         if self._bus is not None:
-            self._bus.announce(SPANS)
+            self._bus.publish(done.changes)
         else:
             self.reload()
 

@@ -45,7 +45,7 @@ from app.classify.ruleset_file import dumps
 from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, WouldRemoveAll
 from app.domain.errors import TimeTallyError
 from app.domain.timefmt import format_duration
-from app.ui.events import RULES, ChangeBus
+from app.ui.events import ChangeBus, Done, recorded
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
 from app.ui.tasks import TaskRunner
@@ -317,9 +317,9 @@ class RulesEditor(QDialog):
         rules, classifier = list(self.rules), self._classifier
         self.save_button.setEnabled(False)
 
-        def saved(_: None) -> None:
+        def saved(done: Done[None]) -> None:
             self.save_button.setEnabled(True)
-            self._bus.announce(RULES)
+            self._bus.publish(done.changes)
             self._say(f"Saved {len(rules)} rules.")
             self.saved.emit()
 
@@ -327,16 +327,16 @@ class RulesEditor(QDialog):
             self.save_button.setEnabled(True)
             self._fail(error)
 
-        self._runner.write(lambda: classifier.replace_rules(rules), saved, refused, owner=self)
+        self._runner.write(recorded(lambda: classifier.replace_rules(rules)), saved, refused, owner=self)
 
     def import_from(self, path: Path, replace_all: bool = False) -> None:
         """Replace every rule with the file's (checked first: a bad file changes nothing); a file without rules
         removes them all only once the user says so."""
         classifier = self._classifier
 
-        def imported(rules: list[Rule]) -> None:
-            self._bus.announce(RULES)
-            self._say(f"Imported {len(rules)} rules from {path.name}.")
+        def imported(done: Done[list[Rule]]) -> None:
+            self._bus.publish(done.changes)
+            self._say(f"Imported {len(done.value)} rules from {path.name}.")
             self.reload()
 
         def refused(error: BaseException) -> None:
@@ -347,7 +347,8 @@ class RulesEditor(QDialog):
             else:
                 self._fail(error)
 
-        self._runner.write(lambda: classifier.import_file(path, replace_all), imported, refused, owner=self)
+        self._runner.write(recorded(lambda: classifier.import_file(path, replace_all)), imported, refused,
+                           owner=self)
 
     def confirm_remove_all(self, path: Path, count: int) -> bool:
         answer = QMessageBox.question(
@@ -378,11 +379,11 @@ class RulesEditor(QDialog):
         if learning is None or not self.confirm_forget():
             return
 
-        def forgotten(_: None) -> None:
-            self._bus.announce(RULES)
+        def forgotten(done: Done[None]) -> None:
+            self._bus.publish(done.changes)
             self._say("Forgot what was learned; what you assign from now on teaches again.")
 
-        self._runner.write(learning.forget, forgotten, self._fail, owner=self)
+        self._runner.write(recorded(learning.forget), forgotten, self._fail, owner=self)
 
     def confirm_forget(self) -> bool:
         answer = QMessageBox.question(

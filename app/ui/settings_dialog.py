@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ValidationError
 from app.domain.models import Project
 from app.settings import OPTIONS, Option, Settings
-from app.ui.events import SETTINGS, ChangeBus
+from app.ui.events import ChangeBus, Done, recorded
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -295,15 +295,15 @@ class SettingsDialog(QDialog):
             for key, value in checked.items():
                 settings.set(key, value)
 
-        def saved(_: None) -> None:
-            self._bus.announce(SETTINGS)
+        def saved(done: Done[None]) -> None:
+            self._bus.publish(done.changes)
             self.accept()
 
         def refused(error: BaseException) -> None:
             self.save_button.setEnabled(True)
             self._show_error(user_message(error))
 
-        self._runner.write(write, saved, refused, owner=self)
+        self._runner.write(recorded(write), saved, refused, owner=self)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.ui.choices import ROUNDING, choice_combo, currency_combo, select
-from app.ui.events import PROJECTS, RULES, SETTINGS, ChangeBus
+from app.ui.events import ChangeBus, Done, recorded
 from app.ui.icons import Icon, icon
 from app.ui.onboarding.setup import Answers, apply
 from app.ui.tasks import TaskRunner
@@ -199,11 +199,11 @@ class OnboardingWizard(QWizard):
         answers, core, starter = self.answers(), self._core, self._starter
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
 
-        def stored(summary: str) -> None:
+        def stored(done: Done[str]) -> None:
             self._tell_privacy_seen()
             self.capture_wanted.emit(self.record.isChecked())
-            self._bus.announce(SETTINGS, PROJECTS, RULES)
-            self.saved.emit(summary)
+            self._bus.publish(done.changes)
+            self.saved.emit(done.value)
             self._close(True)
 
         def refused(error: BaseException) -> None:
@@ -211,7 +211,7 @@ class OnboardingWizard(QWizard):
             self.error.setText(user_message(error))
             self.error.show()
 
-        self._runner.write(lambda: apply(core, answers, starter), stored, refused, owner=self)
+        self._runner.write(recorded(lambda: apply(core, answers, starter)), stored, refused, owner=self)
 
     def skip(self) -> None:
         """Skip (or close): the first page was on screen, so capture may start; nothing else changes."""
