@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -86,8 +86,16 @@ def committed(changes: Changes) -> None:
             recorded.add(changes)
 
 
-def changes_of(work: Callable[[], T]) -> tuple[T, Changes]:
+@dataclass(frozen=True, slots=True)
+class Changed(Generic[T]):
+    """A use case's result and what it committed (Anki's OpChangesWith...: the caller refreshes from this)."""
+
+    value: T
+    changes: Changes
+
+
+def changes_of(work: Callable[[], T]) -> Changed[T]:
     """Run `work` and return its result with what it committed."""
     with recording() as recorded:
-        result = work()
-    return result, recorded.changes
+        value = work()
+    return Changed(value, recorded.changes)

@@ -24,7 +24,7 @@ from app.domain.periods import day_epochs
 from app.domain.timefmt import format_clock
 from app.store.spans import SpanStore
 from app.ui.banner import Banner
-from app.ui.events import SPANS, ChangeBus, Done, recorded
+from app.ui.events import SPANS, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 
 COLUMNS = ("Time", "Duration", "Application", "Title", "Idle")
@@ -169,7 +169,7 @@ class ActivityWindow(QWidget):
         self.delete_button.setEnabled(False)
         self.loaded.emit(len(spans))
 
-    def _deleted(self, done: Done[int]) -> None:
+    def _deleted(self, done: Changed[int]) -> None:
         if self._bus is not None:
             self._bus.publish(done.changes)
         else:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.automation.courier import Report
 from app.automation.schedule import RunReport
 from app.automation.service import AutomationService
-from app.ui.events import ChangeBus, Done, recorded
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.notifications import Notifier
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -70,7 +70,7 @@ class AutomationRunner(QObject):
         self._checking = True
         self._runner.read(recorded(self._automation.run_scheduled), self._checked, self._failed_check, owner=self)
 
-    def _checked(self, done: Done[tuple[Report, RunReport]]) -> None:
+    def _checked(self, done: Changed[tuple[Report, RunReport]]) -> None:
         self._checking = False
         delivered, ran = done.value
         self._bus.publish(done.changes)

@@ -8,8 +8,7 @@ changes the same way, through the single-instance socket.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,30 +22,19 @@ from app.domain.changes import (
     SPANS,
     SYNC,
     TIMER,
+    Changed,
     Changes,
     changes_of,
 )
 
 __all__ = ["ACCOUNTS", "ENTRIES", "INVOICES", "PROJECTS", "RULES", "SETTINGS", "SPANS", "SYNC", "TIMER",
-           "ChangeBus", "Done", "recorded"]
+           "ChangeBus", "Changed", "recorded"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Done(Generic[T]):
-    """A job's result and what it committed."""
-    value: T
-    changes: Changes
-
-
-def recorded(job: Callable[[], T]) -> Callable[[], Done[T]]:
-    """`job` with what it commits recorded, for a worker; the callback publishes `Done.changes`."""
-
-    def run() -> Done[T]:
-        value, changes = changes_of(job)
-        return Done(value, changes)
-
-    return run
+def recorded(job: Callable[[], T]) -> Callable[[], Changed[T]]:
+    """`job` with what it commits recorded, for a worker; the callback publishes `Changed.changes`."""
+    return lambda: changes_of(job)
 
 
 class ChangeBus(QObject):

@@ -45,7 +45,7 @@ from app.classify.ruleset_file import dumps
 from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, WouldRemoveAll
 from app.domain.errors import TimeTallyError
 from app.domain.timefmt import format_duration
-from app.ui.events import ChangeBus, Done, recorded
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
 from app.ui.tasks import TaskRunner
@@ -317,7 +317,7 @@ class RulesEditor(QDialog):
         rules, classifier = list(self.rules), self._classifier
         self.save_button.setEnabled(False)
 
-        def saved(done: Done[None]) -> None:
+        def saved(done: Changed[None]) -> None:
             self.save_button.setEnabled(True)
             self._bus.publish(done.changes)
             self._say(f"Saved {len(rules)} rules.")
@@ -334,7 +334,7 @@ class RulesEditor(QDialog):
         removes them all only once the user says so."""
         classifier = self._classifier
 
-        def imported(done: Done[list[Rule]]) -> None:
+        def imported(done: Changed[list[Rule]]) -> None:
             self._bus.publish(done.changes)
             self._say(f"Imported {len(done.value)} rules from {path.name}.")
             self.reload()
@@ -379,7 +379,7 @@ class RulesEditor(QDialog):
         if learning is None or not self.confirm_forget():
             return
 
-        def forgotten(done: Done[None]) -> None:
+        def forgotten(done: Changed[None]) -> None:
             self._bus.publish(done.changes)
             self._say("Forgot what was learned; what you assign from now on teaches again.")
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ValidationError
 from app.domain.models import Project
 from app.settings import OPTIONS, Option, Settings
-from app.ui.events import ChangeBus, Done, recorded
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -295,7 +295,7 @@ class SettingsDialog(QDialog):
             for key, value in checked.items():
                 settings.set(key, value)
 
-        def saved(done: Done[None]) -> None:
+        def saved(done: Changed[None]) -> None:
             self._bus.publish(done.changes)
             self.accept()
 

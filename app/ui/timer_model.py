@@ -19,7 +19,7 @@ from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.domain.models import Entry, Notice, Project, Task
 from app.domain.timefmt import utcnow
-from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus, Done, recorded
+from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner, alive
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class TimerModel(QObject):
         and a failure goes to the `failed` signal: nobody is left to show it.
         """
 
-        def done(finished: Done[T]) -> None:
+        def done(finished: Changed[T]) -> None:
             self._bus.publish(finished.changes)
             result = finished.value
             notices = result[1] if isinstance(result, tuple) and len(result) == 2 else ()

@@ -38,14 +38,16 @@ DAY = datetime(2026, 11, 17, tzinfo=UTC)
 
 
 def test_each_use_case_reports_the_areas_it_wrote(core: Core) -> None:
-    project, changes = changes_of(lambda: core.projects.add_project("Acme Corp/Website"))
-    assert changes == Changes.of(PROJECTS, ENTRIES)
-    assert changes_of(lambda: core.timer.start("design", project.id))[1] == Changes.of(ENTRIES, TIMER)
-    assert changes_of(lambda: core.classifier.replace_rules(loads(RULES_TEXT)))[1] == Changes.of(RULES)
-    assert changes_of(lambda: core.settings.set("timer.long_running_hours", 5))[1] == Changes.of(SETTINGS)
-    assert changes_of(lambda: core.billing.set_client("Acme Corp", rate="100"))[1] == Changes.of(PROJECTS, INVOICES)
+    added = changes_of(lambda: core.projects.add_project("Acme Corp/Website"))
+    assert added.changes == Changes.of(PROJECTS, ENTRIES)
+    project = added.value
+    assert changes_of(lambda: core.timer.start("design", project.id)).changes == Changes.of(ENTRIES, TIMER)
+    assert changes_of(lambda: core.classifier.replace_rules(loads(RULES_TEXT))).changes == Changes.of(RULES)
+    assert changes_of(lambda: core.settings.set("timer.long_running_hours", 5)).changes == Changes.of(SETTINGS)
+    billed = changes_of(lambda: core.billing.set_client("Acme Corp", rate="100"))
+    assert billed.changes == Changes.of(PROJECTS, INVOICES)
     spans = [Span(DAY.timestamp(), (DAY + timedelta(hours=1)).timestamp(), "code", "acme-web")]
-    assert changes_of(lambda: SpanStore(core.db).add_many(spans))[1] == Changes.of(SPANS)
+    assert changes_of(lambda: SpanStore(core.db).add_many(spans)).changes == Changes.of(SPANS)
 
 
 def test_reads_change_nothing(core: Core) -> None:

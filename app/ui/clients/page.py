@@ -30,7 +30,7 @@ from app.billing.catalog import Catalog, CatalogView, ProjectSummary, TaskSummar
 from app.billing.service import BillingService, ClientSummary
 from app.store.catalog_repository import Kind
 from app.ui.clients.forms import BillingForm, ClientForm, ProjectForm, TaskForm
-from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus, Done, recorded
+from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -311,7 +311,7 @@ class ClientsPage(QWidget):
     def _write(self, job: Callable[[], object], done: str) -> None:
         self.save_button.setEnabled(False)
 
-        def ok(finished: Done[object]) -> None:
+        def ok(finished: Changed[object]) -> None:
             self.status.setStyleSheet("")
             self._bus.publish(finished.changes)
             self.status.setText(done)

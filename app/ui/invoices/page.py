@@ -34,7 +34,7 @@ from app.domain.money import format_money
 from app.domain.periods import Period
 from app.sync.invoice_list import NOT_SENT, InvoiceBook, InvoiceListing, invoice_book
 from app.sync.lifecycle import VoidResult
-from app.ui.events import ACCOUNTS, ENTRIES, INVOICES, ChangeBus, Done, recorded
+from app.ui.events import ACCOUNTS, ENTRIES, INVOICES, ChangeBus, Changed, recorded
 from app.ui.invoice_preview import InvoicePreviewDialog
 from app.ui.invoices.client_pdf import write_client_pdf
 from app.ui.invoices.create_dialog import CreateDialog
@@ -234,7 +234,7 @@ class InvoicesPage(QWidget):
         return result.message
 
     def _do(self, job: Callable[[], T], said: Callable[[T], str | None]) -> None:
-        def ok(done: Done[T]) -> None:
+        def ok(done: Changed[T]) -> None:
             text = said(done.value)
             self._bus.publish(done.changes)
             if text is not None:

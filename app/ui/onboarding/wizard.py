@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.ui.choices import ROUNDING, choice_combo, currency_combo, select
-from app.ui.events import ChangeBus, Done, recorded
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.icons import Icon, icon
 from app.ui.onboarding.setup import Answers, apply
 from app.ui.tasks import TaskRunner
@@ -199,7 +199,7 @@ class OnboardingWizard(QWizard):
         answers, core, starter = self.answers(), self._core, self._starter
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
 
-        def stored(done: Done[str]) -> None:
+        def stored(done: Changed[str]) -> None:
             self._tell_privacy_seen()
             self.capture_wanted.emit(self.record.isChecked())
             self._bus.publish(done.changes)

@@ -19,7 +19,7 @@ from app.domain.timefmt import utcnow
 from app.timesheet.approvals import Approval
 from app.timesheet.review import Assignment
 from app.timesheet.week import ProposalItem, WeekReview
-from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus, Done, recorded
+from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -139,7 +139,7 @@ class ReviewModel(QObject):
     def perform(self, fn: Callable[[], T], said: Callable[[T], str] | None = None,
                 then: Callable[[T], None] | None = None) -> None:
         """Run a change on the write worker; the views hear what it committed."""
-        def finished(done: Done[T]) -> None:
+        def finished(done: Changed[T]) -> None:
             self._bus.publish(done.changes)
             if said is not None:
                 self.done.emit(said(done.value))
