@@ -11,7 +11,6 @@ from app.classify.ruleset_file import dumps
 from app.commands.output import note, print_json
 from app.core import Core
 from app.domain.errors import ValidationError
-from app.domain.timefmt import format_duration
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,12 +42,10 @@ def _status(core: Core, args: argparse.Namespace) -> int:
                     "projects": status.projects, "assigned_seconds": round(status.assigned_seconds),
                     "forgotten_before": forgotten.isoformat().replace("+00:00", "Z") if forgotten else None})
         return 0
+    print(status.sentence)
     if not status.enabled:
-        print("Learning is off: 'timetally settings set classify.learning true' turns it on.")
+        note("'timetally settings set classify.learning true' turns it on.")
         return 0
-    print(f"Learned from {format_duration(int(status.assigned_seconds))} you assigned over {status.windows} "
-          f"windows, on {status.projects} project{'s' if status.projects != 1 else ''}. "
-          "The model stays in this computer's database.")
     if forgotten:
         print(f"What was learned before {forgotten.astimezone():%Y-%m-%d %H:%M} was forgotten.")
     return 0
@@ -62,7 +59,7 @@ def _forget(core: Core, args: argparse.Namespace) -> int:
 
 def _rule(core: Core, args: argparse.Namespace) -> int:
     found = _learning(core).rule_for(label_of(args.project, args.task))
-    print(dumps([found.rule]), end="")
+    print(dumps([found.rule]).rstrip("\n"))
     note(f"It covers {found.covered_seconds / found.assigned_seconds:.0%} of the time you put on {args.project} "
          "and none you put elsewhere; 'timetally rules preview' shows it once imported.")
     return 0

@@ -86,8 +86,7 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
     for p in result.proposals:
         start, end = _at(p.start).astimezone(), _at(p.end).astimezone()
         print(f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {format_duration(int(p.duration)):>6}  "
-              f"{p.outcome.label}  {p.description}" + (f"  (learned, {p.confidence:.0%} sure)"
-                                                       if p.confidence is not None else ""))
+              f"{p.outcome.label}  {p.description}" + ("  (learned)" if p.source == "learned" else ""))
         print(f"    {p.why}")
     for short in result.too_short:
         start, end = _at(short.start).astimezone(), _at(short.end).astimezone()

@@ -46,6 +46,7 @@ from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, Wou
 from app.domain.errors import TimeTallyError
 from app.domain.timefmt import format_duration
 from app.ui.events import ChangeBus, Changed, recorded
+from app.ui.forget_learned import ForgetLearnedButton, LearnedStatus
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
 from app.ui.tasks import TaskRunner
@@ -103,6 +104,8 @@ class RulesEditor(QDialog):
         left_box.addWidget(order_hint)
         left_box.addWidget(self.list, 1)
         left_box.addLayout(list_buttons)
+        self.learned_status = LearnedStatus(classifier.learning, runner)
+        left_box.addWidget(self.learned_status)
 
         self.form = RuleForm()
         self.form.edited.connect(self._edited)
@@ -144,11 +147,8 @@ class RulesEditor(QDialog):
         self.status = QLabel()
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
-        self.forget_button = QPushButton("Forget what was learned…")
-        self.forget_button.setToolTip("Clear what TimeTally learned from your assignments on this computer; only "
-                                      "what you assign from now on teaches again")
-        self.forget_button.clicked.connect(self.forget_learned)
-        self.forget_button.setVisible(classifier.learning is not None)
+        self.forget_button = ForgetLearnedButton(classifier.learning, runner, bus, self._say)
+        self.forget_button.forgotten.connect(self.learned_status.refresh)
         bottom.addWidget(self.forget_button)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
@@ -373,25 +373,6 @@ class RulesEditor(QDialog):
         name, _ = QFileDialog.getSaveFileName(self, "Export rules", "rules.toml", "Rules (*.toml)")
         if name:
             self.export_to(Path(name).with_suffix(".toml"))
-
-    def forget_learned(self) -> None:
-        learning = self._classifier.learning
-        if learning is None or not self.confirm_forget():
-            return
-
-        def forgotten(done: Changed[None]) -> None:
-            self._bus.publish(done.changes)
-            self._say("Forgot what was learned; what you assign from now on teaches again.")
-
-        self._runner.write(recorded(learning.forget), forgotten, self._fail, owner=self)
-
-    def confirm_forget(self) -> bool:
-        answer = QMessageBox.question(
-            self, "Forget what was learned?",
-            "Learned proposals come from the entries you made over captured activity. Forget all of it? Your "
-            "entries and rules stay; only what you assign from now on teaches again.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:
         """A pending preview must not start once the dialog is gone."""

@@ -100,3 +100,45 @@ def test_accept_a_learned_proposal_and_make_another_a_rule(window: ReviewWindow,
     settle(qtbot, runner, window)
     qtbot.waitUntil(lambda: tree.topLevelItem(1).text(4) == "Rule: Beta / App (learned)")
     assert not window.learned.isVisible()
+
+
+def test_forget_what_was_learned_from_the_rules_editor(window: ReviewWindow, core: Core, qtbot: QtBot,
+                                                       runner: TaskRunner, bus: ChangeBus,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.learned.isVisible()
+    editor = RulesEditor(core.classifier, runner, bus)
+    qtbot.addWidget(editor)
+    assert editor.forget_button.isVisibleTo(editor)
+    qtbot.waitUntil(lambda: editor.learned_status.text() == "Learned on this computer from 2 h 00 min you "
+                                                             "assigned, over 2 windows, on 2 projects.")
+    monkeypatch.setattr(editor.forget_button, "confirm", lambda: False)
+    editor.forget_button.click()
+    qtbot.waitUntil(runner.idle)
+    assert core.classifier.learning is not None and core.classifier.learning.status().windows == 2
+    monkeypatch.setattr(editor.forget_button, "confirm", lambda: True)
+    editor.forget_button.click()
+    qtbot.waitUntil(lambda: "Forgot what was learned" in editor.status.text())
+    settle(qtbot, runner, window)
+    qtbot.waitUntil(lambda: window.panel.tree.topLevelItemCount() == 0)
+    assert not window.learned.isVisible() and core.classifier.learning.status().windows == 0
+    qtbot.waitUntil(lambda: editor.learned_status.text().startswith("Nothing learned yet"))
+
+
+def test_the_timeline_tells_a_learned_proposal_apart(window: ReviewWindow) -> None:
+    from app.ui.review.timeline import tooltip
+
+    hits = [h for h in window.timeline.hits if h.lane == 1]
+    assert len(hits) == 2
+    text = tooltip(hits[0])
+    assert "  Learned: Acme/Website\n" in text and "like 'invoice.py - acme-web - Code'" in text
+
+
+def test_accept_learned_takes_every_learned_proposal_of_the_week(window: ReviewWindow, core: Core, qtbot: QtBot,
+                                                                 runner: TaskRunner) -> None:
+    window.learned.accept_button.click()
+    settle(qtbot, runner, window)
+    qtbot.waitUntil(lambda: not window.learned.isVisible())
+    today = core.entries.between(at(0), at(24))
+    assert [(e.project_path, e.start, e.end) for e in today] == [("Acme/Website", at(9), at(10)),
+                                                                 ("Beta/App", at(13), at(14))]
+    assert "2 entries added" in window.message.text()

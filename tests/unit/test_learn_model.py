@@ -63,6 +63,7 @@ def test_the_model_survives_the_database_and_a_foreign_body_is_rebuilt() -> None
     assert again is not None and again.labels == model.labels and again.windows == model.windows
     assert again.guess("code", "", "ACME-9 - Code") == model.guess("code", "", "ACME-9 - Code")
     assert Model.loads('{"version": 99}') is None
+    assert Model.loads("{not json") is None and Model.loads("[]") is None
 
 
 def test_the_smallest_rule_covers_the_project_and_nothing_assigned_elsewhere() -> None:
@@ -82,3 +83,9 @@ def test_the_smallest_rule_covers_the_project_and_nothing_assigned_elsewhere() -
     assert ("word", "/usr/bin/word", "quote.docx - Word") in covered
     assert len(found.rule.when.items) == 2  # one condition per kind of work, the shared inbox left out
     assert found.covered_seconds == HOUR * 1.5 and found.assigned_seconds == HOUR * 1.75
+
+
+def test_an_application_never_assigned_is_not_claimed_through_a_shared_word() -> None:
+    model = Model.build([lesson("GLX-1 Export fails - Jira — Mozilla Firefox", BETA, 2 * HOUR, app="firefox")])
+    assert model.guess("thunderbird", "/usr/bin/thunderbird", "Inbox - Mozilla Thunderbird") is None
+    assert model.guess("firefox", "/usr/bin/firefox", "GLX-2 Totals - Jira — Mozilla Firefox") is not None

@@ -4,13 +4,14 @@ private time that never teaches, rejection, forgetting, the setting, and rules w
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.cli import main
 from app.core import Core
+from app.domain.models import NewEntry, Span
 from app.domain.periods import Period
 from tests.conftest import WallClock
 
@@ -88,6 +89,8 @@ def test_imported_activity_and_assignments_give_learned_proposals(
     status = json.loads(out)
     assert code == 0 and status["learning"] is True and status["projects"] == 2 and status["windows"] == 3
     assert status["assigned_seconds"] == 2 * 3600  # the private chat inside Beta's entry did not teach
+    assert run(capsys, "learn", "status")[1] == ("Learned on this computer from 2 h 00 min you assigned, over 3 "
+                                                 "windows, on 2 projects.\n")
 
 
 def test_private_time_never_teaches(assigned: Core) -> None:
@@ -124,7 +127,7 @@ def test_rules_win_over_learning_and_accepting_needs_the_user(assigned: Core, ca
 def test_forgetting_and_the_setting(assigned: Core, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "settings", "set", "classify.learning", "false")[0] == 0
     assert proposals(capsys) == []
-    assert "Learning is off" in run(capsys, "learn", "status")[1]
+    assert "Learning from your assignments is off" in run(capsys, "learn", "status")[1]
     assert run(capsys, "settings", "set", "classify.learning", "true")[0] == 0
     assert len(proposals(capsys)) == 2
     code, out, _ = run(capsys, "learn", "forget")
@@ -134,9 +137,59 @@ def test_forgetting_and_the_setting(assigned: Core, capsys: pytest.CaptureFixtur
     assert status["windows"] == 0 and status["forgotten_before"] is not None
 
 
-def test_learn_rule_prints_the_smallest_rule(assigned: Core, capsys: pytest.CaptureFixture[str]) -> None:
+def test_propose_in_text_and_learn_rule_prints_the_smallest_rule(assigned: Core,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "propose", "--day", "2026-11-17")
+    assert code == 0 and "0:45  Acme / Website    (learned)\n    like 'invoice.py - acme-web" in out
     code, out, err = run(capsys, "learn", "rule", "Acme/Website")
-    assert code == 0 and 'name = "Acme / Website (learned)"' in out and '{ field = "title", contains = "acme" }' in out
+    assert code == 0 and out.endswith("]\n") and 'name = "Acme / Website (learned)"' in out
+    assert '{ field = "title", contains = "acme" }' in out
     assert "none you put elsewhere" in err
     code, _, err = run(capsys, "learn", "rule", "Nobody/Nothing")
     assert code == 1 and "no rule can cover it" in err
+
+
+def test_a_later_edit_of_an_entry_corrects_what_was_learned(assigned: Core, capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    assert [p["project"] for p in proposals(capsys)] == ["Website", "App"]
+    monday = assigned.entries.between(MONDAY, MONDAY + timedelta(days=1))
+    acme = next(e for e in monday if e.project_path == "Acme/Website")
+    beta = assigned.projects.require("Beta/App")
+    assigned.review.edit_entry(acme.id, project_id=beta.id)
+    assert [(p["project"], p["source"]) for p in proposals(capsys)] == [("App", "learned"), ("App", "learned")]
+
+
+def test_the_model_is_kept_in_the_database_and_rebuilt_when_missing(assigned: Core,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import text
+
+    before = proposals(capsys)
+    with assigned.db.session() as s:
+        body = s.exec(text("SELECT body FROM learned_model")).one()[0]  # type: ignore[call-overload]
+        assert "acme-web" in body
+        s.exec(text("DELETE FROM learned_model"))  # type: ignore[call-overload]
+    assert proposals(capsys) == before  # a fresh process: `propose` builds the core again
+    with assigned.db.session() as s:
+        assert s.exec(text("SELECT count(*) FROM learned_model WHERE body != ''")).one()[0] == 1  # type: ignore[call-overload]
+
+
+def test_after_a_new_entry_only_its_own_spans_are_read(assigned: Core) -> None:
+    learning = assigned.classifier.learning
+    assert learning is not None
+    now = datetime(2026, 11, 20, 18, tzinfo=UTC)
+    before = learning.model(now)
+    reads: list[tuple[float, float]] = []
+    spans = learning._spans
+
+    class Counting:
+        def between(self, start: float, end: float) -> list[Span]:
+            reads.append((start, end))
+            return spans.between(start, end)
+
+    learning._spans = Counting()
+    project = assigned.projects.require("Acme/Website")
+    assigned.entries.add(NewEntry(datetime.fromtimestamp(at(1, 9), UTC), datetime.fromtimestamp(at(1, 9.75), UTC),
+                                  "", project.id))
+    after = learning.model(now)
+    assert reads == [(at(1, 9), at(1, 9.75))]
+    assert after is not before and after.assigned_seconds == before.assigned_seconds + 45 * 60  # type: ignore[union-attr]

@@ -1,10 +1,10 @@
-"""What teaches: each piece of a finished entry over captured activity, as (window, label, seconds, entry).
+"""What teaches: each piece of a finished entry over captured activity, as the seconds of each window under it.
 Idle time, and time a rule makes private or ignored, never teaches."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
 from app.classify.engine import Verdict
@@ -17,9 +17,13 @@ Piece = tuple[float, float, Label, int]
 
 
 def lessons(spans: Sequence[Span], verdicts: Sequence[Verdict | None], pieces: Sequence[Piece]
-            ) -> Iterator[tuple[Key, Label, float, int]]:
-    """Spans ordered by start, their rule verdicts, and the pieces that cover them."""
-    for lo, hi, label, ident in pieces:
+            ) -> dict[Piece, dict[Key, float]]:
+    """Per piece, the seconds of each window under it: spans ordered by start, their rule verdicts, and the
+    pieces that cover them."""
+    out: dict[Piece, dict[Key, float]] = {}
+    for piece in pieces:
+        lo, hi = piece[0], piece[1]
+        seen = out[piece] = {}
         n = bisect_left(spans, lo, key=_START)
         n -= n > 0 and spans[n - 1].end > lo
         while n < len(spans) and spans[n].start < hi:
@@ -29,7 +33,14 @@ def lessons(spans: Sequence[Span], verdicts: Sequence[Verdict | None], pieces: S
                 continue
             seconds = min(span.end, hi) - max(span.start, lo)
             if seconds > 0:
-                yield (span.app, span.exe, span.title), label, seconds, ident
+                key = (span.app, span.exe, span.title)
+                seen[key] = seen.get(key, 0.0) + seconds
+    return out
+
+
+def examples(taught: Mapping[Piece, Mapping[Key, float]]) -> list[tuple[Key, Label, float, int]]:
+    """(window, label, seconds, entry id) for `Model.build`."""
+    return [(key, piece[2], seconds, piece[3]) for piece, windows in taught.items() for key, seconds in windows.items()]
 
 
 def reaches(pieces: Sequence[Piece], gap: float = 3600.0) -> list[tuple[float, float]]:

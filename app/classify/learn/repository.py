@@ -66,10 +66,10 @@ class LearnedRepository:
         with self._db.session() as s:
             s.add(LearnedRejectionRow(start_ts=start, end_ts=end, client=client, project=project, task=task))
 
-    def rejections(self, start: float, end: float) -> list[tuple[float, float, Label]]:
-        """Rejections overlapping [start, end), oldest first."""
+    def rejections(self, start: float, end: float) -> list[tuple[float, float, Label, int]]:
+        """Rejections overlapping [start, end) with their ids, oldest first."""
         with self._db.session() as s:
             rows = s.exec(select(LearnedRejectionRow).where(col(LearnedRejectionRow.start_ts) < end)
                           .where(col(LearnedRejectionRow.end_ts) > start)
                           .order_by(col(LearnedRejectionRow.start_ts))).all()
-        return [(r.start_ts, r.end_ts, (r.client, r.project, r.task)) for r in rows]
+        return [(r.start_ts, r.end_ts, (r.client, r.project, r.task), r.id or 0) for r in rows]

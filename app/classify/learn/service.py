@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from app.classify.engine import Verdict
-from app.classify.learn.history import Piece, lessons, reaches
+from app.classify.learn.history import Piece, examples, lessons, reaches
 from app.classify.learn.model import REJECTED, Key, Label, Model
 from app.classify.learn.repository import LearnedRepository
 from app.classify.learn.rule import LearnedRule, smallest_rule
@@ -23,6 +23,8 @@ from app.store.repositories import EntryRepository, split_project_path
 
 log = logging.getLogger(__name__)
 HORIZON_DAYS = 90
+_UNSEEN = Verdict(-1, "", Outcome(), "")
+"""Marks a window not looked up yet (None means looked up, nothing learned)."""
 Classify = Callable[[Sequence[Span]], list[Verdict | None]]
 
 
@@ -38,6 +40,17 @@ class LearningStatus:
     projects: int
     assigned_seconds: float
     forgotten_before: float
+
+    @property
+    def sentence(self) -> str:
+        """What `timetally learn status` and the rules editor say."""
+        if not self.enabled:
+            return "Learning from your assignments is off (classify.learning in Preferences → Classification)."
+        if not self.windows:
+            return "Nothing learned yet: entries you make over captured activity teach learned proposals."
+        minutes = round(self.assigned_seconds / 60)
+        return (f"Learned on this computer from {minutes // 60} h {minutes % 60:02d} min you assigned, over "
+                f"{self.windows} windows, on {self.projects} project{'s' if self.projects != 1 else ''}.")
 
 
 def label_of(project_path: str, task: str = "") -> Label:
@@ -55,10 +68,13 @@ class LearningService:
         self._rules = rules
         self._model: Model | None = None
         self._fingerprint = ""
-        self._verdicts: dict[Key, Verdict | None] = {}
+        self._verdicts: dict[tuple[str, ...], Verdict | None] = {}
         self._outcomes: dict[Label, Outcome] = {}
         self._unsaved: tuple[str, Model, datetime] | None = None
         """A model built on a read, kept until a writer stores it (fingerprint, model, built at)."""
+        self._taught: tuple[str, dict[Piece, dict[Key, float]]] = ("", {})
+        """What each entry taught, for the rules and day it was read with: after an entry changes, only its own
+        spans are read again (a review reloads after every accept)."""
 
     @property
     def enabled(self) -> bool:
@@ -76,52 +92,63 @@ class LearningService:
         stored = self._repo.load()
         model = Model.loads(stored[1]) if stored and stored[0] == fingerprint else None
         if model is None:
-            model = Model.build(self._lessons(now, classify))
+            model = Model.build(self._lessons(now, classify, f"{rules}|{now.date()}"))
             self._unsaved = (fingerprint, model, utcnow())  # reads never write: `save_pending` stores it
             log.info("learned from %d windows on %d projects", len(model.windows), len(model.labels) - 1)
         self._model, self._fingerprint, self._verdicts = model, fingerprint, {}
         return model
 
-    def _lessons(self, now: datetime, classify: Classify) -> list[tuple[Key, Label, float, int]]:
+    def _lessons(self, now: datetime, classify: Classify, generation: str) -> list[tuple[Key, Label, float, int]]:
         start = max((now - timedelta(days=HORIZON_DAYS)).timestamp(), self._repo.forgotten_before())
         lo = datetime.fromtimestamp(start, UTC)
         pieces: list[Piece] = [
             (max(e.start.timestamp(), start), e.end.timestamp(), label_of(e.project_path, e.task_name), e.id)
             for e in self._entries.between(lo, now) if e.end is not None and e.project_path]
-        pieces += [(s, e, REJECTED, -n) for n, (s, e, _) in enumerate(self._repo.rejections(start, now.timestamp()), 1)]
-        out: list[tuple[Key, Label, float, int]] = []
-        for a, b in reaches(pieces):
+        pieces += [(s, e, REJECTED, -ident) for s, e, _, ident in self._repo.rejections(start, now.timestamp())]
+        known = self._taught[1] if self._taught[0] == generation else {}
+        taught = {p: known[p] for p in pieces if p in known}
+        missing = sorted(p for p in pieces if p not in taught)
+        for a, b in reaches(missing):
             spans = self._spans.between(a, b)
-            out += lessons(spans, classify(spans), sorted(p for p in pieces if a <= p[0] < b))
-        return out
+            taught.update(lessons(spans, classify(spans), [p for p in missing if a <= p[0] < b]))
+        self._taught = (generation, taught)
+        return examples(taught)
 
     def fill(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float,
              now: datetime | None = None) -> list[Verdict | None]:
         """The rule verdicts with learned ones for the unclassified spans the model is sure enough about; rules
-        always win, and a range the user rejected for a project is not proposed to it again."""
+        always win, and a range the user rejected for a project is not proposed to it again. Hot: a busy week
+        is 600,000 spans, so a span's window is read as one slice and runs of one window share one lookup."""
         out = list(verdicts)
         model = self.model(now)
         if model is None or not model.table:
             return out
         rejected = self._repo.rejections(start, end)
-        cache = self._verdicts
-        for n, (span, verdict) in enumerate(zip(spans, verdicts, strict=True)):
-            if verdict is not None or span.idle:
+        get = self._verdicts.get
+        seen: tuple[str, ...] = ()
+        learned: Verdict | None = None
+        for n, span in enumerate(spans):
+            if out[n] is not None or span[5]:  # a rule's verdict, or idle
                 continue
-            key = (span.app, span.exe, span.title)
-            learned = cache[key] if key in cache else self._verdict(model, key)
+            window = span[2:5]  # app, title, exe
+            if window != seen:
+                seen = window
+                learned = get(window, _UNSEEN)
+                if learned is _UNSEEN:
+                    learned = self._verdict(model, window)
             if learned is not None and not (rejected and _rejected(span, learned, rejected)):
                 out[n] = learned
         return out
 
-    def _verdict(self, model: Model, key: Key) -> Verdict | None:
-        guess = model.guess(*key)
+    def _verdict(self, model: Model, window: tuple[str, ...]) -> Verdict | None:
+        app, title, exe = window
+        guess = model.guess(app, exe, title)
         verdict = None
         if guess is not None:
             client, project, task = guess.label
             outcome = self._outcomes.setdefault(guess.label, Outcome(client=client, project=project, task=task))
             verdict = Verdict(-1, "", outcome, guess.why, guess.confidence)
-        self._verdicts[key] = verdict
+        self._verdicts[window] = verdict
         return verdict
 
     def reject(self, start: float, end: float, label: Label) -> None:
@@ -163,7 +190,7 @@ class LearningService:
         return found
 
 
-def _rejected(span: Span, verdict: Verdict, rejected: Sequence[tuple[float, float, Label]]) -> bool:
+def _rejected(span: Span, verdict: Verdict, rejected: Sequence[tuple[float, float, Label, int]]) -> bool:
     o = verdict.outcome
     return any(lo < span.end and span.start < hi and label == (o.client, o.project, o.task)
-               for lo, hi, label in rejected)
+               for lo, hi, label, _ in rejected)

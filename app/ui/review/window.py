@@ -45,7 +45,8 @@ from app.ui.tasks import TaskRunner
 
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
     ("Unclassified", KIND_COLOURS["unclassified"]), ("Private", KIND_COLOURS["private"]),
-    ("Idle", KIND_COLOURS["idle"]))) + " &nbsp; Work in its project's colour · drag across the day to assign time"
+    ("Idle", KIND_COLOURS["idle"]))) + (" &nbsp; Work in its project's colour · proposals dashed, learned ones "
+                                       "dotted · drag across the day to assign time")
 
 
 class ReviewWindow(QWidget):
