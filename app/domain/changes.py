@@ -79,6 +79,11 @@ def recording() -> Iterator[Recorded]:
         _RECORDERS.reset(token)
 
 
+def listening() -> bool:
+    """Whether a recording is open in this thread (the store skips working out changes nobody hears)."""
+    return bool(_RECORDERS.get())
+
+
 def committed(changes: Changes) -> None:
     """Called by the store after a commit: every open recording in this thread hears of it."""
     if changes:

@@ -147,7 +147,9 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    ch.committed(changes_of_tables(session.info.pop(_TABLES, set())))
+    tables = session.info.pop(_TABLES, None)
+    if tables and ch.listening():
+        ch.committed(changes_of_tables(tables))
 
 
 @event.listens_for(Session, "after_rollback")
