@@ -1,23 +1,30 @@
-"""What the watcher costs on a real X server (Xvfb + openbox, started here).
+"""What the watcher costs on a real X server (Xvfb + openbox, started here): event-driven and polling side by side.
 
-    .venv/bin/python bench/watcher_cost.py              # about two and a half minutes
-    .venv/bin/python bench/watcher_cost.py --seconds 60
+    .venv/bin/python bench/watcher_cost.py                 # about three minutes
+    .venv/bin/python bench/watcher_cost.py --quiet 60 --switches 100 --away 30 --headless 60
 
-1. CPU time per poll, in process: the watcher's `tick()` with the real X11 probes and the real database,
-   window focus and titles changing, clocks advancing one second per poll so batching happens as at 1 Hz.
-2. A headless `timetally capture run` as users run it: CPU seconds it uses per poll once started (interpreter
-   and thread wake-ups included) and its resident memory, beside a process that only builds the shared core.
+1. Two watchers run at once in this process on the same desktop, each on its own database: one listening to
+   X events (as TimeTally runs), one forced to poll once a second (as it did before, and as it still does where
+   the window manager announces nothing). The CPU time of each watcher's own threads (the watcher, and the
+   event listener) is read per thread from the kernel, over three phases:
+   - a quiet desktop: nobody switches windows and the user is not idle yet (CPU per hour);
+   - window switches by xdotool every 0.25 s (CPU per switch, beyond the quiet rate);
+   - the user away (idle beyond the threshold; CPU per hour).
+2. A headless `timetally capture run` as users run it: its whole process's CPU share on a quiet desktop
+   (interpreter and thread wake-ups included) and its resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -37,39 +44,90 @@ def windows(desk: Desktop, count: int = 3) -> list[str]:
     return ids
 
 
-def per_poll(desk: Desktop, ids: list[str], polls: int) -> dict[str, float]:
+def thread_cpu(idents: set[int]) -> float:
+    """CPU seconds the given threads of this process have used, to the nanosecond (each thread's CPU clock)."""
+    return sum(time.clock_gettime(time.pthread_getcpuclockid(ident)) for ident in idents)
+
+
+@dataclass
+class Subject:
+    name: str
+    watcher: Any
+    threads: set[int]
+    db: Any
+
+    def cpu(self) -> float:
+        return thread_cpu(self.threads)
+
+
+def start(name: str, desk: Desktop, folder: Path, listen: bool) -> Subject:
     from app.capture.backends.x11 import X11Backend
     from app.capture.config import CaptureConfig
     from app.capture.watcher import Watcher
     from app.store.db import open_database
     from app.store.spans import SpanStore
 
+    class Polling(X11Backend):
+        def listen(self, changed: Any, lost: Any) -> bool:
+            return False
+
+    backend = X11Backend if listen else Polling
+    db = open_database(folder / f"{name}.db")
+    watcher = Watcher(SpanStore(db), CaptureConfig(), backend_factory=lambda: backend(desk.display))
+    before = {t.ident for t in threading.enumerate()}
+    watcher.start()
+    time.sleep(1.5)  # the first look opens the display and, when listening, starts the event thread
+    return Subject(name, watcher, {t.ident for t in threading.enumerate() if t.ident is not None} - before, db)
+
+
+Figures = dict[str, dict[str, float]]
+
+
+def side_by_side(desk: Desktop, ids: list[str], quiet: float, switches: int, away: float) -> Figures:
+    from app.capture.config import CaptureConfig
+    from app.store.spans import SpanStore
+
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(Path(tmp) / "bench.db")
-        clock = {"wall": time.time(), "mono": 0.0}
-        watcher = Watcher(SpanStore(db), CaptureConfig(), backend_factory=lambda: X11Backend(desk.display),
-                          wall=lambda: clock["wall"], mono=lambda: clock["mono"])
-        watcher.open()
-        costs = []
-        for i in range(polls):
-            if i % 20 == 0:
-                desk.run("xdotool", "windowactivate", "--sync", ids[(i // 20) % len(ids)])
-            if i % 7 == 0:
-                desk.run("xdotool", "set_window", "--name", f"Bench title {i}", ids[(i // 20) % len(ids)])
-            clock["wall"] += 1.0
-            clock["mono"] += 1.0
-            began = time.thread_time()
-            watcher.tick()
-            costs.append(time.thread_time() - began)
-        watcher.close()
-        spans = SpanStore(db).count()
-        db.close()
-    ordered = sorted(costs)
-    return {"mean_ms": statistics.fmean(costs) * 1e3, "p50_ms": ordered[len(ordered) // 2] * 1e3,
-            "p99_ms": ordered[int(len(ordered) * 0.99)] * 1e3, "spans": spans}
+        subjects = [start("events", desk, Path(tmp), True), start("polling", desk, Path(tmp), False)]
+        desk.run("xdotool", "mousemove", "5", "5")
+        out: dict[str, dict[str, float]] = {s.name: {} for s in subjects}
+
+        def phase(seconds: float, action: Any = None) -> dict[str, float]:
+            before = {s.name: s.cpu() for s in subjects}
+            began = time.monotonic()
+            if action is not None:
+                action()
+            time.sleep(max(0.0, seconds - (time.monotonic() - began)))
+            elapsed = time.monotonic() - began
+            return {s.name: (s.cpu() - before[s.name]) / elapsed for s in subjects}
+
+        quiet_rate = phase(quiet)
+
+        def switch() -> None:
+            for i in range(switches):
+                desk.run("xdotool", "windowactivate", ids[i % len(ids)])
+                time.sleep(0.25)
+
+        switching = switches * 0.25
+        switch_rate = phase(switching, switch)
+        desk.run("xdotool", "mousemove", "7", "7")  # the last input: the switches above are kept as work
+        for s in subjects:
+            s.watcher.reconfigure(CaptureConfig(idle_threshold=1.0))
+        time.sleep(2.0)
+        away_rate = phase(away)
+        for s in subjects:
+            s.watcher.stop()
+            out[s.name] = {"quiet_ms_per_hour": quiet_rate[s.name] * 3600e3,
+                           "quiet_core_pct": quiet_rate[s.name] * 100,
+                           "switch_ms": (switch_rate[s.name] - quiet_rate[s.name]) * switching / switches * 1e3,
+                           "away_ms_per_hour": away_rate[s.name] * 3600e3,
+                           "away_core_pct": away_rate[s.name] * 100,
+                           "spans": SpanStore(s.db).count()}
+            s.db.close()
+    return out
 
 
-def headless(desk: Desktop, ids: list[str], seconds: float) -> dict[str, float]:
+def headless(desk: Desktop, seconds: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**desk.env, "TIMETALLY_HOME": tmp}
         run = subprocess.Popen([sys.executable, "-m", "app", "capture", "run"], env=env, cwd=ROOT,
@@ -77,40 +135,36 @@ def headless(desk: Desktop, ids: list[str], seconds: float) -> dict[str, float]:
         assert run.stderr is not None and "Capturing" in run.stderr.readline()
         proc = psutil.Process(run.pid)
         time.sleep(3.0)  # let start-up (imports, migrations) finish before measuring
+        desk.run("xdotool", "mousemove", "9", "9")
         before, started = proc.cpu_times(), time.monotonic()
-        i = 0
-        while time.monotonic() - started < seconds:
-            desk.run("xdotool", "windowactivate", ids[i % len(ids)])
-            i += 1
-            time.sleep(5.0)
+        time.sleep(seconds)
         after, elapsed = proc.cpu_times(), time.monotonic() - started
         rss = proc.memory_info().rss
         run.terminate()
         run.wait(timeout=20)
-        baseline = subprocess.run(
-            [sys.executable, "-c", "import psutil; from app.core import build_core; build_core(); "
-             "print(psutil.Process().memory_info().rss)"],
-            env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     cpu = (after.user + after.system) - (before.user + before.system)
-    return {"cpu_per_poll_ms": cpu / elapsed * 1e3, "core_share_pct": cpu / elapsed * 100, "rss_mb": rss / 2**20,
-            "core_rss_mb": int(baseline.stdout.strip().splitlines()[-1]) / 2**20}
+    return {"core_share_pct": cpu / elapsed * 100, "rss_mb": rss / 2**20}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--polls", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--quiet", type=float, default=60.0, help="seconds of a quiet desktop")
+    parser.add_argument("--switches", type=int, default=120, help="window switches, one every 0.25 s")
+    parser.add_argument("--away", type=float, default=40.0, help="seconds with the user away")
+    parser.add_argument("--headless", type=float, default=60.0, help="seconds of a headless capture run")
     args = parser.parse_args()
     with x_desktop() as desk:
         ids = windows(desk)
-        inproc = per_poll(desk, ids, args.polls)
-        cli = headless(desk, ids, args.seconds)
-    print(f"tick() CPU per poll over {args.polls} polls (X11 probes + privacy + merging + batched SQLite): "
-          f"mean {inproc['mean_ms']:.3f} ms, p50 {inproc['p50_ms']:.3f} ms, p99 {inproc['p99_ms']:.3f} ms "
-          f"({inproc['spans']:.0f} spans)")
-    print(f"headless `capture run` over {args.seconds:.0f} s at 1 Hz: {cli['cpu_per_poll_ms']:.3f} ms CPU per poll "
-          f"({cli['core_share_pct']:.3f} % of one core), RSS {cli['rss_mb']:.1f} MiB, of which "
-          f"{cli['core_rss_mb']:.1f} MiB is the shared core every `timetally` process loads (`build_core()` alone)")
+        both = side_by_side(desk, ids, args.quiet, args.switches, args.away)
+        cli = headless(desk, args.headless)
+    print(f"{'watcher threads':<16} {'quiet desktop':>24} {'per switch':>12} {'user away':>24} {'spans':>6}")
+    for name, r in both.items():
+        print(f"{name:<16} {r['quiet_ms_per_hour']:>8.1f} ms/h ({r['quiet_core_pct']:.4f} %) "
+              f"{r['switch_ms']:>9.3f} ms {r['away_ms_per_hour']:>8.1f} ms/h ({r['away_core_pct']:.4f} %) "
+              f"{r['spans']:>6.0f}")
+    print(f"quiet {args.quiet:.0f} s, {args.switches} switches, away {args.away:.0f} s; % is of one core")
+    print(f"headless `capture run` (event-driven) over {args.headless:.0f} s of a quiet desktop: "
+          f"{cli['core_share_pct']:.4f} % of one core for the whole process, RSS {cli['rss_mb']:.1f} MiB")
     return 0
 
 

@@ -3,6 +3,7 @@
 A sample extends the last span when its data is equal and it arrives within the pulse window after the span's
 end. When the data changes within the pulse window, the switch happened somewhere between the two samples:
 both spans meet at the midpoint, so the timeline has no holes and each switch is off by at most half a poll.
+A switch the desktop announced (`record_switch`) carries its own time: the spans meet exactly there.
 """
 
 from __future__ import annotations
@@ -85,6 +86,26 @@ def record(timeline: Timeline, beat: Beat, pulse: float, start: float | None = N
     else:
         timeline.update(result.current)
     return result.current
+
+
+def record_switch(timeline: Timeline, beat: Beat, pulse: float) -> Span:
+    """A change the desktop announced at `beat.at`: the last span ends there and the next one starts there.
+
+    The event may be older than the last span's end (a heartbeat extended the old window while the event was on
+    its way): that stretch belonged to the new window, so the last span gives it back, though never below its
+    own start."""
+    last = timeline.last
+    if last is not None and same_data(last, beat):
+        if beat.at <= last.end:
+            return last  # already recorded up to here
+        return record(timeline, beat, pulse)
+    if last is None or beat.at - last.end > pulse:
+        return record(timeline, beat, pulse)
+    meet = max(last.start, beat.at)
+    timeline.update(_extended(last, meet))
+    current = Span(meet, meet, beat.app, beat.title, beat.exe, beat.idle)
+    timeline.append(current)
+    return current
 
 
 class SpanList:

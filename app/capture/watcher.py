@@ -1,8 +1,10 @@
-"""The capture watcher: one thread polling the window and idle probes, writing spans, telling listeners.
+"""The capture watcher: one thread reading the window and idle probes, writing spans, telling listeners.
 
 Everything that happens to capture goes through `tick()` on the watcher thread, in order: clock checks, power
-events, pause, tracking hours, probes, privacy, idle, storage. Other threads only queue requests (pause,
-sleep, lock) and wake the loop, so no state is shared without a lock.
+events, pause, tracking hours, probes, own windows, privacy, idle, storage. Other threads only queue requests
+(pause, sleep, lock) or announce desktop changes, and wake the loop, so no state is shared without a lock.
+When the backend can listen, ticks follow its change events (`app.capture.cadence`) and a switch is stored at
+the event's time; otherwise the loop polls once per `capture.interval_seconds`.
 """
 
 from __future__ import annotations
@@ -14,23 +16,22 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from app.capture.backends.base import Backend, BackendLost, Window
+from app.capture.backends.base import Backend, BackendLost
 from app.capture.backends.factory import create_backend
+from app.capture.cadence import Cadence
 from app.capture.config import CaptureConfig
 from app.capture.events import (
     CaptureEvent,
     ClockJumped,
-    IdleEnded,
-    IdleStarted,
     PauseChanged,
     Sleeping,
     Status,
     Woke,
 )
-from app.capture.heartbeat import Beat, record
 from app.capture.own_windows import OwnWindows
-from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
+from app.capture.pause import FOREVER, PauseState, PauseStore, to_epoch
 from app.capture.power import PowerMonitor
+from app.capture.recorder import Recorder
 from app.domain.errors import StoreError
 from app.store.spans import SpanStore, SpanWriter
 
@@ -42,8 +43,6 @@ JUMP_SECONDS = 2.0
 MISSED_SLEEP_SECONDS = 30.0
 """A forward jump this large is taken as a suspend nobody announced."""
 RETENTION_EVERY = 6 * 3600.0
-PAUSE_CHECK_SECONDS = 10.0
-"""How often the watcher looks for a pause or resume another process stored."""
 __all__ = ["FOREVER", "Watcher"]
 
 
@@ -73,11 +72,9 @@ class Watcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._pause_lock = threading.Lock()
-        self._pauses = pauses
-        self._own = own or OwnWindows.of_this_process()
-        self._paused_until: float | None = self._stored_pause()
-        self._pause_checked = mono()
+        self._pause = PauseState(pauses, wall, mono())
+        self._recorder = Recorder(own or OwnWindows.of_this_process(), self._emit)
+        self._cadence = Cadence()
         self._writer: SpanWriter | None = None
         self._backend: Backend | None = None
         self._power: PowerMonitor | None = None
@@ -86,11 +83,7 @@ class Watcher:
         self._lost = False
         self._store_failing = False
         self._prev: tuple[float, float] | None = None
-        self._observed_since: float | None = None
-        """Since when capture has watched without a break: idle is backdated to the last input, never before it."""
-        self._idle_since: float | None = None
         self._asleep_since: float | None = None
-        self._locked_at: float | None = None
         self._purged_at: float | None = None
         self.notice: str | None = None
         """The backend's sentence about what this desktop lets TimeTally capture, once it is known."""
@@ -109,7 +102,7 @@ class Watcher:
 
     @property
     def idle(self) -> bool:
-        return self._idle_since is not None
+        return self._recorder.idle_since is not None
 
     # -- CaptureControl --------------------------------------------------------------------------------
 
@@ -121,28 +114,11 @@ class Watcher:
         self._set_pause(None)
 
     def paused_until(self) -> datetime | None:
-        with self._pause_lock:
-            until = self._paused_until
-        if until is None or until <= self._wall():
-            return None
-        return to_datetime(until)
+        return self._pause.until()
 
     def _set_pause(self, until: float | None) -> None:
-        if self._pauses is not None:
-            self._pauses.write(until)
-        with self._pause_lock:
-            self._paused_until = until
+        self._pause.set(until)
         self._request("pause", None)
-
-    def _stored_pause(self) -> float | None:
-        if self._pauses is None:
-            return None
-        try:
-            until = self._pauses.read()
-        except StoreError as exc:
-            log.warning("the stored capture pause could not be read: %s", exc)
-            return None
-        return None if until is None or until <= self._wall() else until
 
     def is_paused(self) -> bool:
         return self.paused_until() is not None
@@ -174,7 +150,7 @@ class Watcher:
             thread.join(timeout)
 
     def run(self, duration: float | None = None) -> None:
-        """Poll in the calling thread until `stop()` or for `duration` seconds; always flushes on the way out."""
+        """Watch in the calling thread until `stop()` or for `duration` seconds; always flushes on the way out."""
         self.open()
         deadline = None if duration is None else self._mono() + duration
         next_tick = self._mono()
@@ -182,17 +158,28 @@ class Watcher:
             while not self._stop.is_set():
                 self.tick()
                 now = self._mono()
-                next_tick = max(next_tick + self._config.interval, now)
-                if deadline is not None and next_tick >= deadline:
-                    self._stop.wait(max(0.0, deadline - now))
+                if deadline is not None and now >= deadline:
                     break
-                if self._wake.wait(next_tick - now):
+                next_tick = self._next_tick(next_tick, now)
+                if deadline is not None:
+                    next_tick = min(next_tick, deadline)
+                if self._wake.wait(max(0.0, next_tick - now)):
                     self._wake.clear()
         finally:
             self.close()
 
+    def _next_tick(self, previous: float, now: float) -> float:
+        """Polling keeps a steady beat; listening wakes for the next heartbeat, idle check, settled burst of
+        changes or the end of a pause, whichever comes first."""
+        if not self._cadence.listening:
+            return max(previous + self._config.interval, now)
+        wake = self._cadence.due(now)
+        left = self._pause.seconds_left(self._wall())
+        return wake if left is None else min(wake, now + max(0.0, left))
+
     def open(self) -> None:
         self._writer = self._store.writer(self._config.batch_writes, self._config.batch_seconds, clock=self._mono)
+        self._recorder.writer = self._writer
         if self._power_factory is not None:
             self._power = self._power_factory(self)
         if self.is_paused():  # paused before a restart: say so, as when the pause began
@@ -217,22 +204,24 @@ class Watcher:
     def _tick(self) -> None:
         wall, mono = self._wall(), self._mono()
         self._check_clock(wall, mono)
-        self._follow_stored_pause(mono)
+        if self._pause.follow(mono):  # another process paused or resumed
+            self._requests.put(("pause", None))
         self._handle_requests(wall)
         if self._asleep_since is not None:
             return
         if self._paused(wall) or not self._config.hours.allows(self._local(wall)):
-            self._gap()
-        else:
+            self._recorder.gap()
+        elif not self._cadence.settling(mono):
             backend = self._ensure_backend(mono)
             if backend is not None:
+                at = self._cadence.take_change(mono)
                 try:
-                    window = backend.active_window()
-                    idle = backend.idle_seconds()
+                    window = self._cadence.window(backend.active_window, mono, fresh=at is not None)
+                    idle = self._cadence.idle(backend.idle_seconds, wall, mono, self._config.idle_threshold)
                 except BackendLost as exc:
                     self._lose_backend(str(exc), mono)
                 else:
-                    self._sample(wall, window, idle)
+                    self._recorder.sample(self._config, self._pulse, wall, window, idle, at)
         self._retain(wall)
         assert self._writer is not None
         if self._writer.due():
@@ -246,12 +235,12 @@ class Watcher:
             prev_wall, prev_mono = self._prev
             drift = (wall - prev_wall) - (mono - prev_mono)
             if abs(drift) > JUMP_SECONDS:
-                self._gap()
+                self._recorder.gap()
                 self._emit(ClockJumped(wall, drift))
                 if drift > MISSED_SLEEP_SECONDS and self._asleep_since is None:
                     self._emit(Woke(wall, prev_wall))
-            elif mono - prev_mono > self._config.pulse:
-                self._gap()  # the loop stalled (process stopped, machine frozen): the gap is not known activity
+            elif mono - prev_mono > self._pulse:
+                self._recorder.gap()  # the loop stalled (process stopped, machine frozen): no known activity
         self._prev = (wall, mono)
 
     def _handle_requests(self, wall: float) -> None:
@@ -261,47 +250,34 @@ class Watcher:
             except queue.Empty:
                 return
             if kind == "sleep" and value and self._asleep_since is None:
-                self._gap()
+                self._recorder.gap()
                 self._flush()
                 self._asleep_since = wall
                 self._emit(Sleeping(wall))
             elif kind == "sleep" and not value and self._asleep_since is not None:
                 since, self._asleep_since = self._asleep_since, None
-                self._gap()
+                self._recorder.gap()
                 self._emit(Woke(wall, since))
             elif kind == "lock":
-                self._locked_at = (self._locked_at or wall) if value else None
+                self._recorder.locked_at = (self._recorder.locked_at or wall) if value else None
             elif kind == "pause":
-                self._gap()
+                self._recorder.gap()
                 self._emit(PauseChanged(self.paused_until()))
             elif kind == "config" and isinstance(value, CaptureConfig):
                 self._config = value
-                self._cut()
-                self._pause_checked = -PAUSE_CHECK_SECONDS  # settings changed: look at the stored pause now
-
-    def _follow_stored_pause(self, mono: float) -> None:
-        """Another process (the CLI, the GUI, a headless run) may have paused or resumed capture."""
-        if self._pauses is None or mono - self._pause_checked < PAUSE_CHECK_SECONDS:
-            return
-        self._pause_checked = mono
-        stored = self._stored_pause()
-        with self._pause_lock:
-            changed = stored != self._paused_until
-            self._paused_until = stored
-        if changed:
-            self._requests.put(("pause", None))
+                self._recorder.cut()
+                self._cadence.forget()
+                self._pause.check_soon()  # a CLI pause or resume announces itself as a settings change
+            elif kind == "unlisten" and self._cadence.listening:
+                self._cadence.listening = False
+                log.warning("desktop events stopped (%s); polling every %g s instead", value,
+                            self._config.interval)
 
     def _paused(self, wall: float) -> bool:
-        with self._pause_lock:
-            until = self._paused_until
-            if until is not None and until <= wall:
-                self._paused_until = until = None
-                expired = True
-            else:
-                expired = False
+        paused, expired = self._pause.check(wall)
         if expired:
             self._emit(PauseChanged(None))
-        return until is not None
+        return paused
 
     def _ensure_backend(self, mono: float) -> Backend | None:
         if self._backend is not None:
@@ -314,6 +290,8 @@ class Watcher:
             self._lose_backend(str(exc), mono)
             return None
         self._retry_delay = 1.0
+        self._cadence.forget()
+        self._cadence.listening = self._listen(self._backend)
         self.notice = self._backend.notice
         if self._lost:
             self._lost = False
@@ -322,57 +300,39 @@ class Watcher:
             self._emit(Status(self.notice, self._backend.name != "none"))
         return self._backend
 
+    def _listen(self, backend: Backend) -> bool:
+        try:
+            listening = backend.listen(self._changed, lambda why: self._request("unlisten", why))
+        except Exception:
+            log.exception("cannot listen to desktop events; polling instead")
+            return False
+        log.info("capture %s", "follows desktop events" if listening else
+                 f"polls every {self._config.interval:g} s (this desktop announces no window changes)")
+        return listening
+
+    def _changed(self, at: float) -> None:
+        """A backend's listener thread: focus or a title changed at `at`."""
+        self._cadence.changed(at, self._mono())
+        self._wake.set()
+
+    @property
+    def _pulse(self) -> float:
+        """How late an equal sample may come and still extend the span: about two looks."""
+        return 2.0 * self._cadence.period(self._config.interval) + 0.5
+
     def _lose_backend(self, reason: str, mono: float) -> None:
-        self._gap()
+        self._recorder.gap()
         self._flush()
         if self._backend is not None:
             self._backend.close()
             self._backend = None
+        self._cadence.listening = False
         self._retry_at = mono + self._retry_delay
         self._retry_delay = min(self._retry_delay * 2, 30.0)
         if not self._lost:
             self._lost = True
             log.warning("capture paused: %s", reason)
             self._emit(Status("The desktop connection was lost; capture resumes when it is back.", False))
-
-    def _sample(self, wall: float, window: Window | None, idle_seconds: float | None) -> None:
-        assert self._writer is not None
-        if self._observed_since is None:
-            self._observed_since = wall
-        since = self._idle_start(wall, idle_seconds)
-        if window is not None:
-            window = None if self._own.matches(window) else self._config.privacy.apply(window)
-        pulse = self._config.pulse
-        if since is not None:
-            beat = Beat(wall, window.app, window.title, window.exe, True) if window else Beat(wall, "", "", "", True)
-            if self._idle_since is None:
-                self._idle_since = since
-                self._writer.backdate(since)
-                record(self._writer, beat, pulse, start=since)
-                self._emit(IdleStarted(since))
-            else:
-                record(self._writer, beat, pulse)
-            return
-        if self._idle_since is not None:
-            began, self._idle_since = self._idle_since, None
-            back = wall - idle_seconds if idle_seconds is not None else wall
-            self._emit(IdleEnded(began, max(began, back)))
-        if window is None:
-            self._writer.cut()  # nothing focused, or excluded: record nothing and start afresh after it
-            return
-        record(self._writer, Beat(wall, window.app, window.title, window.exe, False), pulse)
-
-    def _idle_start(self, wall: float, idle_seconds: float | None) -> float | None:
-        """When the user went idle (their last input), or None while active. A lock counts as idle."""
-        if self._locked_at is not None:
-            since = self._locked_at if idle_seconds is None else min(self._locked_at, wall - idle_seconds)
-        elif idle_seconds is not None and idle_seconds >= self._config.idle_threshold:
-            since = wall - idle_seconds
-        else:
-            return None
-        if self._idle_since is not None:
-            return self._idle_since
-        return min(wall, max(since, self._observed_since or wall))
 
     def _retain(self, wall: float) -> None:
         days = self._config.retention_days
@@ -386,17 +346,6 @@ class Watcher:
             return
         if removed:
             log.info("retention: deleted %d captured spans older than %d days", removed, days)
-
-    def _cut(self) -> None:
-        if self._writer is not None:
-            self._writer.cut()
-
-    def _gap(self) -> None:
-        """Capture stops watching (pause, hours, sleep, a lost desktop): end the span and forget the input
-        history, so idle is never backdated into time nobody watched. A window that is merely not recorded
-        (excluded, private, nothing focused) is no gap."""
-        self._cut()
-        self._observed_since = None
 
     def _flush(self) -> None:
         if self._writer is None:

@@ -24,7 +24,8 @@ ACCOUNTS = "accounts"
 INVOICES = "invoices"
 RULES = "rules"
 SYNC = "sync"
-AREAS = frozenset({ENTRIES, TIMER, PROJECTS, SPANS, SETTINGS, ACCOUNTS, INVOICES, RULES, SYNC})
+EXPENSES = "expenses"
+AREAS = frozenset({ENTRIES, TIMER, PROJECTS, SPANS, SETTINGS, ACCOUNTS, INVOICES, RULES, SYNC, EXPENSES})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from app.domain.changes import (
     ACCOUNTS,
     ENTRIES,
+    EXPENSES,
     INVOICES,
     PROJECTS,
     RULES,
@@ -27,7 +28,7 @@ from app.domain.changes import (
     changes_of,
 )
 
-__all__ = ["ACCOUNTS", "ENTRIES", "INVOICES", "PROJECTS", "RULES", "SETTINGS", "SPANS", "SYNC", "TIMER",
+__all__ = ["ACCOUNTS", "ENTRIES", "EXPENSES", "INVOICES", "PROJECTS", "RULES", "SETTINGS", "SPANS", "SYNC", "TIMER",
            "ChangeBus", "Changed", "recorded"]
 T = TypeVar("T")
 

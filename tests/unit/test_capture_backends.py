@@ -92,7 +92,7 @@ def _mac(trusted: bool, title: Any = "Budget.xlsx", err: int = 0) -> MacBackend:
     services = SimpleNamespace(AXIsProcessTrusted=lambda: trusted, AXUIElementCreateApplication=lambda pid: pid,
                                AXUIElementCopyAttributeValue=copy, kAXFocusedWindowAttribute="AXFocusedWindow",
                                kAXTitleAttribute="AXTitle")
-    return MacBackend(appkit, quartz, services)
+    return MacBackend(appkit, quartz, services, SimpleNamespace())
 
 
 def test_macos_reads_the_frontmost_app_title_and_idle_time() -> None:

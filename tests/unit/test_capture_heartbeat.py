@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.capture.heartbeat import Beat, merge, merge_all
+from app.capture.heartbeat import Beat, SpanList, merge, merge_all, record, record_switch
 from app.domain.models import Span
 
 PULSE = 2.5
@@ -49,3 +49,23 @@ def test_a_forced_start_backdates_the_new_span_and_keeps_ids() -> None:
 def test_an_hour_at_one_hertz_is_one_span() -> None:
     spans = merge_all((Beat(float(i), "A", "t") for i in range(3600)), PULSE)
     assert len(spans) == 1 and spans[0].seconds == 3599
+
+
+def test_an_announced_switch_meets_exactly_at_its_time() -> None:
+    timeline = SpanList()
+    for beat in beats((0, "a"), (5, "a")):
+        record(timeline, beat, 12.5)
+    record_switch(timeline, Beat(7.25, "Editor", "b"), 12.5)
+    record(timeline, Beat(7.3, "Editor", "b"), 12.5)
+    assert [(s.start, s.end, s.title) for s in timeline.spans] == [(0, 7.25, "a"), (7.25, 7.3, "b")]
+
+
+def test_an_announced_switch_older_than_the_last_heartbeat_takes_that_stretch_back() -> None:
+    timeline = SpanList()
+    for beat in beats((0, "a"), (5, "a"), (10, "a")):
+        record(timeline, beat, 12.5)
+    record_switch(timeline, Beat(9.5, "Editor", "b"), 12.5)
+    record_switch(timeline, Beat(9.6, "Editor", "b"), 12.5)  # the same window again: nothing new
+    assert [(s.start, s.end, s.title) for s in timeline.spans] == [(0, 9.5, "a"), (9.5, 9.6, "b")]
+    record_switch(timeline, Beat(30, "Editor", "c"), 12.5)  # after a gap: a span of its own, no bridging
+    assert [(s.start, s.end, s.title) for s in timeline.spans][-1] == (30, 30, "c")

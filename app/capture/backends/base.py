@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
@@ -27,8 +28,15 @@ class BackendLost(Exception):
     """The desktop connection went away (X server gone, session ended); the watcher reconnects later."""
 
 
+Changed = Callable[[float], None]
+"""Told the UTC epoch time of a focus change or a title change of the focused window."""
+Lost = Callable[[str], None]
+"""Told why the desktop stopped sending events (the watcher polls from then on)."""
+
+
 class Backend(ABC):
-    """Probes polled by the watcher once a second. Both must be cheap (well under a millisecond)."""
+    """Probes for the watcher. Both must be cheap (well under a millisecond). A backend that can `listen` is
+    asked when something changed; one that cannot is polled once a second."""
 
     name: str = "backend"
     notice: str | None = None
@@ -42,8 +50,14 @@ class Backend(ABC):
     def idle_seconds(self) -> float | None:
         """Seconds since the last keyboard or mouse input, or None when this desktop cannot tell."""
 
+    def listen(self, changed: Changed, lost: Lost) -> bool:
+        """Start calling `changed` from a thread of the backend's own whenever focus moves or the focused
+        window's title changes; False when this desktop cannot tell (the watcher polls instead). `close()`
+        stops listening."""
+        return False
+
     def close(self) -> None:  # noqa: B027  (optional: most backends hold nothing to release)
-        """Release the desktop connection."""
+        """Release the desktop connection (and stop listening)."""
 
 
 def clean_text(value: str | bytes | None, limit: int = MAX_TEXT) -> str:

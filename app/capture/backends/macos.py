@@ -1,5 +1,6 @@
 """macOS: the frontmost application from NSWorkspace, its focused window's title through the Accessibility API,
-idle time from Quartz. pyobjc is an optional extra (`timetally[macos]`); without it the factory falls back.
+idle time from Quartz, changes announced by NSWorkspace and Accessibility observers (`macos_events`). pyobjc is
+an optional extra (`timetally[macos]`); without it the factory falls back.
 
 Polling AppleScript / System Events costs about 15 % CPU, so it is never used. The modules can be injected,
 which is how the tests run this code on other systems.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.capture.backends.base import Backend, Window, clean_text
+from app.capture.backends.base import Backend, Changed, Lost, Window, clean_text
 
 NO_ACCESSIBILITY = (
     "TimeTally records which application you use, but not window titles: allow it under System Settings > "
@@ -20,13 +21,16 @@ NO_ACCESSIBILITY = (
 class MacBackend(Backend):
     name = "macos"
 
-    def __init__(self, appkit: Any = None, quartz: Any = None, services: Any = None) -> None:
-        if appkit is None or quartz is None or services is None:
+    def __init__(self, appkit: Any = None, quartz: Any = None, services: Any = None, cf: Any = None) -> None:
+        if appkit is None or quartz is None or services is None or cf is None:
             import AppKit
             import ApplicationServices
+            import CoreFoundation
             import Quartz
 
-            appkit, quartz, services = AppKit, Quartz, ApplicationServices
+            appkit, quartz, services, cf = AppKit, Quartz, ApplicationServices, CoreFoundation
+        self._appkit, self._cf = appkit, cf
+        self._listener: Any = None
         self._workspace = appkit.NSWorkspace.sharedWorkspace()
         self._quartz = quartz
         self._ax = services
@@ -48,6 +52,21 @@ class MacBackend(Backend):
         q = self._quartz
         return float(q.CGEventSourceSecondsSinceLastEventType(q.kCGEventSourceStateCombinedSessionState,
                                                               q.kCGAnyInputEventType))
+
+    def listen(self, changed: Changed, lost: Lost) -> bool:
+        from app.capture.backends.macos_events import MacListener
+
+        listener = MacListener(self._appkit, self._ax, self._cf, changed, lost, self._trusted)
+        if not listener.start():
+            listener.stop()
+            return False
+        self._listener = listener
+        return True
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
 
     def _title(self, pid: int) -> str:
         ax = self._ax

@@ -1,4 +1,5 @@
-"""Windows: the foreground window through user32, idle time from GetLastInputInfo (ctypes, no extra package).
+"""Windows: the foreground window through user32, idle time from GetLastInputInfo (ctypes, no extra package),
+changes announced by WinEvent hooks (`windows_events`).
 
 Never WMI in the poll loop: the process name comes from psutil. The DLLs can be injected, which is how the
 tests run this code on other systems.
@@ -10,7 +11,7 @@ import ctypes
 from ctypes import wintypes
 from typing import Any
 
-from app.capture.backends.base import Backend, ProcessNames, Window, clean_text
+from app.capture.backends.base import Backend, Changed, Lost, ProcessNames, Window, clean_text
 
 
 class LASTINPUTINFO(ctypes.Structure):
@@ -30,6 +31,7 @@ class WindowsBackend(Backend):
         self._user32 = user32
         self._kernel32 = kernel32
         self._processes = ProcessNames()
+        self._listener: Any = None
 
     def active_window(self) -> Window | None:
         hwnd = self._user32.GetForegroundWindow()
@@ -51,3 +53,18 @@ class WindowsBackend(Backend):
         now = int(self._kernel32.GetTickCount64())
         # dwTime is a 32-bit tick count that wraps every 49.7 days; compare in the same width.
         return float(((now & 0xFFFFFFFF) - info.dwTime) % 2**32) / 1000.0
+
+    def listen(self, changed: Changed, lost: Lost) -> bool:
+        from app.capture.backends.windows_events import WindowsListener
+
+        listener = WindowsListener(self._user32, self._kernel32, changed, lost)
+        if not listener.start():
+            listener.stop()
+            return False
+        self._listener = listener
+        return True
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None

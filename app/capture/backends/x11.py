@@ -1,11 +1,15 @@
-"""X11: the active window from EWMH properties, idle time from the MIT-SCREEN-SAVER extension."""
+"""X11: the active window from EWMH properties, idle time from the MIT-SCREEN-SAVER extension, and changes
+announced by `PropertyNotify` events (`x11_events`) when the window manager sets `_NET_ACTIVE_WINDOW`."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
-from app.capture.backends.base import Backend, BackendLost, ProcessNames, Window, clean_text
+from app.capture.backends.base import Backend, BackendLost, Changed, Lost, ProcessNames, Window, clean_text
+
+log = logging.getLogger(__name__)
 
 
 class X11Backend(Backend):
@@ -22,6 +26,8 @@ class X11Backend(Backend):
             self._display: Any = display.Display(display_name)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
             raise BackendLost(f"cannot open the X display: {exc}") from exc
+        self._display_name = display_name
+        self._listener: Any = None
         self._root = self._display.screen().root
         intern = self._display.intern_atom
         self._active = intern("_NET_ACTIVE_WINDOW")
@@ -63,7 +69,25 @@ class X11Backend(Backend):
         except (self._error.ConnectionClosedError, self._error.DisplayError, OSError) as exc:
             raise BackendLost(f"the X display went away: {exc}") from exc
 
+    def listen(self, changed: Changed, lost: Lost) -> bool:
+        from app.capture.backends.x11_events import NoActiveWindowHint, X11Listener
+
+        try:
+            listener = X11Listener(self._display_name, changed, lost)
+        except NoActiveWindowHint as exc:
+            log.warning("%s: capture polls the active window instead", exc)
+            return False
+        except (self._error.DisplayError, self._error.ConnectionClosedError, OSError) as exc:
+            log.warning("no X connection for events (%s): capture polls instead", exc)
+            return False
+        listener.start()
+        self._listener = listener
+        return True
+
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         with contextlib.suppress(self._error.ConnectionClosedError, OSError):
             self._display.close()
 
