@@ -38,13 +38,7 @@ from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
 from app.domain.timefmt import LOCAL_ZONE
 from app.settings import Settings
-from app.store.billing_repository import (
-    BillingRepository,
-    ClientBilling,
-    DraftRecord,
-    ProjectBilling,
-    RateRecord,
-)
+from app.store.billing_repository import BillingRepository, ClientBilling, DraftRecord, ProjectBilling, RateRecord
 from app.store.repositories import ProjectRepository
 from app.store.retainers_repository import LinkDraft
 from app.store.work import unit_of_work
