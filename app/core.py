@@ -16,6 +16,7 @@ from app.billing.retainers_service import RetainerService
 from app.billing.service import BillingService
 from app.capture.activity import ActivityService
 from app.classify.service import ClassifierService, build_classifier
+from app.option_registry import OPTIONS
 from app.paths import Paths
 from app.reports.service import ReportService
 from app.settings import Settings
@@ -90,7 +91,7 @@ def build_core(paths: Paths | None = None) -> Core:
     db = open_database(paths.database)
     if db.recovered_from:
         log.warning("damaged database moved aside to %s; started on a fresh file", db.recovered_from)
-    settings = Settings(SettingsRepository(db))
+    settings = Settings(SettingsRepository(db), OPTIONS)
     projects = ProjectRepository(db)
     entries = EntryRepository(db)
     accounts = AccountsService(db, settings_file=paths.settings_file,

@@ -15,6 +15,7 @@ from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from app.billing import options as opt
 from app.billing.client_document import TimesheetRow, timesheet_rows
 from app.billing.expenses import ExpenseSource
 from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
@@ -37,6 +38,7 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
 from app.domain.timefmt import LOCAL_ZONE
+from app.options import Option
 from app.settings import Settings
 from app.store.billing_repository import (
     BillingRepository,
@@ -240,29 +242,28 @@ class BillingService:
         """Every price-relevant setting, as values, and the person's other work that prices the entries `around`.
 
         `exclude_draft`: that draft's own fixed-fee line does not count as charged (it is being rebuilt)."""
-        get = self._settings.all().__getitem__  # one read of the settings table, not one per key
+        get = self._settings.snapshot().get  # one read of the settings table, typed by option
         defaults = Defaults(
-            currency=get("billing.currency"), rounding=parse_rounding(get("billing.rounding")),
-            minimum_seconds=get("billing.minimum_minutes") * 60, terms_days=get("billing.payment_terms_days"),
-            tax=parse_tax(get("billing.tax")), amounts_are=AmountsAre(get("billing.amounts_are")),
-            minimum_per_line=get("billing.minimum_per_line"),
+            currency=get(opt.CURRENCY), rounding=parse_rounding(get(opt.ROUNDING)),
+            minimum_seconds=get(opt.MINIMUM_MINUTES) * 60, terms_days=get(opt.PAYMENT_TERMS_DAYS),
+            tax=parse_tax(get(opt.TAX)), amounts_are=AmountsAre(get(opt.AMOUNTS_ARE)),
+            minimum_per_line=get(opt.MINIMUM_PER_LINE),
         )
         clients = {c.client_id: _client_terms(c) for c in self._repo.client_billing()}
         projects = {p.project_id: self._project_terms(p, exclude_draft) for p in self._repo.project_billing()}
-        night_start, night_end = parse_night(get("billing.night_hours"))
+        night_start, night_end = parse_night(get(opt.NIGHT_HOURS))
         multipliers = Multipliers(
-            weekend=parse_amount(get("billing.weekend_multiplier")), weekend_days=parse_weekdays(
-                get("billing.weekend_days")),
-            night=parse_amount(get("billing.night_multiplier")), night_start=night_start, night_end=night_end,
-            holiday=parse_amount(get("billing.holiday_multiplier")),
+            weekend=parse_amount(get(opt.WEEKEND_MULTIPLIER)), weekend_days=parse_weekdays(get(opt.WEEKEND_DAYS)),
+            night=parse_amount(get(opt.NIGHT_MULTIPLIER)), night_start=night_start, night_end=night_end,
+            holiday=parse_amount(get(opt.HOLIDAY_MULTIPLIER)),
             holidays=frozenset(day for day, _ in self._repo.holidays()),
-            overtime=parse_amount(get("billing.overtime_multiplier")),
-            overtime_daily_seconds=round(get("billing.overtime_daily_hours") * 3600),
-            overtime_weekly_seconds=round(get("billing.overtime_weekly_hours") * 3600),
+            overtime=parse_amount(get(opt.OVERTIME_MULTIPLIER)),
+            overtime_daily_seconds=round(get(opt.OVERTIME_DAILY_HOURS) * 3600),
+            overtime_weekly_seconds=round(get(opt.OVERTIME_WEEKLY_HOURS) * 3600),
         )
         fee_projects = {i.project_id for i in around if i.project_id in projects and projects[i.project_id].fixed_fee}
         return Book(defaults, clients, projects, tuple(self._rate_rules(get)), multipliers, self.zone(),
-                    get("billing.person") or getpass.getuser(), self._worked(around, multipliers, fee_projects))
+                    get(opt.PERSON) or getpass.getuser(), self._worked(around, multipliers, fee_projects))
 
     def _worked(self, around: Sequence[WorkItem], multipliers: Multipliers,
                 fee_projects: set[int]) -> tuple[Worked, ...]:
@@ -290,7 +291,7 @@ class BillingService:
         return ProjectTerms(p.project_id, parse_rounding(p.rounding) if p.rounding else None, p.minimum_seconds,
                             parse_tax(p.tax) if p.tax is not None else None, fee)
 
-    def _rate_rules(self, get: Callable[[str], Any] | None = None, strict: bool = True) -> list[RateRule]:
+    def _rate_rules(self, get: Callable[[Option[str]], str] | None = None, strict: bool = True) -> list[RateRule]:
         """The stored rates; one that is not a billable amount is named in a sentence (`strict`, for prices) or
         left out (listing clients, replacing that very rate)."""
         rules = []
@@ -304,8 +305,9 @@ class BillingService:
                 what = "rate" if kind is RateKind.BILL else "cost rate"
                 self._stored(r.amount, f"{what} of {self._target_name(level, r.target_id)}")
             rules.append(RateRule(level, r.target_id, kind, amount, r.effective_from))
-        for key, kind in (("billing.default_rate", RateKind.BILL), ("billing.default_cost_rate", RateKind.COST)):
-            value = (get or self._settings.get)(key)
+        get = get or self._settings.snapshot().get
+        for option, kind in ((opt.DEFAULT_RATE, RateKind.BILL), (opt.DEFAULT_COST_RATE, RateKind.COST)):
+            value = get(option)
             if value:
                 rules.append(RateRule(Level.DEFAULT, None, kind, parse_amount(value)))
         return rules

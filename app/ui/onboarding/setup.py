@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.billing.rounding import parse_rounding
+from app.capture.options import TRACKING_HOURS
 from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.models import split_project_path
 from app.domain.money import check_currency, parse_amount
-from app.settings import OPTIONS
 from app.sync import mappings
 from app.sync.provider import RemoteKind, RemoteOption
 
@@ -30,7 +30,7 @@ class Answers:
 
     def check(self) -> None:
         """Every answer read as the services will read it; a refusal is the sentence the user sees."""
-        OPTIONS["capture.tracking_hours"].validate(list(self.tracking_hours))
+        TRACKING_HOURS.validate(list(self.tracking_hours))
         if (self.project or self.rate) and not self.client.strip():
             raise ValidationError("Name the client first: the project and rate belong to a client.")
         if self.rate.strip():
