@@ -27,13 +27,14 @@ class ReminderConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> ReminderConfig:
         """A database read: call it on a worker."""
+        value = settings.snapshot().value  # one read of the table
         return cls(
-            enabled=settings.get("reminders.enabled"),
-            hours=tuple(settings.get("reminders.hours")),
-            idle_minutes=settings.get("reminders.idle_minutes"),
-            long_running=settings.get("notifications.long_running"),
-            long_running_hours=settings.get("timer.long_running_hours"),
-            sync_results=settings.get("notifications.sync_results"),
+            enabled=value("reminders.enabled"),
+            hours=tuple(value("reminders.hours")),
+            idle_minutes=value("reminders.idle_minutes"),
+            long_running=value("notifications.long_running"),
+            long_running_hours=value("timer.long_running_hours"),
+            sync_results=value("notifications.sync_results"),
         )
 
 
