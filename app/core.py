@@ -15,6 +15,7 @@ from app.billing.expenses_service import ExpenseService
 from app.billing.retainers_service import RetainerService
 from app.billing.service import BillingService
 from app.capture.activity import ActivityService
+from app.capture.pause import PauseStore
 from app.classify.service import ClassifierService, build_classifier
 from app.option_registry import OPTIONS
 from app.paths import Paths
@@ -126,7 +127,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.retainers = RetainerService(RetainersRepository(db), billing, BillingRepository(db), projects, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
-    core.activity = ActivityService(SpanStore(db))
+    core.activity = ActivityService(SpanStore(db), PauseStore(db))
     return core
 
 
@@ -135,7 +136,6 @@ def build_watcher(core: Core, backend: Callable[[], Backend] | None = None, powe
     gives its own backend and no power monitor."""
     from app.capture.backends.factory import create_backend
     from app.capture.config import CaptureConfig
-    from app.capture.pause import PauseStore
     from app.capture.power import PowerMonitor
     from app.capture.watcher import Watcher
     from app.store.spans import SpanStore

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from app.capture.activity import ActivityService
 from app.capture.schedule import TrackingHours
 from app.settings import Settings
-from app.store.repositories import EntryRepository
+from app.timesheet.entries import EntryService
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class Activity:
     """The later of the last finished entry's end and the end of the last captured work (not idle)."""
 
 
-def read_activity(entries: EntryRepository, spans: ActivityService) -> Activity:
+def read_activity(entries: EntryService, spans: ActivityService) -> Activity:
     """A database read: call it on a worker."""
     running = entries.running()
     last = entries.last_finished()

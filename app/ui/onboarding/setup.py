@@ -53,8 +53,8 @@ def apply(core: Core, answers: Answers, starter: Path) -> str:
         core.billing.set_client(answers.client.strip(), rate=answers.rate.strip() or None,
                                 currency=answers.currency, rounding=answers.rounding, create=True)
         done.append(f"client {answers.client.strip()}")
-        if answers.project.strip() and core.projects.find(answers.path) is None:
-            core.projects.add_project(answers.path)
+        if answers.project.strip() and core.catalog.find(answers.path) is None:
+            core.catalog.add_path(answers.path)
             done.append(f"project {answers.path}")
     if answers.starter_rules and not core.classifier.rules():
         rules = core.classifier.import_file(starter)
@@ -74,13 +74,13 @@ def import_customers(core: Core, provider: str) -> list[str]:
     customers = [c for c in core.sync.provider(provider).remote_list(RemoteKind.CUSTOMER, refresh=True)
                  if not c.parent]
     store = core.sync.store(provider)
-    existing = {c.name.casefold(): c for c in core.projects.clients()}
+    existing = {c.name.casefold(): c for c in core.catalog.clients()}
     created: list[str] = []
     links: dict[tuple[RemoteKind, int], RemoteOption | None] = {}
     for option in customers:
         client = existing.get(option.name.strip().casefold())
         if client is None:
-            client = core.projects.ensure_client(option.name.strip())
+            client = core.catalog.ensure_client(option.name.strip())
             existing[client.name.casefold()] = client
             created.append(client.name)
         if store.mapping(RemoteKind.CUSTOMER, client.id) is None:
