@@ -39,7 +39,7 @@ from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
 from app.domain.timefmt import LOCAL_ZONE
 from app.options import Option
-from app.settings import Settings
+from app.settings import Settings, Snapshot
 from app.store.billing_repository import (
     BillingRepository,
     ClientBilling,
@@ -184,11 +184,11 @@ class BillingService:
         """The drafts `create` would store now, without storing anything."""
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem)))
                  for e in self._repo.billable_entries(*period.utc_range(self.zone()))]
-        options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
-                                 per_project, self._settings.get("billing.description_template"),
-                                 self._client_id(client))
+        snapshot = self._settings.snapshot()  # one read of the settings table for the options and the book
+        options = InvoiceOptions(period, self._today(), _grouping(grouping or snapshot.get(opt.GROUPING)),
+                                 per_project, snapshot.get(opt.DESCRIPTION_TEMPLATE), self._client_id(client))
         expenses = self.expenses.billable_items(period) if self.expenses else []
-        return build_invoices(items, self.book(around=items), options, expenses)
+        return build_invoices(items, self.book(around=items, settings=snapshot), options, expenses)
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
@@ -212,11 +212,13 @@ class BillingService:
         """Rebuild a stored draft from its own entries with today's settings; the revision grows if it changed."""
         stored = self._repo.refreshable(number)
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem))) for e in self._repo.entries_of(number)]
+        snapshot = self._settings.snapshot()
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
                                  Grouping(stored.grouping), stored.project_id is not None,
-                                 self._settings.get("billing.description_template"), stored.client_id)
+                                 snapshot.get(opt.DESCRIPTION_TEMPLATE), stored.client_id)
         expenses = self.expenses.items_of(number) if self.expenses else []
-        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options, expenses)
+        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items, settings=snapshot), options,
+                                 expenses)
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
@@ -238,11 +240,13 @@ class BillingService:
                 f"'timetally entries confirm {ids}', or rebuild the invoice without it with 'timetally invoice "
                 f"refresh {draft.number}', then send again.")
 
-    def book(self, exclude_draft: str | None = None, around: Sequence[WorkItem] = ()) -> Book:
+    def book(self, exclude_draft: str | None = None, around: Sequence[WorkItem] = (),
+             settings: Snapshot | None = None) -> Book:
         """Every price-relevant setting, as values, and the person's other work that prices the entries `around`.
 
-        `exclude_draft`: that draft's own fixed-fee line does not count as charged (it is being rebuilt)."""
-        get = self._settings.snapshot().get  # one read of the settings table, typed by option
+        `exclude_draft`: that draft's own fixed-fee line does not count as charged (it is being rebuilt);
+        `settings`: the caller's snapshot, else one read of the settings table."""
+        get = (settings or self._settings.snapshot()).get
         defaults = Defaults(
             currency=get(opt.CURRENCY), rounding=parse_rounding(get(opt.ROUNDING)),
             minimum_seconds=get(opt.MINIMUM_MINUTES) * 60, terms_days=get(opt.PAYMENT_TERMS_DAYS),

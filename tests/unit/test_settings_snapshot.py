@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from app.billing import options as billing_options
 from app.capture import options as capture_options
 from app.core import Core
+from app.domain.periods import Period
 from app.option_registry import OPTIONS
 from app.options import Option
 from app.store.repositories import SettingsRepository
@@ -43,6 +45,13 @@ def test_one_book_reads_the_settings_table_once(core: Core, reads: list[int]) ->
     assert book.person == "Ana" and str(book.defaults.tax) == "GST:5"
     assert [r.amount for r in book.rates] == [Decimal("80")]
     assert book.multipliers.weekend == Decimal("1.5") and book.multipliers.overtime_daily_seconds == 8 * 3600
+
+
+def test_a_preview_reads_the_settings_table_once_for_its_options_and_book(core: Core, reads: list[int]) -> None:
+    core.catalog.add_path("Acme/Site")
+    reads.clear()
+    core.billing.preview(Period(date(2026, 3, 2), date(2026, 3, 8)))
+    assert len(reads) == 1
 
 
 def test_a_snapshot_is_typed_and_falls_back_to_the_default(core: Core, reads: list[int]) -> None:
