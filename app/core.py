@@ -15,7 +15,9 @@ from app.billing.expenses_service import ExpenseService
 from app.billing.retainers_service import RetainerService
 from app.billing.service import BillingService
 from app.capture.activity import ActivityService
+from app.capture.pause import PauseStore
 from app.classify.service import ClassifierService, build_classifier
+from app.option_registry import OPTIONS
 from app.paths import Paths
 from app.reports.service import ReportService
 from app.settings import Settings
@@ -94,7 +96,7 @@ def build_core(paths: Paths | None = None) -> Core:
     db = open_database(paths.database)
     if db.recovered_from:
         log.warning("damaged database moved aside to %s; started on a fresh file", db.recovered_from)
-    settings = Settings(SettingsRepository(db))
+    settings = Settings(SettingsRepository(db), OPTIONS)
     projects = ProjectRepository(db)
     entries = EntryRepository(db)
     accounts = AccountsService(db, settings_file=paths.settings_file,
@@ -129,7 +131,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.retainers = RetainerService(RetainersRepository(db), billing, BillingRepository(db), projects, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
-    core.activity = ActivityService(SpanStore(db))
+    core.activity = ActivityService(SpanStore(db), PauseStore(db))
     return core
 
 
@@ -138,7 +140,6 @@ def build_watcher(core: Core, backend: Callable[[], Backend] | None = None, powe
     gives its own backend and no power monitor."""
     from app.capture.backends.factory import create_backend
     from app.capture.config import CaptureConfig
-    from app.capture.pause import PauseStore
     from app.capture.power import PowerMonitor
     from app.capture.watcher import Watcher
     from app.store.spans import SpanStore

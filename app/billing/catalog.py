@@ -12,7 +12,7 @@ from app.billing.rates import Level, RateKind
 from app.billing.service import BillingService, ClientSummary
 from app.domain.catalog import Kind
 from app.domain.errors import ValidationError
-from app.domain.models import Project, Task
+from app.domain.models import Client, Project, Task
 from app.store.billing_repository import BillingRepository, ProjectBilling, RateRecord
 from app.store.catalog_repository import CatalogRepository
 from app.store.repositories import ProjectRepository
@@ -100,8 +100,39 @@ class Catalog:
         return self._projects.ensure_task(project_id, name)
 
     def add_project(self, client: str, name: str, billable: bool = True) -> Project:
-        return self._projects.add_project(f"{client}/{name}", billable)
+        return self.add_path(f"{client}/{name}", billable)
 
+
+    def add_path(self, path: str, billable: bool = True) -> Project:
+        """A project by its path (`Client/Project` or `Project`), its client made when new: onboarding, the CLI and
+        the review's "new project"."""
+        return self._projects.add_project(path, billable)
+
+    def projects(self, include_archived: bool = False) -> list[Project]:
+        return self._projects.projects(include_archived)
+
+    def clients(self) -> list[Client]:
+        return self._projects.clients()
+
+    def tasks_by_project(self) -> dict[int, tuple[Task, ...]]:
+        return self._projects.tasks_by_project()
+
+    def find(self, path: str) -> Project | None:
+        return self._projects.find(path)
+
+    def require(self, path: str) -> Project:
+        """The project at `path`, or a sentence naming it."""
+        return self._projects.require(path)
+
+    def require_task(self, project: Project, name: str) -> Task:
+        return self._projects.require_task(project, name)
+
+    def ensure_client(self, name: str) -> Client:
+        """The client of that name, made when new (onboarding and imports reuse a name rather than refuse it)."""
+        return self._projects.ensure_client(name)
+
+    def ensure_task(self, project_id: int, name: str) -> Task:
+        return self._projects.ensure_task(project_id, name)
 
     def rename(self, kind: Kind, row_id: int, name: str) -> str:
         return self._repo.rename(kind, row_id, name)

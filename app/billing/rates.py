@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import IntEnum, StrEnum
 
 from app.domain.errors import ValidationError
+from app.domain.money import parse_amount
 
 
 class Level(IntEnum):
@@ -90,3 +91,16 @@ def effective_from_for_change(existing: list[RateRule], requested: date | None, 
     if requested is not None:
         return requested
     return today if existing else None
+
+
+def rates_to_set(rate: str | None, cost_rate: str | None,
+                 effective_from: date | None) -> list[tuple[RateKind, Decimal]]:
+    """The bill and cost rates a `clients set` / `projects set` names, parsed; a date alone is refused."""
+    if effective_from is not None and rate is None and cost_rate is None:
+        raise ValidationError("A start date only applies to a rate; give --rate or --cost-rate with --from")
+    found = []
+    if rate is not None:
+        found.append((RateKind.BILL, parse_amount(rate, "rate")))
+    if cost_rate is not None:
+        found.append((RateKind.COST, parse_amount(cost_rate, "cost rate")))
+    return found

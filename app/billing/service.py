@@ -15,11 +15,12 @@ from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from app.billing import options as opt
 from app.billing.client_document import TimesheetRow, timesheet_rows
 from app.billing.expenses import ExpenseSource
 from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
 from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
-from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change
+from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change, rates_to_set
 from app.billing.rounding import parse_duration, parse_rounding
 from app.billing.tax import AmountsAre, parse_tax
 from app.billing.terms import (
@@ -37,7 +38,8 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
 from app.domain.timefmt import LOCAL_ZONE
-from app.settings import Settings
+from app.options import Option
+from app.settings import Settings, Snapshot
 from app.store.billing_repository import BillingRepository, ClientBilling, DraftRecord, ProjectBilling, RateRecord
 from app.store.repositories import ProjectRepository
 from app.store.retainers_repository import LinkDraft
@@ -97,7 +99,7 @@ class BillingService:
             changes["tax"] = str(parse_tax(tax))
         if amounts_are is not None:
             changes["amounts_are"] = str(_amounts_are(amounts_are))
-        rates = _rates_to_set(rate, cost_rate, effective_from)
+        rates = rates_to_set(rate, cost_rate, effective_from)
         if not create and self._client_id(name, missing_ok=True) is None:
             raise NotFoundError(f"There is no client '{name}'. Check the name with: timetally clients list; "
                                 "or create the client with these settings by adding --create")
@@ -126,7 +128,7 @@ class BillingService:
             changes["budget_seconds"] = parse_duration(budget)
         if overage_rate is not None:
             changes["overage_rate"] = parse_amount(overage_rate, "overage rate")
-        rates = _rates_to_set(rate, cost_rate, effective_from)
+        rates = rates_to_set(rate, cost_rate, effective_from)
         if changes.get("fixed_fee") is not None:
             stored = next((p for p in self._repo.project_billing() if p.project_id == project.id), None)
             if "budget_seconds" not in changes and (stored is None or stored.budget_seconds is None):
@@ -179,11 +181,11 @@ class BillingService:
         """The drafts `create` would store now, without storing anything."""
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem)))
                  for e in self._repo.billable_entries(*period.utc_range(self.zone()))]
-        options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
-                                 per_project, self._settings.get("billing.description_template"),
-                                 self._client_id(client))
+        snapshot = self._settings.snapshot()  # one read of the settings table for the options and the book
+        options = InvoiceOptions(period, self._today(), _grouping(grouping or snapshot.get(opt.GROUPING)),
+                                 per_project, snapshot.get(opt.DESCRIPTION_TEMPLATE), self._client_id(client))
         expenses = self.expenses.billable_items(period) if self.expenses else []
-        return build_invoices(items, self.book(around=items), options, expenses)
+        return build_invoices(items, self.book(around=items, settings=snapshot), options, expenses)
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
@@ -210,11 +212,13 @@ class BillingService:
         """Rebuild a stored draft from its own entries with today's settings; the revision grows if it changed."""
         stored = self._repo.refreshable(number)
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem))) for e in self._repo.entries_of(number)]
+        snapshot = self._settings.snapshot()
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
                                  Grouping(stored.grouping), stored.project_id is not None,
-                                 self._settings.get("billing.description_template"), stored.client_id)
+                                 snapshot.get(opt.DESCRIPTION_TEMPLATE), stored.client_id)
         expenses = self.expenses.items_of(number) if self.expenses else []
-        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options, expenses)
+        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items, settings=snapshot), options,
+                                 expenses)
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
@@ -236,33 +240,34 @@ class BillingService:
                 f"'timetally entries confirm {ids}', or rebuild the invoice without it with 'timetally invoice "
                 f"refresh {draft.number}', then send again.")
 
-    def book(self, exclude_draft: str | None = None, around: Sequence[WorkItem] = ()) -> Book:
+    def book(self, exclude_draft: str | None = None, around: Sequence[WorkItem] = (),
+             settings: Snapshot | None = None) -> Book:
         """Every price-relevant setting, as values, and the person's other work that prices the entries `around`.
 
-        `exclude_draft`: that draft's own fixed-fee line does not count as charged (it is being rebuilt)."""
-        get = self._settings.all().__getitem__  # one read of the settings table, not one per key
+        `exclude_draft`: that draft's own fixed-fee line does not count as charged (it is being rebuilt);
+        `settings`: the caller's snapshot, else one read of the settings table."""
+        get = (settings or self._settings.snapshot()).get
         defaults = Defaults(
-            currency=get("billing.currency"), rounding=parse_rounding(get("billing.rounding")),
-            minimum_seconds=get("billing.minimum_minutes") * 60, terms_days=get("billing.payment_terms_days"),
-            tax=parse_tax(get("billing.tax")), amounts_are=AmountsAre(get("billing.amounts_are")),
-            minimum_per_line=get("billing.minimum_per_line"),
+            currency=get(opt.CURRENCY), rounding=parse_rounding(get(opt.ROUNDING)),
+            minimum_seconds=get(opt.MINIMUM_MINUTES) * 60, terms_days=get(opt.PAYMENT_TERMS_DAYS),
+            tax=parse_tax(get(opt.TAX)), amounts_are=AmountsAre(get(opt.AMOUNTS_ARE)),
+            minimum_per_line=get(opt.MINIMUM_PER_LINE),
         )
         clients = {c.client_id: _client_terms(c) for c in self._repo.client_billing()}
         projects = {p.project_id: self._project_terms(p, exclude_draft) for p in self._repo.project_billing()}
-        night_start, night_end = parse_night(get("billing.night_hours"))
+        night_start, night_end = parse_night(get(opt.NIGHT_HOURS))
         multipliers = Multipliers(
-            weekend=parse_amount(get("billing.weekend_multiplier")), weekend_days=parse_weekdays(
-                get("billing.weekend_days")),
-            night=parse_amount(get("billing.night_multiplier")), night_start=night_start, night_end=night_end,
-            holiday=parse_amount(get("billing.holiday_multiplier")),
+            weekend=parse_amount(get(opt.WEEKEND_MULTIPLIER)), weekend_days=parse_weekdays(get(opt.WEEKEND_DAYS)),
+            night=parse_amount(get(opt.NIGHT_MULTIPLIER)), night_start=night_start, night_end=night_end,
+            holiday=parse_amount(get(opt.HOLIDAY_MULTIPLIER)),
             holidays=frozenset(day for day, _ in self._repo.holidays()),
-            overtime=parse_amount(get("billing.overtime_multiplier")),
-            overtime_daily_seconds=round(get("billing.overtime_daily_hours") * 3600),
-            overtime_weekly_seconds=round(get("billing.overtime_weekly_hours") * 3600),
+            overtime=parse_amount(get(opt.OVERTIME_MULTIPLIER)),
+            overtime_daily_seconds=round(get(opt.OVERTIME_DAILY_HOURS) * 3600),
+            overtime_weekly_seconds=round(get(opt.OVERTIME_WEEKLY_HOURS) * 3600),
         )
         fee_projects = {i.project_id for i in around if i.project_id in projects and projects[i.project_id].fixed_fee}
         return Book(defaults, clients, projects, tuple(self._rate_rules(get)), multipliers, self.zone(),
-                    get("billing.person") or getpass.getuser(), self._worked(around, multipliers, fee_projects))
+                    get(opt.PERSON) or getpass.getuser(), self._worked(around, multipliers, fee_projects))
 
     def _worked(self, around: Sequence[WorkItem], multipliers: Multipliers,
                 fee_projects: set[int]) -> tuple[Worked, ...]:
@@ -290,7 +295,7 @@ class BillingService:
         return ProjectTerms(p.project_id, parse_rounding(p.rounding) if p.rounding else None, p.minimum_seconds,
                             parse_tax(p.tax) if p.tax is not None else None, fee)
 
-    def _rate_rules(self, get: Callable[[str], Any] | None = None, strict: bool = True) -> list[RateRule]:
+    def _rate_rules(self, get: Callable[[Option[str]], str] | None = None, strict: bool = True) -> list[RateRule]:
         """The stored rates; one that is not a billable amount is named in a sentence (`strict`, for prices) or
         left out (listing clients, replacing that very rate)."""
         rules = []
@@ -304,8 +309,9 @@ class BillingService:
                 what = "rate" if kind is RateKind.BILL else "cost rate"
                 self._stored(r.amount, f"{what} of {self._target_name(level, r.target_id)}")
             rules.append(RateRule(level, r.target_id, kind, amount, r.effective_from))
-        for key, kind in (("billing.default_rate", RateKind.BILL), ("billing.default_cost_rate", RateKind.COST)):
-            value = (get or self._settings.get)(key)
+        get = get or self._settings.snapshot().get
+        for option, kind in ((opt.DEFAULT_RATE, RateKind.BILL), (opt.DEFAULT_COST_RATE, RateKind.COST)):
+            value = get(option)
             if value:
                 rules.append(RateRule(Level.DEFAULT, None, kind, parse_amount(value)))
         return rules
@@ -340,18 +346,6 @@ class BillingService:
     def zone(self) -> tzinfo:
         """The zone billing counts local days in, without building a whole `Book` for it."""
         return self._tz or LOCAL_ZONE
-
-
-def _rates_to_set(rate: str | None, cost_rate: str | None,
-                  effective_from: date | None) -> list[tuple[RateKind, Decimal]]:
-    if effective_from is not None and rate is None and cost_rate is None:
-        raise ValidationError("A start date only applies to a rate; give --rate or --cost-rate with --from")
-    found = []
-    if rate is not None:
-        found.append((RateKind.BILL, parse_amount(rate, "rate")))
-    if cost_rate is not None:
-        found.append((RateKind.COST, parse_amount(cost_rate, "cost rate")))
-    return found
 
 
 def _amounts_are(text: str) -> AmountsAre:

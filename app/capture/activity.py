@@ -1,11 +1,14 @@
 """Captured activity as the desktop app and the command line use it: a range of spans to show, spans to delete,
-an export to import without counting twice, and counts for a capture run's report. The span store stays behind
-this service, so nothing above it opens the store itself."""
+an export to import without counting twice, counts for a capture run's report, and the capture pause. The span
+store stays behind this service, so nothing above it opens the store itself."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
+from app.capture.pause import PauseStore, to_datetime, to_epoch
 from app.domain.models import Span
 from app.store.spans import SpanStore
 
@@ -15,8 +18,22 @@ def _key(span: Span) -> tuple[float, float, str, str, bool]:
 
 
 class ActivityService:
-    def __init__(self, spans: SpanStore) -> None:
+    def __init__(self, spans: SpanStore, pauses: PauseStore) -> None:
         self._spans = spans
+        self._pauses = pauses
+
+    def paused_until(self) -> datetime | None:
+        """When the stored pause ends (`FOREVER`: until resumed), or None when capture runs (a pause that has
+        passed counts as running)."""
+        until = self._pauses.read()
+        return None if until is None or until <= time.time() else to_datetime(until)
+
+    def pause(self, until: datetime | None) -> None:
+        """Pause capture until then (None: until resumed), in every process, across a restart."""
+        self._pauses.write(to_epoch(until))
+
+    def resume(self) -> None:
+        self._pauses.write(None)
 
     def between(self, start: float, end: float) -> list[Span]:
         """Spans overlapping [start, end) (epoch seconds), in start order."""

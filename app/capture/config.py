@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.capture import options as opt
 from app.capture.privacy import DEFAULT_REDACTIONS, Privacy
 from app.capture.schedule import TrackingHours
 from app.settings import Settings
@@ -26,12 +27,10 @@ class CaptureConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CaptureConfig:
-        values = settings.all()
+        get = settings.snapshot().get
+        apps, titles, redactions = get(opt.EXCLUDE_APPS), get(opt.EXCLUDE_TITLES), get(opt.REDACTIONS)
         return cls(
-            interval=float(values["capture.interval_seconds"]),
-            idle_threshold=float(values["capture.idle_seconds"]),
-            privacy=Privacy.from_lists(values["capture.exclude_apps"], values["capture.exclude_titles"],
-                                       values["capture.redactions"], values["capture.exclude_private_windows"]),
-            hours=TrackingHours(values["capture.tracking_hours"]),
-            retention_days=int(values["capture.retention_days"]),
+            interval=get(opt.INTERVAL_SECONDS), idle_threshold=float(get(opt.IDLE_SECONDS)),
+            privacy=Privacy.from_lists(apps, titles, redactions, get(opt.EXCLUDE_PRIVATE_WINDOWS)),
+            hours=TrackingHours(get(opt.TRACKING_HOURS)), retention_days=get(opt.RETENTION_DAYS),
         )

@@ -12,6 +12,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
+from app.classify import options as opt
 from app.classify.engine import STALE_DAYS, Engine, Verdict
 from app.classify.learn.repository import LearnedRepository
 from app.classify.learn.service import Classify, LearningService
@@ -147,10 +148,9 @@ class ClassifierService:
             self.learning.save_pending()
 
     def options(self) -> ProposalOptions:
-        get = self._settings.get
-        return ProposalOptions(float(get("classify.merge_gap_seconds")),
-                               float(get("classify.brief_interruption_seconds")),
-                               float(get("classify.minimum_seconds")))
+        get = self._settings.snapshot().get  # one read of the table
+        return ProposalOptions(float(get(opt.MERGE_GAP_SECONDS)), float(get(opt.BRIEF_INTERRUPTION_SECONDS)),
+                               float(get(opt.MINIMUM_SECONDS)))
 
     def propose(self, period: Period, now: datetime | None = None) -> ProposalSet:
         """Proposals for a period of local days, leaving out time that timer or manual entries already hold."""

@@ -14,7 +14,7 @@ from app.capture.activity import ActivityService
 from app.capture.awimport import read_export, to_spans
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
-from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
+from app.capture.pause import FOREVER
 from app.commands.output import iso, note, print_json, seconds_arg
 from app.core import Core, build_watcher
 from app.domain.errors import ValidationError
@@ -86,11 +86,6 @@ def _paused_text(until: datetime | None) -> str:
     return f"Capture is paused until {until.astimezone():%Y-%m-%d %H:%M}."
 
 
-def _stored_pause(core: Core) -> datetime | None:
-    until = PauseStore(core.db).read()
-    return None if until is None or until <= time.time() else to_datetime(until)
-
-
 def _pause(core: Core, args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     until: datetime | None = None
@@ -100,19 +95,19 @@ def _pause(core: Core, args: argparse.Namespace) -> int:
         until = parse_instant(args.until)
         if until <= now:
             raise ValidationError(f"'{args.until}' has passed; give a time in the future to pause until.")
-    PauseStore(core.db).write(to_epoch(until))
-    print(_paused_text(_stored_pause(core)))
+    core.activity.pause(until)
+    print(_paused_text(core.activity.paused_until()))
     return 0
 
 
 def _resume(core: Core, _args: argparse.Namespace) -> int:
-    PauseStore(core.db).write(None)
+    core.activity.resume()
     print(_paused_text(None))
     return 0
 
 
 def _status(core: Core, args: argparse.Namespace) -> int:
-    until = _stored_pause(core)
+    until = core.activity.paused_until()
     if args.json:
         print_json({"paused": until is not None, "until_resumed": until is not None and until >= FOREVER,
                     "paused_until": iso(until) if until is not None and until < FOREVER else None})

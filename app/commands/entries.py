@@ -95,8 +95,8 @@ def _list(core: Core, args: argparse.Namespace) -> int:
 
 
 def _add(core: Core, args: argparse.Namespace) -> int:
-    project = core.projects.require(args.project)
-    task_id = core.projects.require_task(project, args.task).id if args.task else None
+    project = core.catalog.require(args.project)
+    task_id = core.catalog.require_task(project, args.task).id if args.task else None
     entry, notices = core.entry_service.add_manual(
         parse_instant(args.start), parse_instant(args.end), args.description, project.id, task_id
     )
@@ -130,7 +130,7 @@ def _unlock(core: Core, args: argparse.Namespace) -> int:
 
 def _confirm(core: Core, args: argparse.Namespace) -> int:
     for entry_id in args.ids:
-        core.entries.get(entry_id)  # an unknown id is named before anything changes
+        core.entry_service.get(entry_id)  # an unknown id is named before anything changes
     confirmed = core.review.confirm_descriptions(args.ids)
     if confirmed:
         listed = ", ".join(f"#{i}" for i in confirmed)

@@ -36,13 +36,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _project_add(core: Core, args: argparse.Namespace) -> int:
-    project = core.projects.add_project(args.project, billable=not args.non_billable)
+    project = core.catalog.add_path(args.project, billable=not args.non_billable)
     print(f"Created project {project.path}.")
     return 0
 
 
 def _project_list(core: Core, args: argparse.Namespace) -> int:
-    projects = core.projects.projects()
+    projects = core.catalog.projects()
     if args.json:
         print_json([{"id": p.id, "client": p.client_name, "project": p.name, "billable": p.billable}
                     for p in projects])

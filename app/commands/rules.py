@@ -130,7 +130,7 @@ def _preview(core: Core, args: argparse.Namespace) -> int:
 
 
 def _suggest(core: Core, args: argparse.Namespace) -> int:
-    core.projects.require(args.project)
+    core.catalog.require(args.project)
     found = core.classifier.suggest(parse_instant(args.start), parse_instant(args.end), args.project, args.task)
     if found is None:
         print("Nothing in those titles sets them apart well enough to suggest a rule.")

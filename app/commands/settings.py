@@ -6,7 +6,6 @@ import argparse
 
 from app.commands.output import print_json
 from app.core import Core
-from app.settings import OPTIONS, Settings
 
 _WIDEST = 24  # a longer value (a list of patterns) overflows its column rather than widening every row
 
@@ -30,10 +29,10 @@ def _list(core: Core, args: argparse.Namespace) -> int:
     values = core.settings.all()
     if args.json:
         print_json([{"key": key, "type": option.type_name, "default": option.default, "value": values[key],
-                     "description": option.label} for key, option in OPTIONS.items()])
+                     "description": option.label} for key, option in core.settings.options.items()])
         return 0
     rows = [(key, option.type_name, _shown(option.format(values[key])), _shown(option.format(option.default)),
-             option.label) for key, option in OPTIONS.items()]
+             option.label) for key, option in core.settings.options.items()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     widths[2:] = [min(_WIDEST, width) for width in widths[2:]]
     for row in [("KEY", "TYPE", "VALUE", "DEFAULT", "DESCRIPTION"), *rows]:
@@ -47,12 +46,12 @@ def _shown(text: str) -> str:
 
 
 def _get(core: Core, args: argparse.Namespace) -> int:
-    print(Settings.option(args.key).format(core.settings.get(args.key)))
+    print(core.settings.option(args.key).format(core.settings.get(args.key)))
     return 0
 
 
 def _set(core: Core, args: argparse.Namespace) -> int:
-    option = Settings.option(args.key)
+    option = core.settings.option(args.key)
     value = option.parse(args.value)
     core.settings.set(args.key, value)
     print(f"{args.key} is now {_shown(option.format(value))}.")

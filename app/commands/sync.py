@@ -138,7 +138,7 @@ def _map(core: Core, args: argparse.Namespace) -> int:
         return Mapping(kind, 0, found.code, found.name, found.parent)
 
     if args.client:
-        client = next((c for c in core.projects.clients() if c.name.casefold() == args.client.casefold()), None)
+        client = next((c for c in core.catalog.clients() if c.name.casefold() == args.client.casefold()), None)
         if client is None:
             raise NotFoundError(f"There is no client '{args.client}'")
         if args.create_contact:
@@ -155,13 +155,13 @@ def _map(core: Core, args: argparse.Namespace) -> int:
             if code:
                 store.set_mapping(_at(pick(kind, code), client.id))
     elif args.project:
-        project = core.projects.require(args.project)
+        project = core.catalog.require(args.project)
         if args.tracking:
             store.set_mapping(_at(pick(RemoteKind.TRACKING, args.tracking), project.id))
         if args.item:
             if not args.task:
                 raise ValidationError("--item needs --task, the task whose lines get that item code")
-            store.set_mapping(_at(pick(RemoteKind.ITEM, args.item), core.projects.ensure_task(project.id,
+            store.set_mapping(_at(pick(RemoteKind.ITEM, args.item), core.catalog.ensure_task(project.id,
                                                                                              args.task).id))
     elif args.account:
         store.set_mapping(pick(RemoteKind.ACCOUNT, args.account))

@@ -47,8 +47,8 @@ def _start(core: Core, args: argparse.Namespace) -> int:
     _report_unclean(core.liveness.unclean_exit())
     if args.task and not args.project:
         raise ValidationError("A task belongs to a project: give --project CLIENT/PROJECT with --task.")
-    project = core.projects.require(args.project) if args.project else None
-    task_id = core.projects.require_task(project, args.task).id if project and args.task else None
+    project = core.catalog.require(args.project) if args.project else None
+    task_id = core.catalog.require_task(project, args.task).id if project and args.task else None
     entry = core.timer.start(args.description, project.id if project else None, task_id)
     print(f"Started: {entry_line(entry)}")
     return 0

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from app.capture.activity import ActivityService
 from app.capture.schedule import TrackingHours
 from app.settings import Settings
-from app.store.repositories import EntryRepository
+from app.timesheet.entries import EntryService
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +27,14 @@ class ReminderConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> ReminderConfig:
         """A database read: call it on a worker."""
+        value = settings.snapshot().value  # one read of the table
         return cls(
-            enabled=settings.get("reminders.enabled"),
-            hours=tuple(settings.get("reminders.hours")),
-            idle_minutes=settings.get("reminders.idle_minutes"),
-            long_running=settings.get("notifications.long_running"),
-            long_running_hours=settings.get("timer.long_running_hours"),
-            sync_results=settings.get("notifications.sync_results"),
+            enabled=value("reminders.enabled"),
+            hours=tuple(value("reminders.hours")),
+            idle_minutes=value("reminders.idle_minutes"),
+            long_running=value("notifications.long_running"),
+            long_running_hours=value("timer.long_running_hours"),
+            sync_results=value("notifications.sync_results"),
         )
 
 
@@ -47,7 +48,7 @@ class Activity:
     """The later of the last finished entry's end and the end of the last captured work (not idle)."""
 
 
-def read_activity(entries: EntryRepository, spans: ActivityService) -> Activity:
+def read_activity(entries: EntryService, spans: ActivityService) -> Activity:
     """A database read: call it on a worker."""
     running = entries.running()
     last = entries.last_finished()

@@ -77,8 +77,8 @@ class ReportService:
         times = [TrackedTime(r.start, r.end, r.billable and r.project_id is not None)
                  for r in self._repo.entries(start, end)]
         times += self._unassigned(start, end)
-        return build_utilisation(times, period, tz, self._settings.get("reports.utilisation_target"),
-                                 self._settings.get("review.week_start"))
+        value = self._settings.snapshot().value  # one read of the table
+        return build_utilisation(times, period, tz, value("reports.utilisation_target"), value("review.week_start"))
 
     def wip(self, as_of: date | None = None, since: date | None = None) -> Wip:
         """Approved, uninvoiced work done up to `as_of` (default today), from `since` or whenever it was done."""

@@ -111,3 +111,13 @@ class EntryService:
 
     def in_period(self, period: Period) -> list[Entry]:
         return self._entries.between(*period.utc_range())
+
+    def get(self, entry_id: int) -> Entry:
+        """The entry, or a sentence naming the unknown id."""
+        return self._entries.get(entry_id)
+
+    def running(self) -> Entry | None:
+        return self._entries.running()
+
+    def last_finished(self) -> Entry | None:
+        return self._entries.last_finished()

@@ -137,10 +137,11 @@ class ReviewService:
             timelines.append(DayTimeline(
                 day, lo, hi, tuple(blocks), tuple(i for i in items if i.start < hi and i.end > lo),
                 tuple(e for e in entries if e.start.timestamp() < hi and (e.end or now).timestamp() > lo)))
-        flags = review_flags(entries, now, daily_limit_hours=self._settings.get("review.daily_hours_limit"),
-                             long_timer_hours=self._settings.get("timer.long_running_hours"),
+        value = self._settings.snapshot().value  # one read of the table
+        flags = review_flags(entries, now, daily_limit_hours=value("review.daily_hours_limit"),
+                             long_timer_hours=value("timer.long_running_hours"),
                              unclassified_share=shares,
-                             share_limit=self._settings.get("review.unclassified_flag_percent") / 100, tz=self._tz,
+                             share_limit=value("review.unclassified_flag_percent") / 100, tz=self._tz,
                              accounting=self._accounting_notes(), too_short=too_short,
                              minimum_seconds=self._classifier.options().minimum)
         grid = build_grid(entries, projects, period.days(), now, self._tz)

@@ -31,7 +31,7 @@ class ActivityActions:
     core: Core
 
     def projects(self) -> list[Project]:
-        return self.core.projects.projects()
+        return self.core.catalog.projects()
 
     def assign(self, spans: Sequence[Span], project: Project) -> str:
         pieces = active_pieces(spans)

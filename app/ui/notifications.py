@@ -126,7 +126,7 @@ class Reminders(QObject):
         core, spans = self._core, self._spans
 
         def read() -> tuple[ReminderConfig, Activity]:
-            return ReminderConfig.from_settings(core.settings), read_activity(core.entries, spans)
+            return ReminderConfig.from_settings(core.settings), read_activity(core.entry_service, spans)
 
         self._runner.read(read, self._decide, self._failed)
 

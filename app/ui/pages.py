@@ -96,7 +96,7 @@ def _rules(shell: Shell) -> QWidget:
     from app.ui.rules_editor import RulesEditor
 
     assert shell.core is not None
-    return RulesEditor(shell.core.classifier, shell.runner, shell.bus, projects=shell.core.projects.projects)
+    return RulesEditor(shell.core.classifier, shell.runner, shell.bus, projects=shell.core.catalog.projects)
 
 
 def _preferences(shell: Shell) -> QWidget:
@@ -104,7 +104,7 @@ def _preferences(shell: Shell) -> QWidget:
 
     core = shell.core
     assert core is not None
-    return SettingsDialog(core.settings, shell.runner, shell.bus, projects=core.projects.projects,
+    return SettingsDialog(core.settings, shell.runner, shell.bus, projects=core.catalog.projects,
                           pages=shell.preferences_pages())
 
 

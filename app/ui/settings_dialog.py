@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.domain.models import Project
-from app.settings import OPTIONS, Option, Settings
+from app.option_registry import OPTIONS
+from app.options import Option
+from app.settings import Settings
 from app.sync.oauth.config import USER_SETTINGS
 from app.ui.choices import CHOICES, choice_combo, currency_combo, select
 from app.ui.events import ChangeBus, Changed, recorded

@@ -40,7 +40,8 @@ def pynput_listener(hotkeys: dict[str, Callable[[], None]]) -> HotkeyListener:
 
 def read_config(settings: Settings) -> tuple[bool, dict[str, str]]:
     """The `shortcuts.*` settings as `apply()` takes them. A database read: call it on a worker."""
-    return settings.get("shortcuts.enabled"), {action: settings.get(f"shortcuts.{action}") for action in ACTIONS}
+    value = settings.snapshot().value  # one read of the table
+    return value("shortcuts.enabled"), {action: value(f"shortcuts.{action}") for action in ACTIONS}
 
 
 class GlobalShortcuts(QObject):

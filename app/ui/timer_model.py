@@ -145,8 +145,8 @@ class TimerModel(QObject):
         on_added: Callable[[Project], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
-        projects = self._core.projects
-        self.perform(lambda: projects.add_project(path), on_done=on_added, on_failure=on_failure)
+        catalog = self._core.catalog
+        self.perform(lambda: catalog.add_path(path), on_done=on_added, on_failure=on_failure)
 
     def perform(
         self,
@@ -187,6 +187,6 @@ def _load(core: Core) -> TimerSnapshot:
         running=status.running,
         notices=status.notices,
         recent=tuple(core.timer.recent(RECENT)),
-        projects=tuple(core.projects.projects()),
-        tasks=core.projects.tasks_by_project(),
+        projects=tuple(core.catalog.projects()),
+        tasks=core.catalog.tasks_by_project(),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.option_registry import OPTIONS
 from app.paths import Paths
 from app.settings import Settings
 from app.store.db import open_database
@@ -49,7 +50,7 @@ def test_without_a_tray_the_first_start_shows_the_window_and_every_page_is_reach
     assert code == 0, (tmp_path / "app.log").read_text()
     db = open_database(Paths.from_env({"TIMETALLY_HOME": str(home)}).database)
     try:
-        settings = Settings(SettingsRepository(db))
+        settings = Settings(SettingsRepository(db), OPTIONS)
         assert settings.get("onboarding.privacy_seen") is True, "closing the wizard counts as having seen it"
         assert settings.get("ui.page") == PAGES[-1].key, "the page shown last is remembered"
     finally:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
-from app.settings import OPTIONS
+from app.option_registry import OPTIONS
 from app.ui.accounts_page import AccountsPage
 from app.ui.events import ACCOUNTS, SETTINGS, ChangeBus
 from app.ui.settings_dialog import NOT_IN_FORMS, OptionsPage, SettingsDialog, option_groups, page_title

@@ -10,7 +10,7 @@ from app.capture.backends.base import MAX_TEXT, Window, clean_text
 from app.capture.privacy import DEFAULT_REDACTIONS, Privacy, check_patterns
 from app.capture.schedule import TrackingHours, check_rules
 from app.domain.errors import ValidationError
-from app.settings import OPTIONS
+from app.option_registry import OPTIONS
 
 
 def test_excluded_applications_and_titles_are_dropped() -> None:

@@ -87,7 +87,8 @@ def test_periods() -> None:
 
 
 def test_all_settings_come_from_one_read_and_bad_stored_values_fall_back() -> None:
-    from app.settings import OPTIONS, Settings
+    from app.option_registry import OPTIONS
+    from app.settings import Settings
 
     class Backend:
         def __init__(self) -> None:
@@ -102,7 +103,7 @@ def test_all_settings_come_from_one_read_and_bad_stored_values_fall_back() -> No
             self.stored[key] = value
 
     backend = Backend()
-    values = Settings(backend).all()  # type: ignore[arg-type]
+    values = Settings(backend, OPTIONS).all()  # type: ignore[arg-type]
     assert backend.reads == 1 and set(values) == set(OPTIONS)
     assert values["timer.long_running_hours"] == 8.0 and values["review.week_start"] == 6
 

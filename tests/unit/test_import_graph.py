@@ -135,6 +135,34 @@ def test_ui_and_commands_go_through_the_core() -> None:
     assert reaching <= STILL_OPEN_THE_STORE, sorted(reaching - STILL_OPEN_THE_STORE)
 
 
+REPOSITORIES = frozenset({"db", "projects", "entries"})
+STILL_READ_THE_DATABASE = frozenset({("app.ui.application", "db")})  # its change probe, until services report changes
+
+
+def _is_core(node: ast.expr) -> bool:
+    """`core`, `_core`, `self.core`, `shell.core`, ...: the composition root's `Core`."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name in ("core", "_core")
+
+
+def _repository_reads(source: str) -> set[str]:
+    return {node.attr for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Attribute) and node.attr in REPOSITORIES and _is_core(node.value)}
+
+
+def test_ui_and_commands_use_services_not_repositories() -> None:
+    """Nothing in app/ui or app/commands reads `core.db`, `core.projects` or `core.entries`: services are the door."""
+    front = [m for m in MODULES if m.startswith(("app.ui", "app.commands"))]
+    reads = {(m, attr) for m in front for attr in _repository_reads(MODULES[m].read_text(encoding="utf-8"))}
+    assert reads <= STILL_READ_THE_DATABASE, sorted(reads - STILL_READ_THE_DATABASE)
+
+
+def test_the_repository_check_sees_a_read_through_core() -> None:
+    source = "def f(self):\n    return self._core.projects.projects(), shell.core.db, core.entries.get(1)"
+    assert _repository_reads(source) == REPOSITORIES
+    assert _repository_reads("self.catalog.projects(); db.close()") == set()
+
+
 def _reach(module: str) -> set[str]:
     seen, todo = set(), [module]
     while todo:

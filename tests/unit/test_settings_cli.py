@@ -14,7 +14,7 @@ import pytest
 
 from app.cli import main
 from app.desktop.instance_client import InstanceServer, Request, instance_name
-from app.settings import OPTIONS
+from app.option_registry import OPTIONS
 
 EMPTY = '""'
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "settings.md"

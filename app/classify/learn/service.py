@@ -14,6 +14,7 @@ from app.classify.learn.history import Piece, examples, lessons, reaches
 from app.classify.learn.model import REJECTED, Key, Label, Model
 from app.classify.learn.repository import LearnedRepository
 from app.classify.learn.rule import LearnedRule, smallest_rule
+from app.classify.options import LEARNING
 from app.classify.rules import Outcome
 from app.domain.errors import ValidationError
 from app.domain.models import Span, split_project_path
@@ -78,7 +79,7 @@ class LearningService:
 
     @property
     def enabled(self) -> bool:
-        return bool(self._settings.get("classify.learning"))
+        return self._settings.snapshot().get(LEARNING)
 
     def model(self, now: datetime | None = None) -> Model | None:
         """The model for the current entries (None with learning off): from memory, from the database, or built."""

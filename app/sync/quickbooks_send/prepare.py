@@ -95,8 +95,9 @@ class Resolver:
     def worker(self) -> str:
         """`Employee:<id>` or `Vendor:<id>` of the person time is recorded for."""
         if not self._worker:
-            kind = str(self._settings.get("quickbooks.worker_type"))
-            name = str(self._settings.get("billing.person") or "").strip() or getpass.getuser()
+            value = self._settings.snapshot().value  # one read of the table
+            kind = str(value("quickbooks.worker_type"))
+            name = str(value("billing.person") or "").strip() or getpass.getuser()
             linked = self._links.get("worker", f"{kind}:{name}")
             if linked is None:
                 code, display = self._provider.lists.ensure_worker(name, kind)

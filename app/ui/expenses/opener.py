@@ -28,7 +28,7 @@ def open_expense_dialog(parent: QWidget, core: Core, runner: TaskRunner, bus: Ch
         if opened is not None:
             opened(dialog)
 
-    runner.read(lambda: (core.projects.projects(), core.expenses.categories()), show, owner=parent)
+    runner.read(lambda: (core.catalog.projects(), core.expenses.categories()), show, owner=parent)
 
 
 def _save(dialog: ExpenseDialog, values: ExpenseValues, core: Core, runner: TaskRunner, bus: ChangeBus) -> None:

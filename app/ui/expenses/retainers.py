@@ -119,7 +119,7 @@ class RetainersDialog(QDialog):
         layout.addWidget(retainer)
         layout.addWidget(progress)
         layout.addWidget(self.message)
-        runner.read(self._core.projects.projects, self._projects, self._failed, owner=self)
+        runner.read(self._core.catalog.projects, self._projects, self._failed, owner=self)
         self.refresh()
 
     def _projects(self, projects: list[Project]) -> None:

@@ -107,7 +107,7 @@ class InvoicesPage(QWidget):
 
     def reload(self) -> None:
         def read() -> tuple[InvoiceBook, list[str]]:
-            return invoice_book(self.core.sync), [c.name for c in self.core.projects.clients() if not c.archived]
+            return invoice_book(self.core.sync), [c.name for c in self.core.catalog.clients() if not c.archived]
 
         self._runner.read(read, self._loaded, self._failed, owner=self)
 

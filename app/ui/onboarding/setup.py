@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.billing.rounding import parse_rounding
+from app.capture.options import TRACKING_HOURS
 from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.models import split_project_path
 from app.domain.money import check_currency, parse_amount
-from app.settings import OPTIONS
 from app.sync import mappings
 from app.sync.provider import RemoteKind, RemoteOption
 
@@ -30,7 +30,7 @@ class Answers:
 
     def check(self) -> None:
         """Every answer read as the services will read it; a refusal is the sentence the user sees."""
-        OPTIONS["capture.tracking_hours"].validate(list(self.tracking_hours))
+        TRACKING_HOURS.validate(list(self.tracking_hours))
         if (self.project or self.rate) and not self.client.strip():
             raise ValidationError("Name the client first: the project and rate belong to a client.")
         if self.rate.strip():
@@ -53,8 +53,8 @@ def apply(core: Core, answers: Answers, starter: Path) -> str:
         core.billing.set_client(answers.client.strip(), rate=answers.rate.strip() or None,
                                 currency=answers.currency, rounding=answers.rounding, create=True)
         done.append(f"client {answers.client.strip()}")
-        if answers.project.strip() and core.projects.find(answers.path) is None:
-            core.projects.add_project(answers.path)
+        if answers.project.strip() and core.catalog.find(answers.path) is None:
+            core.catalog.add_path(answers.path)
             done.append(f"project {answers.path}")
     if answers.starter_rules and not core.classifier.rules():
         rules = core.classifier.import_file(starter)
@@ -74,13 +74,13 @@ def import_customers(core: Core, provider: str) -> list[str]:
     customers = [c for c in core.sync.provider(provider).remote_list(RemoteKind.CUSTOMER, refresh=True)
                  if not c.parent]
     store = core.sync.store(provider)
-    existing = {c.name.casefold(): c for c in core.projects.clients()}
+    existing = {c.name.casefold(): c for c in core.catalog.clients()}
     created: list[str] = []
     links: dict[tuple[RemoteKind, int], RemoteOption | None] = {}
     for option in customers:
         client = existing.get(option.name.strip().casefold())
         if client is None:
-            client = core.projects.ensure_client(option.name.strip())
+            client = core.catalog.ensure_client(option.name.strip())
             existing[client.name.casefold()] = client
             created.append(client.name)
         if store.mapping(RemoteKind.CUSTOMER, client.id) is None:

@@ -283,8 +283,8 @@ class ReviewWindow(QWidget):
         self._track(dialog)
 
     def _create_project(self, path: str, then: Callable[[Project], None]) -> None:
-        projects = self.core.projects
-        self.runner.write(lambda: projects.add_project(path), then,
+        catalog = self.core.catalog
+        self.runner.write(lambda: catalog.add_path(path), then,
                           lambda error: self._say(user_message(error), error=True), owner=self)
 
     def _offer_rule(self, result: Assignment) -> None:
