@@ -128,3 +128,17 @@ def test_a_rig_without_listening_polls_every_interval(db: Database) -> None:
     rig = Rig(db, CaptureConfig())
     rig.step(count=3)
     assert rig.spans() == [(1, 3, "a.py", False)]
+
+
+def test_x_server_times_map_to_wall_time_across_the_32_bit_wrap() -> None:
+    from app.capture.backends.x11_events import ServerClock
+
+    now = [T0]
+    clock = ServerClock(wall=lambda: now[0])
+    assert clock.wall(123) == T0  # nothing learnt yet: the time it is heard
+    clock.learn(2**32 - 500, T0 - 0.002, T0)  # stamped 500 ms before the server's clock wraps
+    now[0] = T0 + 2.0
+    assert clock.wall(1_000) == pytest.approx(T0 - 0.001 + 1.5)  # 1.5 s later, after the wrap
+    assert clock.wall(2**32 - 1_500) == pytest.approx(T0 - 1.001)
+    assert clock.wall(5_000_000) == T0 + 2.0  # far outside the last half minute: taken as now
+    assert clock.wall(0) == T0 + 2.0  # CurrentTime
