@@ -10,15 +10,18 @@ STAMP_PIP := $(VENV)/.installed
 run: setup
 	$(PY) -m app
 
-# The whole suite, then the in-process suites again at a month end, 29 February, a daylight-saving change and
-# the year's end (tests/shifted_clock.py), so no test can depend on today's date.
+# ruff and mypy (configured in pyproject.toml), the whole suite, then the in-process suites again at a month end,
+# 29 February, a daylight-saving change and the year's end (tests/shifted_clock.py), so no test can depend on
+# today's date.
 test: setup
 	$(PY) -m ruff check app tests bench packaging
+	$(PY) -m mypy
 	$(PY) -m pytest -q -n 2
 	$(PY) -m tests.shifted_clock -q -n 2 -p no:cacheprovider tests/unit tests/ui
 
 lint: setup
 	$(PY) -m ruff check app tests bench packaging
+	$(PY) -m mypy
 
 setup: $(STAMP_PIP)
 

@@ -8,9 +8,13 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.domain.errors import TimeTallyError
+
+if TYPE_CHECKING:
+    from app.core import Core
 
 # What a command may change, so a running app refreshes those views at once (names of `app.ui.events`).
 CHANGES = {
@@ -84,13 +88,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run_self_test()
     if args.command is None:
-        from app.bootstrap import run_gui
+        from app.gui import run_gui
 
         return run_gui()
     if handler is None:
         build_parser().parse_args([*(argv or sys.argv[1:]), "--help"])
         return 2
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     try:
         core = build_core()
@@ -109,4 +113,16 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"timetally: {exc}", file=sys.stderr)
         return 1
     finally:
+        _deliver_webhooks(core)
         core.close()
+
+
+def _deliver_webhooks(core: Core) -> None:
+    """The webhooks this command caused go out now, within a few seconds; what is left the app or
+    `sync run-scheduled` delivers later (nothing is lost: each was written with its change)."""
+    try:
+        notices = core.automation.deliver_written().notices()
+    except TimeTallyError as exc:
+        notices = [f"webhooks were not delivered yet: {exc}"]
+    for notice in notices:
+        print(f"timetally: {notice}", file=sys.stderr)

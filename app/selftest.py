@@ -9,11 +9,11 @@ import sys
 import threading
 from collections.abc import Callable
 
-from app.bootstrap import Core
 from app.capture.backends.base import Window
 from app.capture.backends.null import NullBackend
 from app.capture.config import CaptureConfig
 from app.capture.watcher import Watcher
+from app.core import Core
 from app.store.spans import SpanStore
 
 
@@ -64,6 +64,8 @@ def check_capture(core: Core, seconds: float) -> Callable[[], str]:
 def lazy_modules(platform: str | None = None) -> list[str]:
     """Modules imported only on demand, that a bundle must still contain (the spec lists them for PyInstaller)."""
     platform = platform or sys.platform
+    backends: tuple[str, ...]
+    native: tuple[str, ...]
     if platform == "win32":
         backends, native = ("windows",), ("pynput",)
     elif platform == "darwin":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from app.billing.multipliers import parse_night, parse_weekdays
@@ -123,10 +124,23 @@ def _combo(value: str) -> str | None:
     return check_combo(value)
 
 
+def _logo(value: str) -> str | None:
+    if value and Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return "must be a PNG or JPEG file"
+    return None
+def _page_key(value: str) -> str | None:
+    return None if value.isidentifier() else "must be a page name such as timer, review or preferences"
+
+
+def _relay_url(value: str) -> str | None:
+    ok = not value or value.startswith("https://") or value.startswith("http://localhost")
+    return None if ok else "must start with https:// (or http://localhost for a test relay)"
+
+
 _DEFAULT_REDACTIONS = [r"^\(\d+\+?\)\s*", r"^[●•]\s*"]
 _MEETING_APPS = [r"zoom", r"\bteams\b", r"meet\.google\.com", r"webex", r"skype", r"jitsi", r"huddle"]
 
-OPTIONS: dict[str, Option[Any]] = {
+OPTIONS: dict[str, Option[Any]] = {  # type: ignore[var-annotated]  # a tuple of Options of several value types
     o.key: o
     for o in (
         Option("timer.long_running_hours", 8.0, "Warn about timers running longer than (hours)", _between(1, 24)),
@@ -142,6 +156,8 @@ OPTIONS: dict[str, Option[Any]] = {
                _between(0, 600)),
         Option("classify.minimum_seconds", 240, "Shortest proposal: shorter stretches join the same project's "
                "nearby time, or show as too short (seconds)", _between(0, 3600)),
+        Option("classify.learning", True, "Propose time no rule classifies from what you assigned before "
+               "(learned and kept on this computer)"),
         Option("capture.interval_seconds", 1.0, "Capture: sample the active window every (seconds)",
                _between(0.2, 60)),
         Option("capture.idle_seconds", 300, "Capture: idle after no input for (seconds)", _between(30, 7200)),
@@ -192,7 +208,12 @@ OPTIONS: dict[str, Option[Any]] = {
                _parses(parse_multiplier), "decimal"),
         Option("billing.overtime_daily_hours", 0.0, "Overtime beyond hours per day (0: off)", _between(0, 24)),
         Option("billing.overtime_weekly_hours", 0.0, "Overtime beyond hours per week (0: off)", _between(0, 168)),
-        Option("ui.show_window_at_start", False, "Open the timer window when TimeTally starts"),
+        Option("ui.show_window_at_start", False, "Open the main window when TimeTally starts"),
+        Option("ui.window_geometry", "", "Main window size and place, as the window saved them"),
+        Option("ui.page", "timer", "Main window page shown when it opens (timer, review, activity, ...)",
+               _page_key),
+        Option("onboarding.privacy_seen", False, "Onboarding: what is recorded was shown, so capture may start"),
+        Option("onboarding.finished", False, "Onboarding: finished or skipped, so it does not open at start"),
         Option("app.autostart", False, "Start TimeTally when you log in"),
         Option("shortcuts.enabled", True, "Global keyboard shortcuts (not available on Wayland)"),
         Option("shortcuts.toggle_timer", "<ctrl>+<alt>+t", "Shortcut: start or stop the timer, e.g. <ctrl>+<alt>+t",
@@ -213,8 +234,18 @@ OPTIONS: dict[str, Option[Any]] = {
                "invoice it (invoice), for clients without a mode of their own", _one_of(["time", "invoice"])),
         Option("quickbooks.worker_type", "Employee", "QuickBooks: record time for an Employee or a Vendor",
                _one_of(["Employee", "Vendor"])),
+        Option("xero.client_id", "", "Xero: client id of your own Xero app (empty: the one TimeTally ships)"),
+        Option("quickbooks.client_id", "", "QuickBooks: client id of your own Intuit app (empty: the one "
+               "TimeTally ships)"),
+        Option("quickbooks.relay", False, "QuickBooks: exchange tokens through a relay that holds the client secret"),
+        Option("quickbooks.relay_url", "", "QuickBooks: token URL of the relay (https)", _relay_url),
         Option("reports.utilisation_target", 75, "Utilisation target: billable share of tracked time (percent)",
                _between(0, 100)),
+        Option("business.name", "", "Business: your name or company name on client invoices"),
+        Option("business.address", "", "Business: postal address on client invoices (a comma starts a new line)"),
+        Option("business.tax_number", "", "Business: tax or VAT number on client invoices (empty: none)"),
+        Option("business.logo", "", "Business: logo image on client invoices, a PNG or JPEG file (empty: none)",
+               _logo),
     )
 }
 

@@ -202,9 +202,9 @@ def run_aw(year: list[Span], week: list[Span], rules: list[Rule], changed: list[
 def end_to_end_week(year: list[Span], rules: list[Rule], week_start: datetime) -> list[float]:
     """The CLI's path: spans read from SQLite by the span store, classified and proposed by the service."""
     os.environ["TIMETALLY_HOME"] = tempfile.mkdtemp(prefix="timetally-bench-")
-    from app.bootstrap import build_core
     from app.classify.repository import RuleRepository
     from app.classify.service import ClassifierService
+    from app.core import build_core
     from app.domain.periods import Period
     from app.store.spans import SpanStore
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["TIMETALLY_HOME"] = tempfile.mkdtemp(prefix="timetally-bench-")
 
-from app.bootstrap import Core, build_core  # noqa: E402
+from app.core import Core, build_core  # noqa: E402
 from app.domain.models import NewEntry  # noqa: E402
 from app.domain.periods import Period  # noqa: E402
 

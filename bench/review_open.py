@@ -32,8 +32,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.bootstrap import Core, build_core  # noqa: E402
 from app.classify.rules import Condition, Field, Group, Matcher, Outcome, Rule  # noqa: E402
+from app.core import Core, build_core  # noqa: E402
 from app.domain.models import NewEntry, Span  # noqa: E402
 from app.domain.periods import week_of  # noqa: E402
 from app.store.spans import SpanStore  # noqa: E402

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import keyring  # noqa: E402
 
-from app.bootstrap import Core, build_core  # noqa: E402
+from app.core import Core, build_core  # noqa: E402
 from app.domain.models import NewEntry  # noqa: E402
 from app.domain.periods import parse_week  # noqa: E402
 from app.sync.ratelimit import Limits  # noqa: E402

@@ -26,7 +26,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def core(home: Path) -> Iterator[object]:
     """The real services on a fresh SQLite file."""
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     built = build_core()
     yield built

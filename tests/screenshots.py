@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
-from app.bootstrap import Core, build_core, build_watcher
+from app.core import Core, build_core, build_watcher
 from app.domain.models import NewEntry
 from app.timesheet.liveness import UncleanExit
 from app.ui.application import Shell

@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from app.billing.service import BillingService
-from app.bootstrap import Core, build_core
+from app.core import Core, build_core
 from app.domain.models import NewEntry, Span
 from app.domain.periods import Period
 from app.reports.service import ReportService

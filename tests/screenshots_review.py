@@ -13,8 +13,8 @@ import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from app.bootstrap import Core, build_core
 from app.classify.ruleset_file import loads
+from app.core import Core, build_core
 from app.domain.models import EntrySource, NewEntry, Span
 from app.domain.periods import week_of
 from app.store.spans import SpanStore

@@ -96,13 +96,14 @@ def title(draft: InvoiceDraft) -> str:
     return f"{number} · {draft.client_name} · {draft.period_first} – {draft.period_last} · due {draft.due_date}"
 
 
-def _amount(value: Decimal, draft: InvoiceDraft) -> str:
+def bare_amount(value: Decimal, draft: InvoiceDraft) -> str:
+    """An amount at the currency's minor unit, without the currency code."""
     return format_money(value, draft.currency).rsplit(" ", 1)[0]
 
 
 def totals_text(draft: InvoiceDraft) -> str:
     tax_word = {"inclusive": "Tax included", "none": "No tax"}.get(str(draft.amounts_are), "Tax")
-    return (f"Subtotal {_amount(draft.subtotal, draft)}  {tax_word} {_amount(draft.tax_total, draft)}  "
+    return (f"Subtotal {bare_amount(draft.subtotal, draft)}  {tax_word} {bare_amount(draft.tax_total, draft)}  "
             f"Total {format_money(draft.total, draft.currency)}")
 
 
@@ -112,13 +113,13 @@ def draft_text(draft: InvoiceDraft) -> list[str]:
     for line in draft.lines:
         rows.append(
             f"  {format_duration(line.raw_seconds):>6} {format_duration(line.billed_seconds):>6} "
-            f"{line.quantity:>8} {line.unit_amount:>10} {_amount(line.amount, draft):>12} "
-            f"{_amount(line.tax, draft):>10}  {line.description}"
+            f"{line.quantity:>8} {line.unit_amount:>10} {bare_amount(line.amount, draft):>12} "
+            f"{bare_amount(line.tax, draft):>10}  {line.description}"
         )
     if len(draft.project_subtotals) > 1:
         for sub in draft.project_subtotals:
             rows.append(f"  {sub.project_name}: {format_duration(sub.billed_seconds)} billed, "
-                        f"{_amount(sub.amount, draft)}")
+                        f"{bare_amount(sub.amount, draft)}")
     rows.append(f"  {totals_text(draft)}")
     rows += [f"  ! {short_entry_text(entry)}" for entry in draft.short_entries]
     return rows
@@ -132,10 +133,10 @@ def draft_html(draft: InvoiceDraft) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{e(str(cell))}</td>" for cell in (
             line.description, hours(line.raw_seconds), hours(line.billed_seconds), line.quantity, line.unit_amount,
-            _amount(line.amount, draft), _amount(line.tax, draft))) + "</tr>"
+            bare_amount(line.amount, draft), bare_amount(line.tax, draft))) + "</tr>"
         for line in draft.lines
     )
-    subtotals = "".join(f"<p>{e(s.project_name)}: {e(_amount(s.amount, draft))}</p>"
+    subtotals = "".join(f"<p>{e(s.project_name)}: {e(bare_amount(s.amount, draft))}</p>"
                         for s in draft.project_subtotals if len(draft.project_subtotals) > 1)
     return (f"<h2>{e(draft.number or 'Invoice draft')}</h2><p>{e(draft.client_name)}<br>"
             f"Period {draft.period_first} – {draft.period_last}<br>Issued {draft.issue_date}, due {draft.due_date}</p>"

@@ -15,6 +15,7 @@ from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from app.billing.client_document import TimesheetRow, timesheet_rows
 from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
 from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
 from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change
@@ -209,6 +210,10 @@ class BillingService:
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
+
+    def timesheet(self, number: str) -> list[TimesheetRow]:
+        """The entries a stored invoice bills, for the client's timesheet appendix (never window titles)."""
+        return timesheet_rows(self._repo.entries_of(number), self.zone())
 
     def title_text(self, draft: InvoiceDraft) -> str | None:
         """Why a stored draft may not be sent, when a line carries text taken from window titles that nobody typed

@@ -104,7 +104,7 @@ class PowerMonitor:
                 for member, locked in (("Lock", True), ("Unlock", False)):
                     watches.append(_Watch(_rule(sender=LOGIND, interface=f"{LOGIND}.Session", member=member, path=path),
                                           _rule(interface=f"{LOGIND}.Session", member=member, path=path),
-                                          lambda _body, locked=locked: self._on_lock(locked)))
+                                          lambda _body, locked=locked: self._on_lock(locked)))  # type: ignore[misc]
                 watching.append("lock")
             self._begin(conn, watches)
         conn = _connect(session)

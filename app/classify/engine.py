@@ -18,12 +18,18 @@ from app.domain.models import Span
 @dataclass(frozen=True, slots=True, eq=False)
 class Verdict:
     """The rule that claimed a span, what the span becomes, and why. The engine makes one per rule and outcome,
-    so identity is equality (and hashing it, done per captured piece, stays cheap)."""
+    so identity is equality (and hashing it, done per captured piece, stays cheap). A learned verdict (see
+    `classify.learn`) has no rule (`rule_index` -1) and a `confidence` from 0 to 1."""
 
     rule_index: int
     rule: str
     outcome: Outcome
     why: str
+    confidence: float | None = None
+
+    @property
+    def learned(self) -> bool:
+        return self.rule_index < 0
 
 
 Choice = tuple[tuple[tuple[CompiledRule, Verdict], ...], Verdict | None]

@@ -23,8 +23,11 @@ from app.classify.engine import Verdict
 from app.classify.rules import Outcome
 from app.domain.models import Span
 
-CLASSIFIED, UNCLASSIFIED, PRIVATE, IGNORED, COVERED, TOO_SHORT = range(6)
-_SOFT = (CLASSIFIED, UNCLASSIFIED)
+CLASSIFIED, UNCLASSIFIED, PRIVATE, IGNORED, COVERED, TOO_SHORT, LEARNED = range(7)
+_SOFT = (CLASSIFIED, UNCLASSIFIED, LEARNED)
+_PROPOSED = (CLASSIFIED, LEARNED)
+"""Learned time (see `classify.learn`) is proposed like a rule's, but never merged with it: each proposal has one
+source. Learned stretches too short to propose stay unclassified: no rule classified them."""
 _START = attrgetter("start")
 
 
@@ -52,6 +55,10 @@ class Proposal:
     why: str
     active_seconds: float
     titles: tuple[str, ...]
+    source: str = "rule"
+    """"rule", or "learned" from the user's own assignments."""
+    confidence: float | None = None
+    """For learned proposals: from 0 to 1."""
 
     @property
     def duration(self) -> float:
@@ -190,11 +197,12 @@ def _pieces(
                 kind, outcome = UNCLASSIFIED, None
             else:
                 outcome = verdict.outcome
-                kind = PRIVATE if outcome.private else IGNORED if outcome.ignore else CLASSIFIED
+                kind = (PRIVATE if outcome.private else IGNORED if outcome.ignore
+                        else LEARNED if verdict.rule_index < 0 else CLASSIFIED)
         if first_cover < n_cover and covered[first_cover][0] < e:  # an entry may cut this span
             while first_cover < n_cover and covered[first_cover][1] <= s:
                 first_cover += 1
-            cuts = _cut(s, e, covered, walls, first_cover)
+            cuts: Sequence[tuple[float, float]] = _cut(s, e, covered, walls, first_cover)
         else:
             cuts = ((s, e),)
         for s, e in cuts:
@@ -248,7 +256,7 @@ def _absorb_brief(blocks: list[_Block], options: ProposalOptions) -> list[_Block
         while len(out) >= 3:
             a, b, c = out[-3], out[-2], out[-1]
             if not (
-                a.kind == CLASSIFIED and a.same(c) and b.kind in _SOFT and not b.same(a)
+                a.kind in _PROPOSED and a.same(c) and b.kind in _SOFT and not b.same(a)
                 and b.end - b.start <= brief and b.start - a.end <= gap and c.start - b.end <= gap
             ):
                 break
@@ -266,12 +274,12 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
     gap, minimum = options.merge_gap, options.minimum
     out: list[_Block] = []
     for block in blocks:
-        if block.kind == CLASSIFIED:
+        if block.kind in _PROPOSED:
             i = len(out) - 1
             while i >= 0 and out[i].kind == UNCLASSIFIED and block.start - out[i].end <= gap:
                 i -= 1
             target = out[i] if i >= 0 else None
-            if (target is not None and target.kind == CLASSIFIED and block.start - target.end <= gap and (
+            if (target is not None and target.kind == block.kind and block.start - target.end <= gap and (
                     (i == len(out) - 1 and target.same(block))  # met again once what split them was joined
                     or (min(block.end - block.start, target.end - target.start) < minimum
                         and _same_project(target.outcome, block.outcome)))):
@@ -290,8 +298,8 @@ def _fold_short(blocks: list[_Block], options: ProposalOptions) -> list[_Block]:
         else:
             out.append(block)
     for block in out:
-        if block.kind == CLASSIFIED and block.end - block.start < minimum:
-            block.kind = TOO_SHORT
+        if block.kind in _PROPOSED and block.end - block.start < minimum:
+            block.kind = TOO_SHORT if block.kind == CLASSIFIED else UNCLASSIFIED
     return out
 
 
@@ -321,6 +329,11 @@ def _proposal(block: _Block) -> Proposal:
         notes.append(f"{block.absorbed} brief interruption{'s' if block.absorbed != 1 else ''} absorbed")
     if block.folded:
         notes.append(f"{block.folded} short stretch{'es' if block.folded != 1 else ''} folded in")
+    if block.kind == LEARNED:
+        weighed = sum(v.confidence * seconds for v, seconds in block.rules.items() if v.confidence is not None)
+        confidence = round(weighed / sum(block.rules.values()), 2)
+        why = f"{verdict.why}; {confidence:.0%} sure; " + ", ".join(notes)
+        return Proposal(block.start, block.end, outcome, "", "", why, block.active, titles, "learned", confidence)
     why = f'rule "{verdict.rule}" matched {verdict.why}; ' + ", ".join(notes)
     return Proposal(block.start, block.end, outcome, outcome.description, verdict.rule, why, block.active, titles)
 
@@ -341,7 +354,7 @@ def propose(
     buckets: dict[int, list[Stretch]] = {UNCLASSIFIED: [], PRIVATE: [], IGNORED: [], COVERED: [], TOO_SHORT: []}
     proposals: list[Proposal] = []
     for block in blocks:
-        if block.kind == CLASSIFIED:
+        if block.kind in _PROPOSED:
             proposals.append(_proposal(block))
         else:
             if block.kind == TOO_SHORT:  # named by its project; its titles are the timeline's to show

@@ -36,7 +36,7 @@ class RuleRepository:
     def replace(self, rules: Sequence[Rule]) -> None:
         now = utcnow()
         with self._db.session() as s:
-            s.exec(delete(RuleRow))  # type: ignore[call-overload]
+            s.exec(delete(RuleRow))
             s.flush()
             for position, rule in enumerate(rules):
                 body = tomli_w.dumps({"rule": [rule_to_dict(rule)]})

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Protocol
 
 from app.classify.engine import STALE_DAYS, Engine, Verdict
+from app.classify.learn.repository import LearnedRepository
+from app.classify.learn.service import Classify, LearningService
 from app.classify.preview import Preview, preview
 from app.classify.proposals import ProposalOptions, ProposalSet, propose_days
 from app.classify.repository import RuleRepository
@@ -66,7 +68,7 @@ class RuleInfo:
 
 class ClassifierService:
     def __init__(self, rules: RuleRepository, spans: SpanSource, entries: EntryRepository, settings: Settings,
-                 tz: tzinfo | None = None) -> None:
+                 tz: tzinfo | None = None, learned: LearnedRepository | None = None) -> None:
         self._repo = rules
         self._spans = spans
         self._entries = entries
@@ -74,6 +76,12 @@ class ClassifierService:
         self._tz = tz
         self._engine: Engine | None = None
         self._fingerprint = ""
+        self.learning = LearningService(learned, spans, entries, settings, self._rules_now) if learned else None
+        """Proposals learned from the user's assignments for what no rule classifies; None without a store."""
+
+    def _rules_now(self) -> tuple[Classify, str]:
+        engine = self.engine()
+        return engine.classify, self._fingerprint
 
     def rules(self) -> list[Rule]:
         return self._repo.load()[0]
@@ -144,6 +152,8 @@ class ClassifierService:
         way every screen counts proposals and the unclassified share."""
         now = now or utcnow()
         covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
+        if self.learning is not None:
+            verdicts = self.learning.fill(spans, verdicts, start.timestamp(), end.timestamp(), now)
         return propose_days(spans, verdicts, self.day_bounds(start, end), covered, self.options())
 
     def day_bounds(self, start: datetime, end: datetime) -> list[float]:
@@ -224,4 +234,4 @@ class ClassifierService:
 
 
 def build_classifier(db: Database, entries: EntryRepository, settings: Settings) -> ClassifierService:
-    return ClassifierService(RuleRepository(db), SpanStore(db), entries, settings)
+    return ClassifierService(RuleRepository(db), SpanStore(db), entries, settings, learned=LearnedRepository(db))

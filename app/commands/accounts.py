@@ -7,15 +7,15 @@ import getpass
 import sys
 import webbrowser
 
-from app.bootstrap import Core
 from app.commands.output import note, print_json, seconds_arg
 from app.commands.sync import register_tenant
+from app.core import Core
 from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountStatus
 from app.sync.oauth.config import PROVIDERS, QUICKBOOKS
 from app.sync.oauth.loopback import DEFAULT_TIMEOUT
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     accounts = sub.add_parser("accounts", help="connect Xero or QuickBooks, see and end connections")
     asub = accounts.add_subparsers(dest="action", required=True, metavar="ACTION")
     connect = asub.add_parser("connect", help="sign in with the provider in a browser; tokens go to the system keyring")

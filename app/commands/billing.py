@@ -9,20 +9,20 @@ from datetime import date
 from app.billing.export import draft_json, draft_text, title
 from app.billing.service import RateChange
 from app.billing.terms import Grouping
-from app.bootstrap import Core
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import note, print_json
+from app.core import Core
 from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _register_invoice(sub)
     _register_clients(sub)
     _register_holidays(sub)
 
 
-def _register_invoice(sub: argparse._SubParsersAction) -> None:
+def _register_invoice(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     invoice = sub.add_parser("invoice", help="preview and store invoice drafts from approved time")
     isub = invoice.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, handler, text in (("preview", _preview, "show the drafts approved time would make, storing nothing"),
@@ -51,7 +51,7 @@ def _register_invoice(sub: argparse._SubParsersAction) -> None:
         parser.set_defaults(handler=handler)
 
 
-def _register_clients(sub: argparse._SubParsersAction) -> None:
+def _register_clients(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     clients = sub.add_parser("clients", help="client billing settings")
     csub = clients.add_subparsers(dest="action", required=True, metavar="ACTION")
     cset = csub.add_parser("set", help="set rates, currency, rounding, minimum, terms and tax of a client")
@@ -70,7 +70,7 @@ def _register_clients(sub: argparse._SubParsersAction) -> None:
     clist.set_defaults(handler=_client_list)
 
 
-def _register_holidays(sub: argparse._SubParsersAction) -> None:
+def _register_holidays(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     holidays = sub.add_parser("holidays", help="days billed at the holiday multiplier")
     hsub = holidays.add_subparsers(dest="action", required=True, metavar="ACTION")
     hsub.add_parser("list", help="list holidays").set_defaults(handler=_holiday_list)

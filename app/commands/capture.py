@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import Core, build_watcher
 from app.capture.awimport import read_export, to_spans
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
 from app.capture.pause import FOREVER, PauseStore, to_datetime, to_epoch
 from app.commands.output import iso, note, print_json, seconds_arg
+from app.core import Core, build_watcher
 from app.domain.errors import ValidationError
 from app.domain.models import Span
 from app.domain.periods import day_epochs, parse_day
@@ -25,7 +25,7 @@ from app.store.spans import SpanStore
 TITLE_WIDTH = 80
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     capture = sub.add_parser("capture", help="record the active window and idle time")
     csub = capture.add_subparsers(dest="action", required=True, metavar="ACTION")
     run = csub.add_parser("run", help="run the watcher in the foreground (Ctrl+C stops it)")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from app.bootstrap import Core
 from app.commands.output import ID, entry_json, entry_line, note, print_json
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.periods import Period, check_range, parse_day, parse_week, week_of
 from app.domain.timefmt import format_duration, parse_instant, utcnow
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     entries = sub.add_parser("entries", help="list and add time entries")
     esub = entries.add_subparsers(dest="action", required=True, metavar="ACTION")
     lst = esub.add_parser("list", help="list entries of a day or week (default: this week)")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.billing import add_rate_arguments, report_rates, since
 from app.commands.output import print_json
+from app.core import Core
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     projects = sub.add_parser("projects", help="create, list and configure the billing of projects")
     psub = projects.add_subparsers(dest="action", required=True, metavar="ACTION")
     padd = psub.add_parser("add", help="create CLIENT/PROJECT (the client is created when new)")

@@ -6,15 +6,15 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
-from app.bootstrap import Core
 from app.classify.proposals import Proposal, ProposalSet, Stretch
 from app.commands.entries import add_period_arguments, period_from
 from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.core import Core
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("propose", help="draft entries from captured activity and the rules (default: this week)")
     add_period_arguments(parser)
     parser.add_argument("--json", action="store_true")
@@ -40,6 +40,8 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
         "tags": list(o.tags),
         "description": p.description,
         "rule": p.rule,
+        "source": p.source,
+        **({"confidence": p.confidence} if p.source == "learned" else {}),
         "why": p.why,
     }
 
@@ -84,7 +86,7 @@ def _propose(core: Core, args: argparse.Namespace) -> int:
     for p in result.proposals:
         start, end = _at(p.start).astimezone(), _at(p.end).astimezone()
         print(f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M} {format_duration(int(p.duration)):>6}  "
-              f"{p.outcome.label}  {p.description}")
+              f"{p.outcome.label}  {p.description}" + ("  (learned)" if p.source == "learned" else ""))
         print(f"    {p.why}")
     for short in result.too_short:
         start, end = _at(short.start).astimezone(), _at(short.end).astimezone()

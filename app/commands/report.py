@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import Core
 from app.commands.output import note, print_json
+from app.core import Core
 from app.domain.periods import Period, check_range, parse_day
 from app.reports.export import write_csv, write_xlsx
 from app.reports.jsonout import profitability_json, receivables_json, utilisation_json, wip_json
@@ -32,7 +32,7 @@ HELP = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", help="profitability, utilisation, work in progress and receivables")
     rsub = report.add_subparsers(dest="action", required=True, metavar="REPORT")
     for name, text in HELP.items():

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import Core
 from app.classify.preview import Preview
 from app.classify.rules import describe
 from app.classify.service import RuleInfo
 from app.commands.output import iso, note, print_json
+from app.core import Core
 from app.domain.errors import NotFoundError
 from app.domain.timefmt import format_duration, parse_instant
 
@@ -23,7 +23,7 @@ def starter_file() -> Path:
     return root / "resources" / "rules" / "starter.toml"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = sub.add_parser("rules", help="import, export and inspect classification rules")
     rsub = rules.add_subparsers(dest="action", required=True, metavar="ACTION")
     imp = rsub.add_parser("import", help="replace the rules with those of a TOML file (checked whole first)")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.output import print_json
+from app.core import Core
 from app.settings import OPTIONS, Settings
 
 _WIDEST = 24  # a longer value (a list of patterns) overflows its column rather than widening every row
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     settings = sub.add_parser("settings", help="list, read and change settings (the options of Preferences)")
     ssub = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
     lst = ssub.add_parser("list", help="every setting with its type, default, current value and description")

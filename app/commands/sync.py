@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
+from app.commands import schedule
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import count_arg, iso, note, print_json
+from app.core import Core
 from app.domain.errors import NotFoundError, ValidationError
 from app.store.remote_copies import provider_title
 from app.sync.matching import closest
@@ -18,7 +19,7 @@ from app.sync.reports import SendReport
 from app.sync.store import Mapping
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync = sub.add_parser("sync", help="send invoices to the accounting system and bring payments back")
     ssub = sync.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name in FACTORIES:
@@ -57,6 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     log.add_argument("--limit", type=count_arg(100_000), default=50)
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=_log)
+    schedule.register_actions(ssub)
 
 
 def _send(core: Core, args: argparse.Namespace) -> int:
@@ -83,7 +85,7 @@ def _reported(report: SendReport, args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _register_quickbooks(ssub: argparse._SubParsersAction) -> None:
+def _register_quickbooks(ssub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     send = ssub.add_parser("quickbooks", help="send the period's approved time to QuickBooks as time activities, or "
                                               "as invoices billing them")
     send.add_argument("--mode", choices=[str(m) for m in Mode], help="time: billable time activities; invoice: also "
@@ -175,7 +177,7 @@ def _map(core: Core, args: argparse.Namespace) -> int:
     return 0
 
 
-def register_tenant(accounts: argparse._SubParsersAction) -> None:
+def register_tenant(accounts: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`timetally accounts tenant xero [TENANT_ID]`, registered by the accounts command."""
     tenant = accounts.add_parser("tenant", help="Xero: list the organisations this connection reaches, or pick one")
     tenant.add_argument("provider", choices=["xero"])

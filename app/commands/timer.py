@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from app.bootstrap import Core
 from app.commands.output import entry_json, entry_line, iso, note, print_json
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.timefmt import format_clock, parse_instant
 from app.timesheet.liveness import UncleanExit
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     timer = sub.add_parser("timer", help="start, stop and inspect the timer")
     tsub = timer.add_subparsers(dest="action", required=True, metavar="ACTION")
     start = tsub.add_parser("start", help="start a timer (a running one is stopped: a switch)")

@@ -146,10 +146,10 @@ def parse(data: bytes) -> Request | None:
         return None
     op = message.get("op") if isinstance(message, dict) else None
     if op == "activate":
-        return Request(op)
+        return Request("activate")
     areas = message.get("areas") if op == "refresh" else None
     if isinstance(areas, list) and all(isinstance(a, str) for a in areas):
-        return Request(op, frozenset(areas))
+        return Request("refresh", frozenset(areas))
     return None
 
 

@@ -63,8 +63,8 @@ class _Win32:  # pragma: no cover - runs on Windows only
 
         self._ctypes = ctypes
         self._wintypes = wintypes
-        self._kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        self._advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+        self._kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
+        self._advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
 
     def pipe_peer_pid(self, handle: int, server: bool) -> int | None:
         pid = self._wintypes.ULONG()

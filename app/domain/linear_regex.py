@@ -52,10 +52,10 @@ class Regex:
     _compiled: object
 
     def search(self, text: str) -> re2._Match | None:
-        return self._compiled.search(text)  # type: ignore[attr-defined, no-any-return]
+        return self._compiled.search(text)  # type: ignore[attr-defined]
 
     def fullmatch(self, text: str) -> re2._Match | None:
-        return self._compiled.fullmatch(text)  # type: ignore[attr-defined, no-any-return]
+        return self._compiled.fullmatch(text)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1024)

@@ -61,7 +61,8 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
+    if book.active is not None:
+        book.remove(book.active)
     taken: set[str] = set()
     bold = Font(bold=True)
     for table in tables:

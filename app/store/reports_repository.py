@@ -87,7 +87,7 @@ class ReportsRepository:
     def _entries(self, *conditions: Any) -> list[EntryRecord]:
         with self._db.session() as s:
             rows = s.exec(
-                select(EntryRow, ProjectRow, ClientRow, TaskRow, InvoiceDraftRow.number)
+                select(EntryRow, ProjectRow, ClientRow, TaskRow, InvoiceDraftRow.number)  # type: ignore[call-overload]
                 .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
                 .join(ClientRow, col(ProjectRow.client_id) == ClientRow.id, isouter=True)
                 .join(TaskRow, col(EntryRow.task_id) == TaskRow.id, isouter=True)

@@ -28,7 +28,7 @@ def split_project_path(path: str) -> tuple[str, str]:
     return client, project
 
 
-def _check_name(kind: str, name: str) -> str:
+def check_name(kind: str, name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise ValidationError(f"A {kind} needs a name")
@@ -47,7 +47,7 @@ class ProjectRepository:
             return [Client(r.id or 0, r.name, r.archived) for r in rows]
 
     def ensure_client(self, name: str) -> Client:
-        name = _check_name("client", name)
+        name = check_name("client", name)
         with self._db.session() as s:
             row = s.exec(select(ClientRow).where(ClientRow.name == name)).first()
             if row is None:
@@ -60,7 +60,7 @@ class ProjectRepository:
         """Create `CLIENT/PROJECT`, creating the client too when it is new. An existing project is an error."""
         client_name, project_name = split_project_path(path)
         client = self.ensure_client(client_name)
-        project_name = _check_name("project", project_name)
+        project_name = check_name("project", project_name)
         try:
             with self._db.session() as s:
                 row = ProjectRow(client_id=client.id, name=project_name, billable=billable)
@@ -112,7 +112,7 @@ class ProjectRepository:
         return project
 
     def ensure_task(self, project_id: int, name: str) -> Task:
-        name = _check_name("task", name)
+        name = check_name("task", name)
         with self._db.session() as s:
             row = s.exec(select(TaskRow).where(TaskRow.project_id == project_id, TaskRow.name == name)).first()
             if row is None:
@@ -257,7 +257,7 @@ class EntryRepository:
             latest = (
                 select(func.max(EntryRow.id))
                 .where(col(EntryRow.end_utc).is_not(None))
-                .group_by(EntryRow.description, EntryRow.project_id)
+                .group_by(col(EntryRow.description), col(EntryRow.project_id))
             )
             rows = s.exec(
                 self._query().where(col(EntryRow.id).in_(latest)).order_by(col(EntryRow.start_utc).desc()).limit(limit)

@@ -100,7 +100,7 @@ class RateLimiter:
         return pause
 
     def backoff(self, attempt: int) -> float:
-        return min(self.limits.backoff_seconds * (2 ** attempt), self.limits.max_pause_seconds)
+        return float(min(self.limits.backoff_seconds * (2 ** attempt), self.limits.max_pause_seconds))
 
     def pause(self, seconds: float, cancelled: Callable[[], bool] | None = None) -> None:
         """Wait `seconds` (before retrying a 5xx or a dropped connection), interruptibly."""

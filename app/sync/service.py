@@ -290,7 +290,7 @@ class SyncService:
                 outbox.assign_batch([j.id for j in batch], key)
             try:
                 results = delivery.pushing(outbox, batch,
-                                           lambda p=pushes: provider.push_invoices(p, cancelled=cancelled))
+                                           lambda p=pushes: provider.push_invoices(p, cancelled=cancelled))  # type: ignore[misc]
             except Cancelled:
                 return outcomes + [delivery.outcome(j, Outcome.PENDING, (delivery.CANCELLED,))
                                    for b in [batch, *batches[n + 1:]] for j in b]

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from operator import attrgetter
+from typing import Any
 
+from app.classify.learn.service import label_of
 from app.classify.preview import Preview
 from app.classify.proposals import Proposal
 from app.classify.service import Classified, ClassifierService
@@ -39,7 +41,7 @@ class Assignment:
     preview: Preview | None
 
 
-def release(items: list[object], chunk: int = 20_000) -> None:
+def release(items: list[Any], chunk: int = 20_000) -> None:
     """Drop a big list a slice at a time, letting other threads (the GUI) run between slices: freeing 600,000
     spans at once holds the interpreter lock for a tenth of a second."""
     while items:
@@ -53,7 +55,8 @@ def _instant(epoch: float) -> datetime:
 
 def _item(p: Proposal) -> ProposalItem:
     o = p.outcome
-    return ProposalItem(p.start, p.end, o.project_path, o.task, p.description, p.rule, p.why, o.billable, p.titles)
+    return ProposalItem(p.start, p.end, o.project_path, o.task, p.description, p.rule, p.why, o.billable, p.titles,
+                        source=p.source, confidence=p.confidence)
 
 
 def _origin(item: ProposalItem) -> DescriptionOrigin:
@@ -202,6 +205,8 @@ class ReviewService:
         for item in items:
             if item.dropped_id is not None:
                 self._repo.delete_dropped(item.dropped_id)
+            elif item.learned and self._classifier.learning is not None:  # teaches against the project
+                self._classifier.learning.reject(item.start, item.end, label_of(item.project_path, item.task))
             else:
                 self._repo.reject(item.rule, item.start, item.end)
 

@@ -76,10 +76,17 @@ class ProposalItem:
     titles: tuple[str, ...] = ()
     dropped_id: int | None = None
     project_id: int | None = None
+    source: str = "rule"
+    """"rule", or "learned" from the user's own assignments (never accepted without the user)."""
+    confidence: float | None = None
 
     @property
     def key(self) -> str:
-        return f"{self.dropped_id or self.rule}|{self.start:.0f}|{self.end:.0f}"
+        return f"{self.dropped_id or self.rule or self.source}|{self.start:.0f}|{self.end:.0f}"
+
+    @property
+    def learned(self) -> bool:
+        return self.source == "learned"
 
     @property
     def label(self) -> str:

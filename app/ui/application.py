@@ -1,7 +1,7 @@
-"""The desktop application: builds the core off the GUI thread, then wires the tray, windows and timers.
+"""The desktop application: builds the core off the GUI thread, then wires the tray, the main window and timers.
 
 `run_application` is the only place a `QApplication` is created. The shell holds the few objects that live
-as long as the app (task runner, change bus, timer model, tray, timer window) and nothing else: views do
+as long as the app (task runner, change bus, timer model, tray, main window) and nothing else: views do
 their own work through the runner and listen to the bus.
 """
 
@@ -17,15 +17,16 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from app.bootstrap import Core
 from app.capture.control import CaptureControl
+from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.domain.models import Entry, Notice
 from app.store.repositories import ChangeProbe
 from app.timesheet.liveness import UncleanExit
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.main_window import MainWindow
+from app.ui.pages import PAGES
 from app.ui.single_instance import SingleInstance
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel, user_message
@@ -45,6 +46,9 @@ class Extensions:
     up, and `stopping` before the task runner shuts down (queued writes still complete).
     """
 
+    offers_welcome = False
+    """True when `welcome` builds an onboarding wizard (Help → Welcome to TimeTally… is then offered)."""
+
     def prepare(self, core: Core) -> None:
         """Read what the features need from the store; runs on the write worker."""
 
@@ -60,9 +64,17 @@ class Extensions:
         """Extra Preferences pages as (title, widget), built when Preferences opens."""
         return ()
 
-    def timesheet(self, shell: Shell) -> QWidget | None:
-        """The window "Open timesheet" shows; None shows the timer window (today's entries)."""
+    def capture_notice(self) -> str | None:
+        """Why capture is limited or off (Wayland, no permission), for the Activity page."""
         return None
+
+    def welcome(self, shell: Shell) -> QWidget | None:
+        """The onboarding wizard, shown; None when this shell has none (Help then offers no Welcome entry)."""
+        return None
+
+    def first_start(self) -> bool:
+        """Onboarding has not been finished or skipped yet: the main window opens with the wizard."""
+        return False
 
     def started(self, shell: Shell) -> None:
         """The shell is up (tray or window shown, timer model loaded)."""
@@ -78,6 +90,8 @@ class StartState:
     unclean: UncleanExit | None
     liveness_seconds: int
     show_window: bool
+    geometry: str
+    page: str
 
 
 class Shell(QObject):
@@ -98,14 +112,12 @@ class Shell(QObject):
         self.runner = runner
         self.bus = bus
         self._build_core = build_core
-        self._extensions = extensions or Extensions()
+        self.extensions = extensions or Extensions()
         self._tray_available = tray_available
         self.core: Core | None = None
         self.model: TimerModel | None = None
-        self.window: TimerWindow | None = None
+        self.window: MainWindow | None = None
         self.tray: TrayController | None = None
-        self.preferences: SettingsDialog | None = None
-        self.timesheet: QWidget | None = None
         self.dialog: QWidget | None = None
         """The start-up dialog on screen (store refused, database recovered, unclean exit), for tests."""
         self._probe: ChangeProbe | None = None
@@ -146,15 +158,18 @@ class Shell(QObject):
             self.dialog = box
             box.open()
 
-        extensions = self._extensions
+        extensions = self.extensions
 
         def begin() -> StartState:
             core.liveness.begin("gui")
             extensions.prepare(core)
+            values = core.settings.all()
             return StartState(
                 unclean=core.liveness.unclean_exit(),
-                liveness_seconds=core.settings.get("app.liveness_seconds"),
-                show_window=core.settings.get("ui.show_window_at_start"),
+                liveness_seconds=values["app.liveness_seconds"],
+                show_window=values["ui.show_window_at_start"],
+                geometry=values["ui.window_geometry"],
+                page=values["ui.page"],
             )
 
         self.runner.write(begin, self._begun, self._core_refused, owner=self)
@@ -163,28 +178,34 @@ class Shell(QObject):
         core = self.core
         assert core is not None
         self.model = TimerModel(core, self.runner, self.bus)
-        self.window = TimerWindow(self.model, core, self.runner, self.bus)
+        welcome = self.open_welcome if self.extensions.offers_welcome else None
+        self.window = MainWindow(PAGES, lambda page: page.factory(self), self._remember_window, welcome)
+        self.window.page("timer")  # built at once: it shows what the timer model reports from the start
+        self.window.restore(state.geometry, state.page)
         self.bus.changed.connect(self._on_changed)
         self._beat.setInterval(state.liveness_seconds * 1000)
         self._beat.start()
         self._poll.start()
         if self._tray_available():
-            self.tray = TrayController(self.model, self.runner, self._extensions.capture(),
+            self.tray = TrayController(self.model, self.runner, self.extensions.capture(),
                                        toggle_window=self.toggle_window)
-            self.tray.add_actions(self._extensions.menu(self))
-            self.tray.open_timesheet.connect(self.open_timesheet)
-            self.tray.open_preferences.connect(self.open_preferences)
+            self.tray.add_actions(self.extensions.menu(self))
+            self.tray.open_timesheet.connect(lambda: self.open_page("review"))
+            self.tray.open_preferences.connect(lambda: self.open_page("preferences"))
             self.tray.quit_requested.connect(QApplication.quit)
             self.tray.show()
         else:
-            log.info("no system tray: the timer window stands in for it")
+            log.info("no system tray: the main window stands in for it")
             QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
-        if self.tray is None or state.show_window:
+        first_start = self.extensions.first_start()
+        if self.tray is None or state.show_window or first_start:
             self.show_window()
         self.model.refresh()
         if state.unclean is not None:
             self._ask_about_unclean_exit(state.unclean)
-        self._extensions.started(self)
+        self.extensions.started(self)
+        if first_start and self.dialog is None:
+            self.open_welcome()
         self.ready.emit()
 
     def _ask_about_unclean_exit(self, unclean: UncleanExit) -> None:
@@ -205,47 +226,47 @@ class Shell(QObject):
 
     # Windows
 
+    @property
+    def timer_window(self) -> TimerWindow:
+        assert self.window is not None
+        page = self.window.page("timer")
+        assert isinstance(page, TimerWindow)
+        return page
+
     def show_window(self) -> None:
+        """Also what a second launch asks for: a minimised or hidden window comes back to the front."""
         if self.window is not None:
-            self.window.show()
+            if self.window.isMinimized() or not self.window.isVisible():
+                self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()
+
+    def open_page(self, key: str) -> None:
+        if self.window is not None:
+            self.window.open_page(key)
+            self.show_window()
+
+    def open_welcome(self) -> None:
+        wizard = self.extensions.welcome(self)
+        if wizard is not None:
+            self.dialog = wizard
+
+    def _remember_window(self, geometry: str, page: str) -> None:
+        core = self.core
+        if core is None or self._shut_down:
+            return
+
+        def write() -> None:
+            core.settings.set("ui.window_geometry", geometry)
+            core.settings.set("ui.page", page)
+
+        self.runner.write(write)
 
     def toggle_window(self) -> None:
         if self.window is not None and self.window.isVisible() and self.window.isActiveWindow():
             self.window.hide()
         else:
             self.show_window()
-
-    def open_timesheet(self) -> None:
-        if self.timesheet is None:
-            self.timesheet = self._extensions.timesheet(self)
-        if self.timesheet is None:
-            self.show_window()
-            return
-        self.timesheet.show()
-        self.timesheet.raise_()
-        self.timesheet.activateWindow()
-
-    def open_preferences(self) -> None:
-        core = self.core
-        if core is None:
-            return
-        if self.preferences is None:
-            self.preferences = SettingsDialog(
-                core.settings, self.runner, self.bus, projects=core.projects.projects,
-                pages=self._extensions.settings_pages(self),
-            )
-            self.preferences.finished.connect(self._preferences_closed)
-        self.preferences.show()
-        self.preferences.raise_()
-        self.preferences.activateWindow()
-
-    def _preferences_closed(self, _result: int) -> None:
-        # Built afresh next time, so it shows the stored values rather than an abandoned edit.
-        if self.preferences is not None:
-            self.preferences.deleteLater()
-            self.preferences = None
 
     # Background timers
 
@@ -281,6 +302,8 @@ class Shell(QObject):
         """Stop the timers, record a clean exit, and wait for queued writes; then close the store. Once only."""
         if self._shut_down:
             return
+        if self.window is not None:
+            self._remember_window(self.window.geometry_text(), self.window.current_key())
         self._shut_down = True
         self._beat.stop()
         self._poll.stop()
@@ -288,7 +311,7 @@ class Shell(QObject):
             self.tray.hide()
         core = self.core
         if core is not None:
-            self._extensions.stopping(self)
+            self.extensions.stopping(self)
             self.runner.write(core.liveness.end)
         self.runner.shutdown()
         if self._probe is not None:

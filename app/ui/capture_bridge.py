@@ -3,6 +3,7 @@ may only be touched from the GUI thread, so each event crosses over through a qu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -20,8 +21,8 @@ from app.capture.events import (
 
 
 class Listenable(Protocol):
-    def add_listener(self, listener: object) -> None: ...
-    def remove_listener(self, listener: object) -> None: ...
+    def add_listener(self, listener: Callable[[CaptureEvent], None]) -> None: ...
+    def remove_listener(self, listener: Callable[[CaptureEvent], None]) -> None: ...
 
 
 class CaptureBridge(QObject):
@@ -35,8 +36,6 @@ class CaptureBridge(QObject):
     clock_jumped = Signal(float)
     paused_changed = Signal(object)
     status = Signal(str, bool)
-    event = Signal(object)
-    """Every event as its dataclass, for views that want them all."""
 
     _arrived = Signal(object)
 
@@ -66,4 +65,3 @@ class CaptureBridge(QObject):
             self.paused_changed.emit(event.paused_until)
         elif isinstance(event, Status):
             self.status.emit(event.message, event.capturing)
-        self.event.emit(event)

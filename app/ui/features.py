@@ -1,5 +1,5 @@
 """The desktop app's features beyond the timer, plugged into the shell: capture and its idle prompt, payments
-brought back, global shortcuts, reminders, autostart, and the windows the tray opens.
+brought back, global shortcuts, reminders, autostart, onboarding, and the dialogs the tray opens.
 
 One object, built by the composition root and handed to `run_application`. It reads what it needs on the write
 worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its background work
@@ -16,28 +16,29 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
-from app.bootstrap import Core, build_watcher
 from app.capture.config import CaptureConfig
 from app.capture.control import CaptureControl
 from app.capture.watcher import Watcher
+from app.commands.rules import starter_file
+from app.core import Core, build_watcher
 from app.desktop import autostart
 from app.domain.periods import week_of
-from app.store.spans import SpanStore
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
 from app.sync.xero import tenants
 from app.ui.accounts_page import AccountsPage
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
+from app.ui.automation_page import AutomationPage
+from app.ui.automation_runner import AutomationRunner
 from app.ui.capture_bridge import CaptureBridge
 from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
 from app.ui.notifications import Notifier, Reminders
+from app.ui.onboarding import OnboardingWizard
 from app.ui.payment_poller import PaymentPoller
-from app.ui.reports import open_reports_window
-from app.ui.review.window import ReviewWindow
-from app.ui.rules_editor import RulesEditor
 from app.ui.send_dialog import open_send_dialog
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.shortcuts import GlobalShortcuts, read_config
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,15 @@ ShortcutConfig = tuple[bool, dict[str, str]]
 
 
 class DesktopFeatures(Extensions):
+    offers_welcome = True
+
     def __init__(self) -> None:
         self.watcher: Watcher | None = None
         self._shortcut_config: ShortcutConfig = (False, {})
         self.bridge: CaptureBridge | None = None
         self.idle_prompt: IdlePromptController | None = None
         self.poller: PaymentPoller | None = None
+        self.automation: AutomationRunner | None = None
         self.notifier: Notifier | None = None
         self.reminders: Reminders | None = None
         self.shortcuts: GlobalShortcuts | None = None
@@ -60,6 +64,9 @@ class DesktopFeatures(Extensions):
         self._autostart: bool | None = None
         self._checking_accounts = False
         self._accounts_changed_meanwhile = False
+        self._privacy_seen = False
+        self._onboarded = True
+        self.wizard: OnboardingWizard | None = None
 
     # Worker
 
@@ -67,6 +74,8 @@ class DesktopFeatures(Extensions):
         self.watcher = build_watcher(core)
         self._shortcut_config = read_config(core.settings)
         self._autostart = bool(core.settings.get("app.autostart"))
+        self._privacy_seen = bool(core.settings.get("onboarding.privacy_seen"))
+        self._onboarded = bool(core.settings.get("onboarding.finished"))
 
     # GUI thread
 
@@ -78,16 +87,31 @@ class DesktopFeatures(Extensions):
         page = AccountsPage(core.accounts, shell.runner, shell.bus,
                             organisations=lambda: tenants.organisations(core.accounts),
                             choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted))
-        return [("Accounts", page)]
+        return [("Accounts", page), ("Automation", AutomationPage(core.automation, shell.runner))]
 
-    def timesheet(self, shell: Shell) -> QWidget | None:
-        return ReviewWindow(_core(shell), shell.runner, shell.bus)
+    def capture_notice(self) -> str | None:
+        return self._capture_notice
+
+    def first_start(self) -> bool:
+        return not self._onboarded
+
+    def welcome(self, shell: Shell) -> QWidget | None:
+        """The wizard on screen is brought forward; otherwise a new one."""
+        if self.wizard is None or not self.wizard.isVisible():
+            self.wizard = OnboardingWizard(_core(shell), shell.runner, shell.bus, starter_file(),
+                                           open_privacy=lambda: self._open_privacy(shell), parent=shell.window)
+            self.wizard.privacy_seen.connect(lambda: self._privacy_passed(shell))
+            self.wizard.capture_wanted.connect(lambda wanted: self._capture_wanted(shell, wanted))
+            self.wizard.open()
+        self.wizard.raise_()
+        self.wizard.activateWindow()
+        return self.wizard
 
     def menu(self, shell: Shell) -> Sequence[tuple[str, Callable[[], None]]]:
         return [
-            ("Activity…", lambda: self._show(shell, "activity")),
-            ("Rules…", lambda: self._show(shell, "rules")),
-            ("Reports…", lambda: self._show(shell, "reports")),
+            ("Activity…", lambda: shell.open_page("activity")),
+            ("Rules…", lambda: shell.open_page("rules")),
+            ("Reports…", lambda: shell.open_page("reports")),
             ("Send to Xero…", lambda: self._send(shell, "xero")),
             ("Send to QuickBooks…", lambda: self._send(shell, "quickbooks")),
             ("Open log folder", lambda: self._open_logs(shell)),
@@ -97,8 +121,9 @@ class DesktopFeatures(Extensions):
         core, runner, bus = _core(shell), shell.runner, shell.bus
         if self.watcher is not None:
             self.bridge = CaptureBridge(self.watcher, parent=shell)
-            self.bridge.status.connect(self._capture_status)
-            self.watcher.start()
+            self.bridge.status.connect(lambda message, _capturing: self._capture_status(shell, message))
+            if self._privacy_seen:
+                self.watcher.start()  # otherwise once onboarding's first page was seen: nothing is recorded before
             self.idle_prompt = IdlePromptController(core, runner, bus, self.bridge, parent=shell.window)
         self.notifier = Notifier(shell.tray.icon if shell.tray is not None else None)
         if self.idle_prompt is not None:
@@ -108,17 +133,19 @@ class DesktopFeatures(Extensions):
         self.poller = PaymentPoller(core.sync, core.settings, runner, bus, parent=shell)
         self.poller.checked.connect(self._payments_checked)
         self.poller.start()
+        self.automation = AutomationRunner(core.automation, runner, bus, self.notifier, parent=shell)
+        self.automation.start()
         self.shortcuts = GlobalShortcuts(parent=shell)
         if shell.model is not None:
             self.shortcuts.toggle_timer.connect(shell.model.toggle)
-        self.shortcuts.show_timesheet.connect(shell.open_timesheet)
+        self.shortcuts.show_timesheet.connect(lambda: shell.open_page("review"))
         self.shortcuts.apply(*self._shortcut_config)
         bus.changed.connect(lambda areas: self._settings_changed(shell, areas))
         bus.changed.connect(lambda _areas: self._check_accounts(shell))
         self._check_accounts(shell)
 
     def stopping(self, shell: Shell) -> None:
-        for stoppable in (self.poller, self.reminders, self.shortcuts):
+        for stoppable in (self.poller, self.automation, self.reminders, self.shortcuts):
             if stoppable is not None:
                 stoppable.stop()
         if self.bridge is not None:
@@ -171,6 +198,26 @@ class DesktopFeatures(Extensions):
 
         shell.runner.read(read, done, failed, owner=tray)
 
+    def _privacy_passed(self, shell: Shell) -> None:
+        if self._privacy_seen:
+            return
+        self._privacy_seen = True
+        core = _core(shell)
+        shell.runner.write(lambda: core.settings.set("onboarding.privacy_seen", True))
+        if self.watcher is not None and self.bridge is not None:
+            self.watcher.start()
+
+    def _capture_wanted(self, shell: Shell, wanted: bool) -> None:
+        watcher = self.watcher
+        if watcher is not None and not wanted:
+            shell.runner.write(lambda: watcher.pause(None))
+
+    def _open_privacy(self, shell: Shell) -> None:
+        shell.open_page("preferences")
+        preferences = shell.window.built("preferences") if shell.window is not None else None
+        if isinstance(preferences, SettingsDialog):
+            preferences.show_page("Capture")
+
     def _follow_autostart(self, wanted: bool) -> None:
         """Write or remove the login entry when the setting changed, never at start-up: another data folder
         (a test, a self-test) must not undo the user's own choice. Runs on the write worker: it touches files."""
@@ -189,9 +236,9 @@ class DesktopFeatures(Extensions):
         if self.shortcuts is not None:
             self.shortcuts.apply(*shortcuts)
 
-    def _capture_status(self, message: str, _capturing: bool) -> None:
+    def _capture_status(self, shell: Shell, message: str) -> None:
         self._capture_notice = message or None
-        activity = self.windows.get("activity")
+        activity = shell.window.built("activity") if shell.window is not None else None
         if isinstance(activity, ActivityWindow):
             activity.set_notice(self._capture_notice)
 
@@ -202,23 +249,6 @@ class DesktopFeatures(Extensions):
                                                f"{paid} paid.")
 
     # Windows
-
-    def _show(self, shell: Shell, name: str) -> None:
-        window = self.windows.get(name)
-        if window is None:
-            window = self._build(shell, name)
-            self.windows[name] = window
-        window.show()
-        window.raise_()
-        window.activateWindow()
-
-    def _build(self, shell: Shell, name: str) -> QWidget:
-        core = _core(shell)
-        if name == "activity":
-            return ActivityWindow(SpanStore(core.db), shell.runner, shell.bus, notice=self._capture_notice)
-        if name == "rules":
-            return RulesEditor(core.classifier, shell.runner, shell.bus)
-        return open_reports_window(core, shell.runner, shell.bus)
 
     def _send(self, shell: Shell, provider: str) -> None:
         """A visible dialog is brought forward (it may be sending); otherwise a new one for this week. The dialog

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import Entry
 from app.timesheet.idle import Away
 from app.ui.capture_bridge import CaptureBridge

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QSystemTrayIcon, QVBoxLayout, QWidget
 
-from app.bootstrap import Core
+from app.core import Core
 from app.desktop.reminders import Activity, ReminderConfig, ReminderPolicy, read_activity
 from app.domain.timefmt import utcnow
 from app.store.spans import SpanStore

@@ -14,14 +14,10 @@ from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qI
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap import Core
-from app.store.spans import SpanStore
-from app.ui.activity_window import ActivityWindow
+from app.core import Core
 from app.ui.application import Extensions, Shell
 from app.ui.events import ChangeBus
 from app.ui.invoice_preview import InvoicePreviewDialog
-from app.ui.reports import ReportsWindow
-from app.ui.rules_editor import RulesEditor
 from app.ui.tasks import TaskRunner
 
 OFFSCREEN_LIMITS = "This plugin does not support "
@@ -35,12 +31,14 @@ class RenderFailed(Exception):
 def render_windows(
     build_core: Callable[[], Core], extensions: Extensions | None = None, timeout: float = 20.0
 ) -> list[str]:
-    """Start the shell without a tray, paint each window it opens and the app's other windows; 'Name WxH' each.
+    """Start the shell without a tray, paint its main window, every page of it and the invoice preview;
+    'Name WxH' each.
 
-    `extensions` should be the ones the app starts with, so the timesheet is the real one. The shell owns the
+    `extensions` should be the ones the app starts with, so the pages are the real ones. The shell owns the
     core it builds and closes it on the way out.
     """
     app = QApplication.instance() or QApplication(["timetally", "--self-test"])
+    assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     with _quiet_offscreen_limits():
         return _render(build_core, extensions, timeout)
@@ -71,7 +69,7 @@ def _render(build_core: Callable[[], Core], extensions: Extensions | None, timeo
     deadline = QTimer()
     deadline.setSingleShot(True)
     deadline.timeout.connect(
-        lambda: (problems.append(f"the timer window did not appear within {timeout:g} s"), loop.quit())
+        lambda: (problems.append(f"the main window did not appear within {timeout:g} s"), loop.quit())
     )
     deadline.start(int(timeout * 1000))
     QTimer.singleShot(0, shell.start)
@@ -81,30 +79,25 @@ def _render(build_core: Callable[[], Core], extensions: Extensions | None, timeo
     try:
         if problems:
             raise RenderFailed(problems[0])
-        shell.open_preferences()
-        shell.open_timesheet()
-        others = _other_windows(shell, runner)
+        window = shell.window
+        if window is None:
+            raise RenderFailed("the shell started without a main window")
+        rendered = []
+        for key in window.page_keys():
+            window.open_page(key)
+            _settle(runner, timeout)
+            rendered.append(_paint(window.page(key)))
+        others = [InvoicePreviewDialog(runner, list)]
         for widget in others:
             widget.show()
         _settle(runner, timeout)
-        windows = [shell.window, shell.preferences, *([shell.timesheet] if shell.timesheet else []), *others]
-        return [_paint(widget) for widget in windows]
+        return [_paint(window), *rendered, *(_paint(widget) for widget in others)]
     finally:
-        for widget in (shell.preferences, shell.timesheet, shell.window, shell.dialog, *others):
-            if widget is not None:
-                widget.close()
+        for opened in (shell.window, shell.dialog, *others):
+            if opened is not None:
+                opened.close()
         _settle(runner, timeout)
         shell.shut_down()
-
-
-def _other_windows(shell: Shell, runner: TaskRunner) -> list[QWidget]:
-    """Windows the shell does not open at start-up: captured activity, rules, reports and the invoice preview
-    (empty here)."""
-    core = shell.core
-    if core is None:
-        raise RenderFailed("the shell started without a core")
-    return [ActivityWindow(SpanStore(core.db), runner, shell.bus), RulesEditor(core.classifier, runner, shell.bus),
-            ReportsWindow(core.reports.all, runner, shell.bus), InvoicePreviewDialog(runner, list)]
 
 
 def _settle(runner: TaskRunner, timeout: float) -> None:

@@ -46,6 +46,7 @@ from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, Wou
 from app.domain.errors import TimeTallyError
 from app.domain.timefmt import format_duration
 from app.ui.events import RULES, ChangeBus
+from app.ui.forget_learned import ForgetLearnedButton, LearnedStatus
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
 from app.ui.tasks import TaskRunner
@@ -103,6 +104,8 @@ class RulesEditor(QDialog):
         left_box.addWidget(order_hint)
         left_box.addWidget(self.list, 1)
         left_box.addLayout(list_buttons)
+        self.learned_status = LearnedStatus(classifier.learning, runner)
+        left_box.addWidget(self.learned_status)
 
         self.form = RuleForm()
         self.form.edited.connect(self._edited)
@@ -144,6 +147,9 @@ class RulesEditor(QDialog):
         self.status = QLabel()
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        self.forget_button = ForgetLearnedButton(classifier.learning, runner, bus, self._say)
+        self.forget_button.forgotten.connect(self.learned_status.refresh)
+        bottom.addWidget(self.forget_button)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -207,6 +213,19 @@ class RulesEditor(QDialog):
         self._fill_list(len(self.rules) - 1)
         self.form.name.setFocus()
         self.form.name.selectAll()
+
+    def offer(self, rule: Rule, said: str = "") -> None:
+        """Add `rule` (unsaved) at the end of the list once the stored rules are in, select it and preview it."""
+        def add() -> None:
+            self.loaded.disconnect(add)
+            names = {r.name.casefold() for r in self.rules}
+            name = next(f"{rule.name} {n}" if n else rule.name for n in range(len(names) + 1)
+                        if (f"{rule.name} {n}" if n else rule.name).casefold() not in names)
+            self.rules.append(replace(rule, name=name))
+            self._fill_list(len(self.rules) - 1)
+            self._say(said or "New rule: Save keeps it.")
+
+        self.loaded.connect(add)
 
     def delete_rule(self) -> None:
         n = self.list.currentRow()

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from app import __version__
-from app.bootstrap import build_core
+from app.core import build_core
 from app.paths import Paths
 from app.selftest import SelfTestError, check_capture, check_database, check_input_checks, lazy_modules
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -206,6 +207,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -218,10 +220,33 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
+        self._projects = projects
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the stored values into the option pages (again)."""
+        settings, projects = self._settings, self._projects
+
         def load() -> tuple[dict[str, Any], Sequence[Project]]:
             return settings.all(), projects()
 
-        runner.read(load, self._loaded, lambda e: self._show_error(user_message(e)), owner=self)
+        self._runner.read(load, self._loaded, lambda e: self._show_error(user_message(e)), owner=self)
+
+    def done(self, result: int) -> None:
+        """As a page of the main window it stays where it is and shows the stored values again: those just
+        saved, or the ones an abandoned edit (Revert) left unchanged."""
+        if self.isWindow():
+            super().done(result)
+            return
+        self.setResult(result)
+        self.error.hide()
+        self.reload()
+        (self.accepted if result == QDialog.DialogCode.Accepted else self.rejected).emit()
+        self.finished.emit(result)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.cancel_button.setText("Cancel" if self.isWindow() else "Revert")
+        super().showEvent(event)
 
     def add_page(self, title: str, widget: QWidget) -> None:
         page = QWidget()
@@ -237,6 +262,10 @@ class SettingsDialog(QDialog):
         box.addWidget(widget, 1)
         self.stack.addWidget(page)
         self.page_list.addItem(title)
+
+    def show_page(self, title: str) -> None:
+        if title in self.titles():
+            self.page_list.setCurrentRow(self.titles().index(title))
 
     def titles(self) -> list[str]:
         return [self.page_list.item(i).text() for i in range(self.page_list.count())]

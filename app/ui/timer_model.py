@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.domain.models import Entry, Notice, Project, Task
 from app.domain.timefmt import utcnow

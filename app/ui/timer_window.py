@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import Entry, Notice, Project
 from app.domain.periods import Period
 from app.domain.timefmt import format_clock, format_duration
@@ -373,13 +373,12 @@ class TimerWindow(QWidget):
         self._model.perform(lambda: service.delete(entry.id), ENTRIES, TIMER)
 
     def confirm_delete(self, entry: Entry) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Delete entry",
-            f"Delete “{entry.description or 'no description'}” "
-            f"({entry.start.astimezone():%H:%M}, {format_duration(entry.seconds(self._model.clock()))})?",
-            QMessageBox.StandardButton.Delete | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Delete
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete entry",
+                          f"Delete “{entry.description or 'no description'}” "
+                          f"({entry.start.astimezone():%H:%M}, {format_duration(entry.seconds(self._model.clock()))})?",
+                          QMessageBox.StandardButton.Cancel, self)
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is delete
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.sync.accounts import AccountsService
 from app.sync.oauth.config import QUICKBOOKS, XERO
 from app.sync.oauth.errors import ReconnectNeeded

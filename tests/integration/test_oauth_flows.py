@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.bootstrap import Core
+from app.core import Core
 from app.sync.accounts import CONNECTED, NOT_CONNECTED, RECONNECT_NEEDED, AccountsService, AccountStatus
 from app.sync.oauth.config import QUICKBOOKS, XERO
 from app.sync.oauth.errors import AuthorizationDenied, CallbackTimeout, ConfigError, OAuthError, ReconnectNeeded

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.bootstrap import build_core
+from app.core import build_core
 from app.domain.errors import TimeTallyError
 from app.domain.periods import parse_week
 from app.sync.outbox import JobKind, JobState

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.bootstrap import build_core
+from app.core import build_core
 from app.domain.errors import TimeTallyError, ValidationError
 from app.domain.models import EntryStatus
 from app.domain.periods import parse_week

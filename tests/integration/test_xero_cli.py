@@ -17,8 +17,8 @@ from typing import Any
 import keyring
 import pytest
 
-from app.bootstrap import build_core
 from app.cli import main
+from app.core import build_core
 from app.domain.models import NewEntry
 from app.domain.periods import parse_week
 from app.sync.outbox import JobState

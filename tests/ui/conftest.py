@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.timefmt import utcnow
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner

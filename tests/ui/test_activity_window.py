@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
 from app.capture.events import CaptureEvent, IdleStarted, Status
+from app.core import Core
 from app.domain.models import Span
 from app.domain.periods import day_epochs
 from app.store.spans import SpanStore

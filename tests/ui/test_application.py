@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core, build_core
+from app.core import Core, build_core
 from app.domain.errors import DatabaseTooNewError, NotFoundError
 from app.domain.models import NewEntry
 from app.store.repositories import RunRepository
@@ -67,7 +67,7 @@ def test_with_a_tray_the_icon_shows_and_the_window_waits(
     assert shell.tray is not None
     assert shell.window is not None and not shell.window.isVisible()
     shell.tray.timesheet_action.trigger()
-    assert shell.window.isVisible()
+    assert shell.window.isVisible() and shell.window.current_key() == "review"
 
 
 def test_a_refused_store_is_explained(make_shell: Callable[..., Shell], qtbot: QtBot) -> None:
@@ -142,8 +142,7 @@ def test_stopping_at_last_alive_removes_a_timer_that_held_under_a_minute_and_say
     dialog = shell.dialog
     assert isinstance(dialog, UncleanExitDialog)
     dialog.stop_button.click()
-    window = shell.window
-    assert window is not None
+    window = shell.timer_window
     qtbot.waitUntil(lambda: window.feedback_banner.isVisible())
     assert "held less than a minute, so it was removed" in window.feedback_banner.label.text()
     assert core.entries.running() is None
@@ -185,13 +184,12 @@ def test_shut_down_records_a_clean_exit(core: Core, make_shell: Callable[..., Sh
     assert RunRepository(core.db).unfinished() == []
 
 
-def test_preferences_open_and_rebuild_after_closing(
+def test_preferences_open_as_a_page_of_the_main_window(
     home: Path, make_shell: Callable[..., Shell], qtbot: QtBot
 ) -> None:
-    shell = make_shell(build_core)
+    shell = make_shell(build_core, tray=True)
     start(shell, qtbot)
-    shell.open_preferences()
-    first = shell.preferences
-    assert first is not None and first.isVisible()
-    first.reject()
-    assert shell.preferences is None
+    assert shell.tray is not None and shell.window is not None
+    shell.tray.preferences_action.trigger()
+    assert shell.window.isVisible() and shell.window.current_key() == "preferences"
+    assert shell.window.built("preferences") is shell.window.stack.currentWidget()

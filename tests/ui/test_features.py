@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_core
+from app.core import build_core
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Shell
 from app.ui.events import SETTINGS, ChangeBus
@@ -19,6 +19,7 @@ from app.ui.features import DesktopFeatures
 from app.ui.review.window import ReviewWindow
 from app.ui.rules_editor import RulesEditor
 from app.ui.send_dialog import SendDialog
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 from tests.ui.conftest import drain
 
@@ -30,6 +31,16 @@ def autostart_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return config / "autostart" / "timetally.desktop"
 
 
+def onboarded() -> None:
+    """As after the welcome wizard: capture may start and the window waits for the tray."""
+    core = build_core()
+    try:
+        core.settings.set("onboarding.privacy_seen", True)
+        core.settings.set("onboarding.finished", True)
+    finally:
+        core.close()
+
+
 @pytest.fixture
 def started(
     home: Path, autostart_home: Path, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
@@ -37,12 +48,13 @@ def started(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     quit_on_close = app.quitOnLastWindowClosed()
+    onboarded()
     features = DesktopFeatures()
     shell = Shell(build_core, runner, bus, features, tray_available=lambda: True)
     with qtbot.waitSignal(shell.ready, timeout=10_000):
         shell.start()
     yield shell, features
-    for window in (*features.windows.values(), shell.timesheet, shell.window):
+    for window in (*features.windows.values(), shell.window):
         if window is not None:
             window.close()
     drain(qtbot, runner)
@@ -60,22 +72,23 @@ def test_capture_runs_with_the_app_and_stops_with_it(started: tuple[Shell, Deskt
     assert not thread.is_alive()
 
 
-def test_tray_offers_the_feature_windows_and_the_timesheet_is_the_review(
+def test_tray_entries_open_the_matching_pages_and_the_timesheet_is_the_review(
     started: tuple[Shell, DesktopFeatures], qtbot: QtBot, runner: TaskRunner
 ) -> None:
-    shell, features = started
-    assert shell.tray is not None
+    shell, _features = started
+    assert shell.tray is not None and shell.window is not None
     labels = [a.text() for a in shell.tray.menu.actions()]
     for label in ("Activity…", "Rules…", "Reports…", "Send to Xero…", "Open log folder"):
         assert label in labels
     assert labels.index("Reports…") < labels.index("Preferences…")
     trigger = {a.text(): a for a in shell.tray.menu.actions()}
     trigger["Activity…"].trigger()
+    assert isinstance(shell.window.built("activity"), ActivityWindow) and shell.window.isVisible()
+    assert shell.window.built("activity").isVisible()
     trigger["Rules…"].trigger()
-    assert isinstance(features.windows["activity"], ActivityWindow) and features.windows["activity"].isVisible()
-    assert isinstance(features.windows["rules"], RulesEditor)
-    shell.open_timesheet()
-    assert isinstance(shell.timesheet, ReviewWindow) and shell.timesheet.isVisible()
+    assert isinstance(shell.window.built("rules"), RulesEditor) and shell.window.current_key() == "rules"
+    trigger["Open timesheet"].trigger()
+    assert isinstance(shell.window.built("review"), ReviewWindow) and shell.window.built("review").isVisible()
     qtbot.waitUntil(runner.idle)
 
 
@@ -97,9 +110,10 @@ def test_send_from_the_tray_stays_open_after_its_preview(
 
 def test_accounts_page_is_in_preferences(started: tuple[Shell, DesktopFeatures]) -> None:
     shell, _ = started
-    shell.open_preferences()
-    assert shell.preferences is not None
-    assert "Accounts" in shell.preferences.titles()
+    shell.open_page("preferences")
+    assert shell.window is not None
+    preferences = shell.window.built("preferences")
+    assert isinstance(preferences, SettingsDialog) and "Accounts" in preferences.titles()
 
 
 def test_autostart_follows_a_changed_setting_but_is_not_touched_at_start(

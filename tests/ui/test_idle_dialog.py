@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
 from app.capture.events import IdleEnded, PauseChanged
+from app.core import Core
 from app.domain.models import EntrySource, NewEntry, Span
 from app.store.spans import SpanStore
 from app.ui.capture_bridge import CaptureBridge

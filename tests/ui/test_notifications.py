@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.desktop.reminders import Activity, ReminderConfig, ReminderPolicy, human_duration
 from app.domain.timefmt import utcnow
 from app.ui import notifications

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.ui.events import ChangeBus
 from app.ui.payment_poller import PaymentPoller
 from app.ui.tasks import TaskRunner

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.models import NewEntry
 from app.domain.periods import Period

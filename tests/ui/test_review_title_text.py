@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import DescriptionOrigin, EntrySource, NewEntry
 from app.ui.events import ChangeBus
 from app.ui.review.dialogs import CellEntriesDialog

@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import loads
+from app.core import Core
 from app.domain.models import EntryStatus, NewEntry, Span
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus

@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import loads
+from app.core import Core
 from app.domain.models import Span
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QSpinBox
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.settings import OPTIONS
 from app.ui.accounts_page import AccountsPage
 from app.ui.events import ACCOUNTS, SETTINGS, ChangeBus

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
 from app.cli import main
+from app.core import Core
 from app.ui.events import ChangeBus
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QTime
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import NewEntry
 from app.domain.periods import Period
 from app.domain.timefmt import as_utc, utcnow
@@ -259,6 +259,21 @@ def test_delete_asks_then_deletes(core: Core, model: TimerModel, window: TimerWi
     qtbot.keyClick(window.list, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: rows(window) == [])
     assert core.entries.between(today_at(0), today_at(1)) == []
+
+
+def test_delete_question_offers_delete_and_cancel(core: Core, window: TimerWindow, qtbot: QtBot) -> None:
+    """The real question box: its Delete button deletes, Cancel (the default) keeps the entry."""
+    entry = core.entries.add(NewEntry(start=today_at(0, 0), end=today_at(0, 40), description="mistake"))
+
+    def answer(label: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        next(b for b in box.buttons() if b.text().replace("&", "") == label).click()
+
+    for label, expected in (("Cancel", False), ("Delete", True)):
+        QTimer.singleShot(0, lambda label=label: answer(label))
+        assert window.confirm_delete(entry) is expected
 
 
 def test_locked_entries_cannot_be_edited(core: Core, model: TimerModel, window: TimerWindow,

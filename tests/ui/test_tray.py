@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import NewEntry
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core
 from app.cli import main
+from app.core import Core
 from app.domain.errors import LockedError, ValidationError
 from app.domain.models import EntryStatus, NewEntry
 from app.domain.periods import iso_week_label, week_of

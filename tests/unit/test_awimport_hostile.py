@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.bootstrap import Core
 from app.capture.awimport import read_export, to_spans
 from app.capture.privacy import Privacy
 from app.cli import main
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.models import MAX_SPAN_SECONDS
 from app.store.spans import SpanStore

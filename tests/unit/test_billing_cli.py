@@ -17,7 +17,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def approve_all() -> None:
-    from app.bootstrap import build_core
+    from app.core import build_core
     from app.domain.periods import parse_week
 
     core = build_core()

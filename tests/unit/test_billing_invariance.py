@@ -128,7 +128,7 @@ steps = st.lists(st.one_of(
 @pytest.fixture(scope="module")
 def template() -> Iterator[Path]:
     """One migrated database, copied for every generated example (a fresh migration each time is too slow)."""
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     folder = Path(tempfile.mkdtemp(prefix="timetally-invariance-"))
     build_core(Paths(folder, folder, folder / "logs")).close()
@@ -137,7 +137,7 @@ def template() -> Iterator[Path]:
 
 
 def fresh_core(template: Path) -> tuple[Any, Path]:
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     folder = Path(tempfile.mkdtemp(prefix="timetally-invariance-"))
     shutil.copy(template, folder / "timetally.db")

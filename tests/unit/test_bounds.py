@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core
 from app.cli import main
+from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.money import parse_amount, parse_multiplier
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core
 from app.capture.backends.base import Backend, Window
 from app.capture.config import CaptureConfig
 from app.capture.watcher import Watcher
 from app.cli import main
 from app.commands import capture as capture_commands
+from app.core import Core
 from app.domain.models import Span
 from app.store.spans import SpanStore
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core, build_watcher
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, PauseChanged
 from app.capture.pause import PauseStore
 from app.capture.watcher import FOREVER, Watcher
 from app.cli import main
+from app.core import Core, build_watcher
 from app.store.db import Database, open_database
 from app.store.spans import SpanStore
 from tests.unit.test_capture_watcher import T0, Desk

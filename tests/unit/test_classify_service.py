@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import RulesFileError
 from app.cli import main
+from app.core import Core
 from app.domain.models import NewEntry, Span
 from app.domain.periods import Period
 from app.store.spans import SpanStore

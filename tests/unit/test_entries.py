@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import LockedError, NotFoundError, ValidationError
 from app.domain.periods import parse_day, parse_week, week_of
 

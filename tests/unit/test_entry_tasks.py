@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.bootstrap import Core
 from app.cli import main
+from app.core import Core
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.periods import Period
 from app.timesheet.week import ProposalItem

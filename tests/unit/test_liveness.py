@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.bootstrap import Core
 from app.cli import main
+from app.core import Core
 from app.domain.errors import LockedError, NotFoundError
 from app.domain.models import NewEntry
 from app.domain.periods import week_of

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import loads
 from app.cli import main
+from app.core import Core
 from app.domain.errors import LockedError
 from app.domain.models import EntrySource, NewEntry, Span
 from app.domain.periods import iso_week_label, week_of

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from app import logs
-from app.bootstrap import Core
 from app.capture.backends.base import Backend, Window
 from app.capture.config import CaptureConfig
 from app.capture.watcher import Watcher
+from app.core import Core
 from app.paths import Paths
 from app.store.spans import SpanStore
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from app import private_files
-from app.bootstrap import build_core
+from app.core import build_core
 from app.domain.errors import StoreError
 from app.logs import PrivateRotatingFileHandler
 from app.paths import Paths

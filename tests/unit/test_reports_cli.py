@@ -22,7 +22,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def book(home: Path) -> None:
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     core = build_core()
     try:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import NewEntry, Span
 from app.domain.periods import Period, parse_week
 from app.reports.profitability import Level

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import loads
+from app.core import Core
 from app.domain.errors import LockedError, ValidationError
 from app.domain.models import EntrySource, NewEntry, Span
 from app.domain.periods import Period, week_of

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import MAX_FILE_BYTES, RulesFileError, loads
 from app.classify.service import WouldRemoveAll
 from app.cli import main
+from app.core import Core
 from app.domain.errors import ValidationError
 
 GOOD = """version = 1

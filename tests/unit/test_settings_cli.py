@@ -64,7 +64,7 @@ def test_set_stores_a_typed_value_and_get_prints_it(home: Path, capsys: pytest.C
     assert (code, err) == (0, "")
     assert out == f"{key} is now {shown or EMPTY}.\n"
     assert run(capsys, "settings", "get", key)[1] == f"{shown}\n"
-    from app.bootstrap import build_core
+    from app.core import build_core
 
     core = build_core()
     try:

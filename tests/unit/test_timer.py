@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.models import EntrySource
 from app.timesheet.timer import TimerService

@@ -10,9 +10,9 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import loads
 from app.cli import main
+from app.core import Core
 from app.domain.models import DescriptionOrigin, EntrySource, NewEntry, Span
 from app.domain.periods import week_of
 from app.store.db import open_database

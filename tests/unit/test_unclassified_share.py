@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from app.bootstrap import Core
 from app.classify.ruleset_file import loads
 from app.cli import main
+from app.core import Core
 from app.domain.models import Span
 from app.domain.periods import Period, week_of
 from app.store.spans import SpanStore

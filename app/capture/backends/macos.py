@@ -23,10 +23,10 @@ class MacBackend(Backend):
 
     def __init__(self, appkit: Any = None, quartz: Any = None, services: Any = None, cf: Any = None) -> None:
         if appkit is None or quartz is None or services is None or cf is None:
-            import AppKit  # type: ignore[import-not-found]
-            import ApplicationServices  # type: ignore[import-not-found]
-            import CoreFoundation  # type: ignore[import-not-found]
-            import Quartz  # type: ignore[import-not-found]
+            import AppKit
+            import ApplicationServices
+            import CoreFoundation
+            import Quartz
 
             appkit, quartz, services, cf = AppKit, Quartz, ApplicationServices, CoreFoundation
         self._appkit, self._cf = appkit, cf

@@ -74,4 +74,4 @@ def _open_monitor(factory: Callable[[], Any]) -> Callable[[], float] | None:
         monitor()
     except Exception:
         return None
-    return monitor
+    return monitor  # type: ignore[no-any-return]

@@ -52,7 +52,7 @@ class WindowsBackend(Backend):
             return None
         now = int(self._kernel32.GetTickCount64())
         # dwTime is a 32-bit tick count that wraps every 49.7 days; compare in the same width.
-        return ((now & 0xFFFFFFFF) - info.dwTime) % 2**32 / 1000.0
+        return float(((now & 0xFFFFFFFF) - info.dwTime) % 2**32) / 1000.0
 
     def listen(self, changed: Changed, lost: Lost) -> bool:
         from app.capture.backends.windows_events import WindowsListener

@@ -65,7 +65,7 @@ class X11Backend(Backend):
         if not self._idle_ext:
             return None
         try:
-            return self._root.screensaver_query_info().idle / 1000.0
+            return float(self._root.screensaver_query_info().idle) / 1000.0
         except (self._error.ConnectionClosedError, self._error.DisplayError, OSError) as exc:
             raise BackendLost(f"the X display went away: {exc}") from exc
 

@@ -152,8 +152,8 @@ class InvoiceDraftRepository:
     def _worked(self, *conditions: Any) -> list[WorkedEntry]:
         with self._db.session() as s:
             rows = s.exec(
-                select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.project_id, EntryRow.billable,
-                       ProjectRow.billable)
+                select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.project_id,  # type: ignore[call-overload]
+                       EntryRow.billable, ProjectRow.billable)
                 .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
                 .where(col(EntryRow.end_utc).is_not(None), *conditions)
             ).all()
@@ -349,6 +349,6 @@ class InvoiceDraftRepository:
         return DraftRecord(
             row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
             row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
-            *(Decimal(getattr(row, name)) for name in _MONEY_COLUMNS), tuple(lasted),
+            Decimal(row.subtotal), Decimal(row.tax_total), Decimal(row.total), Decimal(row.cost_total), tuple(lasted),
             row.number, row.uid, row.revision, tuple(short),
         )

@@ -150,7 +150,7 @@ def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = 
     """Both providers' configuration: defaults < [xero]/[quickbooks]/[oauth] in settings.toml < environment."""
     env = os.environ if environ is None else environ
     data = _read_file(settings_file)
-    ports = DEFAULT_PORTS
+    ports: tuple[int, ...] = DEFAULT_PORTS
     oauth_table = data.get("oauth", {})
     if "redirect_ports" in oauth_table:
         raw = oauth_table["redirect_ports"]
@@ -169,6 +169,6 @@ def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = 
         for field in _ENV_FIELDS[name]:
             value = env.get(_ENV_PREFIX[name] + field.upper())
             if value:
-                config = replace(config, **{field: value.strip()})
+                config = replace(config, **{field: value.strip()})  # type: ignore[arg-type]
         configs[name] = config
     return configs

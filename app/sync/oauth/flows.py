@@ -96,7 +96,8 @@ class OAuthFlow:
         config = self.config
         with self._http() as http:
             if config.name == QUICKBOOKS:
-                response = http.post(config.revoke_url, json={"token": tokens.refresh_token}, auth=self._basic())
+                response = http.post(config.revoke_url, json={"token": tokens.refresh_token},
+                                     auth=self._basic() or httpx.USE_CLIENT_DEFAULT)
             else:
                 response = http.post(
                     config.revoke_url, data={"token": tokens.refresh_token, "token_type_hint": "refresh_token",

@@ -120,6 +120,17 @@ class Vault:
     def delete_client_secret(self, provider: str) -> None:
         self._delete(f"{provider}:client_secret")
 
+    def secret(self, name: str) -> str | None:
+        """Another secret TimeTally keeps (a webhook endpoint's signing secret), by its own name."""
+        return self._get(name)
+
+    def set_secret(self, name: str, value: str) -> None:
+        self.require_secure()
+        self._set(name, value)
+
+    def delete_secret(self, name: str) -> None:
+        self._delete(name)
+
     def _get(self, key: str) -> str | None:
         try:
             return keyring.get_password(self._service, key)

@@ -54,6 +54,8 @@ class QuickBooksProvider(ListedProvider):
     capabilities = frozenset({Capability.TIME_ACTIVITIES, Capability.JOBS, Capability.ITEMS, Capability.TAX_RATES,
                               Capability.UPDATE_DRAFTS})
     batch_size = BATCH_SIZE
+    client: QuickBooksClient
+    lists: QuickBooksLists
 
     def __init__(self, api_url: str, realm_id: str, auth: httpx.Auth, cache: ListCache, recorder: Recorder,
                  limiter: RateLimiter | None = None, transport: httpx.BaseTransport | None = None,

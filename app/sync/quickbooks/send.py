@@ -199,7 +199,7 @@ class QuickBooksSync:
             if any(j.batch != label for j in group):
                 self.outbox.assign_batch([j.id for j in group], label)
             try:
-                results = delivery.pushing(self.outbox, group, lambda g=group: self._push(g, cancelled))
+                results = delivery.pushing(self.outbox, group, lambda g=group: self._push(g, cancelled))  # type: ignore[misc]
             except Cancelled:
                 return outcomes + [delivery.outcome(j, Outcome.PENDING, (delivery.CANCELLED,))
                                    for b in [group, *batches[n + 1:]] for j in b]

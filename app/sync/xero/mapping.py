@@ -109,10 +109,10 @@ class XeroLists:
     def ensure_contact(self, name: str) -> RemoteOption:
         """The contact with exactly this name: from the cache, then an exact look-up, then created."""
         wanted = normalise(name)
-        for contact in self.get(RemoteKind.CUSTOMER):
-            if normalise(contact.name) == wanted:
-                return contact
-        contact = None if RemoteKind.CUSTOMER in self._fresh else self._lookup(name)
+        for known in self.get(RemoteKind.CUSTOMER):
+            if normalise(known.name) == wanted:
+                return known
+        contact: RemoteOption | None = None if RemoteKind.CUSTOMER in self._fresh else self._lookup(name)
         if contact is None:
             key = "timetally-contact-" + hashlib.sha256(wanted.encode()).hexdigest()[:40]
             answer = self._client.request(

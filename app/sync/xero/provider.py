@@ -43,6 +43,8 @@ class XeroProvider(ListedProvider):
     capabilities = frozenset({Capability.ITEMS, Capability.TRACKING, Capability.TAX_RATES,
                               Capability.UPDATE_DRAFTS})
     batch_size = xero_invoices.BATCH_SIZE
+    client: XeroClient
+    lists: XeroLists
 
     def __init__(self, api_url: str, auth: httpx.Auth, cache: ListCache, recorder: Recorder,
                  limiter: RateLimiter | None = None, transport: httpx.BaseTransport | None = None) -> None:

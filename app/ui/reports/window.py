@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.periods import Period
 from app.reports.export import write_csv, write_xlsx
 from app.reports.profitability import Level
@@ -198,7 +198,9 @@ class ReportsWindow(QMainWindow):
     # Period
 
     def period(self) -> Period:
-        return Period(self.first.date().toPython(), self.last.date().toPython())
+        first, last = self.first.date().toPython(), self.last.date().toPython()
+        assert isinstance(first, date) and isinstance(last, date)
+        return Period(first, last)
 
     def set_period(self, period: Period) -> None:
         """Show a custom period and load it."""

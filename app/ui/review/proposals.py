@@ -24,6 +24,7 @@ from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.week import DayTimeline, ProposalItem, WeekReview
 from app.ui.entry_dialog import EntryDialog
 from app.ui.review.dialogs import ask_time
+from app.ui.review.learned import status_text, style_learned
 from app.ui.review.state import ReviewModel
 from app.ui.review.timeline import project_colour
 
@@ -114,6 +115,8 @@ class DayItemsPanel(QWidget):
                 row.setToolTip(4, thing.why)
                 seen = "\n".join(thing.titles)
                 row.setToolTip(3, f"Windows seen (they stay on this computer):\n{seen}" if seen else thing.description)
+                if thing.learned:
+                    style_learned(row, thing, len(COLUMNS), 2)
             self.tree.addTopLevelItem(row)
             row.setSelected(self._key(thing) in selected)
         for column in (0, 1, 2, 4):
@@ -130,11 +133,12 @@ class DayItemsPanel(QWidget):
             start, end = thing.start, thing.end
             return [f"{_at(start).astimezone():%H:%M}–{_at(end).astimezone():%H:%M}",
                     format_duration(int(end - start)), thing.label, thing.description or "(no description)",
-                    f"Rule: {thing.rule}" if thing.rule else "Away time dropped from the timer"]
+                    f"Rule: {thing.rule}" if thing.rule else status_text(thing) if thing.learned
+                    else "Away time dropped from the timer"]
         end_epoch = thing.end.timestamp() if thing.end else now
-        end = "now" if thing.end is None else f"{thing.end.astimezone():%H:%M}"
+        until = "now" if thing.end is None else f"{thing.end.astimezone():%H:%M}"
         status = "running" if thing.running else str(thing.status).capitalize()
-        return [f"{thing.start.astimezone():%H:%M}–{end}", format_duration(int(end_epoch - thing.start.timestamp())),
+        return [f"{thing.start.astimezone():%H:%M}–{until}", format_duration(int(end_epoch - thing.start.timestamp())),
                 thing.project_path or "No project", thing.description or "(no description)",
                 status + (" · locked" if thing.locked else "")]
 
@@ -151,7 +155,7 @@ class DayItemsPanel(QWidget):
         key = self._key(thing)
         for n in range(self.tree.topLevelItemCount()):
             row = self.tree.topLevelItem(n)
-            if self._key(row.data(0, Qt.ItemDataRole.UserRole)) == key:
+            if row is not None and self._key(row.data(0, Qt.ItemDataRole.UserRole)) == key:
                 self.tree.setCurrentItem(row)
                 return
 

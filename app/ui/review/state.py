@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from app.bootstrap import Core
 from app.classify.rules import Rule
+from app.core import Core
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
 from app.timesheet.approvals import Approval

@@ -201,7 +201,7 @@ class TimelineWidget(QWidget):
             fill = QColor(colour)
             fill.setAlpha(70)
             painter.setBrush(fill)
-            painter.setPen(QPen(colour, 1.5, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(colour, 1.5, Qt.PenStyle.DotLine if item.learned else Qt.PenStyle.DashLine))
             label = item.label
         else:
             colour = project_colour(item.project_path or "")
@@ -260,6 +260,6 @@ def tooltip(hit: Hit) -> str:
         return f"{span}  {item.label}" + (f"\n{titles}" if titles else "")
     if isinstance(item, ProposalItem):
         rule = f"Rule: {item.rule}" if item.rule else item.why
-        return f"{span}  Proposed: {item.label}\n{item.description}\n{rule}"
+        return f"{span}  {'Learned' if item.learned else 'Proposed'}: {item.label}\n{item.description}\n{rule}"
     state = "running" if item.running else str(item.status)
     return f"{span}  {item.project_path or 'No project'} ({state})\n{item.description or '(no description)'}"

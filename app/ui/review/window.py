@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Core
+from app.core import Core
 from app.domain.models import EntryStatus
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.review import Assignment
@@ -36,6 +36,7 @@ from app.ui.icons import Icon, icon
 from app.ui.invoice_preview import open_invoice_preview
 from app.ui.review.dialogs import AssignDialog, CellEntriesDialog, rule_offer
 from app.ui.review.grid import WeekGridModel, WeekGridView
+from app.ui.review.learned import LearnedBar
 from app.ui.review.proposals import DayItemsPanel
 from app.ui.review.state import ReviewModel
 from app.ui.review.timeline import KIND_COLOURS, TimelineWidget, use_projects
@@ -44,7 +45,8 @@ from app.ui.tasks import TaskRunner
 
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
     ("Unclassified", KIND_COLOURS["unclassified"]), ("Private", KIND_COLOURS["private"]),
-    ("Idle", KIND_COLOURS["idle"]))) + " &nbsp; Work in its project's colour · drag across the day to assign time"
+    ("Idle", KIND_COLOURS["idle"]))) + (" &nbsp; Work in its project's colour · proposals dashed, learned ones "
+                                       "dotted · drag across the day to assign time")
 
 
 class ReviewWindow(QWidget):
@@ -144,6 +146,10 @@ class ReviewWindow(QWidget):
         right_box.addWidget(legend)
         right_box.addSpacing(6)
         right_box.addWidget(self.panel, 1)
+        self.learned = LearnedBar(core, runner, bus, self.model, self.panel.selected_proposals)
+        self.panel.tree.itemSelectionChanged.connect(self.learned.refresh)
+        self.learned.rule_opened.connect(self._track)
+        right_box.addWidget(self.learned)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)

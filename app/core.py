@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import logs
+from app.automation.service import AutomationService
 from app.billing.service import BillingService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
@@ -58,6 +56,7 @@ class Core:
     review: ReviewService = field(init=False)
     approvals: ApprovalService = field(init=False)
     idle: IdleService = field(init=False)
+    automation: AutomationService = field(init=False)
     reports: ReportService
 
     @property
@@ -65,6 +64,7 @@ class Core:
         return self.db.recovered_from
 
     def close(self) -> None:
+        self.automation.close()
         self.sync.close()
         self.db.close()
 
@@ -104,6 +104,7 @@ def build_core(paths: Paths | None = None) -> Core:
     core.review = ReviewService(entries, core.entry_service, projects, core.classifier, review_repo, settings, who,
                                 accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
+    core.automation = AutomationService(db, accounts.vault, core.sync, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
     return core
 
@@ -123,25 +124,3 @@ def build_watcher(core: Core) -> Watcher:
 
     return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power,
                    pauses=PauseStore(core.db))
-
-
-def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
-    """Why the desktop app cannot start here, before Qt tries and fails with a misleading plugin error."""
-    if platform in ("win32", "darwin") or environ.get("QT_QPA_PLATFORM"):
-        return None
-    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
-        return None
-    return ("TimeTally found no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from "
-            "your desktop, or use the command line: 'timetally --help'.")
-
-
-def run_gui() -> int:
-    """Start the desktop app. Qt is imported only here, so the CLI and the core stay GUI-free."""
-    problem = missing_display(os.environ, sys.platform)
-    if problem:
-        print(f"timetally: {problem}", file=sys.stderr)
-        return 1
-    from app.ui.application import run_application
-    from app.ui.features import DesktopFeatures
-
-    return run_application(build_core, DesktopFeatures())

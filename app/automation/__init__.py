@@ -1,0 +1,1 @@
+"""Automation: signed webhooks out (events, their outbox and courier) and scheduled sends."""

@@ -1,0 +1,64 @@
+"""Every local invoice with where it stands in an accounting system, for the invoices page.
+
+The status is one word the user knows from Xero and QuickBooks: not sent, draft, sent, authorised, part-paid,
+paid, void, or diverged (changed here after it was sent). Read from the database only, never the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.billing.invoices import InvoiceDraft
+from app.sync.registry import FACTORIES
+from app.sync.store import SentInvoice
+
+if TYPE_CHECKING:
+    from app.sync.service import SyncService
+
+NOT_SENT = "not sent"
+STATUS_WORDS = {"draft": "draft", "submitted": "sent", "open": "authorised", "part_paid": "part-paid",
+                "paid": "paid", "voided": "void", "deleted": "void"}
+PROVIDER_TITLES = {"xero": "Xero", "quickbooks": "QuickBooks"}
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceListing:
+    draft: InvoiceDraft
+    status: str
+    provider: str = ""
+    remote_number: str = ""
+    detail: str = ""
+
+    @property
+    def where(self) -> str:
+        """"Xero INV-0042" or "" for an invoice never sent."""
+        title = PROVIDER_TITLES.get(self.provider, self.provider)
+        return f"{title} {self.remote_number}".strip() if self.provider else ""
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceBook:
+    invoices: tuple[InvoiceListing, ...]
+    connected: tuple[str, ...]
+
+
+def listing(draft: InvoiceDraft, sent: SentInvoice | None, provider: str) -> InvoiceListing:
+    if sent is None:
+        return InvoiceListing(draft, NOT_SENT)
+    status = "diverged" if sent.divergence else STATUS_WORDS.get(sent.remote_status, sent.remote_status)
+    return InvoiceListing(draft, status, provider, sent.remote_number, sent.divergence)
+
+
+def invoice_book(sync: SyncService) -> InvoiceBook:
+    """Newest first. An invoice sent to two systems over time shows the copy that still bills its entries."""
+    sent: dict[str, tuple[str, SentInvoice]] = {}
+    for name in FACTORIES:
+        for known in sync.store(name).sent_invoices():
+            if known.draft_uid not in sent or not known.released:
+                sent[known.draft_uid] = (name, known)
+    rows = []
+    for draft in reversed(sync.billing.drafts()):
+        provider, copy = sent.get(draft.uid, ("", None))
+        rows.append(listing(draft, copy, provider))
+    return InvoiceBook(tuple(rows), tuple(sync.connected()))

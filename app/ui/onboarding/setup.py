@@ -1,0 +1,63 @@
+"""What the onboarding answers change, through the same services the command line uses: checked first, stored
+on the write worker in one go, so a refused value changes nothing the wizard asked about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.billing.rounding import parse_rounding
+from app.core import Core
+from app.domain.errors import ValidationError
+from app.domain.money import check_currency, parse_amount
+from app.settings import OPTIONS
+from app.store.repositories import split_project_path
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    tracking_hours: tuple[str, ...] = ()
+    client: str = ""
+    project: str = ""
+    rate: str = ""
+    currency: str = "USD"
+    rounding: str = "nearest:1"
+    starter_rules: bool = True
+    autostart: bool = False
+
+    def check(self) -> None:
+        """Every answer read as the services will read it; a refusal is the sentence the user sees."""
+        OPTIONS["capture.tracking_hours"].validate(list(self.tracking_hours))
+        if (self.project or self.rate) and not self.client.strip():
+            raise ValidationError("Name the client first: the project and rate belong to a client.")
+        if self.rate.strip():
+            parse_amount(self.rate, "hourly rate")
+        check_currency(self.currency)
+        parse_rounding(self.rounding)
+        if self.client.strip() and self.project.strip():
+            split_project_path(self.path)
+
+    @property
+    def path(self) -> str:
+        return f"{self.client.strip()}/{self.project.strip()}"
+
+
+def apply(core: Core, answers: Answers, starter: Path) -> str:
+    """Store the answers (runs on the write worker); returns what was set up, in a sentence."""
+    answers.check()
+    done = []
+    if answers.client.strip():
+        core.billing.set_client(answers.client.strip(), rate=answers.rate.strip() or None,
+                                currency=answers.currency, rounding=answers.rounding, create=True)
+        done.append(f"client {answers.client.strip()}")
+        if answers.project.strip() and core.projects.find(answers.path) is None:
+            core.projects.add_project(answers.path)
+            done.append(f"project {answers.path}")
+    if answers.starter_rules and not core.classifier.rules():
+        rules = core.classifier.import_file(starter)
+        done.append(f"{len(rules)} starter rules")
+    core.settings.set("capture.tracking_hours", list(answers.tracking_hours))
+    core.settings.set("app.autostart", answers.autostart)
+    core.settings.set("onboarding.privacy_seen", True)
+    core.settings.set("onboarding.finished", True)
+    return f"Set up {', '.join(done)}." if done else "TimeTally is ready."
