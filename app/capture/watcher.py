@@ -216,7 +216,7 @@ class Watcher:
             if backend is not None:
                 at = self._cadence.take_change(mono)
                 try:
-                    window = self._cadence.window(backend.active_window, mono, fresh=at is not None)
+                    window = self._cadence.window(backend.active_window, wall, mono, fresh=at is not None)
                     idle = self._cadence.idle(backend.idle_seconds, wall, mono, self._config.idle_threshold)
                 except BackendLost as exc:
                     self._lose_backend(str(exc), mono)

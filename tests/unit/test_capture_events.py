@@ -142,3 +142,17 @@ def test_x_server_times_map_to_wall_time_across_the_32_bit_wrap() -> None:
     assert clock.wall(2**32 - 1_500) == pytest.approx(T0 - 1.001)
     assert clock.wall(5_000_000) == T0 + 2.0  # far outside the last half minute: taken as now
     assert clock.wall(0) == T0 + 2.0  # CurrentTime
+
+
+def test_a_late_event_never_pulls_the_next_switch_back(rig: EventRig) -> None:
+    """A window manager announced the switch to b.py twice; the second event arrives with the next switch."""
+    rig.step(seconds=2.0)  # 1 .. 3
+    first = rig.switch(Window("Editor", "b.py"), after=0.0)
+    rig.step(seconds=0.06)  # b.py read at 3.06
+    rig.step(seconds=1.2)
+    assert rig.desk.changed is not None
+    rig.desk.changed(first + 0.001)  # stamped before that read, delivered 1.2 s late
+    second = rig.switch(Window("Editor", "c.py"), after=0.0)
+    rig.step(seconds=0.06)
+    spans = [(round(start, 3), title) for start, _end, title, _idle in rig.spans()]
+    assert spans == [(1, "a.py"), (round(first - T0, 3), "b.py"), (round(second - T0, 3), "c.py")]

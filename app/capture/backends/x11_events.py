@@ -108,15 +108,19 @@ class X11Listener:
         fd = self._display.fileno()
         try:
             while True:
-                wait = self._calibrated_at + RECALIBRATE_SECONDS - self._wall()
-                readable, _, _ = select.select([fd, self._stop_r], [], [], min(RECALIBRATE_SECONDS, max(0.0, wait)))
-                if self._stop_r in readable:
-                    return
+                # Any request (a flush, a property read while handling an event) may have read events off the
+                # socket into python-xlib's queue, where select() cannot see them: drain it before sleeping.
                 while self._display.pending_events():
                     self._handle(self._display.next_event())
                 if self._wall() - self._calibrated_at >= RECALIBRATE_SECONDS:
                     self._ask_time()
-                self._display.flush()
+                self._display.flush()  # the event masks `_follow` changed, a calibration
+                if self._display.pending_events():
+                    continue
+                wait = self._calibrated_at + RECALIBRATE_SECONDS - self._wall()
+                readable, _, _ = select.select([fd, self._stop_r], [], [], min(RECALIBRATE_SECONDS, max(0.0, wait)))
+                if self._stop_r in readable:
+                    return
         except (self._error.ConnectionClosedError, self._error.DisplayError, OSError) as exc:
             self._lost(f"the X connection for events closed: {exc}")
         except Exception as exc:  # a protocol surprise must not end capture: the watcher polls instead
