@@ -158,7 +158,8 @@ OPTIONS: dict[str, Option[Any]] = {  # type: ignore[var-annotated]  # a tuple of
                "nearby time, or show as too short (seconds)", _between(0, 3600)),
         Option("classify.learning", True, "Propose time no rule classifies from what you assigned before "
                "(learned and kept on this computer)"),
-        Option("capture.interval_seconds", 1.0, "Capture: sample the active window every (seconds)",
+        Option("capture.interval_seconds", 1.0, "Capture: where the desktop announces no window changes, "
+               "sample the active window every (seconds)",
                _between(0.2, 60)),
         Option("capture.idle_seconds", 300, "Capture: idle after no input for (seconds)", _between(30, 7200)),
         Option("capture.exclude_apps", [], "Capture: never record applications matching (regular expressions)",
