@@ -115,6 +115,13 @@ class Cadence:
         self._window_known = False
         self._idle = None
 
+    def drop(self) -> None:
+        """Capture is not looking (paused, outside tracking hours, asleep): changes meanwhile are not kept,
+        and the next look reads everything afresh."""
+        with self._lock:
+            self._pending, self._change_at, self._late_at = False, None, None
+        self.forget()
+
     def due(self, now: float) -> float:
         """The monotonic time of the next look while listening."""
         wake = min(now + HEARTBEAT_SECONDS, self._idle_at if self._idle is not None else now)

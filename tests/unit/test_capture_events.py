@@ -156,3 +156,16 @@ def test_a_late_event_never_pulls_the_next_switch_back(rig: EventRig) -> None:
     rig.step(seconds=0.06)
     spans = [(round(start, 3), title) for start, _end, title, _idle in rig.spans()]
     assert spans == [(1, "a.py"), (round(first - T0, 3), "b.py"), (round(second - T0, 3), "c.py")]
+
+
+def test_changes_while_paused_are_not_kept_and_the_window_is_read_afresh_after(rig: EventRig) -> None:
+    rig.step(seconds=2.0)  # 1 .. 3
+    rig.watcher.pause(None)
+    rig.step()
+    rig.switch(Window("Editor", "private.py"), after=0.0)  # while paused: nothing to keep, nothing to wait for
+    rig.step(seconds=0.1)
+    assert rig.watcher._next_tick(rig.mono, rig.mono) == rig.mono + HEARTBEAT_SECONDS  # no busy wake-ups
+    rig.desk.window = Window("Editor", "c.py")  # switched again, unannounced, before the resume
+    rig.watcher.resume()
+    rig.step()
+    assert [(round(s), title) for s, _e, title, _i in rig.spans()] == [(1, "a.py"), (5, "c.py")]
