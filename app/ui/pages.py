@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from app.ui.application import Shell
@@ -44,8 +44,15 @@ def _activity(shell: Shell) -> QWidget:
     from app.ui.activity_window import ActivityWindow
 
     assert shell.core is not None
-    return ActivityWindow(SpanStore(shell.core.db), shell.runner, shell.bus,
-                          notice=shell.extensions.capture_notice())
+    window = ActivityWindow(SpanStore(shell.core.db), shell.runner, shell.bus,
+                            notice=shell.extensions.capture_notice())
+    capture = shell.extensions.capture()
+    layout = window.layout()
+    if capture is not None and isinstance(layout, QBoxLayout):  # pause and resume without a tray, too
+        from app.ui.capture_pause import CapturePauseControl
+
+        layout.insertWidget(1, CapturePauseControl(capture, shell.runner))
+    return window
 
 
 def _reports(shell: Shell) -> QWidget:
