@@ -24,8 +24,8 @@ class CapturePauseControl(QWidget):
         self.state = QLabel()
         self.pause_button = QPushButton("Pause capture")
         self.pause_menu = QMenu(self.pause_button)
-        for text, until in pause_choices(utcnow()):
-            self.pause_menu.addAction(text, lambda until=until: self._change(lambda: control.pause(until)))
+        for text, _until in pause_choices(utcnow()):
+            self.pause_menu.addAction(text, self._pause_for(text))
         self.pause_button.setMenu(self.pause_menu)
         self.pause_button.setToolTip("Stop recording windows for a while; kept if TimeTally restarts")
         self.resume_button = QPushButton("Resume capture")
@@ -52,6 +52,16 @@ class CapturePauseControl(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
+
+    def _pause_for(self, choice: str) -> Callable[[], None]:
+        """The choice's end is worked out when it is clicked: "For 30 minutes" means from then."""
+        control = self._control
+
+        def pause() -> None:
+            until = dict(pause_choices(utcnow()))[choice]
+            self._change(lambda: control.pause(until))
+
+        return pause
 
     def _change(self, fn: Callable[[], object]) -> None:
         self._runner.write(fn, lambda _: self.refresh(), self._failed, owner=self)
