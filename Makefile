@@ -43,8 +43,11 @@ package: setup
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb
 screenshots: setup
 	$(XVFB) $(PY) -m tests.screenshots docs
+	$(XVFB) $(PY) -m tests.screenshots_shell docs
 	$(XVFB) $(PY) -m tests.screenshots_review docs
 	$(XVFB) $(PY) -m tests.screenshots_reports docs
+	$(XVFB) $(PY) -m tests.screenshots_pages docs
+	$(XVFB) $(PY) -m tests.screenshots_learned docs
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

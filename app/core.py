@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import logs
 from app.automation.service import AutomationService
+from app.billing.catalog import Catalog
+from app.billing.expenses_service import ExpenseService
+from app.billing.retainers_service import RetainerService
 from app.billing.service import BillingService
+from app.capture.activity import ActivityService
 from app.classify.service import ClassifierService, build_classifier
 from app.paths import Paths
 from app.reports.service import ReportService
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
+from app.store.catalog_repository import CatalogRepository
 from app.store.db import Database, open_database
+from app.store.expenses_repository import ExpenseRepository
 from app.store.reports_repository import ReportsRepository
 from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.store.retainers_repository import RetainersRepository
 from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
 from app.sync.accounts import AccountsService
+from app.sync.oauth import config as oauth_config
 from app.sync.service import SyncService
 from app.timesheet.approvals import ApprovalService, current_user
 from app.timesheet.entries import EntryService
@@ -31,6 +40,7 @@ from app.timesheet.review import ReviewService
 from app.timesheet.timer import TimerService
 
 if TYPE_CHECKING:
+    from app.capture.backends.base import Backend
     from app.capture.watcher import Watcher
 
 log = logging.getLogger(__name__)
@@ -56,8 +66,12 @@ class Core:
     review: ReviewService = field(init=False)
     approvals: ApprovalService = field(init=False)
     idle: IdleService = field(init=False)
+    catalog: Catalog = field(init=False)
     automation: AutomationService = field(init=False)
+    activity: ActivityService = field(init=False)
     reports: ReportService
+    expenses: ExpenseService = field(init=False)
+    retainers: RetainerService = field(init=False)
 
     @property
     def recovered_from(self) -> Path | None:
@@ -79,7 +93,8 @@ def build_core(paths: Paths | None = None) -> Core:
     settings = Settings(SettingsRepository(db))
     projects = ProjectRepository(db)
     entries = EntryRepository(db)
-    accounts = AccountsService(db, settings_file=paths.settings_file)
+    accounts = AccountsService(db, settings_file=paths.settings_file,
+                               user_settings=lambda: {key: settings.get(key) for key in oauth_config.USER_SETTINGS})
     billing = BillingService(BillingRepository(db), projects, settings)
     classifier = build_classifier(db, entries, settings)
     review_repo = ReviewRepository(db)
@@ -97,7 +112,7 @@ def build_core(paths: Paths | None = None) -> Core:
         accounts=accounts,
         classifier=classifier,
         billing=billing,
-        sync=SyncService(db, billing, BillingRepository(db), accounts, settings),
+        sync=SyncService(db, billing, BillingRepository(db), accounts, settings, projects=projects),
         reports=ReportService(ReportsRepository(db), billing, projects, classifier, SpanStore(db), settings),
     )
     who = current_user(settings)
@@ -105,22 +120,30 @@ def build_core(paths: Paths | None = None) -> Core:
                                 accounting_notes=core.sync.entry_notes)
     core.approvals = ApprovalService(entries, review_repo, who, invoice_of=BillingRepository(db).invoice_of)
     core.automation = AutomationService(db, accounts.vault, core.sync, settings)
+    core.expenses = ExpenseService(ExpenseRepository(db), projects, billing, lock, paths.data_dir / "receipts")
+    billing.expenses = core.reports.expenses = core.expenses
+    core.retainers = RetainerService(RetainersRepository(db), billing, BillingRepository(db), projects, settings)
     core.idle = IdleService(entries, core.entry_service, projects, core.timer, review_repo, SpanStore(db), settings)
+    core.catalog = Catalog(projects, billing, BillingRepository(db), CatalogRepository(db))
+    core.activity = ActivityService(SpanStore(db))
     return core
 
 
-def build_watcher(core: Core) -> Watcher:
-    """The capture watcher on this core's database and settings; the caller starts and stops it."""
+def build_watcher(core: Core, backend: Callable[[], Backend] | None = None, power: bool = True) -> Watcher:
+    """The capture watcher on this core's database and settings; the caller starts and stops it. The self-test
+    gives its own backend and no power monitor."""
+    from app.capture.backends.factory import create_backend
     from app.capture.config import CaptureConfig
     from app.capture.pause import PauseStore
     from app.capture.power import PowerMonitor
     from app.capture.watcher import Watcher
     from app.store.spans import SpanStore
 
-    def power(watcher: Watcher) -> PowerMonitor:
-        monitor = PowerMonitor(watcher.notify_sleep, watcher.notify_lock)
-        monitor.start()
-        return monitor
+    def monitor(watcher: Watcher) -> PowerMonitor:
+        started = PowerMonitor(watcher.notify_sleep, watcher.notify_lock)
+        started.start()
+        return started
 
-    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), power_factory=power,
+    return Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings),
+                   backend_factory=backend or create_backend, power_factory=monitor if power else None,
                    pauses=PauseStore(core.db))

@@ -1,12 +1,11 @@
-"""Starting the desktop app. Qt is imported only when it starts, so the CLI and the core stay GUI-free."""
+"""Starting the desktop app. Qt is imported only when it starts, so the CLI and the core stay GUI-free; the core
+itself is imported by the app once its window is up (`app/ui/launch.py`)."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Mapping
-
-from app.core import build_core
 
 
 def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
@@ -25,7 +24,6 @@ def run_gui() -> int:
     if problem:
         print(f"timetally: {problem}", file=sys.stderr)
         return 1
-    from app.ui.application import run_application
-    from app.ui.features import DesktopFeatures
+    from app.ui.launch import build_core, desktop_features, run_application
 
-    return run_application(build_core, DesktopFeatures())
+    return run_application(build_core, desktop_features)

@@ -11,10 +11,7 @@ from collections.abc import Callable
 
 from app.capture.backends.base import Window
 from app.capture.backends.null import NullBackend
-from app.capture.config import CaptureConfig
-from app.capture.watcher import Watcher
-from app.core import Core
-from app.store.spans import SpanStore
+from app.core import Core, build_watcher
 
 
 class SelfTestError(Exception):
@@ -45,7 +42,7 @@ def check_database(core: Core) -> str:
 def check_capture(core: Core, seconds: float) -> Callable[[], str]:
     """Starts the watcher in a thread; the returned function waits for it and reports."""
     probe = _Probe()
-    watcher = Watcher(SpanStore(core.db), CaptureConfig.from_settings(core.settings), backend_factory=lambda: probe)
+    watcher = build_watcher(core, backend=lambda: probe, power=False)
     thread = threading.Thread(target=watcher.run, args=(seconds,), name="tt-selftest-capture", daemon=True)
     thread.start()
 

@@ -21,7 +21,6 @@ from app.ui.entry_dialog import EntryDialog
 from app.ui.events import ChangeBus
 from app.ui.features import DesktopFeatures
 from app.ui.icons import Icon, icon
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel
 from app.ui.timer_window import TimerWindow
@@ -98,11 +97,6 @@ def shoot(out: Path) -> None:
     dialog = EntryDialog(model.snapshot.projects, entry, now, tasks=model.snapshot.tasks)
     save(dialog, out / "entry-dialog.png")
     dialog.close()
-
-    preferences = SettingsDialog(core.settings, runner, bus, projects=core.projects.projects)
-    wait_until(preferences.save_button.isEnabled)
-    save(preferences, out / "preferences.png")
-    preferences.close()
 
     running = model.snapshot.running
     assert running is not None

@@ -20,7 +20,7 @@ from app.domain.periods import week_of
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
-from tests.shots import run, save, wait_until
+from tests.shots import run, save, wait, wait_until
 
 TODAY = date(2026, 11, 19)  # a Thursday: Monday to Wednesday are done, Thursday is being worked on
 RULES = """
@@ -158,6 +158,8 @@ def shoot(out: Path) -> None:
     editor.previewed.connect(previewed.append)
     editor.refresh_preview()
     wait_until(lambda: bool(previewed) and runner.idle())
+    wait(500)  # the preview scheduled by selecting the rule runs once more
+    wait_until(lambda: runner.idle() and not editor.preview_text.text().startswith("Checking"))
     save(editor, out / "rules_editor.png")
     editor.reject()
     wait_until(runner.idle)

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from app.billing.rates import Level, RateKind
 from app.billing.service import BillingService, ClientSummary
+from app.domain.catalog import Kind
+from app.domain.errors import ValidationError
 from app.domain.models import Project, Task
 from app.store.billing_repository import BillingRepository, ProjectBilling, RateRecord
-from app.store.catalog_repository import CatalogRepository, Kind
+from app.store.catalog_repository import CatalogRepository
 from app.store.repositories import ProjectRepository
 
 
@@ -83,13 +85,23 @@ class Catalog:
         return CatalogView(tuple(self._billing.clients()), archived, projects)
 
     def add_client(self, name: str) -> int:
+        """A new client; a name that is taken (in any case) is refused rather than quietly reused."""
+        wanted = " ".join(name.split()).casefold()
+        taken = next((c for c in self._projects.clients() if c.name.casefold() == wanted), None)
+        if taken is not None:
+            raise ValidationError(f"There is already a client named '{taken.name}'")
         return self._projects.ensure_client(name).id
+
+    def add_task(self, project_id: int, name: str) -> Task:
+        """A new task of a project; a name it already has is refused rather than quietly reused."""
+        wanted = " ".join(name.split()).casefold()
+        if any(t.name.casefold() == wanted for t in self._projects.tasks(project_id)):
+            raise ValidationError(f"The project already has a task named '{' '.join(name.split())}'")
+        return self._projects.ensure_task(project_id, name)
 
     def add_project(self, client: str, name: str, billable: bool = True) -> Project:
         return self._projects.add_project(f"{client}/{name}", billable)
 
-    def add_task(self, project_id: int, name: str) -> Task:
-        return self._projects.ensure_task(project_id, name)
 
     def rename(self, kind: Kind, row_id: int, name: str) -> str:
         return self._repo.rename(kind, row_id, name)

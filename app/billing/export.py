@@ -35,6 +35,7 @@ def line_json(line: InvoiceLine) -> dict[str, Any]:
         "multiplier": str(line.multiplier),
         "taxes": [{"name": name, "amount": str(amount)} for name, amount in line.taxes],
         "entry_ids": list(line.entry_ids),
+        "category": line.category or None,
     }
 
 
@@ -64,6 +65,7 @@ def draft_json(draft: InvoiceDraft) -> dict[str, Any]:
             for s in draft.project_subtotals
         ],
         "entry_ids": list(draft.entry_ids),
+        "expense_ids": list(draft.expense_ids),
         "flags": [{"flag": "short_entry", "entry_id": s.entry_id, "start": s.start.isoformat(),
                    "raw_seconds": s.raw_seconds, "message": short_entry_text(s)} for s in draft.short_entries],
     }

@@ -9,11 +9,13 @@ totals are sums of the rounded lines. What an entry is billed depends on the ent
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.billing.expenses import ExpenseItem, expense_lines
 from app.billing.multipliers import ONE, Piece, Work, epoch, split
 from app.billing.rates import RateKind, Target, resolve
 from app.billing.rounding import Rounding, Scope, billed_seconds
@@ -61,6 +63,7 @@ class InvoiceDraft:
     uid: str = ""
     revision: int = 0
     short_entries: tuple[ShortEntry, ...] = ()
+    expense_ids: tuple[int, ...] = ()
 
     @property
     def raw_seconds(self) -> int:
@@ -101,8 +104,9 @@ def hours(seconds: int) -> Decimal:
     return (Decimal(seconds) / _HOUR).quantize(_QUANTITY, rounding=ROUND_HALF_UP)
 
 
-def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -> list[InvoiceDraft]:
-    """Drafts for the billable items, ordered by client (and project) name.
+def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions,
+                   expenses: Sequence[ExpenseItem] = ()) -> list[InvoiceDraft]:
+    """Drafts for the billable items and expenses, ordered by client (and project) name.
 
     Overtime limits count the items together with the person's other work in `book.worked` (an entry in both
     counts once), so an item is priced the same whichever invoice it lands on."""
@@ -113,12 +117,26 @@ def build_invoices(items: list[WorkItem], book: Book, options: InvoiceOptions) -
         if item.billable and (options.client_id is None or item.client_id == options.client_id):
             portions += _portions(item, pieces[item.entry_id], book)
     portions = _apply_fixed_fees(portions, book)
-    buckets: dict[tuple[Any, ...], list[_Portion]] = defaultdict(list)
+    buckets: dict[tuple[Any, ...], _Bucket] = defaultdict(_Bucket)
     for portion in portions:
         project = portion.item.project_id if options.per_project else None
-        buckets[(portion.item.client_name.casefold(), portion.item.client_id, project)].append(portion)
+        buckets[(portion.item.client_name.casefold(), portion.item.client_id, project)].portions.append(portion)
+    for expense in expenses:
+        if expense.billable and (options.client_id is None or expense.client_id == options.client_id):
+            project = expense.project_id if options.per_project else None
+            buckets[(expense.client_name.casefold(), expense.client_id, project)].expenses.append(expense)
     return [_draft(bucket, project, book, options) for (_, _, project), bucket in sorted(buckets.items(),
                                                                                          key=_bucket_order)]
+
+
+@dataclass(slots=True)
+class _Bucket:
+    """What one draft bills: priced pieces of time and billable expenses (either may be empty)."""
+    portions: list[_Portion] = field(default_factory=list)
+    expenses: list[ExpenseItem] = field(default_factory=list)
+
+    def head(self) -> WorkItem | ExpenseItem:
+        return self.portions[0].item if self.portions else self.expenses[0]
 
 
 def _counted_for_overtime(items: list[WorkItem], book: Book) -> list[Worked]:
@@ -140,9 +158,9 @@ def _seconds(entry: WorkItem | Worked) -> int:
     return max(0, int((entry.end - entry.start).total_seconds()))
 
 
-def _bucket_order(entry: tuple[tuple[Any, ...], list[_Portion]]) -> tuple[Any, ...]:
+def _bucket_order(entry: tuple[tuple[Any, ...], _Bucket]) -> tuple[Any, ...]:
     (name, client_id, project), bucket = entry
-    return name, client_id, bucket[0].item.project_name.casefold() if project is not None else ""
+    return name, client_id, bucket.head().project_name.casefold() if project is not None else ""
 
 
 def _portions(item: WorkItem, pieces: list[Piece], book: Book) -> list[_Portion]:
@@ -277,21 +295,23 @@ def _price_key(portion: _Portion) -> tuple[Any, ...]:
             str(portion.rounding) if pooled else "", portion.minimum if pooled else 0)
 
 
-def _draft(portions: list[_Portion], project_id: int | None, book: Book, options: InvoiceOptions) -> InvoiceDraft:
-    first = portions[0].item
-    client = book.client(first.client_id)
+def _draft(bucket: _Bucket, project_id: int | None, book: Book, options: InvoiceOptions) -> InvoiceDraft:
+    portions = bucket.portions
+    client_id, client_name = bucket.head().client_id, bucket.head().client_name
+    client = book.client(client_id)
     currency = check_currency(client.currency or book.defaults.currency)
     amounts_are = client.amounts_are or book.defaults.amounts_are
     groups: dict[tuple[Any, ...], list[_Portion]] = defaultdict(list)
     for portion in portions:
         groups[(_group_key(portion, options.grouping, book), _price_key(portion))].append(portion)
-    lines = tuple(_line(groups[key], currency, amounts_are, book, options) for key in sorted(groups))
+    lines = tuple([_line(groups[key], currency, amounts_are, book, options) for key in sorted(groups)]
+                  + expense_lines(bucket.expenses, book, options.grouping, currency, amounts_are))
     subtotal = sum((line.amount for line in lines), ZERO)
     tax_total = sum((line.tax for line in lines), ZERO)
     terms = client.terms_days if client.terms_days is not None else book.defaults.terms_days
     return InvoiceDraft(
-        client_id=first.client_id,
-        client_name=first.client_name,
+        client_id=client_id,
+        client_name=client_name,
         project_id=project_id,
         currency=currency,
         amounts_are=amounts_are,
@@ -309,6 +329,7 @@ def _draft(portions: list[_Portion], project_id: int | None, book: Book, options
         entry_ids=tuple(sorted({p.item.entry_id for p in portions})),
         short_entries=tuple(sorted({ShortEntry(p.item.entry_id, p.item.start, _seconds(p.item)) for p in portions
                                     if _seconds(p.item) < SHORT_ENTRY_SECONDS}, key=lambda s: (s.start, s.entry_id))),
+        expense_ids=tuple(sorted(e.expense_id for e in bucket.expenses)),
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.billing.client_document import TimesheetRow, timesheet_rows
+from app.billing.expenses import ExpenseSource
 from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
 from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
 from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change
@@ -45,6 +46,7 @@ from app.store.billing_repository import (
     RateRecord,
 )
 from app.store.repositories import ProjectRepository
+from app.store.retainers_repository import LinkDraft
 
 MINIMUM_HOURS = 8
 """The longest minimum billable time, as the workspace setting allows (billing.minimum_minutes up to 480)."""
@@ -75,6 +77,7 @@ class BillingService:
         self._settings = settings
         self._today = today
         self._tz = tz
+        self.expenses: ExpenseSource | None = None  # set by the composition root: approved expenses to bill
 
     # Configuration
 
@@ -182,13 +185,17 @@ class BillingService:
         options = InvoiceOptions(period, self._today(), _grouping(grouping or self._settings.get("billing.grouping")),
                                  per_project, self._settings.get("billing.description_template"),
                                  self._client_id(client))
-        return build_invoices(items, self.book(around=items), options)
+        expenses = self.expenses.billable_items(period) if self.expenses else []
+        return build_invoices(items, self.book(around=items), options, expenses)
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
+        return [self.store(d) for d in self.preview(period, client, per_project=per_project, grouping=grouping)]
+
+    def store(self, draft: InvoiceDraft, link: LinkDraft | None = None) -> InvoiceDraft:
+        """Store a draft under the next number; `link` records what made it, in the same transaction."""
         prefix = self._settings.get("billing.invoice_prefix")
-        return [_draft(self._repo.save_draft(_record(d), prefix, content_hash(d)))
-                for d in self.preview(period, client, per_project=per_project, grouping=grouping)]
+        return _draft(self._repo.save_draft(_record(draft), prefix, content_hash(draft), link))
 
     def drafts(self) -> list[InvoiceDraft]:
         return [_draft(r) for r in self._repo.drafts()]
@@ -201,12 +208,13 @@ class BillingService:
 
     def refresh(self, number: str) -> InvoiceDraft:
         """Rebuild a stored draft from its own entries with today's settings; the revision grows if it changed."""
-        stored = self._repo.draft(number)
+        stored = self._repo.refreshable(number)
         items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem))) for e in self._repo.entries_of(number)]
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
                                  Grouping(stored.grouping), stored.project_id is not None,
                                  self._settings.get("billing.description_template"), stored.client_id)
-        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options)
+        expenses = self.expenses.items_of(number) if self.expenses else []
+        rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items), options, expenses)
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
         return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
@@ -384,5 +392,8 @@ def _draft(record: DraftRecord) -> InvoiceDraft:
 def content_hash(draft: InvoiceDraft) -> str:
     """A digest of everything an accounting system would receive; numbers and revisions are left out."""
     payload = {k: v for k, v in asdict(_record(draft)).items()
-               if k not in ("number", "uid", "revision", "short_entries")}
+               if k not in ("number", "uid", "revision", "short_entries") and (k != "expense_ids" or v)}
+    for line in payload["lines"]:
+        if not line["category"]:
+            del line["category"]  # drafts without expenses keep the digest they had before expenses existed
     return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()

@@ -21,13 +21,13 @@ from app.classify.rules import Rule
 from app.classify.ruleset_file import MAX_FILE_BYTES, dumps, loads
 from app.classify.suggest import Suggestion, suggest_rule
 from app.domain.errors import ValidationError
-from app.domain.models import Span
+from app.domain.models import Span, split_project_path
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
 from app.files import read_text_limited, write_file
 from app.settings import Settings
 from app.store.db import Database
-from app.store.repositories import EntryRepository, split_project_path
+from app.store.repositories import EntryRepository
 from app.store.spans import SpanStore
 
 log = logging.getLogger(__name__)

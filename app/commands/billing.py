@@ -11,6 +11,7 @@ from app.billing.service import RateChange
 from app.billing.terms import Grouping
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import note, print_json
+from app.commands.retainers import create_retainer_invoices
 from app.core import Core
 from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
@@ -32,6 +33,9 @@ def _register_invoice(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         parser.add_argument("--per-project", action="store_true", help="one draft per project instead of per client")
         parser.add_argument("--group", choices=[str(g) for g in Grouping], help="line grouping (default: setting)")
         parser.add_argument("--json", action="store_true")
+        if name == "create":
+            parser.add_argument("--retainers", action="store_true",
+                                help="make the retainer invoice of every period that has started and has none yet")
         parser.set_defaults(handler=handler)
     lst = isub.add_parser("list", help="list stored drafts")
     lst.add_argument("--json", action="store_true")
@@ -126,6 +130,8 @@ def _preview(core: Core, args: argparse.Namespace) -> int:
 
 
 def _create(core: Core, args: argparse.Namespace) -> int:
+    if args.retainers:
+        return create_retainer_invoices(core, args.json)
     return _build(core, args, store=True)
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.capture.activity import ActivityService
 from app.capture.awimport import read_export, to_spans
 from app.capture.config import CaptureConfig
 from app.capture.events import CaptureEvent, IdleEnded, IdleStarted, PauseChanged, Sleeping, Status, Woke
@@ -20,7 +21,6 @@ from app.domain.errors import ValidationError
 from app.domain.models import Span
 from app.domain.periods import day_epochs, parse_day
 from app.domain.timefmt import format_clock, parse_instant
-from app.store.spans import SpanStore
 
 TITLE_WIDTH = 80
 
@@ -123,7 +123,7 @@ def _status(core: Core, args: argparse.Namespace) -> int:
 
 def _run(core: Core, args: argparse.Namespace) -> int:
     watcher = build_watcher(core)
-    store = SpanStore(core.db)
+    store = core.activity
     before, since = store.count(), time.time()
 
     def tell(event: CaptureEvent) -> None:
@@ -145,7 +145,7 @@ def _run(core: Core, args: argparse.Namespace) -> int:
     return 0
 
 
-def _saved(store: SpanStore, before: int, since: float, retention_days: int) -> str:
+def _saved(store: ActivityService, before: int, since: float, retention_days: int) -> str:
     """Spans that start during the run are the new ones; any other span missing afterwards was purged by the
     retention setting meanwhile."""
     saved = store.count(since)
@@ -183,7 +183,7 @@ def _line(span: Span) -> str:
 
 def _list(core: Core, args: argparse.Namespace) -> int:
     start, end = _bounds(args)
-    spans = SpanStore(core.db).between(start, end)
+    spans = core.activity.between(start, end)
     if args.json:
         print_json([span_json(s) for s in spans])
         return 0
@@ -199,17 +199,9 @@ def _list(core: Core, args: argparse.Namespace) -> int:
 
 def _import_activitywatch(core: Core, args: argparse.Namespace) -> int:
     parsed = to_spans(read_export(args.file), CaptureConfig.from_settings(core.settings).privacy)
-    store = SpanStore(core.db)
-    fresh = parsed.spans
-    if fresh:
-        def key(s: Span) -> tuple[float, float, str, str, bool]:
-            return round(s.start, 3), round(s.end, 3), s.app, s.title, s.idle
-
-        existing = {key(s) for s in store.between(fresh[0].start, max(s.end for s in fresh) + 1)}
-        fresh = [s for s in fresh if key(s) not in existing]
-        store.add_many(fresh)
-    skipped = len(parsed.spans) - len(fresh)
-    print(f"Imported {len(fresh)} spans from {args.file.name}"
+    added = core.activity.add_new(parsed.spans)
+    skipped = len(parsed.spans) - added
+    print(f"Imported {added} spans from {args.file.name}"
           + (f"; {skipped} were already there" if skipped else "")
           + (f"; {parsed.excluded} window events left out by your privacy rules" if parsed.excluded else "")
           + ".")

@@ -9,11 +9,9 @@ from app.commands.entries import add_billing_period_arguments, billing_period_fr
 from app.commands.output import count_arg, iso, note, print_json
 from app.core import Core
 from app.domain.errors import NotFoundError, ValidationError
-from app.store.remote_copies import provider_title
 from app.sync.matching import closest
 from app.sync.provider import RemoteKind
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
 from app.sync.registry import FACTORIES
 from app.sync.reports import SendReport
 from app.sync.store import Mapping
@@ -102,7 +100,7 @@ def _register_quickbooks(ssub: argparse._SubParsersAction[argparse.ArgumentParse
 def _send_quickbooks(core: Core, args: argparse.Namespace) -> int:
     period = billing_period_from(args, core.settings.get("review.week_start"))
     core.sync.check_ready("quickbooks")
-    report = QuickBooksSync(core.sync, core.db, core.settings).send(
+    report = core.sync.quickbooks().send(
         period, args.client, mode=Mode(args.mode) if args.mode else None, create_customers=args.create_customers,
         dry_run=args.dry_run)
     return _reported(report, args)
@@ -112,7 +110,7 @@ def _payments(core: Core, args: argparse.Namespace) -> int:
     names = [args.provider] if args.provider else None
     for name, billed in core.sync.sync_billed_time(names).items():  # first: it finds invoices to follow
         if billed:
-            title = provider_title(name)
+            title = core.sync.title(name)
             note(f"{title}: {len(billed)} entries were billed inside {title} and are marked invoiced")
     outcomes = core.sync.sync_payments(names)
     if args.json:
@@ -187,14 +185,12 @@ def register_tenant(accounts: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _tenant(core: Core, args: argparse.Namespace) -> int:
-    from app.sync.xero import tenants
-
     if args.tenant_id:
-        chosen = tenants.choose(core.accounts, core.db, args.tenant_id)
+        chosen = core.sync.choose_tenant(args.tenant_id)
         print(f"Xero organisation: {chosen.name} ({chosen.id})")
         return 0
-    current = tenants.current_tenant(core.accounts)
-    found = tenants.organisations(core.accounts)
+    current = core.sync.current_tenant()
+    found = core.sync.organisations()
     if args.json:
         print_json([{"tenant_id": o.id, "name": o.name, "current": o.id == current} for o in found])
     else:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app.capture.activity import ActivityService
 from app.capture.schedule import TrackingHours
 from app.settings import Settings
 from app.store.repositories import EntryRepository
-from app.store.spans import SpanStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class Activity:
     """The later of the last finished entry's end and the end of the last captured work (not idle)."""
 
 
-def read_activity(entries: EntryRepository, spans: SpanStore) -> Activity:
+def read_activity(entries: EntryRepository, spans: ActivityService) -> Activity:
     """A database read: call it on a worker."""
     running = entries.running()
     last = entries.last_finished()

@@ -17,6 +17,9 @@ class LineKind(StrEnum):
     FIXED_FEE = "fixed_fee"
     WITHIN_FEE = "within_fee"
     OVERAGE = "overage"
+    EXPENSE = "expense"
+    RETAINER = "retainer"
+    PROGRESS = "progress"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +39,12 @@ class InvoiceLine:
     tax: Decimal
     cost: Decimal
     entry_ids: tuple[int, ...]
+    category: str = ""
+    """An expense line's category (one), which accounting systems map to an account; empty for time."""
 
     @property
     def unit(self) -> str:
-        return "each" if self.kind in (LineKind.FIXED_FEE, LineKind.WITHIN_FEE) else "hours"
+        return "hours" if self.kind in (LineKind.TIME, LineKind.OVERAGE) else "each"
 
 
 SHORT_ENTRY_SECONDS = 60

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from app.domain.errors import ValidationError
+
 
 class EntrySource(StrEnum):
     TIMER = "timer"
@@ -138,3 +140,12 @@ class Span(NamedTuple):
     @property
     def seconds(self) -> float:
         return max(0.0, self.end - self.start)
+
+
+def split_project_path(path: str) -> tuple[str, str]:
+    """`CLIENT/PROJECT` -> (client, project); the first slash separates them."""
+    client, sep, project = path.partition("/")
+    client, project = client.strip(), project.strip()
+    if not sep or not client or not project:
+        raise ValidationError(f"'{path}' is not in the form CLIENT/PROJECT, e.g. 'Acme Corp/Website'")
+    return client, project

@@ -40,10 +40,16 @@ class ProfitRow:
     invoiced: Decimal = ZERO
     uninvoiced: Decimal = ZERO
     cost: Decimal = ZERO
+    uncosted_seconds: int = 0
+    """Time no cost rate applies to: its cost is unknown, so the row's margin is too."""
 
     @property
     def revenue(self) -> Decimal:
         return self.invoiced + self.uninvoiced
+
+    @property
+    def margin_known(self) -> bool:
+        return self.uncosted_seconds == 0
 
     @property
     def margin(self) -> Decimal:
@@ -67,6 +73,7 @@ class ProfitRow:
             self.billed_seconds + entry.billed_seconds,
             self.unpriced_seconds + (entry.seconds if billable and not entry.priced else 0),
             self.invoiced + entry.invoiced, self.uninvoiced + entry.uninvoiced, self.cost + entry.cost,
+            self.uncosted_seconds + (0 if entry.costed else entry.seconds),
         )
 
 

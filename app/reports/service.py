@@ -1,5 +1,6 @@
 """The reports' one door to the store: reads entries, invoice lines, payment status and captured time, prices
-entries with the billing layer's own rules, and hands plain values to the pure builders.
+entries with the billing layer's own rules (and expenses, `reports/expenses.py`), and hands plain values to the
+pure builders.
 
 Invoiced work is worth its share of the stored invoice lines; billable work not invoiced yet is worth what the
 invoice builder would charge today; cost is the cost rate in force on the day of the work times raw hours.
@@ -13,14 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from app.billing.expenses_service import ExpenseService
 from app.billing.invoices import build_invoices
 from app.billing.rates import RateKind, Target, resolve
 from app.billing.service import BillingService
 from app.billing.terms import Book, InvoiceOptions, WorkItem
 from app.classify.service import ClassifierService, SpanSource
 from app.domain.money import ZERO, check_currency
-from app.domain.periods import Period
+from app.domain.periods import FIRST_DAY, Period
 from app.reports.allocate import EntryValue, LineShare, allocate
+from app.reports.expenses import priced_expenses
 from app.reports.profitability import Level, Profitability, build_profitability
 from app.reports.receivables import Receivables, build_receivables
 from app.reports.utilisation import Utilisation, build_utilisation
@@ -55,11 +58,13 @@ class ReportService:
         self._spans = spans
         self._settings = settings
         self._today = today
+        self.expenses: ExpenseService | None = None  # set by the composition root: expenses count as well
 
     def profitability(self, period: Period, level: Level = Level.PROJECT) -> Profitability:
         book = self._billing.book()
         start, end = period.utc_range(book.tz)
         entries = self._price([r for r in self._repo.entries(start, end) if r.project_id is not None], book, period)
+        entries += priced_expenses(self.expenses.in_period(period) if self.expenses else [], book.tz)
         budgets = self._budgets(book)
         fee_records = self._repo.entries_of_projects([b.project_id for b in budgets])
         fee_entries = self._price(fee_records, book, period) if fee_records else []
@@ -83,7 +88,8 @@ class ReportService:
         waiting = [r for r in self._repo.entries(begin, end)
                    if r.status == "approved" and not r.invoice and r.billable and r.project_id is not None]
         period = Period(min((r.start.astimezone(book.tz).date() for r in waiting), default=today), today)
-        return build_wip(self._price(waiting, book, period), today, book.tz)
+        expenses = self.expenses.in_period(Period(since or FIRST_DAY, today)) if self.expenses else []
+        return build_wip(self._price(waiting, book, period) + priced_expenses(expenses, book.tz), today, book.tz)
 
     def receivables(self, as_of: date | None = None, since: date | None = None) -> Receivables:
         """Aged on `as_of` (default today); `since` leaves out invoices issued before it."""
@@ -168,7 +174,7 @@ def _priced(r: EntryRecord, book: Book, invoiced: EntryValue | None, open_value:
         r.entry_id, r.start, r.end, r.client_id or 0, r.client_name, r.project_id or 0, r.project_name,
         value.currency, r.task_id, r.task_name, r.billable, r.status, r.invoice, value.billed_seconds,
         value.amount if invoiced else ZERO, value.amount if open_value and not invoiced else ZERO, cost,
-        value.fee_seconds, value.overage_seconds, priced,
+        value.fee_seconds, value.overage_seconds, priced, rate is not None,
     )
 
 

@@ -18,6 +18,8 @@ from app.reports.values import HOUR
 from app.reports.wip import Wip
 
 Cell = str | int | Decimal | date | None
+UNKNOWN = "—"
+"""A value that cannot be told, e.g. a margin without a cost rate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     total_rows: int = 0
     """How many of the last rows are totals (shown bold, left out when sorting)."""
+    empty: str = ""
+    """Why the table has no rows, said where the rows would be."""
 
 
 def hours(seconds: int) -> Decimal:
@@ -44,9 +48,11 @@ def _profit_cells(row: ProfitRow, level: Level) -> tuple[Cell, ...]:
     if level is Level.TASK:
         names += (row.task,)
     c = row.currency
+    known = row.margin_known  # without a cost rate the margin is unknown, not the whole revenue
     return (*names, c, hours(row.raw_seconds), hours(row.billable_seconds), hours(row.billed_seconds),
-            _money(row.invoiced, c), _money(row.uninvoiced, c), _money(row.revenue, c), _money(row.cost, c),
-            _money(row.margin, c), row.margin_percent, row.effective_rate)
+            _money(row.invoiced, c), _money(row.uninvoiced, c), _money(row.revenue, c),
+            _money(row.cost, c), _money(row.margin, c) if known else UNKNOWN,
+            row.margin_percent if known else UNKNOWN, row.effective_rate)
 
 
 def profitability_tables(report: Profitability) -> list[Table]:
@@ -56,7 +62,8 @@ def profitability_tables(report: Profitability) -> list[Table]:
     columns = (*names, "Currency", "Raw h", "Billable h", "Billed h", "Invoiced", "Not invoiced", "Revenue", "Cost",
                "Margin", "Margin %", "Per hour")
     rows = [_profit_cells(r, level) for r in report.rows] + [_profit_cells(t, level) for t in report.totals]
-    tables = [Table(f"Profitability by {level}", columns, tuple(rows), len(report.totals))]
+    tables = [Table(f"Profitability by {level}", columns, tuple(rows), len(report.totals),
+                    "No work for a client was tracked in this period.")]
     if report.fixed_fees:
         fee_columns = ("Client", "Project", "Currency", "Fee", "Budget h", "Used h", "Used %", "Left h", "Overage h",
                        "Raw h", "Revenue", "Cost", "Margin", "Per hour")
@@ -91,7 +98,8 @@ def wip_tables(report: Wip) -> list[Table]:
     rows = tuple((r.client, r.currency, r.entries, hours(r.raw_seconds), hours(r.billed_seconds),
                   _money(r.value, r.currency), r.oldest, r.age_days, r.average_age_days)
                  for r in (*report.rows, *report.totals))
-    return [Table(f"Work in progress on {report.today}", columns, rows, len(report.totals))]
+    return [Table(f"Work in progress on {report.today}", columns, rows, len(report.totals),
+                  "No approved work waits to be invoiced.")]
 
 
 def receivables_tables(report: Receivables) -> list[Table]:
@@ -104,9 +112,11 @@ def receivables_tables(report: Receivables) -> list[Table]:
                     o.bucket, o.invoice.currency, _money(o.invoice.total, o.invoice.currency),
                     _money(o.invoice.amount_due, o.invoice.currency)) for o in report.invoices)
     tables = [
-        Table(f"Receivables on {report.as_of}", columns, rows, len(report.totals)),
+        Table(f"Receivables on {report.as_of}", columns, rows, len(report.totals),
+              "Nothing is owed: no invoice sent to Xero or QuickBooks is waiting for payment."),
         Table("Unpaid invoices", ("Invoice", "Remote number", "Client", "System", "Status", "Issued", "Due",
-                                  "Days overdue", "Bucket", "Currency", "Total", "Amount due"), detail),
+                                  "Days overdue", "Bucket", "Currency", "Total", "Amount due"), detail,
+              empty="No unpaid invoices. Payments come back when you sync payments."),
     ]
     if report.not_issued:
         waiting = tuple((i.number, i.client_name, i.provider, i.status, i.issue_date, i.currency,

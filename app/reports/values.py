@@ -42,6 +42,8 @@ class PricedEntry:
     overage_seconds: int = 0
     priced: bool = True
     """False when no rate applied, so the entry is worth nothing until one is set."""
+    costed: bool = True
+    """False when no cost rate applied: its cost is unknown, not zero, so no margin can be told."""
 
     @property
     def seconds(self) -> int:

@@ -5,12 +5,11 @@ Archived rows stay in the database (entries and invoices keep pointing at them);
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from app.domain.catalog import Kind
 from app.domain.errors import NotFoundError, StoreError, ValidationError
 from app.domain.models import Task
 from app.store.db import Database
@@ -18,14 +17,12 @@ from app.store.repositories import check_name
 from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
 
 
-class Kind(StrEnum):
-    CLIENT = "client"
-    PROJECT = "project"
-    TASK = "task"
-
-
-_TABLES: dict[Kind, type[ClientRow] | type[ProjectRow] | type[TaskRow]] = {
-    Kind.CLIENT: ClientRow, Kind.PROJECT: ProjectRow, Kind.TASK: TaskRow}
+def _get(s: Session, kind: Kind, row_id: int) -> ClientRow | ProjectRow | TaskRow | None:
+    if kind is Kind.CLIENT:
+        return s.get(ClientRow, row_id)
+    if kind is Kind.PROJECT:
+        return s.get(ProjectRow, row_id)
+    return s.get(TaskRow, row_id)
 
 
 class CatalogRepository:
@@ -37,7 +34,7 @@ class CatalogRepository:
         name = check_name(str(kind), name)
         try:
             with self._db.session() as s:
-                row = s.get(_TABLES[kind], row_id)
+                row = _get(s, kind, row_id)
                 if row is None:
                     raise NotFoundError(f"There is no {kind} with id {row_id}")
                 row.name = name
@@ -52,7 +49,7 @@ class CatalogRepository:
     def set_archived(self, kind: Kind, row_id: int, archived: bool) -> None:
         """Archiving a client archives its projects too, so no picker offers work for a client that is gone."""
         with self._db.session() as s:
-            row = s.get(_TABLES[kind], row_id)
+            row = _get(s, kind, row_id)
             if row is None:
                 raise NotFoundError(f"There is no {kind} with id {row_id}")
             row.archived = archived
@@ -75,4 +72,4 @@ class CatalogRepository:
             rows = s.exec(select(EntryRow.project_id, seconds)
                           .where(col(EntryRow.project_id).is_not(None), col(EntryRow.end_utc).is_not(None))
                           .group_by(col(EntryRow.project_id))).all()
-            return {project_id or 0: round(total or 0) for project_id, total in rows}
+            return {project_id: round(total or 0) for project_id, total in rows if project_id is not None}

@@ -13,19 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.domain.errors import NotFoundError, StoreError, ValidationError
-from app.domain.models import Client, DescriptionOrigin, Entry, EntrySource, EntryStatus, NewEntry, Project, Task
+from app.domain.models import (
+    Client,
+    DescriptionOrigin,
+    Entry,
+    EntrySource,
+    EntryStatus,
+    NewEntry,
+    Project,
+    Task,
+    split_project_path,
+)
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables import AppRunRow, ClientRow, EntryRow, ProjectRow, SettingRow, TaskRow
-
-
-def split_project_path(path: str) -> tuple[str, str]:
-    """`CLIENT/PROJECT` -> (client, project); the first slash separates them."""
-    client, sep, project = path.partition("/")
-    client, project = client.strip(), project.strip()
-    if not sep or not client or not project:
-        raise ValidationError(f"'{path}' is not in the form CLIENT/PROJECT, e.g. 'Acme Corp/Website'")
-    return client, project
 
 
 def check_name(kind: str, name: str) -> str:

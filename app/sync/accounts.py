@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -110,15 +110,21 @@ def _pick(organisations: list[Organisation], wanted: str | None, title: str) -> 
 
 
 class AccountsService:
-    """`configs` default to settings.toml + environment, read on first use so a broken settings file only stops
-    account actions. `transport` is injected into every HTTP client (tests pass one that reaches loopback fakes).
+    """`configs` default to the packaged providers file, settings.toml, `user_settings` (Preferences → Accounts)
+    and the environment, read on use so a broken settings file only stops account actions, and read again when
+    the user's settings changed. `transport` is injected into every HTTP client (tests pass one that reaches
+    loopback fakes).
     """
 
     def __init__(self, db: Database, configs: Mapping[str, ProviderConfig] | None = None, *,
                  settings_file: Path | None = None, vault: Vault | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None,
+                 user_settings: Callable[[], Mapping[str, Any]] | None = None) -> None:
         self._db = db
         self._configs = dict(configs) if configs is not None else None
+        self._fixed = configs is not None
+        self._user_settings = user_settings
+        self._user_seen: tuple[tuple[str, Any], ...] | None = None
         self._settings_file = settings_file
         self.vault = vault or Vault()
         self._transport = transport
@@ -126,8 +132,13 @@ class AccountsService:
         self._sessions_lock = threading.Lock()
 
     def config(self, provider: str) -> ProviderConfig:
-        if self._configs is None:
-            self._configs = oauth_config.load(self._settings_file)
+        if not self._fixed:
+            user = dict(self._user_settings()) if self._user_settings is not None else {}
+            seen = tuple(sorted(user.items()))
+            if self._configs is None or seen != self._user_seen:
+                self._configs = oauth_config.load(self._settings_file, user=user)
+                self._user_seen = seen
+        assert self._configs is not None
         try:
             return self._configs[provider]
         except KeyError:
@@ -145,7 +156,7 @@ class AccountsService:
         config.require_client_id()
         if config.needs_secret and not self.vault.client_secret(provider):
             raise ConfigError(
-                f"{config.title} needs the client secret of your app first. Enter it in Settings → Accounts, or run "
+                f"{config.title} needs the client secret of your app first. Enter it in Preferences → Accounts, or run "
                 f"'timetally accounts set-secret {provider}'."
             )
         state = flow.new_state()
@@ -210,6 +221,14 @@ class AccountsService:
     def auth(self, provider: str) -> BearerAuth:
         """For API clients: `httpx.Client(auth=accounts.auth("xero"), transport=...)`."""
         return BearerAuth(self.session(provider), tenant_header="xero-tenant-id" if provider == XERO else None)
+
+    def set_organisation(self, provider: str, organisation: str) -> None:
+        """The organisation's name for status pages, kept without a network call."""
+        with self._db.session() as s:
+            row = s.get(AccountRow, provider)
+            if row is not None:
+                row.organisation = organisation
+                s.add(row)
 
     def _connected(self, provider: str, scopes: tuple[str, ...], organisation: str, tokens: Tokens) -> AccountStatus:
         self.vault.save(provider, tokens)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,13 +22,7 @@ from app.sync.provider import Exchange
 
 log = logging.getLogger(__name__)
 
-_LIMIT_HEADER = re.compile(r"^x-.*limit-remaining$|^x-rate-limit-problem$|^retry-after$", re.IGNORECASE)
 _SECRET_PARAM = re.compile(r"(?i)(access_token|refresh_token|token|code|client_secret)=[^&]*")
-
-
-def limit_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """`X-*Limit-Remaining`, `X-Rate-Limit-Problem` and `Retry-After`, names in lower case."""
-    return tuple(sorted((k.lower(), v) for k, v in headers.items() if _LIMIT_HEADER.match(k)))
 
 
 def clean_endpoint(endpoint: str) -> str:

@@ -41,11 +41,11 @@ def connection_status(accounts: AccountsService, name: str) -> ConnectionStatus:
     title = account.title if account else name.title()
     command = f"'timetally accounts connect {name}'"
     if account is None or account.state == NOT_CONNECTED:
-        return ConnectionStatus(name, title, NOT_CONNECTED, False, f"{title} is not connected. Connect it in Settings "
-                                f"→ Accounts, or run {command}; nothing was sent or stored.", "connect")
+        return ConnectionStatus(name, title, NOT_CONNECTED, False, f"{title} is not connected. Connect it in "
+                                f"Preferences → Accounts, or run {command}; nothing was sent or stored.", "connect")
     if account.state == RECONNECT_NEEDED:
         return ConnectionStatus(name, title, RECONNECT_NEEDED, False, f"{title} no longer accepts the stored sign-in. "
-                                f"Connect it again in Settings → Accounts, or run {command}.", "reconnect",
+                                f"Connect it again in Preferences → Accounts, or run {command}.", "reconnect",
                                 account.organisation)
     try:
         tokens = accounts.vault.load(name)
@@ -55,6 +55,6 @@ def connection_status(accounts: AccountsService, name: str) -> ConnectionStatus:
                                 "again.", organisation=account.organisation)
     if tokens is None:
         return ConnectionStatus(name, title, NOT_CONNECTED, False, f"The {title} sign-in is missing from the system "
-                                f"keyring. Connect it again in Settings → Accounts, or run {command}.", "connect",
+                                f"keyring. Connect it again in Preferences → Accounts, or run {command}.", "connect",
                                 account.organisation)
     return ConnectionStatus(name, title, CONNECTED, True, organisation=account.organisation)

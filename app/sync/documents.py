@@ -9,12 +9,12 @@ that carry none. A taxed line with no mapped type is refused rather than left to
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from app.billing.invoices import InvoiceDraft
 from app.domain.errors import ValidationError
-from app.domain.invoices import InvoiceLine
+from app.domain.invoices import InvoiceLine, LineKind
 from app.sync.provider import InvoicePush, LinePush, RemoteKind, RemoteOption
 from app.sync.store import SyncStore
 
@@ -35,6 +35,9 @@ class Codes:
     """project id -> (category, option)"""
     no_tax: str = ""
     """The tax type of lines without tax, when every line must name one; empty otherwise."""
+    expenses: Mapping[str, str] = field(default_factory=dict)
+    """expense category (folded) -> account code (Xero) or item (QuickBooks); unmapped ones go as time does"""
+    expenses_are_items: bool = False
 
 
 def codes_for(draft: InvoiceDraft, store: SyncStore, default_account: Callable[[], RemoteOption | None],
@@ -48,7 +51,8 @@ def codes_for(draft: InvoiceDraft, store: SyncStore, default_account: Callable[[
     tax = store.mapping(RemoteKind.TAX_RATE, draft.client_id)
     items = {m.local_id: m.code for m in store.mappings(RemoteKind.ITEM)}
     tracking = {m.local_id: (m.parent, m.code) for m in store.mappings(RemoteKind.TRACKING)}
-    codes = Codes(account_code, tax.code if tax else "", items, tracking)
+    codes = Codes(account_code, tax.code if tax else "", items, tracking, expenses=store.expense_codes(),
+                  expenses_are_items=store.provider == "quickbooks")
     return _explicit(draft, codes, tax_rates(), provider) if tax_rates is not None else codes
 
 
@@ -68,7 +72,8 @@ def _explicit(draft: InvoiceDraft, codes: Codes, rates: Sequence[RemoteOption], 
     if len(taxed) < len(draft.lines) and no_tax is None:
         raise ValidationError("The organisation has no tax rate of 0 % for revenue, so lines without tax cannot be "
                               "sent without one being added; add a no-tax rate there and refresh the lists.")
-    return Codes(codes.account, codes.tax_type, codes.items, codes.tracking, no_tax.code if no_tax else "")
+    return Codes(codes.account, codes.tax_type, codes.items, codes.tracking, no_tax.code if no_tax else "",
+                 codes.expenses, codes.expenses_are_items)
 
 
 def _percent(rate: RemoteOption) -> Decimal | None:
@@ -103,5 +108,11 @@ def _line(line: InvoiceLine, draft: InvoiceDraft, codes: Codes, entry_tasks: Map
     else:
         tax_type = codes.tax_type if str(draft.amounts_are) != "none" else ""
     tracking = (codes.tracking[line.project_id],) if line.project_id in codes.tracking else ()
-    return LinePush(line.description, quantity, unit, line.amount, codes.account,
-                    codes.items.get(task, "") if task is not None else "", tax_type, tracking)
+    item = codes.items.get(task, "") if task is not None else ""
+    account = codes.account
+    expense = codes.expenses.get(line.category.casefold(), "") if line.kind is LineKind.EXPENSE else ""
+    if expense and codes.expenses_are_items:
+        item = expense
+    elif expense:
+        account = expense
+    return LinePush(line.description, quantity, unit, line.amount, account, item, tax_type, tracking)

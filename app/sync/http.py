@@ -21,7 +21,6 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from app.domain.errors import TimeTallyError
-from app.sync.audit import limit_headers
 from app.sync.provider import Cancelled, Exchange, Recorder
 from app.sync.ratelimit import RateLimiter
 
@@ -29,6 +28,12 @@ HTTP_TIMEOUT = 60.0
 _NOT_ACTED = (401, 403, 429)
 """Answers that say the provider did nothing with the request."""
 _DECIMAL_MARK = "\u0000dec:"
+_LIMIT_HEADER = re.compile(r"^x-.*limit-remaining$|^x-rate-limit-problem$|^retry-after$", re.IGNORECASE)
+
+
+def limit_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """`X-*Limit-Remaining`, `X-Rate-Limit-Problem` and `Retry-After`, names in lower case, for the audit log."""
+    return tuple(sorted((k.lower(), v) for k, v in headers.items() if _LIMIT_HEADER.match(k)))
 
 
 def dumps_exact(body: Any, *, fixed: bool = False) -> bytes:

@@ -1,6 +1,7 @@
-"""What every sender does around an invoice's request, whichever provider it goes to: the outbox payload the
-invoice is written as (with the entries it bills, for the send guard), and, once the provider accepted it,
-recording it against the draft and checking the provider's totals against TimeTally's.
+"""What every sender does around an invoice's request, whichever provider it goes to: whether a draft is new, to
+be replaced, unchanged or diverged, the outbox payload the invoice is written as (with the entries it bills, for
+the send guard), and, once the provider accepted it, recording it against the draft and checking the provider's
+totals against TimeTally's.
 
 Money is sacred: an accounting system holding a different total than TimeTally computed is an error, never a
 note. The invoice is flagged (its `divergence`), the audit log says so, and the send reports it as failed.
@@ -17,9 +18,42 @@ from app.billing.service import content_hash
 from app.domain.money import format_money
 from app.sync.audit import AuditLog
 from app.sync.outbox import Job, invoice_payload
-from app.sync.provider import InvoicePush, RemoteStatus
+from app.sync.provider import AccountingProvider, InvoicePush, RemoteKind, RemoteStatus
 from app.sync.reports import InvoiceOutcome, Outcome
 from app.sync.store import SyncStore
+
+
+def draft_outcome(draft: InvoiceDraft, outcome: Outcome, errors: tuple[str, ...] = (),
+                  remote_id: str = "") -> InvoiceOutcome:
+    return InvoiceOutcome(draft.number, draft.uid, outcome, remote_id, errors=errors, client=draft.client_name,
+                          total=draft.total, currency=draft.currency)
+
+
+def replacement(store: SyncStore, audit: AuditLog, provider: AccountingProvider,
+                draft: InvoiceDraft) -> str | InvoiceOutcome | None:
+    """Where a draft stands against what was sent: the remote invoice to replace ("" for a new one), None when
+    there is nothing to send (unchanged, or given back), or the DIVERGED outcome when it changed here but the
+    provider's invoice is no longer `replaceable` (flagged on the sent invoice and audited once)."""
+    sent = store.sent(draft.uid)
+    if sent is None:
+        return ""
+    if sent.sent_hash == content_hash(draft) or sent.released:
+        return None
+    if RemoteStatus(sent.remote_status) in provider.replaceable:
+        return sent.remote_id
+    text = (f"{draft.number} changed after it was sent, but it is {sent.remote_status} in {provider.title} and "
+            "can no longer be replaced; change it there, or void it and send again.")
+    if sent.divergence != text:
+        store.update_sent(draft.uid, divergence=text)
+        audit.note(text, (sent.remote_id,))
+    return draft_outcome(draft, Outcome.DIVERGED, (text,), sent.remote_id)
+
+
+def unmapped_note(store: SyncStore, draft: InvoiceDraft, noun: str) -> tuple[str, ...]:
+    """A dry run's warning when the client has no remote customer yet."""
+    if store.mapping(RemoteKind.CUSTOMER, draft.client_id):
+        return ()
+    return (f"'{draft.client_name}' has no {noun} mapped yet; it is matched when sent.",)
 
 
 def job_payload(push: InvoicePush, draft: InvoiceDraft, **extra: Any) -> dict[str, Any]:

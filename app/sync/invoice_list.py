@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.billing.invoices import InvoiceDraft
+from app.domain.money import format_money
+from app.store.invoice_summaries import InvoiceSummary, invoice_summaries
 from app.sync.registry import FACTORIES
 from app.sync.store import SentInvoice
 
@@ -24,7 +25,7 @@ PROVIDER_TITLES = {"xero": "Xero", "quickbooks": "QuickBooks"}
 
 @dataclass(frozen=True, slots=True)
 class InvoiceListing:
-    draft: InvoiceDraft
+    draft: InvoiceSummary
     status: str
     provider: str = ""
     remote_number: str = ""
@@ -43,11 +44,17 @@ class InvoiceBook:
     connected: tuple[str, ...]
 
 
-def listing(draft: InvoiceDraft, sent: SentInvoice | None, provider: str) -> InvoiceListing:
+def listing(draft: InvoiceSummary, sent: SentInvoice | None, provider: str) -> InvoiceListing:
     if sent is None:
         return InvoiceListing(draft, NOT_SENT)
     status = "diverged" if sent.divergence else STATUS_WORDS.get(sent.remote_status, sent.remote_status)
-    return InvoiceListing(draft, status, provider, sent.remote_number, sent.divergence)
+    detail = sent.divergence
+    if status == "part-paid":
+        detail = (f"{format_money(sent.amount_paid, draft.currency)} of {format_money(sent.total, draft.currency)} "
+                  "paid")
+    elif status == "paid" and sent.paid_on is not None:
+        detail = f"paid on {sent.paid_on}"
+    return InvoiceListing(draft, status, provider, sent.remote_number, detail)
 
 
 def invoice_book(sync: SyncService) -> InvoiceBook:
@@ -58,7 +65,7 @@ def invoice_book(sync: SyncService) -> InvoiceBook:
             if known.draft_uid not in sent or not known.released:
                 sent[known.draft_uid] = (name, known)
     rows = []
-    for draft in reversed(sync.billing.drafts()):
-        provider, copy = sent.get(draft.uid, ("", None))
-        rows.append(listing(draft, copy, provider))
+    for draft in reversed(invoice_summaries(sync.db)):
+        found = sent.get(draft.uid)
+        rows.append(listing(draft, found[1], found[0]) if found else listing(draft, None, ""))
     return InvoiceBook(tuple(rows), tuple(sync.connected()))

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.domain.errors import TimeTallyError
 from app.domain.money import ZERO, format_money
 from app.domain.timefmt import utcnow
 from app.store.billing_repository import BillingRepository
 from app.store.remote_copies import RemoteCopy, live_copies
+from app.sync.parts import SyncParts
 from app.sync.provider import PaymentStatus, RemoteStatus
 from app.sync.registry import FACTORIES
-
-if TYPE_CHECKING:
-    from app.sync.service import SyncService
 
 
 class VoidAction(StrEnum):
@@ -59,7 +57,7 @@ class VoidResult:
                 "remote_number": self.remote_number or None, "entries": list(self.entry_ids)}
 
 
-def void_invoice(sync: SyncService, repo: BillingRepository, number: str) -> VoidResult:
+def void_invoice(sync: SyncParts, repo: BillingRepository, number: str) -> VoidResult:
     draft = repo.draft(number)
     with sync.db.session() as s:
         copies = live_copies(s, draft.uid)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.domain.models import Client, Project, Task
-from app.store.repositories import ProjectRepository
 from app.sync.provider import Capability, CustomerMatch, RemoteKind, RemoteOption
 from app.sync.service import SyncService
 from app.sync.store import Mapping
@@ -42,17 +41,16 @@ def kinds(sync: SyncService, name: str) -> list[RemoteKind]:
     return wanted
 
 
-def load(sync: SyncService, projects: ProjectRepository, name: str, refresh: bool = False) -> MappingState:
+def load(sync: SyncService, name: str, refresh: bool = False) -> MappingState:
     """On a worker: may fetch every remote list once (or again, with `refresh`)."""
     provider, store = sync.provider(name), sync.store(name)
     lists = {kind: provider.remote_list(kind, refresh) for kind in kinds(sync, name)}
     mappings = {(m.kind, m.local_id): m for m in store.mappings()}
-    clients = [c for c in projects.clients() if not c.archived]
-    active = projects.projects()
+    clients, active, tasks = sync.catalogue()
     suggestions = {c.id: provider.match_customers(c.name, 3) for c in clients
                    if (RemoteKind.CUSTOMER, c.id) not in mappings}
     return MappingState(name, provider.title, lists, {k: store.fetched_at(k) for k in lists}, clients, active,
-                        [(p, t) for p in active for t in projects.tasks(p.id)], mappings, suggestions)
+                        tasks, mappings, suggestions)
 
 
 def save(sync: SyncService, name: str, changes: dict[tuple[RemoteKind, int], RemoteOption | None],

@@ -11,24 +11,21 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from app.domain.errors import NotFoundError
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository import BillingRepository
+from app.sync.parts import SyncParts
 from app.sync.provider import PaymentStatus, RemoteStatus
 from app.sync.reports import PaymentOutcome
 from app.sync.store import SentInvoice
-
-if TYPE_CHECKING:
-    from app.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
 
 class PaymentsBack:
-    def __init__(self, sync: SyncService, billing_repo: BillingRepository) -> None:
+    def __init__(self, sync: SyncParts, billing_repo: BillingRepository) -> None:
         self._sync = sync
         self._repo = billing_repo
 

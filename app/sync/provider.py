@@ -9,7 +9,7 @@ keeps remote lists through the `ListCache` it is given.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -300,6 +300,10 @@ class AccountingProvider(Protocol):
     capabilities: frozenset[Capability]
     batch_size: int
     """Most documents one request may carry; `push_invoices` with at most this many makes exactly one request."""
+    created_status: RemoteStatus
+    """Where a new invoice stands when the answer does not say (Xero: draft, QuickBooks: open)."""
+    replaceable: frozenset[RemoteStatus]
+    """The statuses in which a sent invoice may still be replaced by a changed draft."""
 
     def remote_list(self, kind: RemoteKind, refresh: bool = False) -> list[RemoteOption]:
         """Customers, active revenue accounts, items, tax rates or tracking options (cached unless `refresh`)."""
@@ -314,12 +318,17 @@ class AccountingProvider(Protocol):
         ...
 
     def push_invoices(self, invoices: Sequence[InvoicePush], progress: Progress | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
-        """Create (or replace, when `remote_id` is set) invoices; one result per invoice, in order."""
+                      cancelled: Callable[[], bool] | None = None,
+                      links: Mapping[str, Sequence[Sequence[str]]] | None = None) -> list[PushResult]:
+        """Create (or replace, when `remote_id` is set) invoices; one result per invoice, in order. `links` gives,
+        per invoice key, the time activities each line bills (only with `Capability.TIME_ACTIVITIES`)."""
         ...
 
-    def push_time(self, activities: Sequence[TimePush]) -> list[PushResult]:
-        """Time activities; only for providers with `Capability.TIME_ACTIVITIES`."""
+    def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
+                  cancelled: Callable[[], bool] | None = None, own: Collection[str] = ()) -> list[PushResult]:
+        """Time activities; only for providers with `Capability.TIME_ACTIVITIES`. `remote_ids` gives, per key, the
+        activity an earlier send created (it is replaced); `own` are activities billed by a TimeTally invoice being
+        replaced in the same send."""
         ...
 
     def payment_status(self, remote_ids: Sequence[str], since: datetime | None = None,

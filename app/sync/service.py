@@ -12,42 +12,46 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
-from decimal import Decimal
 
 import httpx
 
 from app.billing.invoices import InvoiceDraft
 from app.billing.service import BillingService, content_hash
 from app.domain.errors import NotFoundError, ValidationError
+from app.domain.models import Client, Project, Task
 from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.db import Database
-from app.sync import delivery
+from app.store.remote_copies import provider_title
+from app.store.repositories import EntryRepository, ProjectRepository
+from app.sync import tenants
 from app.sync.accounts import AccountsService
 from app.sync.audit import AuditLog
 from app.sync.connection import ConnectionStatus, connection_status
+from app.sync.customers import resolve_customer
 from app.sync.documents import codes_for, to_push
-from app.sync.invoice_jobs import job_payload, settle
+from app.sync.invoice_jobs import draft_outcome, job_payload, replacement, unmapped_note
 from app.sync.lifecycle import VoidResult, void_invoice
-from app.sync.matching import closest, normalise, resolve_customer
-from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, resume_batches
+from app.sync.matching import closest, normalise
+from app.sync.oauth.config import QUICKBOOKS
+from app.sync.oauth.flows import Organisation
+from app.sync.outbox import JobKind, Outbox
 from app.sync.payments_back import PaymentsBack
+from app.sync.pipeline import Pipeline
 from app.sync.provider import (
     AccountingProvider,
-    Cancelled,
     InvoicePush,
     PaymentStatus,
     Progress,
-    PushResult,
     RemoteKind,
     RemoteOption,
     RemoteStatus,
-    request_key,
 )
+from app.sync.quickbooks_send.links import Links
+from app.sync.quickbooks_send.send import QuickBooksSync
 from app.sync.ratelimit import Limits, RateLimiter
-from app.sync.registry import BILLED_INSIDE, FACTORIES, PROVIDER_LIMITS, SENDERS
+from app.sync.registry import FACTORIES, PROVIDER_LIMITS, Parts
 from app.sync.reports import InvoiceOutcome, Outcome, PaymentOutcome, SendReport
 from app.sync.store import SentInvoice, SyncStore
 from app.sync.unit import SendUnit
@@ -57,9 +61,10 @@ log = logging.getLogger(__name__)
 
 class SyncService:
     def __init__(self, db: Database, billing: BillingService, billing_repo: BillingRepository,
-                 accounts: AccountsService, settings: Settings, *,
+                 accounts: AccountsService, settings: Settings, *, projects: ProjectRepository | None = None,
                  transport: httpx.BaseTransport | None = None, limits: Limits | None = None) -> None:
         self._db = db
+        self._projects = projects or ProjectRepository(db)
         self.billing = billing
         self._billing_repo = billing_repo
         self.accounts = accounts
@@ -80,8 +85,14 @@ class SyncService:
                 factory = FACTORIES.get(name)
                 if factory is None:
                     raise NotFoundError(f"TimeTally cannot send to '{name}' yet.")
-                self._providers[name] = factory(self, name)
+                self._providers[name] = factory(self._parts(name))
             return self._providers[name]
+
+    def _parts(self, name: str) -> Parts:
+        """A connector's parts: its address and company, sign-in, list cache, audit recorder, limiter, transport."""
+        tokens = self.accounts.vault.load(name)
+        return Parts(self.accounts.config(name).api_url, tokens.tenant_id if tokens else "", self.accounts.auth(name),
+                     self.store(name), self.audit(name).record, self.limiter(name), self.transport)
 
     @property
     def db(self) -> Database:
@@ -119,6 +130,40 @@ class SyncService:
 
     def audit(self, name: str) -> AuditLog:
         return AuditLog(self._db, name)
+
+    def pipeline(self, name: str, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> Pipeline:
+        """One run's delivery to `name`: the only way a document reaches an accounting system."""
+        return Pipeline(self.provider(name), self.outbox(name), self.store(name), self.audit(name), progress,
+                        cancelled)
+
+    def quickbooks(self) -> QuickBooksSync:
+        """The QuickBooks sender: time activities and invoices per client in its mode."""
+        return QuickBooksSync(self, Links(self._db), self._billing_repo, EntryRepository(self._db), self._settings)
+
+    # The Xero organisation
+
+    def organisations(self) -> list[Organisation]:
+        """The Xero organisations the current sign-in reaches."""
+        return tenants.organisations(self.accounts)
+
+    def current_tenant(self) -> str:
+        return tenants.current_tenant(self.accounts)
+
+    @staticmethod
+    def title(name: str) -> str:
+        """The accounting system's name for people ("QuickBooks")."""
+        return provider_title(name)
+
+    def catalogue(self) -> tuple[list[Client], list[Project], list[tuple[Project, Task]]]:
+        """The active clients, the projects and each project's tasks: what the mapping window maps."""
+        projects = self._projects.projects()
+        return ([c for c in self._projects.clients() if not c.archived], projects,
+                [(p, t) for p in projects for t in self._projects.tasks(p.id)])
+
+    def choose_tenant(self, wanted: str) -> Organisation:
+        """Remember the Xero organisation named or identified by `wanted` for every later call."""
+        return tenants.choose(self.accounts, wanted)
 
     # Customers
 
@@ -168,22 +213,24 @@ class SyncService:
         taken back (entries approved again, numbers returned) unless their invoice may have reached the provider."""
         if not dry_run:
             self.check_ready(name)
-        if name in SENDERS:
-            return SENDERS[name](self, period, client, create_contacts=create_contacts, dry_run=dry_run,
-                                 progress=progress, cancelled=cancelled)
+        if name == QUICKBOOKS:
+            return self.quickbooks().send(period, client, create_customers=create_contacts, dry_run=dry_run,
+                                          progress=progress, cancelled=cancelled)
         report = SendReport(name, dry_run=dry_run)
         if dry_run:
             report.outcomes += [self._dry(name, d) for d in self.billing.preview(period, client)]
             report.outcomes += [self._dry(name, d) for d in self.drafts_in(period, client, name)]
             return report
-        report.outcomes += self.resume(name, cancelled=cancelled)
+        pipeline = self.pipeline(name, progress, cancelled)
+        report.outcomes += pipeline.resume()
         with SendUnit(self._billing_repo, lambda: self.outbox(name)) as unit:
             unit.made(self.billing.create(period, client))
             drafts = self.drafts_in(period, client, name)
             self._refresh_edited(name, drafts)
+            authorise = self._settings.get("sync.invoice_status") == "AUTHORISED"  # read once per send
             pushes: list[tuple[InvoiceDraft, InvoicePush]] = []
             for draft in drafts:
-                outcome, push = self._prepare(name, draft, create_contacts)
+                outcome, push = self._prepare(name, draft, create_contacts, authorise)
                 if push is None:
                     if outcome is not None and not any(o.uid == outcome.uid for o in report.outcomes):
                         report.outcomes.append(outcome)
@@ -192,15 +239,14 @@ class SyncService:
             jobs = [self.outbox(name).enqueue(JobKind.INVOICE, draft.uid, draft.revision, draft.number,
                                               job_payload(push, draft)) for draft, push in pushes]
             report.outcomes = [o for o in report.outcomes if o.uid not in {j.local_ref for j in jobs}]
-            report.outcomes += self._deliver(name, [j for j in jobs if j.open], progress, cancelled)
-            report.outcomes += [self._settled(name, j) for j in jobs if not j.open]
+            report.outcomes += pipeline.deliver(jobs)
         report.outcomes = unit.report(report.outcomes)
         return report
 
     def resume(self, name: str, progress: Progress | None = None,
                cancelled: Callable[[], bool] | None = None) -> list[InvoiceOutcome]:
         """Send again, unchanged, whatever an interrupted run left pending or unanswered."""
-        return self._deliver(name, self.outbox(name).open_jobs(JobKind.INVOICE), progress, cancelled)
+        return self.pipeline(name, progress, cancelled).resume()
 
     def _refresh_edited(self, name: str, drafts: Sequence[InvoiceDraft]) -> None:
         """Drafts edited since they were sent: learn whether Xero still holds them as drafts (one call per 100)."""
@@ -219,29 +265,22 @@ class SyncService:
         sent = self.store(name).sent(draft.uid) if draft.uid else None
         if sent is not None and sent.sent_hash == content_hash(draft):
             return InvoiceOutcome(draft.number, draft.uid, Outcome.UNCHANGED, sent.remote_id, sent.remote_number)
-        mapped = self.store(name).mapping(RemoteKind.CUSTOMER, draft.client_id)
         action = Outcome.WOULD_UPDATE if sent is not None else Outcome.WOULD_SEND
-        note = () if mapped else (f"'{draft.client_name}' has no contact mapped yet; it is matched when sent.",)
         return InvoiceOutcome(draft.number or "(new)", draft.uid, action, sent.remote_id if sent else "",
-                              client=draft.client_name, total=draft.total, currency=draft.currency, warnings=note)
+                              client=draft.client_name, total=draft.total, currency=draft.currency,
+                              warnings=unmapped_note(self.store(name), draft, "contact"))
 
-    def _prepare(self, name: str, draft: InvoiceDraft,
-                 create_contacts: bool) -> tuple[InvoiceOutcome | None, InvoicePush | None]:
+    def _prepare(self, name: str, draft: InvoiceDraft, create_contacts: bool,
+                 authorise: bool) -> tuple[InvoiceOutcome | None, InvoicePush | None]:
         store = self.store(name)
-        sent = store.sent(draft.uid)
-        remote_id = ""
-        if sent is not None:
-            if sent.sent_hash == content_hash(draft) or sent.released:
-                return None, None
-            if not RemoteStatus(sent.remote_status).editable:
-                return self._diverged(name, draft, sent.remote_id, sent.remote_status), None
-            remote_id = sent.remote_id
+        remote_id = replacement(store, self.audit(name), self.provider(name), draft)
+        if not isinstance(remote_id, str):
+            return remote_id, None
         problem = self.billing.title_text(draft)
         code, problem = ("", problem) if problem else self.resolve_customer(name, draft.client_id, draft.client_name,
                                                                             create_contacts)
         if problem:
-            return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(problem,),
-                                  client=draft.client_name, total=draft.total, currency=draft.currency), None
+            return draft_outcome(draft, Outcome.FAILED, (problem,)), None
         provider = self.provider(name)
 
         def default_account() -> RemoteOption | None:
@@ -251,77 +290,11 @@ class SyncService:
             return provider.remote_list(RemoteKind.TAX_RATE)
 
         tasks = {e.entry_id: e.task_id for e in self._billing_repo.entries_of(draft.number)}
-        authorise = self._settings.get("sync.invoice_status") == "AUTHORISED" and not remote_id
         try:
             codes = codes_for(draft, store, default_account, tax_rates, name)
         except ValidationError as exc:
-            return InvoiceOutcome(draft.number, draft.uid, Outcome.FAILED, errors=(str(exc),),
-                                  client=draft.client_name, total=draft.total, currency=draft.currency), None
-        return None, to_push(draft, code, codes, tasks, authorise=authorise, remote_id=remote_id)
-
-    def _diverged(self, name: str, draft: InvoiceDraft, remote_id: str, status: str) -> InvoiceOutcome:
-        text = (f"{draft.number} changed after it was sent, but it is {status} in {self.provider(name).title} and "
-                "can no longer be replaced; change it there, or void it and send again.")
-        store = self.store(name)
-        sent = store.sent(draft.uid)
-        if sent is not None and sent.divergence != text:
-            store.update_sent(draft.uid, divergence=text)
-            self.audit(name).note(text, (remote_id,))
-        return InvoiceOutcome(draft.number, draft.uid, Outcome.DIVERGED, remote_id, errors=(text,),
-                              client=draft.client_name, total=draft.total, currency=draft.currency)
-
-    def _deliver(self, name: str, jobs: Sequence[Job], progress: Progress | None,
-                 cancelled: Callable[[], bool] | None) -> list[InvoiceOutcome]:
-        """Send jobs in the batches they were given (a resumed batch is repeated exactly), new ones 50 at a time."""
-        if not jobs:
-            return []
-        provider, outbox = self.provider(name), self.outbox(name)
-        batches = resume_batches(jobs, provider.batch_size)
-        outcomes: list[InvoiceOutcome] = []
-        done, total = 0, len(jobs)
-        for n, given in enumerate(batches):
-            batch, refusals = delivery.take(outbox, given)
-            outcomes += refusals
-            if not batch:
-                continue
-            pushes = [replace(invoice_from_job(j), key=j.key) for j in batch]
-            key = request_key([p.key for p in pushes])
-            if any(j.batch != key for j in batch):
-                outbox.assign_batch([j.id for j in batch], key)
-            try:
-                results = delivery.pushing(outbox, batch,
-                                           lambda p=pushes: provider.push_invoices(p, cancelled=cancelled))  # type: ignore[misc]
-            except Cancelled:
-                return outcomes + [delivery.outcome(j, Outcome.PENDING, (delivery.CANCELLED,))
-                                   for b in [batch, *batches[n + 1:]] for j in b]
-            for job, result in zip(batch, results, strict=True):
-                outcomes.append(self._answered(name, job, result))
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
-        return outcomes
-
-    def _answered(self, name: str, job: Job, result: PushResult) -> InvoiceOutcome:
-        outbox = self.outbox(name)
-        if result.ok:
-            outbox.confirm(job.id, result.remote_id, result.remote_number)
-            return self._settled(name, outbox.get(job.id), result)
-        return delivery.refused(outbox, job, result)
-
-    def _settled(self, name: str, job: Job, result: PushResult | None = None) -> InvoiceOutcome:
-        """A confirmed job: remember the remote invoice against the draft (again, if a crash came in between) and
-        check its totals against TimeTally's."""
-        if job.state is not JobState.CONFIRMED:
-            return delivery.outcome(job, Outcome.FAILED, job.errors)
-        status = result.status if result and result.status else RemoteStatus.DRAFT
-        provider = self.provider(name)
-
-        def remote_total() -> Decimal | None:
-            return next((s.total for s in provider.payment_status([job.remote_id])), None)
-
-        return settle(self.store(name), self.audit(name), provider.title, job, status,
-                      result.total if result else None, result.tax_total if result else None,
-                      result.warnings if result else (), remote_total)
+            return draft_outcome(draft, Outcome.FAILED, (str(exc),)), None
+        return None, to_push(draft, code, codes, tasks, authorise=authorise and not remote_id, remote_id=remote_id)
 
     # Payments, voids and the connection
 
@@ -334,8 +307,8 @@ class SyncService:
     def sync_billed_time(self, names: Iterable[str] | None = None) -> dict[str, list[int]]:
         """Entries the accounting systems billed themselves since they were sent are marked invoiced, and the
         invoices billing them are followed from then on; the entries by provider."""
-        return {name: BILLED_INSIDE[name](self) for name in (names if names is not None else self.connected())
-                if name in BILLED_INSIDE}
+        return {name: self.quickbooks().billed_time() for name in (names if names is not None else self.connected())
+                if name == QUICKBOOKS}
 
     def apply_payment(self, name: str, sent: SentInvoice, status: PaymentStatus) -> PaymentOutcome:
         """Where a sent invoice now stands: paid marks its entries paid, voided or deleted gives them back."""

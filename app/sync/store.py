@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from app.domain.timefmt import utcnow
 from app.store.db import Database
+from app.store.expenses_repository import ExpenseRepository
 from app.store.tables.sync import (
     SyncCursorRow,
     SyncEntryFlagRow,
@@ -102,6 +103,10 @@ class SyncStore:
             query = query.where(SyncMappingRow.kind == str(kind))
         with self._db.session() as s:
             return [_mapping(r) for r in s.exec(query.order_by(col(SyncMappingRow.kind), col(SyncMappingRow.local_id)))]
+
+    def expense_codes(self) -> dict[str, str]:
+        """Expense category (folded) to this provider's account code or item (`timetally expenses map`)."""
+        return ExpenseRepository(self._db).mappings(self.provider)
 
     def set_mapping(self, mapping: Mapping) -> None:
         with self._db.session() as s:

@@ -272,6 +272,21 @@ class ReviewService:
         suggestion, preview = found if found else (None, None)
         return Assignment(entry, tuple(notices), suggestion, preview)
 
+    def assign_pieces(self, pieces: Sequence[tuple[datetime, datetime]], project_id: int,
+                      description: str = "", now: datetime | None = None) -> Assignment:
+        """The active, unassigned stretches of a dragged range (`assign_range.take`) to a project, one entry each;
+        the rule offer looks at the whole range. Nothing may end in the future."""
+        if not pieces:
+            raise ValidationError("Nothing in that range is active time that is not already assigned; nothing was "
+                                  "assigned.")
+        if max(b for _, b in pieces) > (now or utcnow()):
+            raise ValidationError("A range cannot end in the future; assign time once it has passed.")
+        project = self._projects.get(project_id)
+        found = self._classifier.suggest(pieces[0][0], pieces[-1][1], project.path)
+        made = [self._entry_service.add_manual(a, b, description, project_id) for a, b in pieces]
+        suggestion, preview = found if found else (None, None)
+        return Assignment(made[0][0], tuple(n for _, notices in made for n in notices), suggestion, preview)
+
     def _editable(self, entry_id: int) -> Entry:
         entry = self._entries.get(entry_id)
         if entry.locked:

@@ -1,4 +1,5 @@
-"""Settings → Accounts: connect and disconnect Xero and QuickBooks, and see each connection's state.
+"""Preferences → Accounts: connect and disconnect Xero and QuickBooks, and see each connection's state; use your
+own app's client id (and the QuickBooks secret, or a token-exchange relay), with the redirect URIs to register.
 
 Every keyring and network call runs through the task runner; the page only shows results. Connecting opens
 the system browser on the consent page, and shows the address to copy when no browser opens.
@@ -7,27 +8,33 @@ the system browser on the consent page, and shows the address to copy when no br
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from app.settings import Settings
 from app.sync.accounts import NOT_CONNECTED, RECONNECT_NEEDED, AccountsService, AccountStatus, ConnectAttempt
-from app.sync.oauth.config import PROVIDERS, QUICKBOOKS, XERO
+from app.sync.oauth.config import PROVIDERS, QUICKBOOKS, USER_SETTINGS, XERO, ProviderConfig
 from app.sync.oauth.errors import Cancelled
 from app.sync.oauth.flows import Organisation
 from app.sync.oauth.loopback import DEFAULT_TIMEOUT
-from app.ui.events import ACCOUNTS, ChangeBus
+from app.ui.events import ACCOUNTS, SETTINGS, ChangeBus
+from app.ui.provider_app import AppFields
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -45,7 +52,7 @@ def describe(status: AccountStatus) -> str:
 
 
 class ProviderBox(QGroupBox):
-    """One provider's status and buttons; QuickBooks adds the client-secret field."""
+    """One provider's status and buttons, and the app it signs in with; QuickBooks adds the client secret."""
 
     def __init__(self, provider: str) -> None:
         super().__init__(TITLES[provider])
@@ -70,6 +77,8 @@ class ProviderBox(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self.app = AppFields(provider)
+        layout.addWidget(self.app)
         self.secret: QLineEdit | None = None
         self.save_secret: QPushButton | None = None
         if provider == QUICKBOOKS:
@@ -100,7 +109,7 @@ class AccountsPage(QWidget):
 
     `open_url` opens the consent page; it returns False when no browser could open (tests pass a stand-in).
     `organisations` and `choose_organisation` list the Xero organisations a sign-in reaches and remember one
-    (the Xero connector's `tenants` module); without them the page offers no choice.
+    (`SyncService.organisations` and `choose_tenant`); without them the page offers no choice.
     """
 
     def __init__(
@@ -114,8 +123,10 @@ class AccountsPage(QWidget):
         *,
         organisations: Callable[[], list[Organisation]] | None = None,
         choose_organisation: Callable[[str], Organisation] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
+        self._settings = settings
         self._organisations = organisations
         self._choose_organisation = choose_organisation
         self.picker: QInputDialog | None = None
@@ -145,13 +156,24 @@ class AccountsPage(QWidget):
         wait_row.addWidget(self.waiting, 1)
         wait_row.addWidget(self.cancel_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for box in self.boxes.values():
-            layout.addWidget(box)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 12, 0)
         layout.addLayout(wait_row)
         layout.addLayout(url_row)
         layout.addWidget(self.message)
+        for box in self.boxes.values():
+            layout.addWidget(box)
+            box.app.setVisible(settings is not None)
+            box.app.save.clicked.connect(lambda _=False, b=box: self.save_app(b.app))
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._show_waiting(False)
 
         for provider, box in self.boxes.items():
@@ -171,6 +193,41 @@ class AccountsPage(QWidget):
 
     def refresh(self) -> None:
         self._runner.read(self._accounts.status, self._show_statuses, self._failed)
+        settings, accounts = self._settings, self._accounts
+        if settings is not None:
+            def read() -> tuple[dict[str, ProviderConfig], dict[str, Any]]:
+                user = {key: settings.get(key) for key in USER_SETTINGS}
+                return {p: accounts.config(p) for p in PROVIDERS}, user
+
+            self._runner.read(read, self._show_configs, self._failed, owner=self)
+
+    def _show_configs(self, found: tuple[dict[str, ProviderConfig], dict[str, Any]]) -> None:
+        configs, user = found
+        for provider, config in configs.items():
+            self.boxes[provider].app.show_config(config, user)
+
+    def save_app(self, fields: AppFields) -> None:
+        """The user's own app for this provider (checked as `timetally settings set` checks it)."""
+        settings = self._settings
+        if settings is None:
+            return
+        values = fields.values()
+
+        def write() -> None:
+            for key, value in values.items():
+                settings.option(key).validate(value)
+            for key, value in values.items():
+                settings.set(key, value)
+
+        def saved(_: None) -> None:
+            self._say(f"{TITLES[fields.provider]} now signs in with "
+                      f"{'your app' if values[f'{fields.provider}.client_id'] else 'the app TimeTally ships'}.")
+            if self._bus is not None:
+                self._bus.announce(ACCOUNTS, SETTINGS)
+            else:
+                self.refresh()
+
+        self._runner.write(write, saved, lambda error: self._say(user_message(error)), owner=self)  # edit kept
 
     def connect_account(self, provider: str) -> None:
         if self._attempt is not None:
@@ -282,3 +339,15 @@ class AccountsPage(QWidget):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+
+def accounts_dialog(accounts: AccountsService, runner: TaskRunner, bus: ChangeBus, title: str,
+                    parent: QWidget) -> QDialog:
+    """The Accounts page in a window of its own, for a dialog that found no usable connection (send, import).
+    It announces ACCOUNTS on `bus` once a connection changed, so its opener can check again."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(f"Connect {title} — TimeTally")
+    dialog.resize(720, 560)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(AccountsPage(accounts, runner, bus))
+    return dialog

@@ -1,16 +1,20 @@
-"""The Activity window: exactly what capture recorded for a day, so users can check it and delete any of it."""
+"""The Activity window: exactly what capture recorded for a day, so users can check it and delete any of it.
+Right-click a span to assign its time, create a rule from it, exclude its application or delete it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -18,14 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.capture.activity import ActivityService
 from app.domain.errors import TimeTallyError
-from app.domain.models import Span
+from app.domain.models import Project, Span
 from app.domain.periods import day_epochs
 from app.domain.timefmt import format_clock
-from app.store.spans import SpanStore
+from app.ui.activity_actions import ActivityActions
 from app.ui.banner import Banner
-from app.ui.events import SPANS, ChangeBus
+from app.ui.events import ENTRIES, RULES, SETTINGS, SPANS, ChangeBus
 from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
 
 COLUMNS = ("Time", "Duration", "Application", "Title", "Idle")
 SHOWN_TITLE = 300
@@ -38,10 +44,16 @@ class ActivityWindow(QWidget):
     loaded = Signal(int)
     """Emitted with the number of spans shown, after each load."""
 
-    def __init__(self, spans: SpanStore, tasks: TaskRunner, bus: ChangeBus | None = None,
-                 day: date | None = None, notice: str | None = None) -> None:
+    done = Signal(str)
+    """A context-menu action finished, with its sentence."""
+
+    def __init__(self, spans: ActivityService, tasks: TaskRunner, bus: ChangeBus | None = None,
+                 day: date | None = None, notice: str | None = None, actions: ActivityActions | None = None) -> None:
         super().__init__()
         self._spans = spans
+        self._actions = actions
+        self.shown: dict[int, Span] = {}
+        self.pick_project: Callable[[list[Project]], Project | None] = self._pick_project
         self._tasks = tasks
         self._bus = bus
         self._day = day or date.today()
@@ -73,6 +85,8 @@ class ActivityWindow(QWidget):
         self.table.setRootIsDecorated(False)
         self.table.setUniformRowHeights(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu_at)
         header = self.table.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -80,11 +94,18 @@ class ActivityWindow(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        if actions is not None:
+            hint = QLabel("Right-click a span to assign its time to a project, create a rule from it, exclude its "
+                          "application from capture, or delete it.")
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color: palette(placeholder-text);")
+            layout.addWidget(hint)
 
         self.previous.clicked.connect(lambda: self.show_day(self._day - timedelta(days=1)))
         self.next.clicked.connect(lambda: self.show_day(self._day + timedelta(days=1)))
@@ -147,6 +168,7 @@ class ActivityWindow(QWidget):
 
     def _show(self, spans: list[Span]) -> None:
         self.table.clear()
+        self.shown = {span.id: span for span in spans}
         items = []
         for span in spans:
             title = span.title if len(span.title) <= SHOWN_TITLE else span.title[: SHOWN_TITLE - 1] + "…"
@@ -178,6 +200,81 @@ class ActivityWindow(QWidget):
     def _failed(self, error: BaseException) -> None:
         message = str(error) if isinstance(error, TimeTallyError) else "The captured activity could not be read."
         self.summary.setText(message)
+
+    # The context menu
+
+    def selected_spans(self) -> list[Span]:
+        ids = [int(item.data(0, Qt.ItemDataRole.UserRole)) for item in self.table.selectedItems()]
+        return [self.shown[i] for i in ids if i in self.shown]
+
+    def context_menu(self) -> QMenu:
+        """What can be done with the selected spans; the application ones when they share one."""
+        spans = self.selected_spans()
+        apps = {s.app for s in spans if s.app}
+        menu = QMenu(self)
+        if self._actions is not None and spans:
+            assign = menu.addAction("Assign to a project…", self.assign_selected)
+            assign.setEnabled(any(not s.idle for s in spans))
+            rule = menu.addAction("Create a rule from it…", self.rule_from_selected)
+            rule.setEnabled(len(spans) == 1 and not spans[0].idle)
+            if len(apps) == 1:
+                app = next(iter(apps))
+                menu.addAction(f"Exclude {app} from capture", lambda: self.exclude_app(app))
+            menu.addSeparator()
+        menu.addAction("Delete", self.delete_selected).setEnabled(bool(spans))
+        return menu
+
+    def _menu_at(self, pos: QPoint) -> None:
+        item = self.table.itemAt(pos)
+        if item is not None and not item.isSelected():
+            self.table.setCurrentItem(item)
+        self.context_menu().popup(self.table.viewport().mapToGlobal(pos))
+
+    def assign_selected(self) -> None:
+        spans = self.selected_spans()
+        self._with_project(lambda actions, project: actions.assign(spans, project))
+
+    def rule_from_selected(self) -> None:
+        spans = self.selected_spans()
+        if len(spans) == 1:
+            self._with_project(lambda actions, project: actions.rule_from(spans[0], project))
+
+    def exclude_app(self, app: str) -> None:
+        actions = self._actions
+        if actions is not None:
+            self._act(lambda: actions.exclude_app(app), SETTINGS)
+
+    def _with_project(self, job: Callable[[ActivityActions, Project], str]) -> None:
+        actions = self._actions
+        if actions is None:
+            return
+
+        def chosen(projects: list[Project]) -> None:
+            project = self.pick_project(projects)
+            if project is not None:
+                self._act(lambda: job(actions, project), ENTRIES, RULES)
+
+        self._tasks.read(actions.projects, chosen, self._act_failed, owner=self)
+
+    def _act(self, job: Callable[[], str], *areas: str) -> None:
+        def ok(text: str) -> None:
+            self.summary.setText(text)
+            if self._bus is not None:
+                self._bus.announce(*areas)
+            self.done.emit(text)
+
+        self._tasks.write(job, ok, self._act_failed, owner=self)
+
+    def _act_failed(self, error: BaseException) -> None:
+        self.summary.setText(user_message(error))
+
+    def _pick_project(self, projects: list[Project]) -> Project | None:
+        if not projects:
+            self.summary.setText("There are no projects yet: create one on the Clients & projects page first.")
+            return None
+        paths = [p.path for p in projects]
+        path, ok = QInputDialog.getItem(self, "Choose a project", "Project:", paths, 0, False)
+        return projects[paths.index(path)] if ok else None
 
     def _changed(self, areas: frozenset[str]) -> None:
         if SPANS in areas:

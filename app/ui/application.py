@@ -1,38 +1,36 @@
-"""The desktop application: builds the core off the GUI thread, then wires the tray, the main window and timers.
+"""The desktop shell: builds the core off the GUI thread, then wires the tray, the main window and timers.
 
-`run_application` is the only place a `QApplication` is created. The shell holds the few objects that live
-as long as the app (task runner, change bus, timer model, tray, main window) and nothing else: views do
-their own work through the runner and listen to the bus.
+The shell holds the few objects that live as long as the app (task runner, change bus, timer model, tray, main
+window) and nothing else: views do their own work through the runner and listen to the bus. Without a tray the
+main window is shown before the core is even imported; this module imports the rest of the app only where it is
+used, so that window costs little more than Qt itself (`app/ui/launch.py` starts it all).
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from app.capture.control import CaptureControl
-from app.core import Core
 from app.domain.errors import TimeTallyError
-from app.domain.models import Entry, Notice
-from app.store.repositories import ChangeProbe
-from app.timesheet.liveness import UncleanExit
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.main_window import MainWindow
 from app.ui.pages import PAGES
-from app.ui.single_instance import SingleInstance
 from app.ui.tasks import TaskRunner
-from app.ui.timer_model import TimerModel, user_message
-from app.ui.timer_window import TimerWindow
-from app.ui.tray import TrayController
-from app.ui.unclean_exit_dialog import UncleanExitDialog
+
+if TYPE_CHECKING:
+    from app.capture.control import CaptureControl
+    from app.core import Core
+    from app.store.repositories import ChangeProbe
+    from app.timesheet.liveness import UncleanExit
+    from app.ui.timer_model import TimerModel
+    from app.ui.timer_window import TimerWindow
+    from app.ui.tray import TrayController
 
 log = logging.getLogger(__name__)
 POLL_MS = 2000
@@ -105,14 +103,17 @@ class Shell(QObject):
         build_core: Callable[[], Core],
         runner: TaskRunner,
         bus: ChangeBus,
-        extensions: Extensions | None = None,
+        extensions: Extensions | Callable[[], Extensions] | None = None,
         tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
     ) -> None:
+        """`extensions` may be a factory, called once the core is built (its imports then cost no start-up)."""
         super().__init__()
         self.runner = runner
         self.bus = bus
         self._build_core = build_core
-        self.extensions = extensions or Extensions()
+        self._make_extensions = extensions if callable(extensions) and not isinstance(extensions, Extensions) \
+            else None
+        self.extensions: Extensions = extensions if isinstance(extensions, Extensions) else Extensions()
         self._tray_available = tray_available
         self.core: Core | None = None
         self.model: TimerModel | None = None
@@ -130,13 +131,30 @@ class Shell(QObject):
         self._poll.timeout.connect(self._check_other_writers)
 
     def start(self) -> None:
-        """Opening (and maybe migrating or recovering) the database is slow I/O: it runs on the write worker."""
+        """Opening (and maybe migrating or recovering) the database is slow I/O: it runs on the write worker.
+        Without a tray the window will show whatever the settings say, so it is shown at once."""
+        if not self._tray_available():
+            self.window = self._new_window()
+            self.window.starting(True)
+            self.window.show()
         self.runner.write(self._build_core, self._core_built, self._core_refused, owner=self)
+
+    def _new_window(self) -> MainWindow:
+        return MainWindow(PAGES, lambda page: page.factory(self), self._remember_window, self.open_welcome)
 
     # Start-up
 
     def _core_refused(self, error: BaseException) -> None:
-        message = str(error) if isinstance(error, TimeTallyError) else user_message(error)
+        if self.window is not None:  # shown early: there will be nothing to show in it
+            self.window.hide()
+            self.window.deleteLater()
+            self.window = None
+        if isinstance(error, TimeTallyError):
+            message = str(error)
+        else:
+            from app.ui.timer_model import user_message
+
+            message = user_message(error)
         box = QMessageBox(QMessageBox.Icon.Critical, "TimeTally cannot start", message)
         box.setInformativeText("Nothing was changed. Fix the problem above and start TimeTally again.")
         box.setWindowIcon(icon(Icon.APP))
@@ -145,8 +163,12 @@ class Shell(QObject):
         box.open()
 
     def _core_built(self, core: Core) -> None:
+        from app.store.repositories import ChangeProbe
+
         self.core = core
         self._probe = ChangeProbe(core.db)
+        if self._make_extensions is not None:
+            self.extensions = self._make_extensions()
         if core.recovered_from is not None:
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
@@ -175,11 +197,16 @@ class Shell(QObject):
         self.runner.write(begin, self._begun, self._core_refused, owner=self)
 
     def _begun(self, state: StartState) -> None:
+        from app.ui.timer_model import TimerModel
+        from app.ui.tray import TrayController
+
         core = self.core
         assert core is not None
         self.model = TimerModel(core, self.runner, self.bus)
-        welcome = self.open_welcome if self.extensions.offers_welcome else None
-        self.window = MainWindow(PAGES, lambda page: page.factory(self), self._remember_window, welcome)
+        if self.window is None:
+            self.window = self._new_window()
+        self.window.starting(False)
+        self.window.welcome_action.setVisible(self.extensions.offers_welcome)
         self.window.page("timer")  # built at once: it shows what the timer model reports from the start
         self.window.restore(state.geometry, state.page)
         self.bus.changed.connect(self._on_changed)
@@ -209,6 +236,9 @@ class Shell(QObject):
         self.ready.emit()
 
     def _ask_about_unclean_exit(self, unclean: UncleanExit) -> None:
+        from app.domain.models import Entry, Notice
+        from app.ui.unclean_exit_dialog import UncleanExitDialog
+
         assert self.core is not None and self.model is not None
         core, model = self.core, self.model
         dialog = UncleanExitDialog(unclean, model.clock())
@@ -228,10 +258,21 @@ class Shell(QObject):
 
     @property
     def timer_window(self) -> TimerWindow:
+        from app.ui.timer_window import TimerWindow
+
         assert self.window is not None
         page = self.window.page("timer")
         assert isinstance(page, TimerWindow)
         return page
+
+    def capture_notice(self) -> str | None:
+        return self.extensions.capture_notice()
+
+    def capture_control(self) -> CaptureControl | None:
+        return self.extensions.capture()
+
+    def preferences_pages(self) -> Sequence[tuple[str, QWidget]]:
+        return self.extensions.settings_pages(self)
 
     def show_window(self) -> None:
         """Also what a second launch asks for: a minimised or hidden window comes back to the front."""
@@ -318,41 +359,3 @@ class Shell(QObject):
             self._probe.close()
         if core is not None:
             core.close()
-
-
-def _quit_on_signals(app: QApplication) -> None:
-    """SIGTERM (logout) and SIGINT (Ctrl+C) quit through Qt, so the exit is recorded as clean."""
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda *_: app.quit())
-    # Python runs signal handlers between bytecodes; a light timer gives it the chance inside Qt's loop.
-    wake = QTimer(app)
-    wake.timeout.connect(lambda: None)
-    wake.start(500)
-
-
-def run_application(
-    build_core: Callable[[], Core], extensions: Extensions | None = None, argv: Sequence[str] | None = None
-) -> int:
-    """Run the desktop app until Quit; the exit code is 1 when the store could not be opened."""
-    app = QApplication(list(argv if argv is not None else sys.argv))
-    app.setApplicationName("TimeTally")
-    app.setApplicationDisplayName("TimeTally")
-    app.setDesktopFileName("timetally")
-    app.setWindowIcon(icon(Icon.APP))
-    app.setQuitOnLastWindowClosed(False)  # the tray keeps the app alive while its window is closed
-    instance = SingleInstance()
-    if not instance.claim():
-        log.info("TimeTally is already running; it was asked to show itself")
-        return 0
-    runner = TaskRunner()
-    bus = ChangeBus()
-    shell = Shell(build_core, runner, bus, extensions)
-    instance.activate_requested.connect(shell.show_window)
-    instance.refresh_requested.connect(lambda areas: bus.announce(*areas))
-    shell.failed.connect(lambda _message: app.exit(1))
-    _quit_on_signals(app)
-    QTimer.singleShot(0, shell.start)
-    code: Any = app.exec()
-    shell.shut_down()
-    instance.close()
-    return int(code)

@@ -12,6 +12,7 @@ SETTINGS = "settings"
 ACCOUNTS = "accounts"
 INVOICES = "invoices"
 RULES = "rules"
+EXPENSES = "expenses"
 
 
 class ChangeBus(QObject):

@@ -1,9 +1,9 @@
 """The desktop app's features beyond the timer, plugged into the shell: capture and its idle prompt, payments
 brought back, global shortcuts, reminders, autostart, onboarding, and the dialogs the tray opens.
 
-One object, built by the composition root and handed to `run_application`. It reads what it needs on the write
-worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its background work
-before the task runner shuts down (`stopping`).
+One object, built by `app/ui/launch.py` once the core is up and handed to the shell. It reads what it needs on
+the write worker (`prepare`), wires itself on the GUI thread once the shell is up (`started`), and stops its
+background work before the task runner shuts down (`stopping`).
 """
 
 from __future__ import annotations
@@ -22,16 +22,17 @@ from app.capture.watcher import Watcher
 from app.commands.rules import starter_file
 from app.core import Core, build_watcher
 from app.desktop import autostart
+from app.domain.errors import TimeTallyError
 from app.domain.periods import week_of
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.reports import PaymentOutcome
-from app.sync.xero import tenants
 from app.ui.accounts_page import AccountsPage
 from app.ui.activity_window import ActivityWindow
 from app.ui.application import Extensions, Shell
 from app.ui.automation_page import AutomationPage
 from app.ui.automation_runner import AutomationRunner
 from app.ui.capture_bridge import CaptureBridge
+from app.ui.capture_menu import CaptureMenu
 from app.ui.events import SETTINGS
 from app.ui.idle_prompt import IdlePromptController
 from app.ui.notifications import Notifier, Reminders
@@ -51,6 +52,7 @@ class DesktopFeatures(Extensions):
 
     def __init__(self) -> None:
         self.watcher: Watcher | None = None
+        self.retainer_invoices: list[str] = []
         self._shortcut_config: ShortcutConfig = (False, {})
         self.bridge: CaptureBridge | None = None
         self.idle_prompt: IdlePromptController | None = None
@@ -67,6 +69,7 @@ class DesktopFeatures(Extensions):
         self._privacy_seen = False
         self._onboarded = True
         self.wizard: OnboardingWizard | None = None
+        self.capture_menu: CaptureMenu | None = None
 
     # Worker
 
@@ -76,6 +79,10 @@ class DesktopFeatures(Extensions):
         self._autostart = bool(core.settings.get("app.autostart"))
         self._privacy_seen = bool(core.settings.get("onboarding.privacy_seen"))
         self._onboarded = bool(core.settings.get("onboarding.finished"))
+        try:  # each retainer period gets its invoice at the first open of the app after it starts
+            self.retainer_invoices = [d.number for d in core.retainers.create_due()]
+        except TimeTallyError as exc:
+            log.warning("retainer invoices were not made: %s", exc)
 
     # GUI thread
 
@@ -85,8 +92,9 @@ class DesktopFeatures(Extensions):
     def settings_pages(self, shell: Shell) -> Sequence[tuple[str, QWidget]]:
         core = _core(shell)
         page = AccountsPage(core.accounts, shell.runner, shell.bus,
-                            organisations=lambda: tenants.organisations(core.accounts),
-                            choose_organisation=lambda wanted: tenants.choose(core.accounts, core.db, wanted))
+                            organisations=core.sync.organisations,
+                            choose_organisation=core.sync.choose_tenant,
+                            settings=core.settings)
         return [("Accounts", page), ("Automation", AutomationPage(core.automation, shell.runner))]
 
     def capture_notice(self) -> str | None:
@@ -119,6 +127,9 @@ class DesktopFeatures(Extensions):
 
     def started(self, shell: Shell) -> None:
         core, runner, bus = _core(shell), shell.runner, shell.bus
+        if self.watcher is not None and shell.window is not None:
+            self.capture_menu = CaptureMenu(self.watcher, runner)
+            shell.window.menuBar().insertMenu(shell.window.help_menu.menuAction(), self.capture_menu)
         if self.watcher is not None:
             self.bridge = CaptureBridge(self.watcher, parent=shell)
             self.bridge.status.connect(lambda message, _capturing: self._capture_status(shell, message))
@@ -257,7 +268,8 @@ class DesktopFeatures(Extensions):
         name = f"send-{provider}"
         window = self.windows.get(name)
         if window is None or not window.isVisible():
-            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider)
+            window = open_send_dialog(_core(shell).sync, shell.runner, week_of(date.today()), provider=provider,
+                                      bus=shell.bus)
             self.windows[name] = window
         window.raise_()
         window.activateWindow()

@@ -25,14 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing.export import draft_html, drafts_csv, short_entry_text, title, totals_text
-from app.billing.invoices import InvoiceDraft, hours
+from app.billing.invoices import InvoiceDraft
 from app.billing.service import BillingService
 from app.domain.money import format_money
 from app.domain.periods import Period
+from app.domain.timefmt import format_duration
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
-COLUMNS = ("Description", "Raw h", "Billed h", "Qty", "Unit price", "Multiplier", "Amount", "Tax")
+COLUMNS = ("Description", "Raw time", "Billed time", "Qty (h)", "Unit price", "Multiplier", "Amount", "Tax")
+"""Time in h:mm; the quantity in decimal hours, as the accounting system receives it."""
 
 
 class InvoicePreviewDialog(QDialog):
@@ -103,7 +105,8 @@ class InvoicePreviewDialog(QDialog):
         draft = self.drafts[index]
         self.table.setRowCount(len(draft.lines))
         for row, line in enumerate(draft.lines):
-            cells = (line.description, hours(line.raw_seconds), hours(line.billed_seconds), line.quantity,
+            cells = (line.description, format_duration(line.raw_seconds), format_duration(line.billed_seconds),
+                     line.quantity,
                      line.unit_amount, f"×{line.multiplier.normalize():f}", format_money(line.amount, draft.currency),
                      format_money(line.tax, draft.currency))
             for column, value in enumerate(cells):
@@ -113,8 +116,8 @@ class InvoicePreviewDialog(QDialog):
                 self.table.setItem(row, column, item)
         self.subtotals.setText("   ".join(f"{s.project_name}: {format_money(s.amount, draft.currency)}"
                                           for s in draft.project_subtotals))
-        self.totals.setText(f"Raw {hours(draft.raw_seconds)} h, billed {hours(draft.billed_seconds)} h.  "
-                            f"{totals_text(draft)}")
+        raw, billed = format_duration(draft.raw_seconds), format_duration(draft.billed_seconds)
+        self.totals.setText(f"Raw {raw}, billed {billed}.  {totals_text(draft)}")
         self.flags.setText("\n".join(f"⚠ {short_entry_text(entry)}" for entry in draft.short_entries))
         self.flags.setVisible(bool(draft.short_entries))
 

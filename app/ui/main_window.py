@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -26,7 +27,9 @@ from app import __version__
 from app.ui.icons import Icon, icon
 from app.ui.pages import Page
 
-SIDEBAR_WIDTH = 176
+SIDEBAR_WIDTH = 160
+DEFAULT_SIZE = (1560, 900)
+"""Room for the widest page (the week's review) beside the sidebar; smaller screens get what they have."""
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +47,9 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         self.setWindowTitle("TimeTally")
         self.setWindowIcon(icon(Icon.APP))
-        self.resize(1280, 800)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(*DEFAULT_SIZE)
+        self.resize(min(DEFAULT_SIZE[0], room.width() - 40), min(DEFAULT_SIZE[1], room.height() - 60))
         self.setMinimumSize(720, 480)
 
         self.sidebar = QListWidget()
@@ -59,7 +64,7 @@ class MainWindow(QMainWindow):
             keys = QKeySequence(page.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
             item.setToolTip(f"{page.title} ({keys})")
             self.sidebar.addItem(item)
-            self.stack.addWidget(QWidget())  # stands in until the first visit
+            self.stack.addWidget(self._placeholder())  # stands in until the first visit
         self.sidebar.currentRowChanged.connect(self._show_row)
         body = QWidget()
         row = QHBoxLayout(body)
@@ -79,12 +84,26 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=page.key: self.open_page(key))
             self.page_actions[page.key] = action
         help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu
         self.welcome_action = help_menu.addAction("Welcome to TimeTally…")
         self.welcome_action.setVisible(welcome is not None)
         if welcome is not None:
             self.welcome_action.triggered.connect(welcome)
         self.about_action = help_menu.addAction("About TimeTally")
         self.about_action.triggered.connect(self.about)
+
+    @staticmethod
+    def _placeholder() -> QWidget:
+        label = QLabel("Starting TimeTally…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("color: palette(mid);")
+        return label
+
+    def starting(self, busy: bool) -> None:
+        """While the app starts behind the window, its pages cannot be opened yet."""
+        self.sidebar.setEnabled(not busy)
+        for action in (*self.page_actions.values(), self.welcome_action):
+            action.setEnabled(not busy)
 
     # Pages
 

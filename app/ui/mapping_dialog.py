@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store.repositories import ProjectRepository
 from app.sync import mappings
 from app.sync.mappings import MappingState
 from app.sync.provider import RemoteKind, RemoteOption
@@ -63,10 +62,10 @@ class MappingDialog(QDialog):
     saved = Signal()
     failed = Signal(str)
 
-    def __init__(self, runner: TaskRunner, sync: SyncService, projects: ProjectRepository, provider: str = "xero",
+    def __init__(self, runner: TaskRunner, sync: SyncService, provider: str = "xero",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._runner, self._sync, self._projects, self._provider = runner, sync, projects, provider
+        self._runner, self._sync, self._provider = runner, sync, provider
         self.state: MappingState | None = None
         self.combos: dict[Key, RemoteCombo] = {}
         self.scores: dict[int, float] = {}
@@ -98,7 +97,7 @@ class MappingDialog(QDialog):
 
     def reload(self, refresh: bool = False) -> None:
         self.status.setText("Fetching the lists again…" if refresh else "Loading…")
-        self._run(lambda: mappings.load(self._sync, self._projects, self._provider, refresh), self._show)
+        self._run(lambda: mappings.load(self._sync, self._provider, refresh), self._show)
 
     def _run(self, fn: Callable[[], object], done: Callable[..., None]) -> None:
         self._runner.read(fn, done, lambda e: self.failed.emit(user_message(e)), owner=self)
@@ -196,8 +195,8 @@ class MappingDialog(QDialog):
         self._run(lambda: mappings.create_customer(self._sync, self._provider, client), lambda _: self.reload())
 
 
-def open_mapping_dialog(sync: SyncService, projects: ProjectRepository, runner: TaskRunner, provider: str = "xero",
+def open_mapping_dialog(sync: SyncService, runner: TaskRunner, provider: str = "xero",
                         parent: QWidget | None = None) -> MappingDialog:
-    dialog = MappingDialog(runner, sync, projects, provider, parent)
+    dialog = MappingDialog(runner, sync, provider, parent)
     dialog.show()
     return dialog

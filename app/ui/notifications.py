@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QLabel, QSystemTrayIcon, QVBoxLayout, QWidget
 from app.core import Core
 from app.desktop.reminders import Activity, ReminderConfig, ReminderPolicy, read_activity
 from app.domain.timefmt import utcnow
-from app.store.spans import SpanStore
 from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -107,7 +106,7 @@ class Reminders(QObject):
         self._runner = runner
         self._notifier = notifier
         self._clock = clock
-        self._spans = SpanStore(core.db)
+        self._spans = core.activity
         self._policy = ReminderPolicy(clock())
         self._checking = False
         self._timer = QTimer(self)

@@ -6,14 +6,33 @@ on. Factories import their view when they run, for the same reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from app.ui.application import Shell
+    from app.capture.control import CaptureControl
+    from app.core import Core
+    from app.ui.events import ChangeBus
+    from app.ui.tasks import TaskRunner
+    from app.ui.timer_model import TimerModel
+
+
+class Shell(Protocol):
+    """What a page is built from: the application's shell, seen from below so the pages do not import it."""
+
+    core: Core | None
+    model: TimerModel | None
+    runner: TaskRunner
+    bus: ChangeBus
+
+    def capture_notice(self) -> str | None: ...
+
+    def capture_control(self) -> CaptureControl | None: ...
+
+    def preferences_pages(self) -> Sequence[tuple[str, QWidget]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +59,33 @@ def _review(shell: Shell) -> QWidget:
 
 
 def _activity(shell: Shell) -> QWidget:
-    from app.store.spans import SpanStore
+    from app.ui.activity_actions import ActivityActions
     from app.ui.activity_window import ActivityWindow
 
     assert shell.core is not None
-    window = ActivityWindow(SpanStore(shell.core.db), shell.runner, shell.bus,
-                            notice=shell.extensions.capture_notice())
-    capture = shell.extensions.capture()
+    window = ActivityWindow(shell.core.activity, shell.runner, shell.bus,
+                            notice=shell.capture_notice(), actions=ActivityActions(shell.core))
+    capture = shell.capture_control()
     layout = window.layout()
     if capture is not None and isinstance(layout, QBoxLayout):  # pause and resume without a tray, too
         from app.ui.capture_pause import CapturePauseControl
 
         layout.insertWidget(1, CapturePauseControl(capture, shell.runner))
     return window
+
+
+def _clients(shell: Shell) -> QWidget:
+    from app.ui.clients import clients_page
+
+    assert shell.core is not None
+    return clients_page(shell.core, shell.runner, shell.bus)
+
+
+def _invoices(shell: Shell) -> QWidget:
+    from app.ui.invoices import InvoicesPage
+
+    assert shell.core is not None
+    return InvoicesPage(shell.core, shell.runner, shell.bus)
 
 
 def _reports(shell: Shell) -> QWidget:
@@ -62,11 +95,18 @@ def _reports(shell: Shell) -> QWidget:
     return ReportsWindow(shell.core.reports.all, shell.runner, shell.bus)
 
 
+def _expenses(shell: Shell) -> QWidget:
+    from app.ui.expenses.page import ExpensesPage
+
+    assert shell.core is not None
+    return ExpensesPage(shell.core, shell.runner, shell.bus)
+
+
 def _rules(shell: Shell) -> QWidget:
     from app.ui.rules_editor import RulesEditor
 
     assert shell.core is not None
-    return RulesEditor(shell.core.classifier, shell.runner, shell.bus)
+    return RulesEditor(shell.core.classifier, shell.runner, shell.bus, projects=shell.core.projects.projects)
 
 
 def _preferences(shell: Shell) -> QWidget:
@@ -75,15 +115,18 @@ def _preferences(shell: Shell) -> QWidget:
     core = shell.core
     assert core is not None
     return SettingsDialog(core.settings, shell.runner, shell.bus, projects=core.projects.projects,
-                          pages=shell.extensions.settings_pages(shell))
+                          pages=shell.preferences_pages())
 
 
 PAGES: tuple[Page, ...] = (
     Page("timer", "Timer", "Ctrl+1", _timer),
     Page("review", "Review", "Ctrl+2", _review),
     Page("activity", "Activity", "Ctrl+3", _activity),
+    Page("clients", "Clients & projects", "Ctrl+4", _clients),
+    Page("invoices", "Invoices", "Ctrl+5", _invoices),
     Page("reports", "Reports", "Ctrl+6", _reports),
+    Page("expenses", "Expenses", "Ctrl+9", _expenses),
     Page("rules", "Rules", "Ctrl+7", _rules),
     Page("preferences", "Preferences", "Ctrl+8", _preferences),
 )
-"""In sidebar order. Ctrl+4 and Ctrl+5 are kept for Clients & projects and Invoices."""
+"""In sidebar order."""

@@ -1,5 +1,5 @@
-"""The form for one classification rule: name, conditions (field, matcher, pattern, not), and what matching time
-becomes. Weekday and hour limits and nested groups are shown and kept, but edited in the rules file."""
+"""The form for one classification rule: name, conditions (field, matcher, pattern, not), weekday and hour limits,
+and what matching time becomes. Nested condition groups are shown and kept, but edited in the rules file."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.classify.rules import WEEKDAYS, Condition, Field, Group, Matcher, Outcome, Rule, compile_rule, format_minute
+from app.classify.rules.model import parse_hours
 
 BILLABLE = (("From the project", None), ("Billable", True), ("Not billable", False))
 
@@ -36,8 +37,8 @@ class ConditionTable(QTableWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.verticalHeader().hide()
-        self.setMinimumHeight(96)
-        self.setMaximumHeight(124)
+        self.setMinimumHeight(130)
+        self.setMaximumHeight(160)
         self.nested: list[Group] = []
 
     def load(self, group: Group) -> None:
@@ -88,6 +89,7 @@ class RuleForm(QWidget):
         self._filling = False
         self.base: Rule | None = None
         self.name = QLineEdit()
+        self.name.setPlaceholderText("what this rule recognises, e.g. Acme website work")
         self.mode = QComboBox()
         self.mode.addItem("all of these", "all")
         self.mode.addItem("any of these", "any")
@@ -96,7 +98,13 @@ class RuleForm(QWidget):
         add_condition.clicked.connect(lambda: (self.table.add(), self._changed()))
         remove_condition.clicked.connect(self._remove_condition)
         self.client, self.project, self.task, self.description = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
+        self.client.setPlaceholderText("e.g. Acme Corp")
+        self.project.setPlaceholderText("e.g. Website")
         self.task.setPlaceholderText("optional; $1 takes a regex group")
+        self.description.setPlaceholderText("optional text for the entry; never taken from window titles")
+        self.days = [QCheckBox(day.capitalize()) for day in WEEKDAYS]
+        self.hours = QLineEdit()
+        self.hours.setPlaceholderText("any time, or e.g. 09:00-12:30, 13:30-18:00")
         self.billable = QComboBox()
         for text, value in BILLABLE:
             self.billable.addItem(text, value)
@@ -121,6 +129,12 @@ class RuleForm(QWidget):
         form.addRow("&Task", self.task)
         form.addRow("Desc&ription", self.description)
         form.addRow("&Billable", self.billable)
+        days = QHBoxLayout()
+        for box in self.days:
+            days.addWidget(box)
+        days.addStretch(1)
+        form.addRow("Only on", days)
+        form.addRow("Only &between", self.hours)
         flags = QHBoxLayout()
         flags.addWidget(self.private)
         flags.addWidget(self.ignore)
@@ -128,11 +142,11 @@ class RuleForm(QWidget):
         form.addRow(flags)
         form.addRow(self.limits)
         form.addRow(self.problem)
-        for line in (self.name, self.client, self.project, self.task, self.description):
+        for line in (self.name, self.client, self.project, self.task, self.description, self.hours):
             line.textChanged.connect(self._changed)
         for combo in (self.mode, self.billable):
             combo.currentIndexChanged.connect(self._changed)
-        for box in (self.private, self.ignore):
+        for box in (self.private, self.ignore, *self.days):
             box.toggled.connect(self._changed)
         self.table.changed.connect(self._changed)
 
@@ -149,13 +163,12 @@ class RuleForm(QWidget):
         self.billable.setCurrentIndex(self.billable.findData(o.billable))
         self.private.setChecked(o.private)
         self.ignore.setChecked(o.ignore)
-        limits = []
-        if rule and rule.weekdays:
-            limits.append("on " + ", ".join(WEEKDAYS[d] for d in sorted(rule.weekdays)))
-        if rule and rule.hours:
-            limits.append("between " + ", ".join(f"{format_minute(a)}-{format_minute(b)}" for a, b in rule.hours))
-        nested = " It also has nested condition groups, kept as they are." if self.table.nested else ""
-        self.limits.setText((f"Only {' '.join(limits)} (edit times in an exported file)." if limits else "") + nested)
+        for n, box in enumerate(self.days):
+            box.setChecked(bool(rule) and n in rule.weekdays)  # type: ignore[union-attr]
+        self.hours.setText(", ".join(f"{format_minute(a)}-{format_minute(b)}" for a, b in rule.hours) if rule else "")
+        self.limits.setText("It also has nested condition groups, kept as they are (edit them in an exported file)."
+                            if self.table.nested else "")
+        self.limits.setVisible(bool(self.table.nested))
         self.problem.clear()
         self._filling = False
 
@@ -166,8 +179,10 @@ class RuleForm(QWidget):
                           task=self.task.text().strip(), description=self.description.text().strip(),
                           billable=self.billable.currentData(), tags=base.outcome.tags if base else (),
                           private=self.private.isChecked(), ignore=self.ignore.isChecked())
+        weekdays = frozenset(n for n, box in enumerate(self.days) if box.isChecked())
+        hours = tuple(parse_hours(part) for part in self.hours.text().split(",") if part.strip())
         rule = Rule(self.name.text().strip(), Group(self.mode.currentData(), tuple(self.table.conditions())), outcome,
-                    base.weekdays if base else frozenset(), base.hours if base else (), base.enabled if base else True)
+                    weekdays, hours, base.enabled if base else True)
         compile_rule(rule)
         return rule
 

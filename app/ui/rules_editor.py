@@ -7,15 +7,14 @@ Edits stay in the dialog until Save stores the whole ordered list in one transac
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -41,14 +40,18 @@ from app.classify.rules import (
     Rule,
     describe,
 )
-from app.classify.ruleset_file import dumps
-from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo, WouldRemoveAll
+from app.classify.ruleset_file import loads
+from app.classify.service import PREVIEW_WEEKS, ClassifierService, RuleInfo
+from app.commands.rules import starter_file
 from app.domain.errors import TimeTallyError
+from app.domain.models import Project
 from app.domain.timefmt import format_duration
 from app.ui.events import RULES, ChangeBus
 from app.ui.forget_learned import ForgetLearnedButton, LearnedStatus
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
+from app.ui.rules_files import RulesFiles
+from app.ui.rules_prompts import ask_new_names, ask_unsaved, complete, new_names
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -59,7 +62,7 @@ def _label(n: int, rule: Rule) -> str:
     return f"{n}. {rule.name}  →  {rule.outcome.label}"
 
 
-class RulesEditor(QDialog):
+class RulesEditor(RulesFiles, QDialog):
     """Open it from the tray or the review; it loads and saves through the task runner."""
 
     loaded = Signal()
@@ -67,9 +70,14 @@ class RulesEditor(QDialog):
     previewed = Signal(object)  # Preview
 
     def __init__(self, classifier: ClassifierService, runner: TaskRunner, bus: ChangeBus,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, projects: Callable[[], list[Project]] | None = None) -> None:
         super().__init__(parent)
         self._classifier = classifier
+        self._projects_of = projects
+        self.projects: list[Project] = []
+        self.saved_rules: list[Rule] = []
+        self.ask_new_names: Callable[[Sequence[str]], bool] = lambda names: ask_new_names(self, names)
+        self.ask_unsaved: Callable[[], str] = lambda: ask_unsaved(self)
         self._runner = runner
         self._bus = bus
         self._generation = 0
@@ -77,7 +85,7 @@ class RulesEditor(QDialog):
         self.rules: list[Rule] = []
         self.setWindowTitle("Classification rules — TimeTally")
         self.setWindowIcon(icon(Icon.APP))
-        self.resize(1040, 640)
+        self.resize(1040, 760)
 
         self.list = QListWidget()
         self.list.setObjectName("ruleList")
@@ -90,6 +98,9 @@ class RulesEditor(QDialog):
         order_hint = QLabel("First match wins: drag a rule up or down to change the order.")
         order_hint.setWordWrap(True)
         add, delete = QPushButton("&New rule"), QPushButton("&Delete")
+        self.starter_button = QPushButton("Add &starter rules")
+        self.starter_button.setToolTip("Rules for lock screens, private chat, music and more, added after yours")
+        self.starter_button.clicked.connect(self.add_starter_rules)
         self.import_button, self.export_button = QPushButton("&Import…"), QPushButton("E&xport…")
         add.clicked.connect(self.new_rule)
         delete.clicked.connect(self.delete_rule)
@@ -104,6 +115,7 @@ class RulesEditor(QDialog):
         left_box.addWidget(order_hint)
         left_box.addWidget(self.list, 1)
         left_box.addLayout(list_buttons)
+        left_box.addWidget(self.starter_button)
         self.learned_status = LearnedStatus(classifier.learning, runner)
         left_box.addWidget(self.learned_status)
 
@@ -112,7 +124,7 @@ class RulesEditor(QDialog):
         self.preview_text = QLabel("Select a rule to see what it matches.")
         self.preview_text.setWordWrap(True)
         self.samples = QListWidget()
-        self.samples.setMaximumHeight(110)
+        self.samples.setMaximumHeight(76)
         preview_box = QGroupBox(f"Live preview: the last {PREVIEW_WEEKS} weeks")
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview_text)
@@ -137,7 +149,10 @@ class RulesEditor(QDialog):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        scroll = QScrollArea()  # the form scrolls rather than making the page taller than the main window
+        scroll.setWidget(right)
+        scroll.setWidgetResizable(True)
+        splitter.addWidget(scroll)
         splitter.setSizes([380, 660])
         splitter.setChildrenCollapsible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
@@ -167,9 +182,17 @@ class RulesEditor(QDialog):
 
     def reload(self) -> None:
         self._runner.read(self._classifier.listing, self._loaded, self._fail, owner=self)
+        if self._projects_of is not None:
+            self._runner.read(self._projects_of, self._completions, self._fail, owner=self)
+
+    def _completions(self, projects: list[Project]) -> None:
+        self.projects = projects
+        complete(self.form.client, [p.client_name for p in projects])
+        complete(self.form.project, [p.name for p in projects])
 
     def _loaded(self, listing: list[RuleInfo]) -> None:
         self.rules = [info.rule for info in listing]
+        self.saved_rules = list(self.rules)
         self._fill_list(0)
         for info, n in zip(listing, range(self.list.count()), strict=True):
             seen = f"last matched {info.last_matched.astimezone():%d %b %Y}" if info.last_matched else "never matched"
@@ -208,11 +231,24 @@ class RulesEditor(QDialog):
     def new_rule(self) -> None:
         names = {r.name.casefold() for r in self.rules}
         name = next(f"New rule {n}" for n in range(1, len(names) + 2) if f"new rule {n}" not in names)
-        self.rules.append(Rule(name, Group("all", (Condition(Field.TITLE, Matcher.CONTAINS, "change me"),)),
-                               Outcome(client="Client", project="Project")))
+        self.rules.append(Rule(name, Group("all", (Condition(Field.TITLE, Matcher.CONTAINS, ""),)), Outcome()))
         self._fill_list(len(self.rules) - 1)
+        self.form.problem.setText("Type what the window title contains, and the client and project its time goes to.")
         self.form.name.setFocus()
         self.form.name.selectAll()
+
+    def add_starter_rules(self) -> None:
+        """The starter rules after the user's own, leaving out those whose name is already there."""
+        def added(starter: list[Rule]) -> None:
+            names = {r.name.casefold() for r in self.rules}
+            new = [r for r in starter if r.name.casefold() not in names]
+            self.rules += new
+            self._fill_list(len(self.rules) - len(new) if new else self.list.currentRow())
+            self._say(f"Added {len(new)} starter rules; Save keeps them." if new else
+                      "The starter rules are all here already.")
+
+        self._runner.read(lambda: loads(starter_file().read_text(encoding="utf-8"), "starter.toml"), added,
+                          self._fail, owner=self)
 
     def offer(self, rule: Rule, said: str = "") -> None:
         """Add `rule` (unsaved) at the end of the list once the stored rules are in, select it and preview it."""
@@ -313,11 +349,18 @@ class RulesEditor(QDialog):
 
     # Saving, import and export
 
-    def save(self) -> None:
+    def save(self, then: Callable[[], None] | None = None) -> None:
         rules, classifier = list(self.rules), self._classifier
+        names = new_names(rules, self.projects) if self._projects_of is not None else []
+        if names and not self.ask_new_names(names):
+            self._say("Not saved: change the client or project, or save again and confirm the new names.")
+            return
         self.save_button.setEnabled(False)
 
         def saved(_: None) -> None:
+            self.saved_rules = rules
+            if then is not None:
+                then()
             self.save_button.setEnabled(True)
             self._bus.announce(RULES)
             self._say(f"Saved {len(rules)} rules.")
@@ -329,49 +372,19 @@ class RulesEditor(QDialog):
 
         self._runner.write(lambda: classifier.replace_rules(rules), saved, refused, owner=self)
 
-    def import_from(self, path: Path, replace_all: bool = False) -> None:
-        """Replace every rule with the file's (checked first: a bad file changes nothing); a file without rules
-        removes them all only once the user says so."""
-        classifier = self._classifier
+    def unsaved(self) -> bool:
+        return self.rules != self.saved_rules
 
-        def imported(rules: list[Rule]) -> None:
-            self._bus.announce(RULES)
-            self._say(f"Imported {len(rules)} rules from {path.name}.")
-            self.reload()
-
-        def refused(error: BaseException) -> None:
-            if isinstance(error, WouldRemoveAll) and self.confirm_remove_all(path, error.count):
-                self.import_from(path, replace_all=True)
-            elif isinstance(error, WouldRemoveAll):
-                self._say(f"Nothing was imported: {path.name} holds no rules, and yours were kept.")
-            else:
-                self._fail(error)
-
-        self._runner.write(lambda: classifier.import_file(path, replace_all), imported, refused, owner=self)
-
-    def confirm_remove_all(self, path: Path, count: int) -> bool:
-        answer = QMessageBox.question(
-            self, "Remove every rule?",
-            f"{path.name} holds no rules. Importing it removes all {count} of your rules. Remove them?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def export_to(self, path: Path) -> None:
-        """The rules as the dialog shows them, saved or not."""
-        text, said = dumps(self.rules), f"Exported {len(self.rules)} rules to {path}."
-        self._runner.write(lambda: path.write_text(text, encoding="utf-8"), lambda _: self._say(said), self._fail,
-                           owner=self)
-
-    def _ask_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import rules (replaces the current rules)", "", "Rules (*.toml)")
-        if name:
-            self.import_from(Path(name))
-
-    def _ask_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export rules", "rules.toml", "Rules (*.toml)")
-        if name:
-            self.export_to(Path(name).with_suffix(".toml"))
+    def reject(self) -> None:
+        """Closing asks first when the rules were changed and not saved."""
+        if self.unsaved():
+            answer = self.ask_unsaved()
+            if answer == "cancel":
+                return
+            if answer == "save":
+                self.save(then=super().reject)
+                return
+        super().reject()
 
     def done(self, result: int) -> None:
         """A pending preview must not start once the dialog is gone."""

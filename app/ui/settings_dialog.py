@@ -1,11 +1,15 @@
-"""Preferences: a page list on the left; every declared option is editable, and features can add pages."""
+"""Preferences: a page list on the left; every declared option is editable, and features can add pages.
+
+Options show choices, not their stored words: drop-downs for one-of values and currencies, a shortcut recorder,
+and units on every number. A few options are kept by the app itself (window state, onboarding) or edited on
+the Accounts page, so they have no field here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,8 +34,11 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ValidationError
 from app.domain.models import Project
 from app.settings import OPTIONS, Option, Settings
+from app.sync.oauth.config import USER_SETTINGS
+from app.ui.choices import CHOICES, choice_combo, currency_combo, select
 from app.ui.events import SETTINGS, ChangeBus
 from app.ui.icons import Icon, icon
+from app.ui.shortcuts import from_key_sequence, to_key_sequence
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -40,8 +48,25 @@ GROUP_TITLES = {"classify": "Classification", "quickbooks": "QuickBooks"}
 LABELS = {  # where a picker replaces a number, the number's explanation goes
     "timer.default_project_id": "Default project for timers started without one",
     "review.week_start": "First day of the week",
+    "shortcuts.toggle_timer": "Shortcut: start or stop the timer",
+    "shortcuts.show_timesheet": "Shortcut: show the timesheet",
+    "billing.rounding": "Billed time rounding",
+    "billing.grouping": "Invoice lines",
+    "billing.amounts_are": "Line amounts and tax",
+    "sync.invoice_status": "Send invoices as",
+    "quickbooks.mode": "QuickBooks: send approved time as",
+    "quickbooks.worker_type": "QuickBooks: record time as worked by",
 }
 Page = tuple[str, QWidget]
+NOT_IN_FORMS = frozenset({"ui.window_geometry", "ui.page", "onboarding.privacy_seen", "onboarding.finished",
+                          *USER_SETTINGS})
+UNITS = (("_seconds", " s"), ("_minutes", " min"), ("_hours", " h"), ("_hours_limit", " h"), ("_percent", " %"),
+         ("_days", " days"), ("utilisation_target", " %"))
+"""Key endings and the unit their number is in."""
+
+
+def unit(key: str) -> str:
+    return next((suffix for ending, suffix in UNITS if key.endswith(ending)), "")
 
 
 class Editor:
@@ -65,6 +90,16 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         combo = QComboBox()
         combo.addItems(WEEKDAYS)
         return Editor(combo, combo.setCurrentIndex, combo.currentIndex)
+    if option.key in CHOICES or option.key == "billing.currency":
+        combo = currency_combo() if option.key == "billing.currency" else choice_combo(CHOICES[option.key])
+        return Editor(combo, lambda v: select(combo, str(v)), lambda: str(combo.currentData()))
+    if option.key.startswith("shortcuts.") and isinstance(option.default, str):
+        recorder = QKeySequenceEdit()
+        recorder.setMaximumSequenceLength(1)
+        recorder.setClearButtonEnabled(True)
+        recorder.setMinimumWidth(200)
+        return Editor(recorder, lambda v: recorder.setKeySequence(_recorded(str(v))),
+                      lambda: from_key_sequence(recorder.keySequence()))
     default = option.default
     if isinstance(default, bool):
         check = QCheckBox()
@@ -73,6 +108,7 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         spin = QSpinBox()
         spin.setRange(0, 1_000_000)
         spin.setMinimumWidth(110)
+        spin.setSuffix(unit(option.key))
         return Editor(spin, spin.setValue, spin.value)
     if isinstance(default, float):
         double = QDoubleSpinBox()
@@ -80,6 +116,7 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         double.setDecimals(2)
         double.setSingleStep(0.5)
         double.setMinimumWidth(110)
+        double.setSuffix(unit(option.key))
         return Editor(double, double.setValue, double.value)
     if isinstance(default, list):
         lines = QPlainTextEdit()
@@ -93,7 +130,18 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         )
     line = QLineEdit()
     line.setMinimumWidth(240)
+    if option.kind == "decimal":  # an amount kept as text: its unit goes where the number is typed
+        line.setPlaceholderText("× the rate, e.g. 1.5" if option.key.endswith("_multiplier")
+                                else "e.g. 95.00 per hour")
     return Editor(line, lambda v: line.setText(str(v)), line.text)
+
+
+def _recorded(combo: str) -> QKeySequence:
+    """A stored shortcut the recorder can show; one it cannot read (typed by hand) shows empty."""
+    try:
+        return to_key_sequence(combo)
+    except ValidationError:
+        return QKeySequence()
 
 
 def page_title(key: str) -> str:
@@ -106,7 +154,8 @@ def option_groups() -> dict[str, list[str]]:
     """Page title -> option keys, "General" first, the rest in declaration order."""
     groups: dict[str, list[str]] = {"General": []}
     for key in OPTIONS:
-        groups.setdefault(page_title(key), []).append(key)
+        if key not in NOT_IN_FORMS:
+            groups.setdefault(page_title(key), []).append(key)
     return groups
 
 

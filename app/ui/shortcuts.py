@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence
 
 from app.desktop.hotkeys import MACOS_PERMISSION, Combo, parse_combo, unavailable_reason
 from app.domain.errors import ValidationError
@@ -132,3 +133,40 @@ def _wait_until_listening(listener: Any, timeout: float = 5.0) -> None:
     if not ready.wait(timeout):
         listener.stop()
         raise TimeoutError(f"the keyboard listener did not start within {timeout:g} s")
+
+
+_QT_MODIFIERS = {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "cmd": "Meta"}
+_QT_KEYS = {
+    "space": "Space", "tab": "Tab", "enter": "Return", "esc": "Esc", "backspace": "Backspace", "delete": "Del",
+    "insert": "Ins", "home": "Home", "end": "End", "page_up": "PgUp", "page_down": "PgDown", "up": "Up",
+    "down": "Down", "left": "Left", "right": "Right", "pause": "Pause", "print_screen": "Print",
+    "scroll_lock": "ScrollLock", **{f"f{n}": f"F{n}" for n in range(1, 21)},
+}
+_FROM_QT_MODIFIERS = {qt: name for name, qt in _QT_MODIFIERS.items()}
+_FROM_QT_KEYS = {qt: name for name, qt in _QT_KEYS.items()}
+
+
+def to_key_sequence(combo: str) -> QKeySequence:
+    """The stored pynput text (`<ctrl>+<alt>+t`) as the key sequence a recorder shows (Ctrl+Alt+T)."""
+    if not combo:
+        return QKeySequence()
+    parsed = parse_combo(combo)
+    parts = [qt for name, qt in _QT_MODIFIERS.items() if name in parsed.modifiers]
+    parts.append(_QT_KEYS.get(parsed.key, parsed.key.upper()))
+    return QKeySequence("+".join(parts), QKeySequence.SequenceFormat.PortableText)
+
+
+def from_key_sequence(sequence: QKeySequence) -> str:
+    """What a recorder caught, as the stored pynput text; empty for none. Keys pynput cannot watch are kept as
+    typed, so the setting's own check names them."""
+    text = sequence.toString(QKeySequence.SequenceFormat.PortableText).split(", ")[0]
+    if not text:
+        return ""
+    head, key = (text[:-2], "+") if text.endswith("++") else text.rpartition("+")[::2]
+    modifiers = [_FROM_QT_MODIFIERS.get(part, part.lower()) for part in head.split("+") if part]
+    name = _FROM_QT_KEYS.get(key, key.lower())
+    combo = "+".join([*(f"<{m}>" for m in modifiers), f"<{name}>" if name in _QT_KEYS else name])
+    try:
+        return parse_combo(combo).pynput()  # modifiers in the stored order
+    except ValidationError:
+        return combo

@@ -55,6 +55,7 @@ class TaskRunner:
         self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="tt-io")
         self._tasks: dict[int, _Task[Any]] = {}
         self._keys = itertools.count()
+        self._closed = False
 
     def write(
         self,
@@ -79,6 +80,10 @@ class TaskRunner:
         return self._submit(self._pool, _Task(fn, on_success, on_failure, owner))
 
     def _submit(self, executor: ThreadPoolExecutor, task: _Task[Any]) -> Future[None]:
+        if self._closed:  # a view's timer that fires while the app shuts down asks for nothing more
+            refused: Future[None] = Future()
+            refused.cancel()
+            return refused
         key = next(self._keys)
         self._tasks[key] = task
         return executor.submit(self._run, key)
@@ -113,7 +118,9 @@ class TaskRunner:
         return not self._tasks
 
     def shutdown(self) -> None:
-        """Finish the writes (they may hold the user's data), drop queued reads, forget undelivered outcomes."""
+        """Finish the writes (they may hold the user's data), drop queued reads, forget undelivered outcomes;
+        work asked for afterwards is refused."""
+        self._closed = True
         self._writer.shutdown(wait=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._tasks.clear()

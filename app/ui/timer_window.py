@@ -25,6 +25,7 @@ from app.domain.timefmt import format_clock, format_duration
 from app.ui.banner import Banner, set_text
 from app.ui.entry_dialog import EntryDialog, EntryValues, fill_tasks
 from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
+from app.ui.expenses.opener import open_expense_dialog
 from app.ui.icons import Icon, icon
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import TimerModel, TimerSnapshot, user_message
@@ -49,6 +50,7 @@ class TimerWindow(QWidget):
         self._model = model
         self._core = core
         self._runner = runner
+        self._bus = bus
         self._projects: tuple[Project, ...] = ()
         self._running_id: int | None = None
         self._day = date.today()
@@ -133,6 +135,8 @@ class TimerWindow(QWidget):
         self.delete_button = self.today.delete_button
         self.list.itemActivated.connect(lambda *_: self.edit_selected())
         self.add_button.clicked.connect(self.add_entry)
+        self.today.expense_button.clicked.connect(
+            lambda: open_expense_dialog(self, self._core, self._runner, self._bus))
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
 
@@ -170,7 +174,8 @@ class TimerWindow(QWidget):
         QWidget.setTabOrder(self.task, self.toggle)
         QWidget.setTabOrder(self.toggle, self.list)
         QWidget.setTabOrder(self.list, self.add_button)
-        QWidget.setTabOrder(self.add_button, self.edit_button)
+        QWidget.setTabOrder(self.add_button, self.today.expense_button)
+        QWidget.setTabOrder(self.today.expense_button, self.edit_button)
         QWidget.setTabOrder(self.edit_button, self.delete_button)
         QShortcut(QKeySequence.StandardKey.New, self, self.add_entry)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.list, self.delete_selected)

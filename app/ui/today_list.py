@@ -63,6 +63,8 @@ class TodayList(QWidget):
 
         self.add_button = QPushButton("Add entry…")
         self.add_button.setToolTip("Add an entry by hand (Ctrl+N)")
+        self.expense_button = QPushButton("Add expense…")
+        self.expense_button.setToolTip("Record an expense, with its receipt, for a client's project")
         self.edit_button = QPushButton("Edit…")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the selected entry (Del)")
@@ -72,6 +74,7 @@ class TodayList(QWidget):
         title_row.addWidget(self.total)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.expense_button)
         buttons.addStretch(1)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)

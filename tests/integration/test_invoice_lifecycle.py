@@ -16,8 +16,7 @@ from app.domain.errors import LockedError
 from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.sync.lifecycle import VoidAction
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
 from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
 from tests.fakes.captured import approved as approved_entry
@@ -159,7 +158,7 @@ def test_void_in_quickbooks_invoice_mode_frees_the_time_activities(core: Any, qu
     core.settings.set("billing.person", "Jane Doe")
     fake.company.add("Customer", DisplayName="Acme Ltd")
     ids = [approved(core, 16), approved(core, 17)]
-    invoice = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
+    invoice = core.sync.quickbooks().send(WEEK, mode=Mode.INVOICE).outcomes[-1]
     result = core.sync.void_invoice("INV-0001")
     assert (result.action, result.remote_id) == (VoidAction.VOIDED, invoice.remote_id)
     [voided] = fake.all("Invoice")
@@ -175,7 +174,7 @@ def test_void_in_quickbooks_invoice_mode_frees_the_time_activities(core: Any, qu
 
 
 def _resend(core: Any, fake: FakeQuickBooks) -> str:
-    again = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK).outcomes[-1]
+    again = core.sync.quickbooks().send(WEEK).outcomes[-1]
     assert (again.outcome, again.number) == (Outcome.SENT, "INV-0002")
     assert len([i for i in fake.all("Invoice") if i["TotalAmt"]]) == 1
     return str(again.remote_id)

@@ -1,4 +1,4 @@
-"""Settings → Accounts against the loopback authorization server, with no real browser."""
+"""Preferences → Accounts against the loopback authorization server, with no real browser."""
 
 from __future__ import annotations
 
@@ -103,12 +103,12 @@ def test_quickbooks_secret_connect_then_reconnect_needed(
 def test_organisation_picker_remembers_the_chosen_xero_organisation(
     core: Core, accounts: AccountsService, server: FakeOAuthServer, runner: TaskRunner, qtbot: QtBot
 ) -> None:
-    from app.sync.xero import tenants
+    from app.sync import tenants
 
     server.tenants.append({"id": "c2", "tenantId": "tenant-2", "tenantType": "ORGANISATION", "tenantName": "Globex NZ"})
     page = AccountsPage(accounts, runner, ChangeBus(), open_url=lambda url: False,
                         organisations=lambda: tenants.organisations(accounts),
-                        choose_organisation=lambda wanted: tenants.choose(accounts, core.db, wanted))
+                        choose_organisation=lambda wanted: tenants.choose(accounts, wanted))
     qtbot.addWidget(page)
     page.show()
     page.boxes[XERO].connect_button.click()

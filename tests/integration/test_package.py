@@ -65,6 +65,7 @@ def test_the_bundle_is_trimmed() -> None:
     assert not [n for n in names if "wayland" in n.lower() or "eglfs" in n.lower()]
     assert {"env.py", "script.py.mako"} <= names
     assert (BUNDLE / "_internal" / "resources" / "icons" / "app.svg").is_file()
+    assert (BUNDLE / "_internal" / "resources" / "providers.toml").is_file(), "the client ids a release ships"
 
 
 @pytest.mark.x11

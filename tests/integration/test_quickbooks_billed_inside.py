@@ -13,9 +13,9 @@ from app.cli import main
 from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteStatus
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.prepare import share
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
+from app.sync.quickbooks_send.prepare import share
+from app.sync.quickbooks_send.send import QuickBooksSync
 from app.sync.reports import Outcome
 from tests.fakes.captured import approved as approved_entry
 from tests.fakes.quickbooks_server import FakeQuickBooks
@@ -39,7 +39,7 @@ def books(core: Any, fake: FakeQuickBooks, monkeypatch: pytest.MonkeyPatch) -> A
 
 
 def qbo(core: Any) -> QuickBooksSync:
-    return QuickBooksSync(core.sync, core.db, core.settings)
+    return core.sync.quickbooks()
 
 
 def approved(core: Any, day: int, minutes: int) -> int:

@@ -12,8 +12,8 @@ import pytest
 
 from app.domain.models import EntryStatus, NewEntry
 from app.sync.provider import RemoteStatus
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
+from app.sync.quickbooks_send.send import QuickBooksSync
 from app.sync.reports import Outcome
 from tests.fakes.captured import WEEK, approved_from_spans
 from tests.fakes.quickbooks_server import FakeQuickBooks
@@ -35,7 +35,7 @@ def books(core: Any, fake: FakeQuickBooks, monkeypatch: pytest.MonkeyPatch) -> A
 
 
 def qbo(core: Any) -> QuickBooksSync:
-    return QuickBooksSync(core.sync, core.db, core.settings)
+    return core.sync.quickbooks()
 
 
 def approved(core: Any, day: int, hours: float = 2) -> int:

@@ -12,8 +12,8 @@ import pytest
 from app.domain.models import EntryStatus, NewEntry
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteKind
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
+from app.sync.quickbooks_send.send import QuickBooksSync
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
 from tests.fakes.quickbooks_server import FakeQuickBooks
@@ -37,7 +37,7 @@ def books(core: Any, fake: FakeQuickBooks, monkeypatch: pytest.MonkeyPatch) -> A
 
 
 def qbo(core: Any) -> QuickBooksSync:
-    return QuickBooksSync(core.sync, core.db, core.settings)
+    return core.sync.quickbooks()
 
 
 def approved(core: Any, path: str, day: int, hours: float, task: str | None = None, note: str = "work") -> int:

@@ -20,8 +20,7 @@ from app.core import build_core
 from app.domain.errors import TimeTallyError
 from app.domain.periods import parse_week
 from app.sync.outbox import JobKind, JobState
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
 from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
 from tests.fakes.captured import approved
@@ -74,7 +73,7 @@ def test_a_draft_held_by_xero_never_goes_to_quickbooks(core: Any, monkeypatch: p
         quickbooks.company.add("Customer", DisplayName="Acme Ltd")
         [sent] = core.sync.send("xero", WEEK).outcomes
         assert sent.outcome is Outcome.SENT
-        assert QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes == []
+        assert core.sync.quickbooks().send(WEEK, mode=Mode.INVOICE).outcomes == []
         outbox = core.sync.outbox("quickbooks")
         job = outbox.enqueue(JobKind.INVOICE, sent.uid, 1, sent.number, {"entries": [1], "remote_id": ""})
         refused = outbox.mark_sent([job.id])
@@ -145,7 +144,7 @@ class World:
 
     def send_quickbooks(self, rng: random.Random) -> str:
         with refusals():
-            return QuickBooksSync(self.core.sync, self.core.db, self.core.settings).send(
+            return self.core.sync.quickbooks().send(
                 WEEK, mode=Mode.INVOICE).summary()
         return "refused"
 

@@ -11,8 +11,7 @@ from sqlalchemy import text
 
 from app.domain.models import DescriptionOrigin, NewEntry
 from app.domain.periods import parse_week
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
 from app.sync.reports import Outcome
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect as qbo_connect
@@ -75,7 +74,7 @@ def titled_entry(core: Any, origin: DescriptionOrigin) -> int:
 
 def test_quickbooks_time_activities_carry_no_unconfirmed_title_text(core: Any, quickbooks: FakeQuickBooks) -> None:
     titled_entry(core, DescriptionOrigin.TITLE)
-    QuickBooksSync(core.sync, core.db, core.settings).send(WEEK)
+    core.sync.quickbooks().send(WEEK)
     [activity] = quickbooks.all("TimeActivity")
     assert activity["Description"] == "Web"  # the project stands in for the withheld text
 
@@ -85,7 +84,7 @@ def test_quickbooks_is_not_sent_an_invoice_with_unconfirmed_title_text(core: Any
     core.billing.create(WEEK, grouping="entry")
     with core.db.engine.begin() as conn:  # stored before text from window titles was withheld
         conn.execute(text(f"UPDATE time_entry SET description_origin = 'title' WHERE id = {entry_id}"))
-    outcomes = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes
+    outcomes = core.sync.quickbooks().send(WEEK, mode=Mode.INVOICE).outcomes
     assert [o.outcome for o in outcomes] == [Outcome.FAILED]
     assert "carries text taken from window titles" in outcomes[0].errors[0]
     assert quickbooks.all("Invoice") == [] and quickbooks.all("TimeActivity") == []

@@ -18,8 +18,7 @@ from app.store.tables.accounts import AccountRow
 from app.sync.accounts import RECONNECT_NEEDED
 from app.sync.outbox import JobState
 from app.sync.provider import RemoteKind, RemoteOption
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
 from app.sync.ratelimit import Limits
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
@@ -144,5 +143,5 @@ def test_quickbooks_invoice_mode_unreachable_keeps_nothing(core: Any, acme: list
         connect_quickbooks(core, fake, monkeypatch, QUICK)
     core.sync.use(limits=QUICK)  # the fake is gone: nothing listens there any more
     with pytest.raises(TimeTallyError, match="could not be reached"):
-        QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE, create_customers=True)
+        core.sync.quickbooks().send(WEEK, mode=Mode.INVOICE, create_customers=True)
     nothing_kept(core, acme)

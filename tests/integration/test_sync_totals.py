@@ -14,8 +14,7 @@ from app.cli import main
 from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
 from app.sync.provider import RemoteKind
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
+from app.sync.quickbooks_send.links import Mode
 from app.sync.reports import Outcome
 from app.sync.store import Mapping
 from tests.fakes.captured import approved as approved_entry
@@ -123,7 +122,7 @@ def test_quickbooks_totals_are_checked_too(core: Any, quickbooks: FakeQuickBooks
     core.settings.set("billing.person", "Jane Doe")
     quickbooks.company.add("Customer", DisplayName="Acme Ltd")
     approved(core)
-    invoice = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE).outcomes[-1]
+    invoice = core.sync.quickbooks().send(WEEK, mode=Mode.INVOICE).outcomes[-1]
     assert invoice.outcome is Outcome.TOTAL_DIFFERS and not invoice.outcome.ok
     assert "QuickBooks holds 200.00 USD for INV-0001 but TimeTally computed 220.00 USD" in invoice.errors[0]
     assert core.sync.store("quickbooks").sent(invoice.uid).divergence == invoice.errors[0]

@@ -76,7 +76,7 @@ def test_send_dialog_previews_sends_and_shows_xeros_words(books: Any, fake: Fake
 def test_mapping_dialog_confirms_a_fuzzy_contact_and_refreshes(books: Any, fake: FakeXero, runner: TaskRunner,
                                                                 qtbot: QtBot) -> None:
     fake.books.add_contact("Acme Limited")
-    dialog = open_mapping_dialog(books.sync, books.projects, runner)
+    dialog = open_mapping_dialog(books.sync, runner)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         pass

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
+from app.domain.catalog import Kind
 from app.domain.models import NewEntry
-from app.store.catalog_repository import Kind
 from app.ui.clients import ClientsPage, clients_page
+from app.ui.clients.holidays import HolidaysDialog
 from app.ui.events import ChangeBus
 from app.ui.tasks import TaskRunner
 from tests.ui.conftest import drain
@@ -119,3 +121,45 @@ def test_a_project_needs_a_client_picked(core: Core, runner: TaskRunner, bus: Ch
     page = page_on(core, runner, bus, qtbot)
     page.create_project("Web")
     assert page.status.text() == "Pick the client the project is for first."
+
+
+def test_leaving_a_form_with_unsaved_changes_asks(core: Core, runner: TaskRunner, bus: ChangeBus,
+                                                  qtbot: QtBot) -> None:
+    core.billing.set_client("Acme")
+    core.billing.set_client("Globex")
+    page = page_on(core, runner, bus, qtbot)
+    acme, globex = page.tree.topLevelItem(0), page.tree.topLevelItem(1)
+    page.tree.setCurrentItem(acme)
+    page.client_form.terms.setValue(21)
+    answers = ["cancel", "save"]
+    asked: list[str] = []
+
+    def ask(heading: str) -> str:
+        asked.append(heading)
+        return answers.pop(0)
+
+    page.ask_unsaved = ask
+    page.tree.setCurrentItem(globex)
+    assert page.tree.currentItem() is acme and page.client_form.terms.value() == 21
+    page.tree.setCurrentItem(globex)
+    drain(qtbot, runner)
+    assert asked == ["Client Acme", "Client Acme"] and page.heading.text() == "Client Globex"
+    assert core.billing.clients()[0].billing.terms_days == 21
+
+
+def test_holidays_are_listed_added_and_removed(core: Core, runner: TaskRunner, qtbot: QtBot) -> None:
+    core.billing.add_holiday(date(2026, 12, 25), "Christmas Day")
+    dialog = HolidaysDialog(core.billing, runner, date(2026, 12, 1))
+    qtbot.addWidget(dialog)
+    drain(qtbot, runner)
+    assert dialog.list.item(0).text() == "2026-12-25 Fri  Christmas Day"
+    dialog.day.setDate(QDate(2026, 12, 26))
+    dialog.name.setText("Boxing Day")
+    dialog.add()
+    drain(qtbot, runner)
+    assert core.billing.holidays() == [(date(2026, 12, 25), "Christmas Day"), (date(2026, 12, 26), "Boxing Day")]
+    dialog.list.item(0).setSelected(True)
+    dialog.remove_selected()
+    drain(qtbot, runner)
+    assert core.billing.holidays() == [(date(2026, 12, 26), "Boxing Day")]
+    assert dialog.status.text() == "Removed 2026-12-25."

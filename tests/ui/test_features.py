@@ -153,3 +153,21 @@ def test_tray_warns_when_an_account_needs_reconnecting(
     bus.announce("accounts")
     qtbot.waitUntil(lambda: shell.tray.state == "stopped")
     qtbot.waitUntil(runner.idle)
+
+
+def test_the_main_window_pauses_and_resumes_capture_without_a_tray(
+    started: tuple[Shell, DesktopFeatures], qtbot: QtBot, runner: TaskRunner
+) -> None:
+    shell, features = started
+    menu = features.capture_menu
+    assert menu is not None and shell.window is not None and menu.menuAction() in shell.window.menuBar().actions()
+    watcher = features.watcher
+    assert watcher is not None
+    [until_resumed] = [a for a in menu.actions() if a.text() == "Pause until resumed"]
+    until_resumed.trigger()
+    qtbot.waitUntil(lambda: menu.state.text() == "Paused until resumed")
+    assert watcher.is_paused() and menu.resume_action.isEnabled()
+    menu.resume_action.trigger()
+    qtbot.waitUntil(lambda: menu.state.text() == "Recording")
+    assert not watcher.is_paused()
+    drain(qtbot, runner)

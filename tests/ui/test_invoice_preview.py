@@ -34,9 +34,9 @@ def test_shows_lines_with_raw_and_billed_hours(core: Core, runner: TaskRunner, q
     assert dialog.picker.count() == 1
     assert dialog.table.rowCount() == 2
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
-    assert row == ["App · General", "0.8333", "1.0000", "1.0000", "100.00", "×1", "100.00 USD", "20.00 USD"]
+    assert row == ["App · General", "0:50", "1:00", "1.0000", "100.00", "×1", "100.00 USD", "20.00 USD"]
     assert dialog.flags.isHidden()
-    assert "Raw 1.6667 h, billed 2.0000 h" in dialog.totals.text()
+    assert "Raw 1:40, billed 2:00." in dialog.totals.text()
     assert "Total 240.00 USD" in dialog.totals.text()
     assert "App: 100.00 USD" in dialog.subtotals.text()
 

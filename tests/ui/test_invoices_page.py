@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def statuses(page: InvoicesPage) -> list[tuple[str, str]]:
 def test_lists_every_invoice_with_its_remote_status(books: Any, fake: FakeXero, runner: TaskRunner, bus: ChangeBus,
                                                      qtbot: QtBot) -> None:
     page = page_on(books, runner, bus, qtbot)
-    assert page.table.isHidden() and "No invoices yet" in page.empty.text()
+    assert page.table.rowCount() == 0 and not page.empty.isHidden() and "No invoices yet" in page.empty.text()
     approved(books, 16)
     [sent] = books.sync.send("xero", WEEK).outcomes
     approved(books, 24)
@@ -75,12 +76,22 @@ def test_lists_every_invoice_with_its_remote_status(books: Any, fake: FakeXero, 
     assert statuses(page) == [("INV-0002", "not sent"), ("INV-0001", "draft")]
     assert page.table.item(1, 5).text().startswith("Xero ")
     assert page.table.item(1, 3).text() == "200.00 NZD"
-    for xero_status, word in (("AUTHORISED", "authorised"), ("PAID", "paid")):
-        fake.books.set_status(sent.remote_id, xero_status)
-        books.sync.sync_payments(["xero"])
-        bus.announce("invoices")
-        drain(qtbot, runner)
-        assert statuses(page)[1] == ("INV-0001", word)
+    fake.books.set_status(sent.remote_id, "AUTHORISED")
+    books.sync.sync_payments(["xero"])
+    bus.announce("invoices")
+    drain(qtbot, runner)
+    assert statuses(page)[1] == ("INV-0001", "authorised")
+    fake.books.pay(sent.remote_id, Decimal("50"), date(2026, 11, 30))
+    books.sync.sync_payments(["xero"])
+    bus.announce("invoices")
+    drain(qtbot, runner)
+    assert statuses(page)[1] == ("INV-0001", "part-paid")
+    assert page.table.item(1, 6).text() == "50.00 NZD of 200.00 NZD paid"
+    fake.books.pay(sent.remote_id, Decimal("150"), date(2026, 12, 1))
+    books.sync.sync_payments(["xero"])
+    bus.announce("invoices")
+    drain(qtbot, runner)
+    assert statuses(page)[1] == ("INV-0001", "paid")
 
 
 def test_void_asks_first_then_releases_and_a_paid_one_is_refused_with_the_sentence(
@@ -135,7 +146,7 @@ def test_client_pdf_with_business_details_and_timesheet(books: Any, runner: Task
     approved(books, 16, hours=1.25)
     books.billing.create(WEEK)
     page = page_on(books, runner, bus, qtbot)
-    dialog = ExportDialog(books.billing.draft("INV-0001"), page, folder=tmp_path)
+    dialog = ExportDialog("INV-0001", "Acme Ltd", page, folder=tmp_path)
     assert Path(dialog.path.text()) == tmp_path / "Invoice INV-0001 Acme Ltd.pdf"
     target = dialog.target()
     page.export_to("INV-0001", target, timesheet=True)
@@ -156,4 +167,5 @@ def test_client_pdf_with_business_details_and_timesheet(books: Any, runner: Task
 def test_suggested_names_hold_no_characters_a_file_system_refuses(books: Any) -> None:
     approved(books, 16)
     [draft] = books.billing.create(WEEK)
-    assert suggested_name(draft, ".pdf") == "Invoice INV-0001 Acme Ltd.pdf"
+    assert suggested_name(draft.number, draft.client_name, ".pdf") == "Invoice INV-0001 Acme Ltd.pdf"
+    assert suggested_name("INV-2", "A/B: C", ".csv") == "Invoice INV-2 A-B- C.csv"

@@ -158,7 +158,8 @@ def test_skip_changes_nothing_but_lets_capture_start_and_the_next_start_stays_qu
     assert not wizard.isVisible()
     assert shell.core is not None and shell.core.classifier.rules() == [] and shell.core.billing.clients() == []
     assert stored(shell, "onboarding.finished") is True
-    shell.window.hide() if shell.window else None
+    if shell.window is not None:
+        shell.window.hide()
     drain(qtbot, shell.runner)
     shell.shut_down()
 

@@ -50,7 +50,7 @@ def test_shows_every_report_and_reloads_on_entry_changes(core: Core, runner: Tas
     assert profit[0][:3] == ["Acme", "Fixed", "USD"]
     assert profit[-1][:3] == ["Total", "", "USD"] and profit[-1][8] == "1875.00"
     assert profit[-2][:3] == ["Total", "", "EUR"] and profit[-2][8] == "666.66"
-    assert cells(window, 0, 1)[0][:6] == ["Acme", "Fixed", "USD", "1000.00", "10.00", "8.75"]
+    assert cells(window, 0, 1)[0][:6] == ["Acme", "Fixed", "USD", "1000.00", "10:00", "8:45"]  # hours in h:mm
     assert [row[0] for row in cells(window, 2)] == ["Acme", "Globex", "Total", "Total"]
     assert cells(window, 3, 2)[0][3] == "unsent"
     charts = [view.chart() for page in window.pages.values() for view in page.views]

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +17,8 @@ from app.core import Core
 from app.domain.models import EntryStatus, NewEntry, Span
 from app.store.spans import SpanStore
 from app.ui.events import ChangeBus
-from app.ui.review.dialogs import AssignDialog, CellEntriesDialog
+from app.ui.review.assign_dialog import AssignDialog
+from app.ui.review.dialogs import CellEntriesDialog
 from app.ui.review.window import ReviewWindow
 from app.ui.tasks import TaskRunner
 
@@ -72,6 +74,8 @@ def test_opens_this_week_with_grid_timeline_and_proposals(window: ReviewWindow) 
     assert window.title.text() == "Week 47 · 16 Nov – 22 Nov 2026"
     labels = [window.grid_model.index(r, 0).data() for r in range(window.grid_model.rowCount())]
     assert labels == ["Globex / Support", "No project", "Total", "Billable", "Non-billable"]
+    footers = [[window.grid_model.index(r, c).data() for c in (1, 8)] for r in (2, 3, 4)]
+    assert all(cell for row in footers for cell in row) and footers[2][0] == "0:00"  # no blank footer cell
     assert window.tabs.currentIndex() == 3 and window.timeline.day is not None
     assert [b.kind for b in window.timeline.day.blocks] == ["work", "unclassified", "work"]
     assert window.panel.tree.topLevelItemCount() == 3  # two proposals and the entry
@@ -181,11 +185,20 @@ def test_keyboard_only_from_opening_the_week_to_approving_it(window: ReviewWindo
     assert not window.dialogs
     approve_week = (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(window.grid, *approve_week)
+    box = window.dialogs[-1]
+    assert isinstance(box, QMessageBox) and box.text().startswith("Approve 2 entries of week 47?")
+    assert box.informativeText() == "Open flags:\n• Wed: Entry #2 has no project."
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert not window.dialogs and core.entries.get(2).status is EntryStatus.DRAFT
+    qtbot.keyClick(window.grid, *approve_week)
+    qtbot.keyClick(window.dialogs[-1], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "without a project" in window.message.text())
     assert window.message.text().startswith("1 entry approved. 1 entry without a project (#2) was not approved")
     assert not window.submit.isEnabled()
     core.review.edit_entry(2, project_id=core.projects.require("Globex/Support").id)
+    settle(qtbot, runner, window)
     qtbot.keyClick(window.grid, *approve_week)
+    qtbot.keyClick(window.dialogs[-1], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.submit.isEnabled())
     assert all(e.status is EntryStatus.APPROVED for e in window.model.review.entries)  # type: ignore[union-attr]
     qtbot.keyClick(window.grid, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
@@ -219,3 +232,19 @@ def test_send_buttons_open_the_dialog_for_each_accounting_system(
     for dialog in dialogs:
         dialog.close()
     qtbot.waitUntil(runner.idle)
+
+
+def test_at_the_main_windows_page_size_no_header_or_total_is_clipped(window: ReviewWindow, qtbot: QtBot) -> None:
+    window.resize(1104, 770)  # the main window's default size less its sidebar
+    qtbot.waitUntil(lambda: window.width() <= 1110)
+    grid, model = window.grid, window.grid_model
+    header = grid.horizontalHeader()
+    for column in range(1, model.columnCount()):
+        text = str(model.headerData(column, Qt.Orientation.Horizontal))
+        assert header.sectionSize(column) >= QFontMetrics(header.font()).horizontalAdvance(text) + 4, text
+    for row in range(len(model.rows), model.rowCount()):
+        font = model.index(row, 1).data(Qt.ItemDataRole.FontRole)
+        assert isinstance(font, QFont)
+        for column in range(1, 9):
+            text = str(model.index(row, column).data())
+            assert header.sectionSize(column) >= QFontMetrics(font).horizontalAdvance(text) + 4, (row, column, text)

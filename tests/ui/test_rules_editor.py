@@ -59,11 +59,15 @@ def editor(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> Iter
         Span(now - 3600, now - 1800, "firefox", "GLX-12 Login broken - Zendesk"),
         Span(now - 1800, now - 600, "firefox", "Weather - Firefox"),
     ])
-    dialog = RulesEditor(core.classifier, runner, bus)
+    core.projects.add_project("Acme Corp/Website")
+    dialog = RulesEditor(core.classifier, runner, bus, projects=core.projects.projects)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: len(dialog.rules) == 4 and runner.idle())
+    dialog.ask_new_names = lambda names: True
+    dialog.ask_unsaved = lambda: "discard"  # pytest-qt closes the dialog before this fixture ends
     yield dialog
+    dialog.ask_unsaved = lambda: "discard"
     dialog.reject()
     qtbot.waitUntil(runner.idle)
 
@@ -76,7 +80,7 @@ def test_lists_rules_in_order_and_drag_reorders(editor: RulesEditor, qtbot: QtBo
                                                 runner: TaskRunner) -> None:
     assert editor.list.item(0).text() == "1. Acme web  →  Acme Corp / Website"
     editor.list.setCurrentRow(3)
-    assert "Only on mon, tue, wed, thu, fri" in editor.form.limits.text()
+    assert [box.isChecked() for box in editor.form.days] == [True] * 5 + [False] * 2
     editor.list.setCurrentRow(0)
     assert editor.list.model().moveRow(QModelIndex(), 1, QModelIndex(), 0)
     assert names(editor) == ["Globex", "Acme web", "Everything code", "Weekday calls"]
@@ -149,3 +153,66 @@ def test_importing_a_file_without_rules_asks_before_removing_them_all(
     with qtbot.waitSignal(editor.loaded):
         editor.import_from(empty)
     assert asked == [4, 4] and core.classifier.rules() == [] and names(editor) == []
+
+
+def test_a_new_rule_starts_empty_with_placeholders(editor: RulesEditor, qtbot: QtBot, core: Core,
+                                                  runner: TaskRunner) -> None:
+    editor.new_rule()
+    form = editor.form
+    assert (form.client.text(), form.project.text()) == ("", "")
+    assert form.client.placeholderText() == "e.g. Acme Corp" and form.project.placeholderText() == "e.g. Website"
+    pattern = form.table.cellWidget(0, 2)
+    assert isinstance(pattern, QLineEdit) and pattern.text() == "" and pattern.placeholderText()
+    assert "client and project" in form.problem.text()
+    assert form.table.minimumHeight() >= 130
+    completer = form.client.completer()
+    assert completer is not None and completer.model().data(completer.model().index(0, 0)) == "Acme Corp"
+
+
+def test_weekday_and_hour_limits_are_edited_in_the_form(editor: RulesEditor, qtbot: QtBot, core: Core,
+                                                         runner: TaskRunner) -> None:
+    editor.list.setCurrentRow(0)
+    editor.form.days[5].setChecked(True)
+    editor.form.hours.setText("09:00-12:30, 13:30-18:00")
+    assert editor.rules[0].weekdays == frozenset({5})
+    assert editor.rules[0].hours == ((540, 750), (810, 1080))
+    editor.form.hours.setText("9-5")
+    assert "is not a range like" in editor.form.problem.text()
+    with qtbot.waitSignal(editor.saved):
+        editor.save()
+    assert core.classifier.rules()[0].hours == ((540, 750), (810, 1080))
+
+
+def test_saving_asks_before_a_rule_names_a_new_client_or_project(editor: RulesEditor, qtbot: QtBot, core: Core,
+                                                                  runner: TaskRunner) -> None:
+    asked: list[list[str]] = []
+    editor.ask_new_names = lambda names: asked.append(list(names)) is not None and False
+    editor.save()
+    qtbot.waitUntil(runner.idle)
+    assert asked == [["Globex / Support", "Us / Internal", "Us / Meetings"]]
+    assert "Not saved" in editor.status.text()
+
+
+def test_closing_with_unsaved_changes_asks(editor: RulesEditor, qtbot: QtBot, core: Core,
+                                           runner: TaskRunner) -> None:
+    editor.list.setCurrentRow(0)
+    editor.form.name.setText("Acme website")
+    answers = ["cancel", "save"]
+    editor.ask_unsaved = lambda: answers.pop(0)
+    editor.reject()
+    assert editor.isVisible() and answers == ["save"]
+    with qtbot.waitSignal(editor.saved):
+        editor.reject()
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert core.classifier.rules()[0].name == "Acme website"
+
+
+def test_starter_rules_are_added_after_the_users_own(editor: RulesEditor, qtbot: QtBot, runner: TaskRunner) -> None:
+    editor.add_starter_rules()
+    qtbot.waitUntil(lambda: len(editor.rules) > 4 and runner.idle())
+    assert names(editor)[:4] == ["Acme web", "Globex", "Everything code", "Weekday calls"]
+    assert "Lock screens and screensavers" in names(editor) and editor.unsaved()
+    count = len(editor.rules)
+    editor.add_starter_rules()
+    qtbot.waitUntil(lambda: "already" in editor.status.text())
+    assert len(editor.rules) == count

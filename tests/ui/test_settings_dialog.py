@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QSpinBox
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QKeySequenceEdit, QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
 from app.settings import OPTIONS
 from app.ui.accounts_page import AccountsPage
 from app.ui.events import ACCOUNTS, SETTINGS, ChangeBus
-from app.ui.settings_dialog import OptionsPage, SettingsDialog, option_groups, page_title
+from app.ui.settings_dialog import NOT_IN_FORMS, OptionsPage, SettingsDialog, option_groups, page_title
 from app.ui.tasks import TaskRunner
 
 
@@ -32,7 +33,7 @@ def test_general_page_has_an_editor_for_every_option(
     core.projects.add_project("Acme/Web")
     dialog = open_dialog(core, runner, bus, qtbot)
     editors = {key: e for page in dialog.option_pages for key, e in page.editors.items()}
-    assert set(editors) == set(OPTIONS)
+    assert set(editors) == set(OPTIONS) - NOT_IN_FORMS
     assert dialog.titles()[0] == "General"
     assert set(general(dialog).editors) >= {"timer.long_running_hours", "app.liveness_seconds"}
     assert isinstance(editors["timer.long_running_hours"].widget, QDoubleSpinBox)
@@ -44,7 +45,7 @@ def test_general_page_has_an_editor_for_every_option(
     assert isinstance(default_project, QComboBox)
     assert [default_project.itemText(i) for i in range(default_project.count())] == ["None", "Acme/Web"]
     values = {key: e.get_value() for key, e in editors.items()}
-    assert values == core.settings.all()
+    assert values == {k: v for k, v in core.settings.all().items() if k not in NOT_IN_FORMS}
 
 
 def test_saving_writes_the_values_and_announces_them(
@@ -86,7 +87,7 @@ def test_options_are_grouped_into_pages() -> None:
     assert "app.liveness_seconds" in groups["General"]
     assert page_title("capture.idle_seconds") == "Capture"
     assert page_title("classify.minimum_seconds") == "Classification"
-    assert sorted(k for keys in groups.values() for k in keys) == sorted(OPTIONS)
+    assert sorted(k for keys in groups.values() for k in keys) == sorted(set(OPTIONS) - NOT_IN_FORMS)
 
 
 def test_extra_pages_plug_in(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> None:
@@ -132,3 +133,45 @@ def test_a_closed_accounts_page_no_longer_reads_the_accounts_on_changes(
     bus.announce(ACCOUNTS)
     qtbot.waitUntil(runner.idle)
     assert len(reads) == 2
+
+
+def test_choices_are_drop_downs_shortcuts_are_recorded_and_numbers_have_units(
+    core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot
+) -> None:
+    dialog = open_dialog(core, runner, bus, qtbot)
+    editors = {key: e for page in dialog.option_pages for key, e in page.editors.items()}
+    status = editors["sync.invoice_status"].widget
+    assert isinstance(status, QComboBox)
+    assert [status.itemData(i) for i in range(status.count())] == ["DRAFT", "AUTHORISED"]
+    for key in ("quickbooks.mode", "quickbooks.worker_type", "billing.amounts_are", "billing.grouping",
+                "billing.rounding", "billing.currency"):
+        assert isinstance(editors[key].widget, QComboBox), key
+    rounding = editors["billing.rounding"].widget
+    assert isinstance(rounding, QComboBox) and rounding.currentText() == "Round to the nearest minute"
+    recorder = editors["shortcuts.toggle_timer"].widget
+    assert isinstance(recorder, QKeySequenceEdit)
+    assert recorder.keySequence().toString(QKeySequence.SequenceFormat.PortableText) == "Ctrl+Alt+T"
+    assert not [label.text() for label in dialog.findChildren(QLabel) if "<ctrl>" in label.text()]
+    recorder.setKeySequence(QKeySequence("Ctrl+Shift+F9"))
+    editors["sync.invoice_status"].set_value("AUTHORISED")
+    editors["billing.rounding"].set_value("up:15")
+    spin = editors["capture.idle_seconds"].widget
+    assert isinstance(spin, QSpinBox) and spin.suffix() == " s"
+    assert editors["review.unclassified_flag_percent"].widget.suffix() == " %"  # type: ignore[attr-defined]
+    assert editors["billing.minimum_minutes"].widget.suffix() == " min"  # type: ignore[attr-defined]
+    assert editors["timer.long_running_hours"].widget.suffix() == " h"  # type: ignore[attr-defined]
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save_button.click()
+    assert core.settings.get("shortcuts.toggle_timer") == "<ctrl>+<shift>+<f9>"
+    assert core.settings.get("sync.invoice_status") == "AUTHORISED"
+    assert core.settings.get("billing.rounding") == "up:15"
+
+
+def test_every_number_has_a_unit(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot) -> None:
+    dialog = open_dialog(core, runner, bus, qtbot)
+    spins = [e.widget for page in dialog.option_pages for e in page.editors.values()
+             if isinstance(e.widget, (QSpinBox, QDoubleSpinBox))]
+    assert spins and all(spin.suffix() for spin in spins), [s.objectName() for s in spins if not s.suffix()]
+    amounts = [e.widget for page in dialog.option_pages for key, e in page.editors.items()
+               if OPTIONS[key].kind == "decimal"]
+    assert amounts and all(isinstance(a, QLineEdit) and a.placeholderText() for a in amounts)

@@ -9,10 +9,11 @@ import pytest
 
 from app.billing.catalog import Catalog
 from app.core import Core
+from app.domain.catalog import Kind
 from app.domain.errors import ValidationError
 from app.domain.models import NewEntry
 from app.store.billing_repository import BillingRepository
-from app.store.catalog_repository import CatalogRepository, Kind
+from app.store.catalog_repository import CatalogRepository
 
 
 def catalog_of(core: Core) -> Catalog:
@@ -47,6 +48,16 @@ def test_rename_and_refuse_a_name_taken(core: Core) -> None:
         catalog.rename(Kind.PROJECT, web.id, "App")
     assert catalog.rename(Kind.CLIENT, web.client_id, "Acme Corp") == "Acme Corp"
     assert core.projects.get(web.id).path == "Acme Corp/Website"
+
+
+def test_a_name_taken_is_refused_not_reused(core: Core) -> None:
+    catalog = catalog_of(core)
+    web = core.projects.add_project("Acme/Web")
+    with pytest.raises(ValidationError, match="already a client named 'Acme'"):
+        catalog.add_client(" acme ")
+    catalog.add_task(web.id, "Design")
+    with pytest.raises(ValidationError, match="already has a task named 'design'"):
+        catalog.add_task(web.id, "design")
 
 
 def test_archiving_a_client_archives_its_projects_and_restoring_brings_it_back(core: Core) -> None:

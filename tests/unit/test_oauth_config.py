@@ -79,3 +79,50 @@ def test_bad_ports_in_the_environment_are_refused() -> None:
 def test_a_missing_client_id_says_what_to_set() -> None:
     with pytest.raises(ConfigError, match="TIMETALLY_XERO_CLIENT_ID"):
         DEFAULTS[XERO].require_client_id()
+
+
+def _packaged(tmp_path: Path) -> Path:
+    shipped = tmp_path / "providers.toml"
+    shipped.write_text('[xero]\nclient_id = "shipped-xero"\n[quickbooks]\nclient_id = "shipped-qbo"\n',
+                       encoding="utf-8")
+    return shipped
+
+
+def test_the_packaged_id_is_used_when_nothing_else_sets_one(tmp_path: Path) -> None:
+    configs = load(None, {}, packaged=_packaged(tmp_path))
+    assert configs[XERO].client_id == "shipped-xero"
+    assert configs[XERO].client_id_from == "packaged with TimeTally"
+    assert configs[QUICKBOOKS].client_id == "shipped-qbo"
+
+
+def test_the_users_id_overrides_the_packaged_one_and_the_environment_both(tmp_path: Path) -> None:
+    user = {"xero.client_id": "mine", "quickbooks.client_id": "", "quickbooks.relay": False}
+    configs = load(None, {}, user=user, packaged=_packaged(tmp_path))
+    assert configs[XERO].client_id == "mine"
+    assert configs[XERO].client_id_from == "your setting in Preferences → Accounts"
+    assert configs[QUICKBOOKS].client_id == "shipped-qbo", "an empty user setting keeps the packaged id"
+    configs = load(None, {"TIMETALLY_XERO_CLIENT_ID": "env"}, user=user, packaged=_packaged(tmp_path))
+    assert configs[XERO].client_id == "env"
+    assert configs[XERO].client_id_from == "the environment (TIMETALLY_XERO_CLIENT_ID)"
+
+
+def test_the_relay_choice_points_the_token_exchange_at_its_url(tmp_path: Path) -> None:
+    user = {"quickbooks.relay": True, "quickbooks.relay_url": "https://relay.example.com/token"}
+    qbo = load(None, {}, user=user, packaged=_packaged(tmp_path))[QUICKBOOKS]
+    assert qbo.relay and not qbo.needs_secret
+    assert qbo.token_url == "https://relay.example.com/token"
+
+
+def test_redirect_uris_are_exact_and_the_missing_id_sentence_says_where_to_paste_one(tmp_path: Path) -> None:
+    xero = load(None, {"TIMETALLY_REDIRECT_PORTS": "9001,9002"}, packaged=tmp_path / "none.toml")[XERO]
+    assert xero.redirect_uris == ("http://localhost:9001/callback", "http://localhost:9002/callback")
+    with pytest.raises(ConfigError, match="Preferences → Accounts") as refused:
+        xero.require_client_id()
+    assert "http://localhost:9001/callback" in str(refused.value)
+
+
+def test_the_packaged_file_is_the_one_in_resources() -> None:
+    from app.sync.oauth.config import packaged_file
+
+    assert packaged_file().is_file() and packaged_file().name == "providers.toml"
+    assert load(None, {})[XERO].authorize_url == DEFAULTS[XERO].authorize_url

@@ -11,9 +11,9 @@ from app.sync.provider import InvoicePush, LinePush, RemoteKind, RemoteStatus, T
 from app.sync.quickbooks import batch
 from app.sync.quickbooks.invoices import status_of, to_invoice
 from app.sync.quickbooks.mapping import clean_name
-from app.sync.quickbooks.prepare import Resolver, rate_of
 from app.sync.quickbooks.query import ANY_STATE, Where, quote, select
 from app.sync.quickbooks.time import hours_minutes, split_worker, to_time_activity, worker_code
+from app.sync.quickbooks_send.prepare import Resolver, rate_of
 from app.sync.store import Mapping
 from tests.fakes.quickbooks_spec import problems, type_problems
 

@@ -10,7 +10,8 @@ from typing import Any
 from app.domain.models import NewEntry
 from app.domain.periods import parse_week
 from app.domain.timefmt import utcnow
-from app.sync.audit import AuditLog, clean_endpoint, limit_headers
+from app.sync.audit import AuditLog, clean_endpoint
+from app.sync.http import limit_headers
 from app.sync.outbox import JobKind, JobState, Outbox, invoice_from_job, invoice_payload
 from app.sync.provider import Exchange, InvoicePush, LinePush, request_key
 

@@ -16,10 +16,10 @@ from app.classify.learn.repository import LearnedRepository
 from app.classify.learn.rule import LearnedRule, smallest_rule
 from app.classify.rules import Outcome
 from app.domain.errors import ValidationError
-from app.domain.models import Span
+from app.domain.models import Span, split_project_path
 from app.domain.timefmt import utcnow
 from app.settings import Settings
-from app.store.repositories import EntryRepository, split_project_path
+from app.store.repositories import EntryRepository
 
 log = logging.getLogger(__name__)
 HORIZON_DAYS = 90

@@ -25,7 +25,9 @@ from app.domain.models import DescriptionOrigin, EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository.settings import as_text
 from app.store.db import Database
+from app.store.expenses_repository import bill_expenses, expenses_billed_by, release_expenses
 from app.store.remote_copies import live_copies
+from app.store.retainers_repository import LinkDraft, fixed_kind, separately_billed
 from app.store.tables import ClientRow, EntryRow, ProjectRow, TaskRow
 from app.store.tables.billing import (
     InvoiceDraftRow,
@@ -90,6 +92,7 @@ class DraftRecord:
     uid: str = ""
     revision: int = 0
     short_entries: tuple[ShortEntry, ...] = ()
+    expense_ids: tuple[int, ...] = ()
 
 
 _MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
@@ -108,7 +111,14 @@ class InvoiceDraftRepository:
         return self._entries(
             EntryRow.start_utc >= start, EntryRow.start_utc < end, col(EntryRow.end_utc).is_not(None),
             EntryRow.status == str(EntryStatus.APPROVED), col(EntryRow.id).not_in(select(InvoiceEntryRow.entry_id)),
+            col(EntryRow.project_id).not_in(separately_billed()),
         )
+
+    def unbilled_of(self, project_id: int) -> list[BillableEntry]:
+        """Every approved, finished entry of the project that no draft bills yet, whatever its day."""
+        return self._entries(EntryRow.project_id == project_id, col(EntryRow.end_utc).is_not(None),
+                             EntryRow.status == str(EntryStatus.APPROVED),
+                             col(EntryRow.id).not_in(select(InvoiceEntryRow.entry_id)))
 
     def entries_of(self, number: str) -> list[BillableEntry]:
         """The entries a stored draft bills."""
@@ -172,8 +182,10 @@ class InvoiceDraftRepository:
 
     # Drafts
 
-    def save_draft(self, draft: DraftRecord, prefix: str, content_hash: str) -> DraftRecord:
-        """Store a new draft with the next local number and mark its entries invoiced, all in one transaction."""
+    def save_draft(self, draft: DraftRecord, prefix: str, content_hash: str,
+                   link: LinkDraft | None = None) -> DraftRecord:
+        """Store a new draft with the next local number and mark its entries invoiced, all in one transaction
+        (with `link`: what made the draft records it in the same one)."""
         try:
             with self._db.session() as s:
                 number = f"{prefix}{self._next_number(s, prefix):04d}"
@@ -182,6 +194,8 @@ class InvoiceDraftRepository:
                 s.add(row)
                 s.flush()
                 self._write_lines(s, row.id or 0, draft)
+                if link is not None:
+                    link(s, row.id or 0)
                 return self._load(s, row)
         except StoreError as exc:
             if isinstance(exc.__cause__, IntegrityError):
@@ -191,7 +205,7 @@ class InvoiceDraftRepository:
     def replace_draft(self, number: str, draft: DraftRecord, content_hash: str) -> DraftRecord:
         """New content for a stored draft; its revision grows only when the content really changed."""
         with self._db.session() as s:
-            row = self._row(s, number)
+            row = self._refreshable(s, number)
             if row.content_hash == content_hash:
                 return self._load(s, row)
             self._release(s, row.id or 0)
@@ -205,6 +219,19 @@ class InvoiceDraftRepository:
             s.flush()
             self._write_lines(s, row.id or 0, draft)
             return self._load(s, row)
+
+    def refreshable(self, number: str) -> DraftRecord:
+        """A draft whose lines come from its entries; retainer and progress invoices are refused with a sentence."""
+        with self._db.session() as s:
+            return self._load(s, self._refreshable(s, number))
+
+    def _refreshable(self, s: Session, number: str) -> InvoiceDraftRow:
+        row = self._row(s, number)
+        kind = fixed_kind(s, row.id or 0)
+        if kind is not None:
+            raise ValidationError(f"{row.number} is a {kind} invoice: its amounts come from the {kind}, not from "
+                                  "entries, so it is not refreshed. Delete it and make it again if it is wrong.")
+        return row
 
     def drafts(self) -> list[DraftRecord]:
         with self._db.session() as s:
@@ -298,6 +325,7 @@ class InvoiceDraftRepository:
             entry.status, entry.locked, entry.updated_at = str(EntryStatus.INVOICED), True, utcnow()
             s.add(entry)
             s.add(InvoiceEntryRow(entry_id=entry_id, draft_id=draft_id))
+        bill_expenses(s, draft_id, draft.expense_ids)
         s.flush()
 
     @staticmethod
@@ -309,6 +337,7 @@ class InvoiceDraftRepository:
                 entry.status, entry.updated_at = str(EntryStatus.APPROVED), utcnow()
                 s.add(entry)
             s.delete(link)
+        release_expenses(s, draft_id)
         s.flush()
 
     @staticmethod
@@ -337,7 +366,7 @@ class InvoiceDraftRepository:
                 line.raw_seconds, line.billed_seconds, Decimal(line.quantity), Decimal(line.unit_amount),
                 Decimal(line.rate), Decimal(line.multiplier), Decimal(line.amount),
                 tuple((name, Decimal(amount)) for name, amount in json.loads(line.taxes)), Decimal(line.tax),
-                Decimal(line.cost), tuple(line_entries.get(line.id or 0, ())),
+                Decimal(line.cost), tuple(line_entries.get(line.id or 0, ())), line.category,
             )
             for line in line_rows
         ]
@@ -350,5 +379,5 @@ class InvoiceDraftRepository:
             row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
             row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
             Decimal(row.subtotal), Decimal(row.tax_total), Decimal(row.total), Decimal(row.cost_total), tuple(lasted),
-            row.number, row.uid, row.revision, tuple(short),
+            row.number, row.uid, row.revision, tuple(short), expenses_billed_by(s, row.id or 0),
         )

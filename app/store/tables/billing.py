@@ -117,6 +117,7 @@ class InvoiceLineRow(SQLModel, table=True):
     tax: str
     taxes: str  # JSON: [[name, amount], ...]
     cost: str
+    category: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class InvoiceLineEntryRow(SQLModel, table=True):

@@ -1,4 +1,7 @@
-"""Provider configuration: the real endpoints by default, overridden by settings.toml, then by the environment.
+"""Provider configuration, each layer over the one before: the real endpoints, the providers file packaged with
+TimeTally (`resources/providers.toml`: the client ids a release ships), settings.toml, the user's own choices in
+Preferences → Accounts (settings `xero.client_id`, `quickbooks.client_id`, `quickbooks.relay`,
+`quickbooks.relay_url`), and last the environment.
 
 Tests and sandboxes point every URL at loopback; users with their own Intuit keys set the QuickBooks client id,
 and a distributor running a token-exchange relay sets `relay = true` and points the token URL at it.
@@ -7,6 +10,7 @@ and a distributor running a token-exchange relay sets `relay = true` and points 
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -20,6 +24,9 @@ QUICKBOOKS = "quickbooks"
 PROVIDERS = (XERO, QUICKBOOKS)
 DEFAULT_PORTS = (8765, 8766, 8767)
 PORTS_ENV = "TIMETALLY_REDIRECT_PORTS"
+CALLBACK = "/callback"
+USER_SETTINGS = ("xero.client_id", "quickbooks.client_id", "quickbooks.relay", "quickbooks.relay_url")
+"""The settings (Preferences → Accounts) that `load` takes as `user`."""
 
 XERO_SCOPES = (
     "openid", "profile", "email", "offline_access", "accounting.invoices", "accounting.contacts",
@@ -43,6 +50,13 @@ class ProviderConfig:
     pkce: bool = True
     relay: bool = False
     """QuickBooks only: the token URL is a relay that adds the client secret, so the app holds none."""
+    client_id_from: str = ""
+    """Where the client id came from, in words, for Preferences → Accounts."""
+
+    @property
+    def redirect_uris(self) -> tuple[str, ...]:
+        """Exactly what to register with the provider: one loopback address per port."""
+        return tuple(f"http://localhost:{port}{CALLBACK}" for port in self.redirect_ports)
 
     @property
     def needs_secret(self) -> bool:
@@ -58,10 +72,9 @@ class ProviderConfig:
         if not self.client_id:
             env = "TIMETALLY_XERO_CLIENT_ID" if self.name == XERO else "TIMETALLY_QBO_CLIENT_ID"
             raise ConfigError(
-                f"TimeTally has no {self.title} client id. Set {env}, or client_id under [{self.name}] in "
-                "settings.toml, to the client id of the app registered with "
-                f"{self.title} (redirect URIs http://localhost:PORT/callback for ports "
-                f"{', '.join(map(str, self.redirect_ports))})."
+                f"TimeTally has no {self.title} client id. Paste the client id of the app you registered with "
+                f"{self.title} in Preferences → Accounts (or set {env}); register the redirect URIs "
+                f"{', '.join(self.redirect_uris)}."
             )
         return self.client_id
 
@@ -115,6 +128,12 @@ def _check_ports(ports: tuple[int, ...], origin: str) -> tuple[int, ...]:
     return ports
 
 
+def packaged_file() -> Path:
+    """`resources/providers.toml` beside the package, or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return (Path(bundle) if bundle else Path(__file__).resolve().parents[3]) / "resources" / "providers.toml"
+
+
 def _read_file(settings_file: Path | None) -> dict[str, Any]:
     if settings_file is None or not settings_file.exists():
         return {}
@@ -146,9 +165,23 @@ def _from_table(base: ProviderConfig, table: Mapping[str, Any], origin: str) -> 
     return replace(base, **changes)
 
 
-def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, ProviderConfig]:
-    """Both providers' configuration: defaults < [xero]/[quickbooks]/[oauth] in settings.toml < environment."""
+def _from_user(config: ProviderConfig, user: Mapping[str, Any]) -> ProviderConfig:
+    """The user's own client id, and for QuickBooks the relay with its URL, from Preferences → Accounts."""
+    client_id = str(user.get(f"{config.name}.client_id") or "").strip()
+    if client_id:
+        config = replace(config, client_id=client_id, client_id_from="your setting in Preferences → Accounts")
+    if config.name == QUICKBOOKS and user.get("quickbooks.relay"):
+        url = str(user.get("quickbooks.relay_url") or "").strip()
+        config = replace(config, relay=True, token_url=url or config.token_url)
+    return config
+
+
+def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = None, *,
+         user: Mapping[str, Any] | None = None, packaged: Path | None = None) -> dict[str, ProviderConfig]:
+    """Both providers' configuration: defaults < the packaged providers file < [xero]/[quickbooks]/[oauth] in
+    settings.toml < the user's settings (`USER_SETTINGS`) < environment. `packaged` defaults to `packaged_file()`."""
     env = os.environ if environ is None else environ
+    shipped = _read_file(packaged if packaged is not None else packaged_file())
     data = _read_file(settings_file)
     ports: tuple[int, ...] = DEFAULT_PORTS
     oauth_table = data.get("oauth", {})
@@ -162,13 +195,21 @@ def load(settings_file: Path | None = None, environ: Mapping[str, str] | None = 
     configs: dict[str, ProviderConfig] = {}
     for name, base in DEFAULTS.items():
         config = replace(base, redirect_ports=ports)
-        table = data.get(name, {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{settings_file}: [{name}] must be a table.")
-        config = _from_table(config, table, f"{settings_file} [{name}]")
+        for layer, origin, what in ((shipped, packaged or packaged_file(), "packaged with TimeTally"),
+                                    (data, settings_file, f"{settings_file}")):
+            table = layer.get(name, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"{origin}: [{name}] must be a table.")
+            config = _from_table(config, table, f"{origin} [{name}]")
+            if table.get("client_id"):
+                config = replace(config, client_id_from=what)
+        config = _from_user(config, user or {})
         for field in _ENV_FIELDS[name]:
-            value = env.get(_ENV_PREFIX[name] + field.upper())
+            variable = _ENV_PREFIX[name] + field.upper()
+            value = env.get(variable)
             if value:
                 config = replace(config, **{field: value.strip()})  # type: ignore[arg-type]
+                if field == "client_id":
+                    config = replace(config, client_id_from=f"the environment ({variable})")
         configs[name] = config
     return configs

@@ -162,7 +162,7 @@ class OAuthFlow:
         secret = self._vault.client_secret(self.config.name)
         if not secret:
             raise ConfigError(
-                f"{self.config.title} needs the client secret of your app. Enter it in Settings → Accounts, or run "
+                f"{self.config.title} needs the client secret of your app. Enter it in Preferences → Accounts, or run "
                 f"'timetally accounts set-secret {self.config.name}'."
             )
         return secret

@@ -62,7 +62,7 @@ class TokenSession:
             self._on_reconnect_needed(self.provider)  # the keyring lost them: the account cannot work as it is
             title = self.flow.config.title
             raise NotConnected(
-                f"{title} is not connected. Connect it in Settings → Accounts, or run "
+                f"{title} is not connected. Connect it in Preferences → Accounts, or run "
                 f"'timetally accounts connect {self.provider}'."
             )
         return tokens

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
@@ -41,9 +41,6 @@ from app.sync.quickbooks.pacing import LIMITS, Pacer
 from app.sync.quickbooks.query import by_ids
 from app.sync.ratelimit import RateLimiter
 
-if TYPE_CHECKING:
-    from app.sync.service import SyncService
-
 INACTIVE = "610"
 _REFERENCES = {"CustomerRef": "Customer", "ItemRef": "Item", "EmployeeRef": "Employee", "VendorRef": "Vendor"}
 
@@ -54,6 +51,9 @@ class QuickBooksProvider(ListedProvider):
     capabilities = frozenset({Capability.TIME_ACTIVITIES, Capability.JOBS, Capability.ITEMS, Capability.TAX_RATES,
                               Capability.UPDATE_DRAFTS})
     batch_size = BATCH_SIZE
+    created_status = RemoteStatus.OPEN
+    replaceable = frozenset({RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN})
+    """An invoice nobody has paid yet may still be changed (with its SyncToken)."""
     client: QuickBooksClient
     lists: QuickBooksLists
 
@@ -193,15 +193,6 @@ class QuickBooksProvider(ListedProvider):
                  for line in operation.body.get("Line") or [] if "SalesItemLineDetail" in line]
         revived = [self.lists.revive(entity, code) for entity, code in dict.fromkeys(refs)]
         return any(revived)
-
-
-def for_service(service: SyncService, name: str) -> QuickBooksProvider:
-    """The sync service's factory: API URL from the configuration (sandbox or production), the company from the
-    `realmId` stored with the tokens, the service's QuickBooks limiter, its cache and audit log."""
-    tokens = service.accounts.vault.load(name)
-    return QuickBooksProvider(service.accounts.config(name).api_url, tokens.tenant_id if tokens else "",
-                              service.accounts.auth(name), service.store(name), service.audit(name).record,
-                              service.limiter(name), service.transport)
 
 
 def _invoice_result(key: str, result: ItemResult) -> PushResult:

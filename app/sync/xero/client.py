@@ -88,7 +88,7 @@ class XeroClient(ApiClient[Answer]):
     def _checked(self, answer: Answer) -> Answer:
         status = answer.status
         if status == 401:
-            raise XeroError("Xero refused the stored sign-in. Reconnect Xero in Settings → Accounts, or run "
+            raise XeroError("Xero refused the stored sign-in. Reconnect Xero in Preferences → Accounts, or run "
                             "'timetally accounts connect xero'.", status)
         if status == 403:
             raise XeroError(f"Xero does not allow this: {_summary(answer) or 'forbidden'}. Reconnect Xero to grant "

@@ -7,7 +7,7 @@ the invoices it carries, so repeating a request after a lost answer never create
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -43,6 +43,8 @@ class XeroProvider(ListedProvider):
     capabilities = frozenset({Capability.ITEMS, Capability.TRACKING, Capability.TAX_RATES,
                               Capability.UPDATE_DRAFTS})
     batch_size = xero_invoices.BATCH_SIZE
+    created_status = RemoteStatus.DRAFT
+    replaceable = frozenset({RemoteStatus.DRAFT, RemoteStatus.SUBMITTED})
     client: XeroClient
     lists: XeroLists
 
@@ -57,8 +59,10 @@ class XeroProvider(ListedProvider):
         return self.lists.ensure_contact(name)
 
     def push_invoices(self, invoices: Sequence[InvoicePush], progress: Progress | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> list[PushResult]:
-        """New invoices by PUT and replacements of drafts by POST, 50 per request, results in the given order."""
+                      cancelled: Callable[[], bool] | None = None,
+                      links: Mapping[str, Sequence[Sequence[str]]] | None = None) -> list[PushResult]:
+        """New invoices by PUT and replacements of drafts by POST, 50 per request, results in the given order.
+        Xero has no time activities, so there are never `links`."""
         by_key: dict[str, PushResult] = {}
         creates = [i for i in invoices if not i.remote_id]
         updates = [i for i in invoices if i.remote_id]
@@ -113,7 +117,8 @@ class XeroProvider(ListedProvider):
                             f"{'; '.join(messages) or f'HTTP {answer.status}'}", answer.status)
         return payments.status(invoice)
 
-    def push_time(self, activities: Sequence[TimePush]) -> list[PushResult]:
+    def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
+                  cancelled: Callable[[], bool] | None = None, own: Collection[str] = ()) -> list[PushResult]:
         if activities:
             raise ValidationError("Xero has no time activities; time reaches Xero as invoice lines.")
         return []

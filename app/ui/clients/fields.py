@@ -73,7 +73,7 @@ class ChoiceField(QComboBox):
 
     def choice(self) -> str | None:
         data = self.currentData()
-        return None if data is None else str(data)
+        return data if isinstance(data, str) else None
 
     def set_choice(self, value: str | None) -> None:
         index = self.findData(value)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -28,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.billing.catalog import Catalog, CatalogView, ProjectSummary, TaskSummary
 from app.billing.service import BillingService, ClientSummary
-from app.store.catalog_repository import Kind
+from app.domain.catalog import Kind
 from app.ui.clients.forms import BillingForm, ClientForm, ProjectForm, TaskForm
+from app.ui.clients.holidays import HolidaysDialog
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -52,6 +54,8 @@ class ClientsPage(QWidget):
         self.view: CatalogView | None = None
         self._selected: Selected | None = None
         self._items: dict[Selected, Any] = {}
+        self.ask_unsaved: Callable[[str], str] = self._ask_unsaved
+        self.dialogs: list[QWidget] = []
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Client / project / task", "Rate", "Budget"])
         self.tree.setColumnWidth(0, 220)
@@ -80,11 +84,17 @@ class ClientsPage(QWidget):
         row.addStretch()
         row.addWidget(self.show_archived)
         left.addLayout(row)
+        extras = QHBoxLayout()
+        holidays = QPushButton("Holidays…")
+        holidays.setToolTip("Days billed at the holiday multiplier")
+        holidays.clicked.connect(lambda: self._open(HolidaysDialog(billing, runner, today(), self)))
+        extras.addWidget(holidays)
         if open_mapping is not None:
             mapping = QPushButton("Accounting mapping…")
             mapping.setToolTip("Which customer, account, item and tax rate each client uses in Xero or QuickBooks")
             mapping.clicked.connect(open_mapping)
-            left.addWidget(mapping)
+            extras.addWidget(mapping)
+        left.addLayout(extras)
 
         self.client_form = ClientForm(today())
         self.project_form = ProjectForm(today())
@@ -195,6 +205,16 @@ class ClientsPage(QWidget):
     def _select(self) -> None:
         item = self.tree.currentItem()
         key = item.data(0, ROLE) if item is not None else None
+        form = self.stack.currentWidget()
+        if key != self._selected and isinstance(form, BillingForm) and form.changes():
+            answer = self.ask_unsaved(self.heading.text())
+            if answer == "cancel" and self._selected in self._items:
+                self.tree.blockSignals(True)
+                self.tree.setCurrentItem(self._items[self._selected])
+                self.tree.blockSignals(False)
+                return
+            if answer == "save":
+                self.save()
         if key != self._selected:
             self.status.setText("")
         self._selected = key
@@ -331,6 +351,17 @@ class ClientsPage(QWidget):
     def _selected_name(self) -> str:
         item = self.tree.currentItem()
         return item.text(0).removesuffix(" (archived)") if item is not None else ""
+
+    def _open(self, dialog: QWidget) -> None:
+        self.dialogs.append(dialog)
+        dialog.show()
+
+    def _ask_unsaved(self, heading: str) -> str:
+        """"save", "discard" or "cancel" for the changes not saved yet on the form being left."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self, "Unsaved changes", f"Save the changes to {heading}?",
+                                      buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
     def _ask(self, title: str, label: str, then: Callable[[str], None], text: str = "") -> None:
         name, ok = QInputDialog.getText(self, title, label, text=text)

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing.invoices import InvoiceDraft
-
 FORMATS = {"pdf": "PDF for the client (*.pdf)", "csv": "CSV, one row per line (*.csv)"}
 
 
@@ -30,23 +28,22 @@ def documents_folder() -> Path:
     return Path(found) if found else Path.home()
 
 
-def suggested_name(draft: InvoiceDraft, suffix: str) -> str:
+def suggested_name(number: str, client: str, suffix: str) -> str:
     """`Invoice INV-0001 Acme Ltd.pdf`: what a client sees as an attachment; no characters a file system refuses."""
-    name = f"Invoice {draft.number} {draft.client_name}"
+    name = f"Invoice {number} {client}"
     return re.sub(r'[\\/:*?"<>|]+', "-", name).strip() + suffix
 
 
 class ExportDialog(QDialog):
-    def __init__(self, draft: InvoiceDraft, parent: QWidget | None = None, folder: Path | None = None) -> None:
+    def __init__(self, number: str, client: str, parent: QWidget | None = None, folder: Path | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Export {draft.number}")
+        self.setWindowTitle(f"Export {number}")
         self.setMinimumWidth(560)
-        self._draft = draft
         self.format = QComboBox()
         for key, label in FORMATS.items():
             self.format.addItem(label, key)
         self.timesheet = QCheckBox("Add a timesheet page (days, work, notes and time of each entry)")
-        self.path = QLineEdit(str((folder or documents_folder()) / suggested_name(draft, ".pdf")))
+        self.path = QLineEdit(str((folder or documents_folder()) / suggested_name(number, client, ".pdf")))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()

@@ -43,13 +43,12 @@ from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
+T = TypeVar("T")
 COLUMNS = ("Invoice", "Client", "Period", "Total", "Status", "Accounting system", "Details")
 STATUS_COLOURS = {"paid": "#1e7d32", "part-paid": "#8a5300", "diverged": "#b00020", "void": "#777777"}
 EMPTY = ("No invoices yet. Approve time in the review, then create invoices here (Create invoices…) or send a "
          "week to Xero or QuickBooks from the review.")
 
-
-T = TypeVar("T")
 
 class InvoicesPage(QWidget):
     loaded = Signal()
@@ -70,13 +69,12 @@ class InvoicesPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._enable)
         self.table.doubleClicked.connect(lambda _: self.preview())
         self.empty = QLabel(EMPTY)
         self.empty.setWordWrap(True)
+        self.empty.hide()  # until the list is read
         self.buttons = {key: QPushButton(text) for key, text in (
             ("create", "&Create invoices…"), ("preview", "&Preview…"), ("export", "&Export…"), ("send", "&Send…"),
             ("refresh", "&Refresh"), ("void", "&Void / release…"))}
@@ -116,6 +114,8 @@ class InvoicesPage(QWidget):
     def _loaded(self, result: tuple[InvoiceBook, list[str]]) -> None:
         self.book, self.clients = result
         selected = self.selected()
+        self.table.setUpdatesEnabled(False)
+        self.table.clearContents()
         self.table.setRowCount(len(self.book.invoices))
         for row, listing in enumerate(self.book.invoices):
             d = listing.draft
@@ -132,7 +132,8 @@ class InvoicesPage(QWidget):
                 self.table.selectRow(row)
         if self.selected() is None and self.book.invoices:
             self.table.selectRow(0)
-        self.table.setVisible(bool(self.book.invoices))
+        self.table.resizeColumnsToContents()  # once, not per cell: a year of invoices stays quick
+        self.table.setUpdatesEnabled(True)
         self.empty.setVisible(not self.book.invoices)
         self._enable()
         self.loaded.emit()
@@ -162,7 +163,7 @@ class InvoicesPage(QWidget):
         listing = self.selected()
         if listing is None:
             return
-        dialog = ExportDialog(listing.draft, self)
+        dialog = ExportDialog(listing.draft.number, listing.draft.client_name, self)
         dialog.accepted.connect(lambda: self.export_to(listing.draft.number, dialog.target(),
                                                        dialog.timesheet.isChecked()))
         self._open(dialog)

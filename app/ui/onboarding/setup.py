@@ -1,5 +1,6 @@
 """What the onboarding answers change, through the same services the command line uses: checked first, stored
-on the write worker in one go, so a refused value changes nothing the wizard asked about."""
+on the write worker in one go, so a refused value changes nothing the wizard asked about. And the clients
+brought in from a connected accounting system."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 from app.billing.rounding import parse_rounding
 from app.core import Core
 from app.domain.errors import ValidationError
+from app.domain.models import split_project_path
 from app.domain.money import check_currency, parse_amount
 from app.settings import OPTIONS
-from app.store.repositories import split_project_path
+from app.sync import mappings
+from app.sync.provider import RemoteKind, RemoteOption
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +64,27 @@ def apply(core: Core, answers: Answers, starter: Path) -> str:
     core.settings.set("onboarding.privacy_seen", True)
     core.settings.set("onboarding.finished", True)
     return f"Set up {', '.join(done)}." if done else "TimeTally is ready."
+
+
+def import_customers(core: Core, provider: str) -> list[str]:
+    """Each customer of the connected system (QuickBooks jobs aside) becomes a client mapped to it, so invoices go
+    to that customer; a client of that name already there is mapped if it was not. Runs on the write worker (it
+    fetches the list); returns the names of the clients created."""
+    core.sync.check_ready(provider)
+    customers = [c for c in core.sync.provider(provider).remote_list(RemoteKind.CUSTOMER, refresh=True)
+                 if not c.parent]
+    store = core.sync.store(provider)
+    existing = {c.name.casefold(): c for c in core.projects.clients()}
+    created: list[str] = []
+    links: dict[tuple[RemoteKind, int], RemoteOption | None] = {}
+    for option in customers:
+        client = existing.get(option.name.strip().casefold())
+        if client is None:
+            client = core.projects.ensure_client(option.name.strip())
+            existing[client.name.casefold()] = client
+            created.append(client.name)
+        if store.mapping(RemoteKind.CUSTOMER, client.id) is None:
+            links[(RemoteKind.CUSTOMER, client.id)] = option
+    mappings.save(core.sync, provider, links)
+    return created
+

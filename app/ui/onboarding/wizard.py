@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from app.core import Core
 from app.domain.errors import TimeTallyError
+from app.sync.connection import ConnectionStatus
+from app.ui.accounts_page import TITLES, accounts_dialog
 from app.ui.choices import ROUNDING, choice_combo, currency_combo, select
 from app.ui.events import PROJECTS, RULES, SETTINGS, ChangeBus
 from app.ui.icons import Icon, icon
-from app.ui.onboarding.setup import Answers, apply
+from app.ui.onboarding.setup import Answers, apply, import_customers
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -49,17 +52,19 @@ class OnboardingWizard(QWizard):
     capture_wanted = Signal(bool)
     """At the end: False when the user chose not to record now (capture is then paused until resumed)."""
     saved = Signal(str)
+    imported = Signal(list)
 
     def __init__(self, core: Core, runner: TaskRunner, bus: ChangeBus, starter: Path,
                  open_privacy: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._core, self._runner, self._bus, self._starter = core, runner, bus, starter
         self._privacy_told = False
+        self.accounts: QWidget | None = None
         self._closing = False
         self.setWindowTitle("Welcome to TimeTally")
         self.setWindowIcon(icon(Icon.APP))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.resize(680, 520)
+        self.resize(660, 440)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setButtonText(QWizard.WizardButton.CustomButton1, "Skip setup")
         self.customButtonClicked.connect(lambda _which: self.skip())
@@ -94,7 +99,7 @@ class OnboardingWizard(QWizard):
         self.privacy_button.clicked.connect(open_privacy)
         layout = QVBoxLayout(page)
         layout.addWidget(self.privacy_text)
-        layout.addWidget(self.privacy_button)
+        layout.addWidget(self.privacy_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
 
@@ -102,7 +107,7 @@ class OnboardingWizard(QWizard):
         page = QWizardPage()
         page.setTitle("Recording")
         page.setSubTitle("Choose whether TimeTally records now, and when.")
-        self.record = QCheckBox("Record my activity from now on (pause it any time from the tray icon)")
+        self.record = QCheckBox("Record my activity from now on (pause it any time: Capture menu or tray icon)")
         self.record.setChecked(True)
         self.hours = QLineEdit()
         self.hours.setPlaceholderText("e.g. Mon-Fri 08:00-19:00 (empty: whenever TimeTally runs)")
@@ -130,12 +135,22 @@ class OnboardingWizard(QWizard):
         self.currency = currency_combo()
         self.rounding = choice_combo(ROUNDING)
         select(self.rounding, "nearest:1")
+        self.import_buttons = {provider: QPushButton(f"Import my clients from {title}…")
+                               for provider, title in (("xero", "Xero"), ("quickbooks", "QuickBooks"))}
+        imports = QHBoxLayout()
+        for provider, button in self.import_buttons.items():
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, p=provider: self.import_clients(p))
+            imports.addWidget(button)
+        imports.addStretch(1)
         form = QFormLayout(page)
         form.addRow("&Client:", self.client)
         form.addRow("&Project:", self.project)
         form.addRow("Hourly &rate:", self.rate)
         form.addRow("C&urrency:", self.currency)
         form.addRow("R&ounding:", self.rounding)
+        form.addRow(QLabel(" "))
+        form.addRow("Or bring them in:", imports)
         for field in (self.client, self.project, self.rate):
             field.setMinimumWidth(300)
         return page
@@ -159,6 +174,31 @@ class OnboardingWizard(QWizard):
         layout.addStretch(1)
         layout.addWidget(self.error)
         return page
+
+    def import_clients(self, provider: str) -> None:
+        """Customers of a connected Xero or QuickBooks come in as clients; not connected, Accounts opens."""
+        page, core, title = self.page(CLIENT), self._core, TITLES[provider]
+        page.setSubTitle(f"Checking the {title} connection…")
+
+        def checked(status: ConnectionStatus) -> None:
+            if not status.ready:
+                page.setSubTitle(status.message)
+                self.accounts = accounts_dialog(core.accounts, self._runner, self._bus, title, self)
+                self.accounts.show()
+                return
+            page.setSubTitle(f"Bringing in your {title} {'customers' if provider == 'quickbooks' else 'contacts'}…")
+            self._runner.write(lambda: import_customers(core, provider), imported, failed, owner=self)
+
+        def imported(names: list[str]) -> None:
+            self._bus.announce(PROJECTS)
+            page.setSubTitle(f"{len(names)} new client{'s' if len(names) != 1 else ''} from {title}"
+                             + (f": {', '.join(names[:6])}{'…' if len(names) > 6 else ''}." if names else "."))
+            self.imported.emit(names)
+
+        def failed(error: BaseException) -> None:
+            page.setSubTitle(user_message(error))
+
+        self._runner.read(lambda: core.sync.connection_status(provider), checked, failed, owner=self)
 
     def _loaded(self, values: dict[str, object]) -> None:
         hours = values.get("capture.tracking_hours") or []

@@ -60,6 +60,12 @@ def _value_axis(title: str, top: float, label_format: str = "%.0f") -> QValueAxi
     return axis
 
 
+def _hours_axis(top: float) -> QValueAxis:
+    """Whole hours from 3 h up; below, tenths from 0 to at least 1 h, so half an hour does not read 0 h, 0 h, 1 h."""
+    top = max(top, 1.0)
+    return _value_axis("Hours", top, "%.0f h" if top >= 3 else "%.1f h")
+
+
 def _categories(labels: Sequence[str]) -> QBarCategoryAxis:
     axis = QBarCategoryAxis()
     axis.append(list(labels))
@@ -102,7 +108,7 @@ def weekly_chart(report: Profitability) -> QChart:
     x = _categories([label.rsplit("-W", 1)[-1] if label[:1].isdigit() else label[-5:] for label in labels])
     x.setTitleText("ISO week" if labels[0][:1].isdigit() else "Week from (month-day)")
     _attach(chart, bars, x, _value_axis("Revenue", float(top)))
-    _attach(chart, line, x, _value_axis("Hours", max(hours), "%.0f h"), Qt.AlignmentFlag.AlignRight)
+    _attach(chart, line, x, _hours_axis(max(hours)), Qt.AlignmentFlag.AlignRight)
     return chart
 
 
@@ -110,11 +116,12 @@ def margin_chart(report: Profitability) -> QChart:
     """Margin per client (summed over its rows in one currency), a bar set per currency."""
     chart = _chart("Margin per client")
     margins: dict[tuple[str, str], Decimal] = {}
-    for row in report.rows:
+    for row in (r for r in report.rows if r.margin_known):
         margins[row.client, row.currency] = margins.get((row.client, row.currency), Decimal(0)) + row.margin
     clients = sorted({c for c, _ in margins}, key=str.casefold)
     if not clients:
-        chart.setTitle("Margin per client: no client work in this period")
+        chart.setTitle("Margin per client: no client work with a cost rate in this period"
+                       if report.rows else "Margin per client: no client work in this period")
         return chart
     bars = QBarSeries()
     low, high = Decimal(0), Decimal(0)
@@ -141,7 +148,7 @@ def utilisation_chart(report: Utilisation) -> QChart:
     for name, seconds, colour in parts:
         stacked.append(_bar_set(name, [Decimal(s) / 3600 for s in seconds], colour))
     top = max((r.tracked_seconds + r.unassigned_seconds for r in rows), default=0) / 3600
-    _attach(chart, stacked, _categories(labels), _value_axis("Hours", top, "%.0f h"))
+    _attach(chart, stacked, _categories(labels), _hours_axis(top))
     return chart
 
 
@@ -158,7 +165,7 @@ def wip_chart(report: Wip) -> QChart:
                                 colour))
     top = max(r.raw_seconds for r in report.rows) / 3600
     labels = [f"{r.client} ({r.currency})" for r in report.rows]
-    _attach(chart, stacked, _categories(labels), _value_axis("Hours", top, "%.0f h"))
+    _attach(chart, stacked, _categories(labels), _hours_axis(top))
     return chart
 
 

@@ -1,5 +1,5 @@
-"""One report table as a read-only grid: numbers right-aligned, totals in bold and last; a table without totals
-sorts by a column when its header is clicked."""
+"""One report table as a read-only grid: numbers right-aligned, hours in h:mm (the exports keep decimal hours for
+spreadsheets), totals in bold and last; a table without totals sorts by a column when its header is clicked."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from app.domain.timefmt import format_duration
 from app.reports.tables import Cell, Table, text
 
 
 class _Item(QTableWidgetItem):
     """Sorts by the cell's value (numbers as numbers, dates as dates), not by its text."""
 
-    def __init__(self, cell: Cell) -> None:
-        super().__init__(text(cell))
+    def __init__(self, cell: Cell, hours: bool = False) -> None:
+        shown = format_duration(round(cell * 3600)) if hours and isinstance(cell, Decimal) else text(cell)
+        super().__init__(shown)
         self.key: tuple[int, Decimal | str] = _key(cell)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
@@ -52,10 +54,13 @@ class ReportTable(QTableWidget):
         self.setColumnCount(len(table.columns))
         self.setHorizontalHeaderLabels(list(table.columns))
         self.setRowCount(len(table.rows))
+        if not table.rows:
+            self._say_empty(table)
+            return
         first_total = len(table.rows) - table.total_rows
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
-                item = _Item(cell)
+                item = _Item(cell, hours=table.columns[c].endswith(" h"))
                 if isinstance(cell, int | Decimal):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r >= first_total:
@@ -64,3 +69,12 @@ class ReportTable(QTableWidget):
                     item.setFont(font)
                 self.setItem(r, c, item)
         self.setSortingEnabled(table.total_rows == 0)
+
+    def _say_empty(self, table: Table) -> None:
+        """One row across every column that says why there is nothing to show."""
+        self.setRowCount(1)
+        item = QTableWidgetItem(table.empty or "Nothing to show for this period.")
+        item.setForeground(self.palette().placeholderText())
+        self.setItem(0, 0, item)
+        if len(table.columns) > 1:
+            self.setSpan(0, 0, 1, len(table.columns))

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from app.core import Core
 from app.domain.periods import Period
+from app.domain.timefmt import format_duration
 from app.reports.export import write_csv, write_xlsx
 from app.reports.profitability import Level
 from app.reports.service import ReportSet
 from app.reports.tables import (
     Table,
-    hours,
     profitability_tables,
     receivables_tables,
     utilisation_tables,
@@ -270,7 +270,8 @@ class ReportsWindow(QMainWindow):
         unpriced = sum(r.unpriced_seconds for r in profit.rows)
         self.pages[TABS[0]].show_report(
             [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
-            f"{hours(unpriced)} h of billable work has no rate yet and counts as worth nothing." if unpriced else "")
+            f"{format_duration(unpriced)} of billable work has no rate yet and counts as worth nothing." if unpriced
+            else "")
         self.pages[TABS[1]].show_report([utilisation_chart(use)], utilisation_tables(use))
         self.pages[TABS[2]].show_report([wip_chart(wip)], wip_tables(wip),
                                         "" if wip.rows else "No approved work waits to be invoiced.")

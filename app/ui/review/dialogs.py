@@ -1,9 +1,8 @@
-"""Small dialogs of the review: a cell's entries, a split time, a range to assign, the rule offered after it."""
+"""Small dialogs of the review: a cell's entries, a split time, the rule offered after a range is assigned."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -25,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.models import DescriptionOrigin, Entry, EntryStatus, Project
+from app.domain.models import DescriptionOrigin, Entry, EntryStatus
 from app.domain.timefmt import as_utc, format_duration, utcnow
 from app.timesheet.review import Assignment
 from app.timesheet.week import WeekReview
-from app.ui.entry_dialog import EntryDialog, project_combo
+from app.ui.entry_dialog import EntryDialog
 from app.ui.review.state import ReviewModel
 
 
@@ -50,29 +48,6 @@ def ask_time(parent: QWidget, title: str, start: datetime, end: datetime) -> dat
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return as_utc(datetime.combine(local_start.date(), time(edit.time().hour(), edit.time().minute())))
-
-
-class AssignDialog(QDialog):
-    """Which project a dragged range of the timeline goes to."""
-
-    def __init__(self, projects: Sequence[Project], start: float, end: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Assign time to a project")
-        a, b = (datetime.fromtimestamp(t, UTC).astimezone() for t in (start, end))
-        self.project = project_combo(projects, None)
-        self.project.removeItem(0)  # a range is assigned to a project, never to none
-        self.description = QLineEdit()
-        self.description.setPlaceholderText("What was it? (optional)")
-        form = QFormLayout(self)
-        form.addRow(QLabel(f"<b>{a:%a %d %b, %H:%M}–{b:%H:%M}</b> ({format_duration(int(end - start))})"))
-        form.addRow("&Project", self.project)
-        form.addRow("&Description", self.description)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.assign_button = buttons.addButton("&Assign", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.assign_button.setEnabled(self.project.count() > 0)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
 
 def rule_offer(parent: QWidget, result: Assignment) -> QMessageBox:

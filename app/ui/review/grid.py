@@ -12,6 +12,8 @@ from app.timesheet.validation import Flag
 from app.timesheet.week import GridRow, WeekReview
 
 FOOTERS = ("Total", "Billable", "Non-billable")
+LABEL_MIN_WIDTH, DAY_WIDTH, TOTAL_WIDTH = 140, 50, 64
+"""Pixels: the label column at its narrowest (longer labels are elided, whole in their tooltip), each day, total."""
 FLAG_TINT = QColor(255, 236, 204)
 FOOTER_TINT = QColor(242, 244, 247)
 APPROVED_TEXT = QColor(28, 110, 60)
@@ -102,12 +104,14 @@ class WeekGridModel(QAbstractTableModel):
             if flags:
                 return QBrush(FLAG_TINT)
             return QBrush(FOOTER_TINT) if footer >= 0 else None
-        if role == Qt.ItemDataRole.DecorationRole and flags and column:
-            return _warning_icon()
+        if role == Qt.ItemDataRole.DecorationRole and flags and column == 8:
+            return _warning_icon()  # day cells show the tint only: an icon there would squeeze out the time
         ids = self.entry_ids(index)
         approved = bool(ids) and all(i in self._approved for i in ids)
         if role == Qt.ItemDataRole.ForegroundRole and approved and footer < 0 and column:
             return QBrush(APPROVED_TEXT)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return self._text(row, column, footer)
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f.message for f in flags]
             if footer < 0 and not self.rows[row].billable:
@@ -127,7 +131,7 @@ class WeekGridModel(QAbstractTableModel):
                 return FOOTERS[footer]
             billable = (None, True, False)[footer]
             seconds = grid.total(billable) if column == 8 else grid.day_total(column - 1, billable)
-            return format_duration(seconds) if seconds or footer == 0 else ""
+            return format_duration(seconds)  # 0:00 in every footer: the split is read at a glance
         item = self.rows[row]
         if column == 0:
             return item.label
@@ -158,11 +162,13 @@ class WeekGridView(QTableView):
         self.verticalHeader().setDefaultSectionSize(28)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(52)
-        header.setDefaultSectionSize(56)
+        header.setMinimumSectionSize(DAY_WIDTH)
+        header.setDefaultSectionSize(DAY_WIDTH)
         header.setHighlightSections(False)
         header.setSectionResizeMode(8, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(8, 78)
+        header.resizeSection(8, TOTAL_WIDTH)
+        # Room for the label header and every day and total, beside the day panel in the main window's page.
+        self.setMinimumWidth(LABEL_MIN_WIDTH + 7 * DAY_WIDTH + TOTAL_WIDTH + 4)
         self.doubleClicked.connect(self.open_cell)
         self.setTabKeyNavigation(False)
 

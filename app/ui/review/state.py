@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from app.classify.rules import Rule
 from app.core import Core
 from app.domain.periods import Period
-from app.domain.timefmt import utcnow
+from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.approvals import Approval
 from app.timesheet.review import Assignment
 from app.timesheet.week import ProposalItem, WeekReview
@@ -194,15 +194,17 @@ class ReviewModel(QObject):
         self.perform(lambda: core.entry_service.delete(entry_id), (ENTRIES, TIMER),
                      lambda _: "Entry deleted.")
 
-    def assign(self, start: datetime, end: datetime, project_id: int, description: str = "") -> None:
+    def assign_pieces(self, pieces: Sequence[tuple[datetime, datetime]], project_id: int,
+                      description: str = "") -> None:
+        """The active, unassigned stretches of a dragged range (see `assign_range.take`), as the dialog showed."""
         def then(result: Assignment) -> None:
             if result.suggestion is not None:
                 self.suggested.emit(result)
 
-        core = self._core
-
-        self.perform(lambda: core.review.assign(start, end, project_id, description), (ENTRIES,),
-                     lambda r: f"Assigned to {r.entry.project_path}.", then)
+        review, now = self._core.review, self._clock()
+        seconds = round(sum((b - a).total_seconds() for a, b in pieces))
+        self.perform(lambda: review.assign_pieces(pieces, project_id, description, now), (ENTRIES,),
+                     lambda r: f"Assigned {format_duration(seconds)} to {r.entry.project_path}.", then)
 
     def add_rule(self, rule: Rule) -> None:
         classifier = self._core.classifier

@@ -27,14 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import Core
-from app.domain.models import EntryStatus
+from app.domain.models import EntryStatus, Project
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.review import Assignment
 from app.timesheet.week import WeekReview
 from app.ui.events import ChangeBus
 from app.ui.icons import Icon, icon
 from app.ui.invoice_preview import open_invoice_preview
-from app.ui.review.dialogs import AssignDialog, CellEntriesDialog, rule_offer
+from app.ui.review.assign_dialog import AssignDialog
+from app.ui.review.dialogs import CellEntriesDialog, rule_offer
 from app.ui.review.grid import WeekGridModel, WeekGridView
 from app.ui.review.learned import LearnedBar
 from app.ui.review.proposals import DayItemsPanel
@@ -42,6 +43,7 @@ from app.ui.review.state import ReviewModel
 from app.ui.review.timeline import KIND_COLOURS, TimelineWidget, use_projects
 from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
+from app.ui.timer_model import user_message
 
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
     ("Unclassified", KIND_COLOURS["unclassified"]), ("Private", KIND_COLOURS["private"]),
@@ -63,6 +65,7 @@ class ReviewWindow(QWidget):
         self.model = ReviewModel(core, runner, bus, clock, today)
         self.model.setParent(self)
         self._today = today
+        self._clock = clock
         self.day_index = 0
         self.dialogs: list[QDialog] = []
 
@@ -103,8 +106,13 @@ class ReviewWindow(QWidget):
         header.addSpacing(8)
         header.addWidget(self.state)
         header.addStretch(1)
-        for widget in (self.invoice, self.send, self.send_qbo, self.approve_selected, self.approve_week, self.submit):
+        for widget in (self.approve_selected, self.approve_week, self.submit):
             header.addWidget(widget)
+        billing = QHBoxLayout()  # a second row, so the page fits the main window beside its sidebar
+        billing.setSpacing(8)
+        billing.addStretch(1)
+        for widget in (self.invoice, self.send, self.send_qbo):
+            billing.addWidget(widget)
 
         self.grid_model = WeekGridModel(self)
         self.grid = WeekGridView(self.grid_model)
@@ -115,8 +123,9 @@ class ReviewWindow(QWidget):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.grid, 1)
-        key = QLabel('<span style="color:#1c6e3c">Green</span>: approved and locked · ⚠ flagged, hover for why · '
-                     "<i>italic</i>: non-billable · Enter or double-click a cell to edit its entries")
+        key = QLabel('<span style="color:#1c6e3c">Green</span>: approved and locked · tinted (⚠ in the total): '
+                     "flagged, hover for why · <i>italic</i>: non-billable · Enter or double-click a cell to edit "
+                     "its entries")
         key.setObjectName("gridKey")
         key.setWordWrap(True)
         left_box.addWidget(key)
@@ -157,7 +166,7 @@ class ReviewWindow(QWidget):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([700, 700])
+        splitter.setSizes([660, 740])
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -165,6 +174,7 @@ class ReviewWindow(QWidget):
         layout.setContentsMargins(14, 12, 14, 10)
         layout.setSpacing(10)
         layout.addLayout(header)
+        layout.addLayout(billing)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
@@ -185,7 +195,7 @@ class ReviewWindow(QWidget):
         self.send.clicked.connect(lambda: self.open_send_dialog("xero"))
         self.send_qbo.clicked.connect(lambda: self.open_send_dialog("quickbooks"))
         self.approve_selected.clicked.connect(self._approve_selected)
-        self.approve_week.clicked.connect(model.approve_week)
+        self.approve_week.clicked.connect(self.confirm_approve_week)
         self.submit.clicked.connect(model.submit)
         self.grid.open_cell.connect(self.open_cell)
         self.grid.day_chosen.connect(self.show_day)
@@ -195,7 +205,7 @@ class ReviewWindow(QWidget):
         self.flags.itemActivated.connect(self._flag_chosen)
         for keys, slot in (("Alt+Left", lambda: model.step(-1)), ("Alt+Right", lambda: model.step(1)),
                            ("Alt+Home", lambda: model.open_week(self._today())),
-                           ("Ctrl+Shift+A", model.approve_week), ("F5", model.refresh),
+                           ("Ctrl+Shift+A", self.confirm_approve_week), ("F5", model.refresh),
                            ("Ctrl+Return", self.panel.accept), ("Ctrl+W", self.close)):
             QShortcut(QKeySequence(keys), self, slot)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.panel.tree, self.panel.reject)
@@ -264,11 +274,18 @@ class ReviewWindow(QWidget):
         review = self.model.review
         if review is None:
             return
-        dialog = AssignDialog(review.projects, start, end, self)
-        dialog.accepted.connect(lambda: self.model.assign(
-            datetime.fromtimestamp(start).astimezone(), datetime.fromtimestamp(end).astimezone(),
-            dialog.project.currentData(), dialog.description.text()))
+        day = next((d for d in review.timelines if d.start <= start < d.end), None)
+        dialog = AssignDialog(review.projects, start, end, self, blocks=day.blocks if day else (),
+                              entries=day.entries if day else (), now=self._clock().timestamp(),
+                              create_project=self._create_project)
+        dialog.accepted.connect(lambda: self.model.assign_pieces(dialog.pieces(), dialog.project.currentData(),
+                                                                 dialog.description.text()))
         self._track(dialog)
+
+    def _create_project(self, path: str, then: Callable[[Project], None]) -> None:
+        projects = self.core.projects
+        self.runner.write(lambda: projects.add_project(path), then,
+                          lambda error: self._say(user_message(error), error=True), owner=self)
 
     def _offer_rule(self, result: Assignment) -> None:
         suggestion = result.suggestion
@@ -300,6 +317,27 @@ class ReviewWindow(QWidget):
         if period is None:
             return None
         return open_send_dialog(self.core.sync, self.runner, period, provider=provider, parent=self)
+
+    def confirm_approve_week(self) -> None:
+        """Approving locks the week's time, so it asks first and lists the flags still open."""
+        review = self.model.review
+        drafts = [e for e in review.entries if e.status is EntryStatus.DRAFT and not e.running] if review else []
+        if review is None or not drafts:
+            return
+        week = review.period.first.isocalendar().week
+        count = f"{len(drafts)} entr{'y' if len(drafts) == 1 else 'ies'}"
+        box = QMessageBox(QMessageBox.Icon.Question, "Approve the week",
+                          f"Approve {count} of week {week}? Approved time is locked: changing it later takes an "
+                          "unlock with a reason.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        flags = [("" if f.day is None else f"{f.day:%a}: ") + f.message for f in review.flags]
+        box.setInformativeText("Open flags:\n" + "\n".join(f"• {text}" for text in flags) if flags
+                               else "No flags are open.")
+        approve = box.button(QMessageBox.StandardButton.Yes)
+        approve.setText("Approve")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        approve.clicked.connect(self.model.approve_week)
+        self._track(box)
 
     def _approve_selected(self) -> None:
         ids = self.grid.selected_entry_ids() or [e.id for e in self.panel.selected_entries()]

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.domain.errors import NotFoundError
-from app.store.db import Database
-from app.store.tables.accounts import AccountRow
 from app.sync.accounts import AccountsService, find_organisation
 from app.sync.oauth.config import XERO
 from app.sync.oauth.flows import Organisation
@@ -27,7 +25,7 @@ def current_tenant(accounts: AccountsService) -> str:
     return tokens.tenant_id if tokens else ""
 
 
-def choose(accounts: AccountsService, db: Database, wanted: str) -> Organisation:
+def choose(accounts: AccountsService, wanted: str) -> Organisation:
     """Remember the organisation named or identified by `wanted` for every later call."""
     found = organisations(accounts)
     chosen = find_organisation(found, wanted)
@@ -36,9 +34,5 @@ def choose(accounts: AccountsService, db: Database, wanted: str) -> Organisation
         raise NotFoundError(f"Xero has no organisation '{wanted}' in this connection; it reaches: {names}.")
     session = accounts.session(XERO)
     accounts.vault.save(XERO, replace(session.tokens(), tenant_id=chosen.id))
-    with db.session() as s:
-        row = s.get(AccountRow, XERO)
-        if row is not None:
-            row.organisation = chosen.name
-            s.add(row)
+    accounts.set_organisation(XERO, chosen.name)
     return chosen

@@ -18,12 +18,13 @@ from app.billing.invoices import InvoiceDraft
 from app.domain.invoices import LineKind
 from app.settings import Settings
 from app.store.billing_repository import BillableEntry
-from app.sync.matching import closest, resolve_customer
+from app.sync.customers import resolve_customer
+from app.sync.matching import closest
 from app.sync.provider import RemoteKind, TimePush
-from app.sync.quickbooks.links import Links
 from app.sync.quickbooks.mapping import DEFAULT_ITEM
 from app.sync.quickbooks.provider import QuickBooksProvider
 from app.sync.quickbooks.time import hours_minutes, worker_code
+from app.sync.quickbooks_send.links import Links
 from app.sync.store import Mapping as StoredMapping
 from app.sync.store import SyncStore
 
