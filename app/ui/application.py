@@ -268,9 +268,6 @@ class Shell(QObject):
     def capture_notice(self) -> str | None:
         return self.extensions.capture_notice()
 
-    def capture_control(self) -> CaptureControl | None:
-        return self.extensions.capture()
-
     def preferences_pages(self) -> Sequence[tuple[str, QWidget]]:
         return self.extensions.settings_pages(self)
 

@@ -10,10 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtWidgets import QBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from app.capture.control import CaptureControl
     from app.core import Core
     from app.ui.events import ChangeBus
     from app.ui.tasks import TaskRunner
@@ -29,8 +28,6 @@ class Shell(Protocol):
     bus: ChangeBus
 
     def capture_notice(self) -> str | None: ...
-
-    def capture_control(self) -> CaptureControl | None: ...
 
     def preferences_pages(self) -> Sequence[tuple[str, QWidget]]: ...
 
@@ -63,15 +60,8 @@ def _activity(shell: Shell) -> QWidget:
     from app.ui.activity_window import ActivityWindow
 
     assert shell.core is not None
-    window = ActivityWindow(shell.core.activity, shell.runner, shell.bus,
-                            notice=shell.capture_notice(), actions=ActivityActions(shell.core))
-    capture = shell.capture_control()
-    layout = window.layout()
-    if capture is not None and isinstance(layout, QBoxLayout):  # pause and resume without a tray, too
-        from app.ui.capture_pause import CapturePauseControl
-
-        layout.insertWidget(1, CapturePauseControl(capture, shell.runner))
-    return window
+    return ActivityWindow(shell.core.activity, shell.runner, shell.bus,
+                          notice=shell.capture_notice(), actions=ActivityActions(shell.core))
 
 
 def _clients(shell: Shell) -> QWidget:

@@ -173,7 +173,7 @@ class TrayController(QObject):
             self._refresh_capture()
         text = tooltip(snapshot, now)
         if self._capture_paused_until is not None:
-            text += f"\nCapture paused {paused_text(self._capture_paused_until)}"
+            text += f"\nCapture paused {_until(self._capture_paused_until)}"
         if self._reconnect:
             text += f"\n{' and '.join(self._reconnect)}: reconnect needed"
         if self.icon.toolTip() != text:
@@ -251,15 +251,14 @@ class TrayController(QObject):
     def _capture_state(self, paused_until: datetime | None) -> None:
         self._capture_paused_until = paused_until
         self.resume_capture_action.setEnabled(paused_until is not None)
-        self.capture_menu.setTitle(f"Capture paused {paused_text(paused_until)}" if paused_until else "Pause capture")
+        self.capture_menu.setTitle(f"Capture paused {_until(paused_until)}" if paused_until else "Pause capture")
         self._update_clock()
 
     def _capture_failed(self, error: BaseException) -> None:
         self._model.failed.emit(f"Capture could not be paused or resumed: {error}")
 
 
-def paused_text(moment: datetime) -> str:
-    """How long capture stays paused, in words: `until 14:30`, `until Tue 09:00`, `until resumed`."""
+def _until(moment: datetime) -> str:
     if moment.year == datetime.max.year:
         return "until resumed"
     local = moment.astimezone()
