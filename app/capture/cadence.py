@@ -10,6 +10,10 @@ once a minute in case an event was missed, and idle time is read only when it co
 A storm of changes (hundreds of switches a second, a title that changes every frame) is coalesced: the first
 change of a burst is kept with its time and the window is read once the burst has settled; while bursts keep
 coming back to back the settling time doubles up to a second, so reads and stored spans stay bounded.
+
+An event stamped before the last read of the window (delivered late: a loaded machine, a window manager that
+announces twice) says nothing that read did not see: it asks for another read, but its time never pulls the
+next switch back.
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ class Cadence:
         self.listening = False
         self._lock = threading.Lock()
         self._change_at: float | None = None
+        self._late_at: float | None = None
+        self._pending = False
+        self._seen = -math.inf
+        """When the window was last read: changes stamped before it were seen by that read."""
         self._settle_until = 0.0
         self._settle = SETTLE_SECONDS
         self._last_take = -math.inf
@@ -51,24 +59,27 @@ class Cadence:
 
     def changed(self, at: float, mono: float) -> None:
         with self._lock:
-            if self._change_at is None:
-                self._change_at = at
+            if not self._pending:
+                self._pending = True
                 self._settle_until = mono + self._settle
+            if at <= self._seen:
+                self._late_at = max(self._seen, at if self._late_at is None else self._late_at)
             else:
-                self._change_at = min(self._change_at, at)
+                self._change_at = at if self._change_at is None else min(self._change_at, at)
 
     def settling(self, mono: float) -> bool:
         with self._lock:
-            return self._change_at is not None and mono < self._settle_until
+            return self._pending and mono < self._settle_until
 
     def take_change(self, mono: float) -> float | None:
-        """The time of the first change of a settled burst, or None. A burst that follows the last one
-        within twice its settling time doubles the next settling time; a quiet spell resets it."""
+        """The time of the first change of a settled burst (a late event's: the last read), or None. A burst
+        that follows the last one within twice its settling time doubles the next settling time; a quiet
+        spell resets it."""
         with self._lock:
-            at = self._change_at
-            if at is None or mono < self._settle_until:
+            if not self._pending or mono < self._settle_until:
                 return None
-            self._change_at = None
+            at = self._change_at if self._change_at is not None else self._late_at
+            self._pending, self._change_at, self._late_at = False, None, None
         back_to_back = mono - self._last_take <= 2 * self._settle + SETTLE_SECONDS
         self._settle = min(self._settle * 2, SETTLE_MAX_SECONDS) if back_to_back else SETTLE_SECONDS
         self._last_take = mono
@@ -76,9 +87,11 @@ class Cadence:
 
     # -- what to read ----------------------------------------------------------------------------------
 
-    def window(self, query: Callable[[], Window | None], mono: float, fresh: bool) -> Window | None:
+    def window(self, query: Callable[[], Window | None], wall: float, mono: float, fresh: bool) -> Window | None:
         if not self.listening or fresh or not self._window_known or mono >= self._audit_at:
             self._window, self._window_known, self._audit_at = query(), True, mono + AUDIT_SECONDS
+            with self._lock:
+                self._seen = wall
         return self._window
 
     def idle(self, query: Callable[[], float | None], wall: float, mono: float, threshold: float) -> float | None:
@@ -102,10 +115,17 @@ class Cadence:
         self._window_known = False
         self._idle = None
 
+    def drop(self) -> None:
+        """Capture is not looking (paused, outside tracking hours, asleep): changes meanwhile are not kept,
+        and the next look reads everything afresh."""
+        with self._lock:
+            self._pending, self._change_at, self._late_at = False, None, None
+        self.forget()
+
     def due(self, now: float) -> float:
         """The monotonic time of the next look while listening."""
         wake = min(now + HEARTBEAT_SECONDS, self._idle_at if self._idle is not None else now)
         with self._lock:
-            if self._change_at is not None:
+            if self._pending:
                 wake = min(wake, self._settle_until)
         return wake

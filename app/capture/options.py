@@ -8,8 +8,8 @@ from app.capture.privacy import DEFAULT_REDACTIONS, check_patterns
 from app.capture.schedule import check_rules
 from app.options import Option, between
 
-INTERVAL_SECONDS = Option("capture.interval_seconds", 1.0, "Capture: sample the active window every (seconds)",
-                          between(0.2, 60))
+INTERVAL_SECONDS = Option("capture.interval_seconds", 1.0, "Capture: where the desktop announces no window "
+                          "changes, sample the active window every (seconds)", between(0.2, 60))
 IDLE_SECONDS = Option("capture.idle_seconds", 300, "Capture: idle after no input for (seconds)", between(30, 7200))
 EXCLUDE_APPS: Option[list[str]] = Option("capture.exclude_apps", [], "Capture: never record applications matching "
                       "(regular expressions)", check_patterns)

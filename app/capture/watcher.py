@@ -85,6 +85,8 @@ class Watcher:
         self._prev: tuple[float, float] | None = None
         self._asleep_since: float | None = None
         self._purged_at: float | None = None
+        self._resting = False
+        """Asleep, paused or outside tracking hours at the last tick: nothing to read until it ends."""
         self.notice: str | None = None
         """The backend's sentence about what this desktop lets TimeTally capture, once it is known."""
 
@@ -170,10 +172,10 @@ class Watcher:
 
     def _next_tick(self, previous: float, now: float) -> float:
         """Polling keeps a steady beat; listening wakes for the next heartbeat, idle check, settled burst of
-        changes or the end of a pause, whichever comes first."""
+        changes or the end of a pause, whichever comes first (only the heartbeat while capture rests)."""
         if not self._cadence.listening:
             return max(previous + self._config.interval, now)
-        wake = self._cadence.due(now)
+        wake = now + self._cadence.period(self._config.interval) if self._resting else self._cadence.due(now)
         left = self._pause.seconds_left(self._wall())
         return wake if left is None else min(wake, now + max(0.0, left))
 
@@ -207,16 +209,20 @@ class Watcher:
         if self._pause.follow(mono):  # another process paused or resumed
             self._requests.put(("pause", None))
         self._handle_requests(wall)
-        if self._asleep_since is not None:
+        self._resting = self._asleep_since is not None
+        if self._resting:
+            self._cadence.drop()
             return
-        if self._paused(wall) or not self._config.hours.allows(self._local(wall)):
+        self._resting = self._paused(wall) or not self._config.hours.allows(self._local(wall))
+        if self._resting:
             self._recorder.gap()
+            self._cadence.drop()
         elif not self._cadence.settling(mono):
             backend = self._ensure_backend(mono)
             if backend is not None:
                 at = self._cadence.take_change(mono)
                 try:
-                    window = self._cadence.window(backend.active_window, mono, fresh=at is not None)
+                    window = self._cadence.window(backend.active_window, wall, mono, fresh=at is not None)
                     idle = self._cadence.idle(backend.idle_seconds, wall, mono, self._config.idle_threshold)
                 except BackendLost as exc:
                     self._lose_backend(str(exc), mono)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import random
 import signal
@@ -281,3 +282,47 @@ def test_timetallys_own_windows_are_never_recorded(desktop: Desktop, xlib: Any, 
     spans = SpanStore(db).between(0, time.time() + 10)
     db.close()
     assert [s.title for s in spans] == ["Alpha", "Alpha", "Alpha"]
+
+
+def _watcher_threads(before: set[int | None]) -> set[int]:
+    return {t.ident for t in threading.enumerate() if t.ident is not None} - {i for i in before if i is not None}
+
+
+def test_a_title_storm_is_coalesced_on_a_real_server(desktop: Desktop, xlib: Any, tmp_path: Path) -> None:
+    """A title rewritten every 2 ms for two seconds (1,000 changes): few spans, little CPU."""
+    wid = window(desktop, "Storm")
+    activate(desktop, wid)
+    db = open_database(tmp_path / "t.db")
+    watcher = Watcher(SpanStore(db), CaptureConfig(), backend_factory=lambda: X11Backend(desktop.display))
+    before = {t.ident for t in threading.enumerate()}
+    watcher.start()
+    time.sleep(1.0)
+    threads = _watcher_threads(before)
+    assert len(threads) == 2  # the watcher and its X event listener
+    cpu = sum(time.clock_gettime(time.pthread_getcpuclockid(t)) for t in threads)
+    for frame in range(1000):
+        set_prop(xlib, wid, "_NET_WM_NAME", "UTF8_STRING", f"Frame {frame}".encode())
+        time.sleep(0.002)
+    time.sleep(1.5)
+    used = sum(time.clock_gettime(time.pthread_getcpuclockid(t)) for t in threads) - cpu
+    watcher.stop()
+    spans = SpanStore(db).between(0, time.time() + 10)
+    db.close()
+    assert 2 <= len(spans) <= 60, len(spans)
+    assert spans[-1].title == "Frame 999"
+    assert used < 1.0, used  # reading 1,000 events and a few dozen windows, not 1,000 windows
+
+
+def test_a_window_manager_that_does_not_announce_the_active_window_is_polled(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    server, number = _xvfb()  # no window manager: no _NET_ACTIVE_WINDOW
+    try:
+        backend = X11Backend(f":{number}")
+        with caplog.at_level(logging.WARNING):
+            assert backend.listen(lambda at: None, lambda why: None) is False
+        assert "does not announce the active window" in caplog.text
+        assert backend.active_window() is None and backend.idle_seconds() is not None
+        backend.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=5)

@@ -128,3 +128,44 @@ def test_a_rig_without_listening_polls_every_interval(db: Database) -> None:
     rig = Rig(db, CaptureConfig())
     rig.step(count=3)
     assert rig.spans() == [(1, 3, "a.py", False)]
+
+
+def test_x_server_times_map_to_wall_time_across_the_32_bit_wrap() -> None:
+    from app.capture.backends.x11_events import ServerClock
+
+    now = [T0]
+    clock = ServerClock(wall=lambda: now[0])
+    assert clock.wall(123) == T0  # nothing learnt yet: the time it is heard
+    clock.learn(2**32 - 500, T0 - 0.002, T0)  # stamped 500 ms before the server's clock wraps
+    now[0] = T0 + 2.0
+    assert clock.wall(1_000) == pytest.approx(T0 - 0.001 + 1.5)  # 1.5 s later, after the wrap
+    assert clock.wall(2**32 - 1_500) == pytest.approx(T0 - 1.001)
+    assert clock.wall(5_000_000) == T0 + 2.0  # far outside the last half minute: taken as now
+    assert clock.wall(0) == T0 + 2.0  # CurrentTime
+
+
+def test_a_late_event_never_pulls_the_next_switch_back(rig: EventRig) -> None:
+    """A window manager announced the switch to b.py twice; the second event arrives with the next switch."""
+    rig.step(seconds=2.0)  # 1 .. 3
+    first = rig.switch(Window("Editor", "b.py"), after=0.0)
+    rig.step(seconds=0.06)  # b.py read at 3.06
+    rig.step(seconds=1.2)
+    assert rig.desk.changed is not None
+    rig.desk.changed(first + 0.001)  # stamped before that read, delivered 1.2 s late
+    second = rig.switch(Window("Editor", "c.py"), after=0.0)
+    rig.step(seconds=0.06)
+    spans = [(round(start, 3), title) for start, _end, title, _idle in rig.spans()]
+    assert spans == [(1, "a.py"), (round(first - T0, 3), "b.py"), (round(second - T0, 3), "c.py")]
+
+
+def test_changes_while_paused_are_not_kept_and_the_window_is_read_afresh_after(rig: EventRig) -> None:
+    rig.step(seconds=2.0)  # 1 .. 3
+    rig.watcher.pause(None)
+    rig.step()
+    rig.switch(Window("Editor", "private.py"), after=0.0)  # while paused: nothing to keep, nothing to wait for
+    rig.step(seconds=0.1)
+    assert rig.watcher._next_tick(rig.mono, rig.mono) == rig.mono + HEARTBEAT_SECONDS  # no busy wake-ups
+    rig.desk.window = Window("Editor", "c.py")  # switched again, unannounced, before the resume
+    rig.watcher.resume()
+    rig.step()
+    assert [(round(s), title) for s, _e, title, _i in rig.spans()] == [(1, "a.py"), (5, "c.py")]

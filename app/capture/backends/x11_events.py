@@ -24,6 +24,9 @@ from app.capture.backends.base import Changed, Lost
 log = logging.getLogger(__name__)
 
 RECALIBRATE_SECONDS = 600.0
+MAX_ROUND_TRIP = 0.02
+"""A calibration whose round trip took longer is retried: the offset is known to half the round trip."""
+RETRY_SECONDS = 1.0
 LATEST_SECONDS = 30.0
 """An event mapped further back than this (a bad offset, a server time reset) is taken as happening now."""
 
@@ -105,14 +108,19 @@ class X11Listener:
         fd = self._display.fileno()
         try:
             while True:
-                readable, _, _ = select.select([fd, self._stop_r], [], [], RECALIBRATE_SECONDS)
-                if self._stop_r in readable:
-                    return
+                # Any request (a flush, a property read while handling an event) may have read events off the
+                # socket into python-xlib's queue, where select() cannot see them: drain it before sleeping.
                 while self._display.pending_events():
                     self._handle(self._display.next_event())
                 if self._wall() - self._calibrated_at >= RECALIBRATE_SECONDS:
                     self._ask_time()
-                self._display.flush()
+                self._display.flush()  # the event masks `_follow` changed, a calibration
+                if self._display.pending_events():
+                    continue
+                wait = self._calibrated_at + RECALIBRATE_SECONDS - self._wall()
+                readable, _, _ = select.select([fd, self._stop_r], [], [], min(RECALIBRATE_SECONDS, max(0.0, wait)))
+                if self._stop_r in readable:
+                    return
         except (self._error.ConnectionClosedError, self._error.DisplayError, OSError) as exc:
             self._lost(f"the X connection for events closed: {exc}")
         except Exception as exc:  # a protocol surprise must not end capture: the watcher polls instead
@@ -130,8 +138,10 @@ class X11Listener:
             self._changed(self.clock.wall(event.time))
         elif window == self._probe.id and event.atom == self._stamp and self._stamp_sent is not None:
             received = self._wall()
-            if received - self._stamp_sent < 0.25:  # a slow round trip would make a poor reference
+            if received - self._stamp_sent < MAX_ROUND_TRIP:
                 self.clock.learn(event.time, self._stamp_sent, received)
+            else:  # a slow round trip (a loaded machine) makes a poor reference: ask again in a second
+                self._calibrated_at = received - RECALIBRATE_SECONDS + RETRY_SECONDS
             self._stamp_sent = None
 
     def _ask_time(self) -> None:
