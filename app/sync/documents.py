@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from app.billing.invoices import InvoiceDraft
 from app.domain.errors import ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.invoices import InvoiceDraft, InvoiceLine, LineKind
 from app.sync.provider import InvoicePush, LinePush, RemoteKind, RemoteOption
 from app.sync.store import SyncStore
 
