@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.billing.rates import Level, RateKind
 from app.billing.service import BillingService, ClientSummary
+from app.domain.billing_settings import ProjectBilling
 from app.domain.catalog import Kind
 from app.domain.errors import ValidationError
 from app.domain.models import Client, Project, Task
-from app.store.billing_repository import BillingRepository, ProjectBilling, RateRecord
+from app.domain.rates import Level, RateKind, RateRecord
+from app.store.billing_repository import BillingRepository
 from app.store.catalog_repository import CatalogRepository
 from app.store.repositories import ProjectRepository
 
@@ -143,6 +144,6 @@ class Catalog:
 
 def _current(records: list[RateRecord], level: Level, target: int, kind: RateKind, today: date) -> Decimal | None:
     """The rate of that very target in force today (not inherited from a level above)."""
-    found = [r for r in records if r.level == level.name.lower() and r.target_id == target and r.kind == str(kind)
+    found = [r for r in records if r.level is level and r.target_id == target and r.kind is kind
              and (r.effective_from is None or r.effective_from <= today)]
     return max(found, key=lambda r: r.effective_from or date.min).amount if found else None

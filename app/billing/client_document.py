@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from app.billing.export import bare_amount
-from app.billing.invoices import InvoiceDraft
+from app.domain.invoices import InvoiceDraft
 from app.domain.money import format_money
 from app.domain.timefmt import format_duration
-from app.store.billing_repository import BillableEntry
+from app.domain.work import WorkItem
 
 LOGO = "logo"
 """The name the logo image is registered under in the document."""
@@ -43,7 +43,7 @@ class TimesheetRow:
     seconds: int
 
 
-def timesheet_rows(entries: Sequence[BillableEntry], tz: tzinfo) -> list[TimesheetRow]:
+def timesheet_rows(entries: Sequence[WorkItem], tz: tzinfo) -> list[TimesheetRow]:
     """One row per entry. The entries' descriptions are already those that may leave the computer: text taken
     from window titles is left out by the billing store."""
     return [TimesheetRow(e.start.astimezone(tz).date(), " · ".join(filter(None, (e.project_name, e.task_name))),

@@ -14,12 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from app.billing.tax import AmountsAre, TaxRate, line_tax
-from app.billing.terms import Book, Grouping
+from app.billing.tax import line_tax
+from app.billing.terms import Book
 from app.domain.errors import ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.invoices import Grouping, InvoiceLine, LineKind
 from app.domain.money import ZERO, quantize
 from app.domain.periods import Period
+from app.domain.tax import AmountsAre, TaxRate
 
 _HUNDRED = Decimal(100)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from app.billing.expenses import ExpenseItem
 from app.billing.expenses_receipts import store_receipt
 from app.billing.service import BillingService
-from app.billing.tax import TaxRate, parse_tax
 from app.domain.errors import LockedError, ValidationError
 from app.domain.money import ZERO, check_currency, parse_amount
 from app.domain.periods import Period, check_day
+from app.domain.tax import TaxRate, parse_tax
 from app.store.expenses_repository import ExpenseRecord as ExpenseRecord  # what the CLI and GUI list
 from app.store.expenses_repository import ExpenseRepository, NewExpense
 from app.store.repositories import ProjectRepository

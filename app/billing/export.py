@@ -8,8 +8,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from app.billing.invoices import InvoiceDraft, hours
-from app.domain.invoices import InvoiceLine, ShortEntry
+from app.billing.invoices import hours
+from app.domain.invoices import InvoiceDraft, InvoiceLine, ShortEntry
 from app.domain.money import format_money
 from app.domain.timefmt import format_duration
 

@@ -11,67 +11,35 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.billing.expenses import ExpenseItem, expense_lines
 from app.billing.multipliers import ONE, Piece, Work, epoch, split
-from app.billing.rates import RateKind, Target, resolve
-from app.billing.rounding import Rounding, Scope, billed_seconds
-from app.billing.tax import AmountsAre, TaxRate, line_tax
+from app.billing.rates import Target, resolve
+from app.billing.rounding import billed_seconds
+from app.billing.tax import line_tax
 from app.billing.templates import describe
-from app.billing.terms import Book, Grouping, InvoiceOptions, Worked, WorkItem
+from app.billing.terms import Book, InvoiceOptions
 from app.domain.errors import ValidationError
-from app.domain.invoices import SHORT_ENTRY_SECONDS, InvoiceLine, LineKind, ShortEntry
+from app.domain.invoices import (
+    SHORT_ENTRY_SECONDS,
+    Grouping,
+    InvoiceDraft,
+    InvoiceLine,
+    LineKind,
+    ShortEntry,
+    project_subtotals,
+)
 from app.domain.money import ZERO, check_currency, quantize
+from app.domain.rates import RateKind
+from app.domain.rounding import Rounding, Scope
+from app.domain.tax import AmountsAre, TaxRate
+from app.domain.work import Worked, WorkItem
 
 _HOUR = Decimal(3600)
 _QUANTITY = Decimal("0.0001")
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectSubtotal:
-    project_id: int
-    project_name: str
-    raw_seconds: int
-    billed_seconds: int
-    amount: Decimal
-    tax: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceDraft:
-    client_id: int
-    client_name: str
-    project_id: int | None
-    currency: str
-    amounts_are: AmountsAre
-    grouping: Grouping
-    period_first: date
-    period_last: date
-    issue_date: date
-    due_date: date
-    lines: tuple[InvoiceLine, ...]
-    subtotal: Decimal
-    tax_total: Decimal
-    total: Decimal
-    cost_total: Decimal
-    project_subtotals: tuple[ProjectSubtotal, ...]
-    entry_ids: tuple[int, ...]
-    number: str = ""
-    uid: str = ""
-    revision: int = 0
-    short_entries: tuple[ShortEntry, ...] = ()
-    expense_ids: tuple[int, ...] = ()
-
-    @property
-    def raw_seconds(self) -> int:
-        return sum(line.raw_seconds for line in self.lines)
-
-    @property
-    def billed_seconds(self) -> int:
-        return sum(line.billed_seconds for line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,14 +354,3 @@ def _fields(portions: list[_Portion], book: Book, options: InvoiceOptions) -> di
         "day": str(days[0]) if len(days) == 1 else f"{days[0]} – {days[-1]}",
         "period": f"{options.period.first} – {options.period.last}",
     }
-
-
-def project_subtotals(lines: tuple[InvoiceLine, ...]) -> tuple[ProjectSubtotal, ...]:
-    totals: dict[int, ProjectSubtotal] = {}
-    for line in lines:
-        seen = totals.get(line.project_id) or ProjectSubtotal(line.project_id, line.project_name, 0, 0, ZERO, ZERO)
-        totals[line.project_id] = ProjectSubtotal(
-            line.project_id, line.project_name, seen.raw_seconds + line.raw_seconds,
-            seen.billed_seconds + line.billed_seconds, seen.amount + line.amount, seen.tax + line.tax,
-        )
-    return tuple(sorted(totals.values(), key=lambda s: (s.project_name.casefold(), s.project_id)))

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from app.billing.multipliers import parse_night, parse_weekdays
-from app.billing.rounding import parse_rounding
-from app.billing.tax import AmountsAre, parse_tax
 from app.billing.templates import check_template
-from app.billing.terms import Grouping
+from app.domain.invoices import Grouping
 from app.domain.money import check_currency, parse_amount, parse_multiplier
+from app.domain.rounding import parse_rounding
+from app.domain.tax import AmountsAre, parse_tax
 from app.options import Option, between, one_of, parses
 
 

@@ -17,13 +17,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from app.billing.invoices import InvoiceDraft, hours, project_subtotals
-from app.billing.tax import AmountsAre, TaxRate, line_tax
-from app.billing.terms import Grouping
+from app.billing.invoices import hours
+from app.billing.tax import line_tax
 from app.domain.errors import ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.invoices import Grouping, InvoiceDraft, InvoiceLine, LineKind, project_subtotals
 from app.domain.money import ZERO, quantize
 from app.domain.periods import Period
+from app.domain.tax import AmountsAre, TaxRate
 
 _HUNDRED = Decimal(100)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from app.billing.invoices import InvoiceDraft, build_invoices
+from app.billing.invoices import build_invoices
 from app.billing.retainers import (
     Every,
     Header,
@@ -27,10 +27,12 @@ from app.billing.retainers import (
 )
 from app.billing.rounding import parse_duration
 from app.billing.service import BillingService
-from app.billing.terms import Grouping, InvoiceOptions, WorkItem
+from app.billing.terms import InvoiceOptions
 from app.domain.errors import NotFoundError, StoreError, ValidationError
+from app.domain.invoices import Grouping, InvoiceDraft
 from app.domain.money import ZERO, parse_amount
 from app.domain.periods import Period
+from app.domain.work import WorkItem
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository
 from app.store.repositories import ProjectRepository

@@ -10,7 +10,7 @@ import getpass
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -18,29 +18,24 @@ from typing import Any
 from app.billing import options as opt
 from app.billing.client_document import TimesheetRow, timesheet_rows
 from app.billing.expenses import ExpenseSource
-from app.billing.invoices import InvoiceDraft, build_invoices, project_subtotals
+from app.billing.invoices import build_invoices
 from app.billing.multipliers import Multipliers, parse_night, parse_weekdays
-from app.billing.rates import Level, RateKind, RateRule, effective_from_for_change, rates_to_set
-from app.billing.rounding import parse_duration, parse_rounding
-from app.billing.tax import AmountsAre, parse_tax
-from app.billing.terms import (
-    Book,
-    ClientTerms,
-    Defaults,
-    FixedFee,
-    Grouping,
-    InvoiceOptions,
-    ProjectTerms,
-    Worked,
-    WorkItem,
-)
+from app.billing.rates import effective_from_for_change, rates_to_set
+from app.billing.rounding import parse_duration
+from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, InvoiceOptions, ProjectTerms
+from app.domain.billing_settings import ClientBilling, ProjectBilling
 from app.domain.errors import NotFoundError, ValidationError
+from app.domain.invoices import Grouping, InvoiceDraft
 from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
+from app.domain.rates import Level, RateKind, RateRecord, RateRule
+from app.domain.rounding import parse_rounding
+from app.domain.tax import AmountsAre, parse_tax
 from app.domain.timefmt import LOCAL_ZONE
+from app.domain.work import Worked, WorkItem
 from app.options import Option
 from app.settings import Settings, Snapshot
-from app.store.billing_repository import BillingRepository, ClientBilling, DraftRecord, ProjectBilling, RateRecord
+from app.store.billing_repository import BillingRepository
 from app.store.repositories import ProjectRepository
 from app.store.retainers_repository import LinkDraft
 from app.store.work import unit_of_work
@@ -88,7 +83,7 @@ class BillingService:
         if currency is not None:
             changes["currency"] = check_currency(currency)
         if rounding is not None:
-            changes["rounding"] = str(parse_rounding(rounding))
+            changes["rounding"] = parse_rounding(rounding)
         if minimum is not None:
             changes["minimum_seconds"] = parse_duration(minimum, MINIMUM_HOURS)
         if terms is not None:
@@ -96,9 +91,9 @@ class BillingService:
                 raise ValidationError(f"Payment terms are 0 to 365 days, not {terms}")
             changes["terms_days"] = terms
         if tax is not None:
-            changes["tax"] = str(parse_tax(tax))
+            changes["tax"] = parse_tax(tax)
         if amounts_are is not None:
-            changes["amounts_are"] = str(_amounts_are(amounts_are))
+            changes["amounts_are"] = _amounts_are(amounts_are)
         rates = rates_to_set(rate, cost_rate, effective_from)
         if not create and self._client_id(name, missing_ok=True) is None:
             raise NotFoundError(f"There is no client '{name}'. Check the name with: timetally clients list; "
@@ -117,11 +112,11 @@ class BillingService:
         project = self._projects.require(path)
         changes: dict[str, Any] = {}
         if rounding is not None:
-            changes["rounding"] = str(parse_rounding(rounding))
+            changes["rounding"] = parse_rounding(rounding)
         if minimum is not None:
             changes["minimum_seconds"] = parse_duration(minimum, MINIMUM_HOURS)
         if tax is not None:
-            changes["tax"] = str(parse_tax(tax))
+            changes["tax"] = parse_tax(tax)
         if fixed_fee is not None:
             changes["fixed_fee"] = parse_amount(fixed_fee, "fixed fee") if fixed_fee.strip().lower() != "none" else None
         if budget is not None:
@@ -151,7 +146,7 @@ class BillingService:
         existing = [r for r in self._rate_rules(strict=False)
                     if r.level is level and r.target_id == target and r.kind is kind]
         since = effective_from_for_change(existing, requested, self._today())
-        self._repo.set_rate(RateRecord(level.name.lower(), target, str(kind), amount, since))
+        self._repo.set_rate(RateRecord(level, target, kind, amount, since))
         return RateChange(level, kind, amount, since)
 
     def clients(self) -> list[ClientSummary]:
@@ -179,8 +174,7 @@ class BillingService:
     def preview(self, period: Period, client: str | None = None, *, per_project: bool = False,
                 grouping: str | None = None) -> list[InvoiceDraft]:
         """The drafts `create` would store now, without storing anything."""
-        items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem)))
-                 for e in self._repo.billable_entries(*period.utc_range(self.zone()))]
+        items = self._repo.billable_entries(*period.utc_range(self.zone()))
         snapshot = self._settings.snapshot()  # one read of the settings table for the options and the book
         options = InvoiceOptions(period, self._today(), _grouping(grouping or snapshot.get(opt.GROUPING)),
                                  per_project, snapshot.get(opt.DESCRIPTION_TEMPLATE), self._client_id(client))
@@ -197,31 +191,31 @@ class BillingService:
     def store(self, draft: InvoiceDraft, link: LinkDraft | None = None) -> InvoiceDraft:
         """Store a draft under the next number; `link` records what made it, in the same transaction."""
         prefix = self._settings.get("billing.invoice_prefix")
-        return _draft(self._repo.save_draft(_record(draft), prefix, content_hash(draft), link))
+        return self._repo.save_draft(draft, prefix, content_hash(draft), link)
 
     def drafts(self) -> list[InvoiceDraft]:
-        return [_draft(r) for r in self._repo.drafts()]
+        return self._repo.drafts()
 
     def draft(self, number: str) -> InvoiceDraft:
-        return _draft(self._repo.draft(number))
+        return self._repo.draft(number)
 
     def delete(self, number: str) -> InvoiceDraft:
-        return _draft(self._repo.delete_draft(number))
+        return self._repo.delete_draft(number)
 
     def refresh(self, number: str) -> InvoiceDraft:
         """Rebuild a stored draft from its own entries with today's settings; the revision grows if it changed."""
         stored = self._repo.refreshable(number)
-        items = [WorkItem(*(getattr(e, f.name) for f in fields(WorkItem))) for e in self._repo.entries_of(number)]
+        items = self._repo.entries_of(number)
         snapshot = self._settings.snapshot()
         options = InvoiceOptions(Period(stored.period_first, stored.period_last), stored.issue_date,
-                                 Grouping(stored.grouping), stored.project_id is not None,
+                                 stored.grouping, stored.project_id is not None,
                                  snapshot.get(opt.DESCRIPTION_TEMPLATE), stored.client_id)
         expenses = self.expenses.items_of(number) if self.expenses else []
         rebuilt = build_invoices(items, self.book(exclude_draft=number, around=items, settings=snapshot), options,
                                  expenses)
         if len(rebuilt) != 1:
             raise ValidationError(f"Nothing billable is left on {number}; delete it with timetally invoice delete")
-        return _draft(self._repo.replace_draft(number, _record(rebuilt[0]), content_hash(rebuilt[0])))
+        return self._repo.replace_draft(number, rebuilt[0], content_hash(rebuilt[0]))
 
     def timesheet(self, number: str) -> list[TimesheetRow]:
         """The entries a stored invoice bills, for the client's timesheet appendix (never window titles)."""
@@ -282,7 +276,7 @@ class BillingService:
             found += self._repo.worked(*weeks.utc_range(tz))
         if fee_projects:
             found += self._repo.worked_on(sorted(fee_projects))
-        unique = {w.entry_id: Worked(*(getattr(w, f.name) for f in fields(Worked))) for w in found}
+        unique = {w.entry_id: w for w in found}
         return tuple(sorted(unique.values(), key=lambda w: (w.start, w.entry_id)))
 
     def _project_terms(self, p: ProjectBilling, exclude_draft: str | None) -> ProjectTerms:
@@ -292,15 +286,14 @@ class BillingService:
             fee = FixedFee(self._stored(p.fixed_fee, f"fixed fee of {where}"), p.budget_seconds or 0,
                            self._stored(p.overage_rate or Decimal(0), f"overage rate of {where}"),
                            self._repo.fee_charged(p.project_id, exclude_draft))
-        return ProjectTerms(p.project_id, parse_rounding(p.rounding) if p.rounding else None, p.minimum_seconds,
-                            parse_tax(p.tax) if p.tax is not None else None, fee)
+        return ProjectTerms(p.project_id, p.rounding, p.minimum_seconds, p.tax, fee)
 
     def _rate_rules(self, get: Callable[[Option[str]], str] | None = None, strict: bool = True) -> list[RateRule]:
         """The stored rates; one that is not a billable amount is named in a sentence (`strict`, for prices) or
         left out (listing clients, replacing that very rate)."""
         rules = []
         for r in self._repo.rates():
-            level, kind = Level[r.level.upper()], RateKind(r.kind)
+            level, kind = r.level, r.kind
             try:
                 amount = parse_amount(r.amount)
             except ValidationError:
@@ -364,29 +357,14 @@ def _grouping(text: str) -> Grouping:
 
 
 def _client_terms(c: ClientBilling) -> ClientTerms:
-    return ClientTerms(
-        c.client_id, c.currency, parse_rounding(c.rounding) if c.rounding else None, c.minimum_seconds,
-        c.terms_days, parse_tax(c.tax) if c.tax is not None else None,
-        AmountsAre(c.amounts_are) if c.amounts_are else None,
-    )
-
-
-def _record(draft: InvoiceDraft) -> DraftRecord:
-    """The draft as the store keeps it: its two enums as their text; the lines are shared values."""
-    values = {f.name: getattr(draft, f.name) for f in fields(DraftRecord)}
-    return DraftRecord(**{**values, "amounts_are": str(draft.amounts_are), "grouping": str(draft.grouping)})
-
-
-def _draft(record: DraftRecord) -> InvoiceDraft:
-    values = {f.name: getattr(record, f.name) for f in fields(DraftRecord)}
-    return InvoiceDraft(**{**values, "amounts_are": AmountsAre(record.amounts_are),
-                           "grouping": Grouping(record.grouping), "project_subtotals": project_subtotals(record.lines)})
+    return ClientTerms(c.client_id, c.currency, c.rounding, c.minimum_seconds, c.terms_days, c.tax, c.amounts_are)
 
 
 def content_hash(draft: InvoiceDraft) -> str:
     """A digest of everything an accounting system would receive; numbers and revisions are left out."""
-    payload = {k: v for k, v in asdict(_record(draft)).items()
-               if k not in ("number", "uid", "revision", "short_entries") and (k != "expense_ids" or v)}
+    payload = {k: v for k, v in asdict(draft).items()
+               if k not in ("number", "uid", "revision", "short_entries", "project_subtotals")
+               and (k != "expense_ids" or v)}
     for line in payload["lines"]:
         if not line["category"]:
             del line["category"]  # drafts without expenses keep the digest they had before expenses existed

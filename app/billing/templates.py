@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.billing.terms import Grouping, InvoiceOptions
+from app.billing.terms import InvoiceOptions
 from app.domain.errors import ValidationError
-from app.domain.invoices import LineKind
+from app.domain.invoices import Grouping, LineKind
 
 FIELDS = ("client", "project", "task", "task_label", "description", "what", "person", "day", "period")
 

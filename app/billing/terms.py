@@ -3,53 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, tzinfo
 from decimal import Decimal
-from enum import StrEnum
 
 from app.billing.multipliers import Multipliers
-from app.billing.rates import RateRule
-from app.billing.rounding import Rounding
-from app.billing.tax import NO_TAX_RATE, AmountsAre, TaxRate
+from app.domain.invoices import Grouping
 from app.domain.periods import Period
-
-
-class Grouping(StrEnum):
-    ENTRY = "entry"
-    TASK = "task"
-    PROJECT = "project"
-    PERSON = "person"
-    DAY = "day"
-    SUMMARY = "summary"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItem:
-    """An approved, not yet invoiced entry with the names an invoice line needs."""
-
-    entry_id: int
-    start: datetime
-    end: datetime
-    client_id: int
-    client_name: str
-    project_id: int
-    project_name: str
-    description: str = ""
-    task_id: int | None = None
-    task_name: str = ""
-    billable: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Worked:
-    """An entry of the person whatever its status, client or invoice: what overtime limits and fixed-fee budgets
-    count, so the price of one entry never depends on which other entries are still unbilled."""
-
-    entry_id: int
-    start: datetime
-    end: datetime
-    project_id: int | None = None
-    billable: bool = False
+from app.domain.rates import RateRule
+from app.domain.rounding import Rounding
+from app.domain.tax import NO_TAX_RATE, AmountsAre, TaxRate
+from app.domain.work import Worked
 
 
 @dataclass(frozen=True, slots=True)

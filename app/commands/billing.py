@@ -8,11 +8,11 @@ from datetime import date
 
 from app.billing.export import draft_json, draft_text, title
 from app.billing.service import RateChange
-from app.billing.terms import Grouping
 from app.commands.entries import add_billing_period_arguments, billing_period_from
 from app.commands.output import note, print_json
 from app.commands.retainers import create_retainer_invoices
 from app.core import Core
+from app.domain.invoices import Grouping
 from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
 
@@ -200,10 +200,10 @@ def _client_list(core: Core, args: argparse.Namespace) -> int:
         "rate": str(s.rate) if s.rate is not None else None,
         "cost_rate": str(s.cost_rate) if s.cost_rate is not None else None,
         "currency": s.billing.currency,
-        "rounding": s.billing.rounding,
+        "rounding": str(s.billing.rounding) if s.billing.rounding is not None else None,
         "minimum_seconds": s.billing.minimum_seconds,
         "terms_days": s.billing.terms_days,
-        "tax": s.billing.tax,
+        "tax": str(s.billing.tax) if s.billing.tax is not None else None,
         "tax_mode": s.billing.amounts_are,
     } for s in summaries]
     if args.json:

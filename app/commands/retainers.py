@@ -7,9 +7,10 @@ import argparse
 from typing import Any
 
 from app.billing.export import draft_json, draft_text
-from app.billing.invoices import InvoiceDraft, hours
+from app.billing.invoices import hours
 from app.commands.output import print_json
 from app.core import Core
+from app.domain.invoices import InvoiceDraft
 from app.domain.money import format_money
 from app.domain.periods import parse_day
 

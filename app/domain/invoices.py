@@ -1,15 +1,18 @@
-"""One invoice line as a value: what the builder prices, the store keeps and accounting systems receive.
+"""Invoices as values: the lines and drafts the builder prices, the store keeps and accounting systems receive.
 
-It lives here, below both billing and the store, so neither has to copy it; `LineKind` is a `StrEnum` and is
-stored as its text.
+They live here, below both billing and the store, so neither has to copy them; the enums are `StrEnum`s and
+are stored as their text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+
+from app.domain.money import ZERO
+from app.domain.tax import AmountsAre
 
 
 class LineKind(StrEnum):
@@ -58,3 +61,67 @@ class ShortEntry:
     entry_id: int
     start: datetime
     raw_seconds: int
+
+
+class Grouping(StrEnum):
+    ENTRY = "entry"
+    TASK = "task"
+    PROJECT = "project"
+    PERSON = "person"
+    DAY = "day"
+    SUMMARY = "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSubtotal:
+    project_id: int
+    project_name: str
+    raw_seconds: int
+    billed_seconds: int
+    amount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDraft:
+    client_id: int
+    client_name: str
+    project_id: int | None
+    currency: str
+    amounts_are: AmountsAre
+    grouping: Grouping
+    period_first: date
+    period_last: date
+    issue_date: date
+    due_date: date
+    lines: tuple[InvoiceLine, ...]
+    subtotal: Decimal
+    tax_total: Decimal
+    total: Decimal
+    cost_total: Decimal
+    project_subtotals: tuple[ProjectSubtotal, ...]
+    entry_ids: tuple[int, ...]
+    number: str = ""
+    uid: str = ""
+    revision: int = 0
+    short_entries: tuple[ShortEntry, ...] = ()
+    expense_ids: tuple[int, ...] = ()
+
+    @property
+    def raw_seconds(self) -> int:
+        return sum(line.raw_seconds for line in self.lines)
+
+    @property
+    def billed_seconds(self) -> int:
+        return sum(line.billed_seconds for line in self.lines)
+
+
+def project_subtotals(lines: tuple[InvoiceLine, ...]) -> tuple[ProjectSubtotal, ...]:
+    totals: dict[int, ProjectSubtotal] = {}
+    for line in lines:
+        seen = totals.get(line.project_id) or ProjectSubtotal(line.project_id, line.project_name, 0, 0, ZERO, ZERO)
+        totals[line.project_id] = ProjectSubtotal(
+            line.project_id, line.project_name, seen.raw_seconds + line.raw_seconds,
+            seen.billed_seconds + line.billed_seconds, seen.amount + line.amount, seen.tax + line.tax,
+        )
+    return tuple(sorted(totals.values(), key=lambda s: (s.project_name.casefold(), s.project_id)))

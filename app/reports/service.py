@@ -16,12 +16,14 @@ from decimal import Decimal
 
 from app.billing.expenses_service import ExpenseService
 from app.billing.invoices import build_invoices
-from app.billing.rates import RateKind, Target, resolve
+from app.billing.rates import Target, resolve
 from app.billing.service import BillingService
-from app.billing.terms import Book, InvoiceOptions, WorkItem
+from app.billing.terms import Book, InvoiceOptions
 from app.classify.service import ClassifierService, SpanSource
 from app.domain.money import ZERO, check_currency
 from app.domain.periods import FIRST_DAY, Period
+from app.domain.rates import RateKind
+from app.domain.work import WorkItem
 from app.reports.allocate import EntryValue, LineShare, allocate
 from app.reports.expenses import priced_expenses
 from app.reports.profitability import Level, Profitability, build_profitability

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from app.billing.invoices import InvoiceDraft
 from app.domain.errors import ValidationError
-from app.domain.invoices import InvoiceLine, LineKind
+from app.domain.invoices import InvoiceDraft, InvoiceLine, LineKind
+from app.domain.tax import AmountsAre
 from app.sync.provider import InvoicePush, LinePush, RemoteKind, RemoteOption
 from app.sync.store import SyncStore
 
@@ -93,7 +93,7 @@ def to_push(draft: InvoiceDraft, customer_code: str, codes: Codes, entry_tasks: 
     item code mapped to that task."""
     lines = tuple(_line(line, draft, codes, entry_tasks) for line in draft.lines)
     return InvoicePush(draft.uid, draft.revision, draft.number, customer_code, draft.currency, draft.issue_date,
-                       draft.due_date, str(draft.amounts_are), lines, key, authorise, remote_id, draft.number)
+                       draft.due_date, draft.amounts_are, lines, key, authorise, remote_id, draft.number)
 
 
 def _line(line: InvoiceLine, draft: InvoiceDraft, codes: Codes, entry_tasks: Mapping[int, int | None]) -> LinePush:
@@ -106,7 +106,7 @@ def _line(line: InvoiceLine, draft: InvoiceDraft, codes: Codes, entry_tasks: Map
     if codes.no_tax:
         tax_type = codes.tax_type if _taxed(line) else codes.no_tax
     else:
-        tax_type = codes.tax_type if str(draft.amounts_are) != "none" else ""
+        tax_type = codes.tax_type if draft.amounts_are is not AmountsAre.NO_TAX else ""
     tracking = (codes.tracking[line.project_id],) if line.project_id in codes.tracking else ()
     item = codes.items.get(task, "") if task is not None else ""
     account = codes.account

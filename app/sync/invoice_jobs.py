@@ -13,8 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from app.billing.invoices import InvoiceDraft
 from app.billing.service import content_hash
+from app.domain.invoices import InvoiceDraft
 from app.domain.money import format_money
 from app.sync.audit import AuditLog
 from app.sync.outbox import Job, invoice_payload

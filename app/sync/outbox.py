@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from app.domain.tax import AmountsAre
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables.sync import SyncJobRow
@@ -243,8 +244,8 @@ def invoice_from_job(job: Job) -> InvoicePush:
         date.fromisoformat(line["service_date"]) if line["service_date"] else None,
     ) for line in p["lines"])
     return InvoicePush(p["local_uid"], p["revision"], p["number"], p["customer_code"], p["currency"],
-                       date.fromisoformat(p["issue_date"]), date.fromisoformat(p["due_date"]), p["amounts_are"],
-                       lines, job.key, p["authorise"], p["remote_id"], p["reference"])
+                       date.fromisoformat(p["issue_date"]), date.fromisoformat(p["due_date"]),
+                       AmountsAre(p["amounts_are"]), lines, job.key, p["authorise"], p["remote_id"], p["reference"])
 
 
 def time_payload(activity: TimePush) -> dict[str, Any]:

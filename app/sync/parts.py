@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from app.billing.invoices import InvoiceDraft
     from app.billing.service import BillingService
+    from app.domain.invoices import InvoiceDraft
     from app.domain.periods import Period
     from app.store.db import Database
     from app.sync.audit import AuditLog

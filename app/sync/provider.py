@@ -16,6 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from app.domain.tax import AmountsAre
+
 
 class Capability(StrEnum):
     """What a connector can do beyond customers, invoices and payment status."""
@@ -118,8 +120,7 @@ class InvoicePush:
     currency: str
     issue_date: date
     due_date: date
-    amounts_are: str
-    """exclusive, inclusive or none."""
+    amounts_are: AmountsAre
     lines: tuple[LinePush, ...]
     key: str
     authorise: bool = False

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import httpx
 
-from app.billing.invoices import InvoiceDraft
 from app.billing.service import BillingService, content_hash
 from app.domain.errors import NotFoundError, ValidationError
+from app.domain.invoices import InvoiceDraft
 from app.domain.models import Client, Project, Task
 from app.domain.periods import Period
 from app.settings import Settings

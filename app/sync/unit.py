@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import TracebackType
 
-from app.billing.invoices import InvoiceDraft
 from app.domain.errors import NotFoundError
+from app.domain.invoices import InvoiceDraft
 from app.store.billing_repository import BillingRepository
 from app.store.work import unit_of_work
 from app.sync.delivery import CANCELLED

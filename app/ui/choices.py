@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from app.billing.rounding import STEPS_MINUTES
 from app.domain.money import MINOR_UNITS
+from app.domain.rounding import STEPS_MINUTES
 
 Choices = tuple[tuple[str, str], ...]
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.billing.export import draft_html, drafts_csv, short_entry_text, title, totals_text
-from app.billing.invoices import InvoiceDraft
 from app.billing.service import BillingService
+from app.domain.invoices import InvoiceDraft
 from app.domain.money import format_money
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration

@@ -51,7 +51,7 @@ def test_create_a_client_with_rate_currency_and_rounding(core: Core, runner: Tas
     assert page.status.text() == "Saved Acme Ltd."
     [client] = core.billing.clients()
     b = client.billing
-    assert (client.rate, b.currency, b.rounding, b.terms_days, b.tax, b.amounts_are) == (
+    assert (client.rate, b.currency, str(b.rounding), b.terms_days, str(b.tax), b.amounts_are) == (
         Decimal("95.50"), "EUR", "up:15", 14, "VAT:20", "inclusive")
     assert b.minimum_seconds is None  # untouched "not set" is not sent
     assert page.tree.topLevelItem(0).text(1) == "95.50 EUR"

@@ -127,7 +127,7 @@ def test_keyboard_only_from_welcome_to_a_client_with_a_rate(
     assert core is not None
     [client] = [c for c in core.billing.clients() if c.billing.client_name == "Acme Corp"]
     assert client.rate == Decimal("95.50")
-    assert (client.billing.currency, client.billing.rounding) == ("USD", "nearest:1")
+    assert (client.billing.currency, str(client.billing.rounding)) == ("USD", "nearest:1")
     assert core.projects.find("Acme Corp/Website") is not None
     assert core.classifier.rules(), "the starter rules are on by default"
     assert core.settings.get("capture.tracking_hours") == ["Mon-Fri 08:00-19:00"]

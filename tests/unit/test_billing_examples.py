@@ -8,13 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing.invoices import InvoiceDraft, build_invoices
+from app.billing.invoices import build_invoices
 from app.billing.multipliers import Multipliers
-from app.billing.rates import Level, RateKind, RateRule
-from app.billing.rounding import parse_rounding
-from app.billing.tax import AmountsAre, parse_tax
-from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, InvoiceOptions, ProjectTerms, Worked, WorkItem
+from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, InvoiceOptions, ProjectTerms
+from app.domain.invoices import InvoiceDraft
 from app.domain.periods import Period
+from app.domain.rates import Level, RateKind, RateRule
+from app.domain.rounding import parse_rounding
+from app.domain.tax import AmountsAre, parse_tax
+from app.domain.work import Worked, WorkItem
 
 PROJECTS = {10: "Web", 11: "App"}
 TASKS = {100: "Design", 101: "Build"}

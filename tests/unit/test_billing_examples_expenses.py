@@ -10,13 +10,15 @@ from decimal import Decimal
 import pytest
 
 from app.billing.expenses import ExpenseItem
-from app.billing.invoices import InvoiceDraft, build_invoices
-from app.billing.rates import Level, RateKind, RateRule
+from app.billing.invoices import build_invoices
 from app.billing.retainers import Every, Header, Retainer, progress_invoice, retainer_invoice, true_up, usage
-from app.billing.rounding import parse_rounding
-from app.billing.tax import AmountsAre, parse_tax
-from app.billing.terms import Book, ClientTerms, InvoiceOptions, WorkItem
+from app.billing.terms import Book, ClientTerms, InvoiceOptions
+from app.domain.invoices import InvoiceDraft
 from app.domain.periods import Period
+from app.domain.rates import Level, RateKind, RateRule
+from app.domain.rounding import parse_rounding
+from app.domain.tax import AmountsAre, parse_tax
+from app.domain.work import WorkItem
 
 NOV = Period(date(2026, 11, 1), date(2026, 11, 30))
 

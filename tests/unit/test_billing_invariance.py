@@ -21,8 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.billing.invoices import InvoiceDraft
-from app.domain.invoices import LineKind
+from app.domain.invoices import InvoiceDraft, LineKind
 from app.domain.models import NewEntry
 from app.domain.periods import Period, parse_week
 from app.paths import Paths

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.billing.invoices import build_invoices, hours
-from app.billing.rates import Level, RateKind, RateRule
 from app.billing.templates import check_template
-from app.billing.terms import Book, ClientTerms, FixedFee, Grouping, InvoiceOptions, ProjectTerms, WorkItem
+from app.billing.terms import Book, ClientTerms, FixedFee, InvoiceOptions, ProjectTerms
 from app.domain.errors import ValidationError
-from app.domain.invoices import LineKind
+from app.domain.invoices import Grouping, LineKind
 from app.domain.periods import Period
+from app.domain.rates import Level, RateKind, RateRule
+from app.domain.work import WorkItem
 
 WEEK = Period(date(2026, 11, 16), date(2026, 11, 22))
 RATES = (RateRule(Level.DEFAULT, None, RateKind.BILL, Decimal(100)),)
@@ -104,7 +105,7 @@ def test_fixed_fee_is_charged_even_when_all_time_is_overage() -> None:
 
 
 def test_line_scope_rounding_applies_the_minimum_per_line() -> None:
-    from app.billing.rounding import parse_rounding
+    from app.domain.rounding import parse_rounding
 
     book = Book(rates=RATES, clients={1: ClientTerms(1, rounding=parse_rounding("up:15:line"), minimum_seconds=1800)})
     draft = build([item(1, 16, 9, 5), item(2, 16, 10, 5)], book)[0]

@@ -11,24 +11,16 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.billing.invoices import InvoiceDraft, build_invoices
+from app.billing.invoices import build_invoices
 from app.billing.multipliers import Multipliers
-from app.billing.rates import Level, RateKind, RateRule
-from app.billing.rounding import STEPS_MINUTES, Mode, Rounding, Scope
-from app.billing.tax import AmountsAre, parse_tax
-from app.billing.terms import (
-    Book,
-    ClientTerms,
-    Defaults,
-    FixedFee,
-    Grouping,
-    InvoiceOptions,
-    ProjectTerms,
-    Worked,
-    WorkItem,
-)
+from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, InvoiceOptions, ProjectTerms
+from app.domain.invoices import Grouping, InvoiceDraft
 from app.domain.money import minor_units, quantize
 from app.domain.periods import Period
+from app.domain.rates import Level, RateKind, RateRule
+from app.domain.rounding import STEPS_MINUTES, Mode, Rounding, Scope
+from app.domain.tax import AmountsAre, parse_tax
+from app.domain.work import Worked, WorkItem
 
 MONDAY = datetime(2026, 11, 16, tzinfo=UTC)
 FACTORS = st.sampled_from([Decimal(1), Decimal("1.25"), Decimal("1.5"), Decimal(2)])

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing.rates import Level, RateKind, RateRule, Target, effective_from_for_change, resolve
+from app.billing.rates import Target, effective_from_for_change, resolve
 from app.domain.errors import ValidationError
+from app.domain.rates import Level, RateKind, RateRule
 
 RULES = (
     RateRule(Level.DEFAULT, None, RateKind.BILL, Decimal(50)),

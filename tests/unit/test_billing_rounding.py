@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.billing.rounding import Mode, Rounding, Scope, billed_seconds, parse_duration, parse_rounding, round_seconds
+from app.billing.rounding import billed_seconds, parse_duration, round_seconds
 from app.domain.errors import ValidationError
+from app.domain.rounding import Mode, Rounding, Scope, parse_rounding
 
 
 def test_parse_rounding() -> None:

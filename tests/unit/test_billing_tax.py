@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.billing.tax import AmountsAre, line_tax, parse_tax
+from app.billing.tax import line_tax
 from app.domain.errors import ValidationError
+from app.domain.tax import AmountsAre, parse_tax
 
 QUEBEC = parse_tax("GST:5,QST:9.975")
 QUEBEC_2012 = parse_tax("GST:5,QST:9.975:compound")

@@ -7,8 +7,9 @@ from datetime import UTC, date
 from decimal import Decimal
 
 from app.billing.expenses import ExpenseItem
-from app.billing.invoices import InvoiceDraft, build_invoices
+from app.billing.invoices import build_invoices
 from app.billing.terms import Book, ClientTerms, InvoiceOptions
+from app.domain.invoices import InvoiceDraft
 from app.domain.periods import Period
 from app.sync.documents import Codes, to_push
 

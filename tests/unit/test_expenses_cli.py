@@ -9,8 +9,8 @@ import pytest
 
 from app.billing.client_document import Business, client_invoice_html
 from app.billing.export import drafts_csv
-from app.billing.invoices import InvoiceDraft
 from app.cli import main
+from app.domain.invoices import InvoiceDraft
 
 PDF = b"%PDF-1.4\n% a receipt\n"
 

@@ -13,8 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.billing.invoices import InvoiceDraft
-from app.domain.invoices import LineKind
+from app.domain.invoices import InvoiceDraft, LineKind
 from app.domain.money import quantize
 from app.domain.periods import Period
 from tests.unit.test_billing_invariance import BOTH, WEEKS, fresh_core, template

@@ -8,12 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.billing.invoices import InvoiceDraft, build_invoices
-from app.billing.rates import Level as RateLevel
-from app.billing.rates import RateKind, RateRule
-from app.billing.rounding import STEPS_MINUTES, Mode, Rounding, Scope
-from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, InvoiceOptions, ProjectTerms, WorkItem
+from app.billing.invoices import build_invoices
+from app.billing.terms import Book, ClientTerms, Defaults, FixedFee, InvoiceOptions, ProjectTerms
+from app.domain.invoices import InvoiceDraft
 from app.domain.periods import Period
+from app.domain.rates import Level as RateLevel
+from app.domain.rates import RateKind, RateRule
+from app.domain.rounding import STEPS_MINUTES, Mode, Rounding, Scope
+from app.domain.work import WorkItem
 from app.reports.allocate import LineShare, allocate
 from app.reports.profitability import Level, build_profitability
 from app.reports.receivables import build_receivables

@@ -10,8 +10,8 @@ import json
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from dataclasses import fields
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +20,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain.errors import LockedError, NotFoundError, StoreError, ValidationError
-from app.domain.invoices import SHORT_ENTRY_SECONDS, InvoiceLine, LineKind, ShortEntry
+from app.domain.invoices import (
+    SHORT_ENTRY_SECONDS,
+    Grouping,
+    InvoiceDraft,
+    InvoiceLine,
+    LineKind,
+    ShortEntry,
+    project_subtotals,
+)
 from app.domain.models import DescriptionOrigin, EntryStatus
+from app.domain.tax import AmountsAre
 from app.domain.timefmt import utcnow
+from app.domain.work import Worked, WorkItem
 from app.store.billing_repository.settings import as_text
 from app.store.db import Database
 from app.store.expenses_repository import bill_expenses, expenses_billed_by, release_expenses
@@ -44,57 +54,6 @@ def _shareable(entry: EntryRow) -> str:
     return "" if entry.description_origin == str(DescriptionOrigin.TITLE) else entry.description
 
 
-@dataclass(frozen=True, slots=True)
-class BillableEntry:
-    entry_id: int
-    start: datetime
-    end: datetime
-    client_id: int
-    client_name: str
-    project_id: int
-    project_name: str
-    description: str
-    task_id: int | None
-    task_name: str
-    billable: bool
-
-
-@dataclass(frozen=True, slots=True)
-class WorkedEntry:
-    """A finished entry whatever its status, project or invoice; `billable` only when its project is too."""
-
-    entry_id: int
-    start: datetime
-    end: datetime
-    project_id: int | None
-    billable: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DraftRecord:
-    client_id: int
-    client_name: str
-    project_id: int | None
-    currency: str
-    amounts_are: str
-    grouping: str
-    period_first: date
-    period_last: date
-    issue_date: date
-    due_date: date
-    lines: tuple[InvoiceLine, ...]
-    subtotal: Decimal
-    tax_total: Decimal
-    total: Decimal
-    cost_total: Decimal
-    entry_ids: tuple[int, ...]
-    number: str = ""
-    uid: str = ""
-    revision: int = 0
-    short_entries: tuple[ShortEntry, ...] = ()
-    expense_ids: tuple[int, ...] = ()
-
-
 _MONEY_COLUMNS = ("subtotal", "tax_total", "total", "cost_total")
 
 
@@ -106,7 +65,7 @@ class InvoiceDraftRepository:
 
     # Work to bill
 
-    def billable_entries(self, start: datetime, end: datetime) -> list[BillableEntry]:
+    def billable_entries(self, start: datetime, end: datetime) -> list[WorkItem]:
         """Approved, finished entries starting in [start, end) that no draft bills yet."""
         return self._entries(
             EntryRow.start_utc >= start, EntryRow.start_utc < end, col(EntryRow.end_utc).is_not(None),
@@ -114,20 +73,20 @@ class InvoiceDraftRepository:
             col(EntryRow.project_id).not_in(separately_billed()),
         )
 
-    def unbilled_of(self, project_id: int) -> list[BillableEntry]:
+    def unbilled_of(self, project_id: int) -> list[WorkItem]:
         """Every approved, finished entry of the project that no draft bills yet, whatever its day."""
         return self._entries(EntryRow.project_id == project_id, col(EntryRow.end_utc).is_not(None),
                              EntryRow.status == str(EntryStatus.APPROVED),
                              col(EntryRow.id).not_in(select(InvoiceEntryRow.entry_id)))
 
-    def entries_of(self, number: str) -> list[BillableEntry]:
+    def entries_of(self, number: str) -> list[WorkItem]:
         """The entries a stored draft bills."""
         with self._db.session() as s:
             draft_id = self._row(s, number).id
         return self._entries(col(EntryRow.id).in_(select(InvoiceEntryRow.entry_id)
                                                   .where(InvoiceEntryRow.draft_id == draft_id)))
 
-    def _entries(self, *conditions: Any) -> list[BillableEntry]:
+    def _entries(self, *conditions: Any) -> list[WorkItem]:
         with self._db.session() as s:
             rows = s.exec(
                 select(EntryRow, ProjectRow, ClientRow, TaskRow)
@@ -138,8 +97,8 @@ class InvoiceDraftRepository:
                 .order_by(col(EntryRow.start_utc), col(EntryRow.id))
             ).all()
             return [
-                BillableEntry(e.id or 0, e.start_utc, e.end_utc or e.start_utc, c.id or 0, c.name, p.id or 0, p.name,
-                              _shareable(e), e.task_id, t.name if t else "", e.billable and p.billable)
+                WorkItem(e.id or 0, e.start_utc, e.end_utc or e.start_utc, c.id or 0, c.name, p.id or 0, p.name,
+                         _shareable(e), e.task_id, t.name if t else "", e.billable and p.billable)
                 for e, p, c, t in rows
             ]
 
@@ -151,15 +110,15 @@ class InvoiceDraftRepository:
                 EntryRow.description != ""))
             return {entry_id or 0: text for entry_id, text in rows}
 
-    def worked(self, start: datetime, end: datetime) -> list[WorkedEntry]:
+    def worked(self, start: datetime, end: datetime) -> list[Worked]:
         """Every finished entry overlapping [start, end): what overtime limits count."""
         return self._worked(EntryRow.start_utc < end, col(EntryRow.end_utc) > start)
 
-    def worked_on(self, project_ids: Sequence[int]) -> list[WorkedEntry]:
+    def worked_on(self, project_ids: Sequence[int]) -> list[Worked]:
         """Every finished entry of these projects, ever: what fixed-fee budgets count."""
         return self._worked(col(EntryRow.project_id).in_(list(project_ids)))
 
-    def _worked(self, *conditions: Any) -> list[WorkedEntry]:
+    def _worked(self, *conditions: Any) -> list[Worked]:
         with self._db.session() as s:
             rows = s.exec(
                 select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.project_id,  # type: ignore[call-overload]
@@ -167,7 +126,7 @@ class InvoiceDraftRepository:
                 .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
                 .where(col(EntryRow.end_utc).is_not(None), *conditions)
             ).all()
-            return [WorkedEntry(entry_id or 0, start, end or start, project_id, bool(billable and project_billable))
+            return [Worked(entry_id or 0, start, end or start, project_id, bool(billable and project_billable))
                     for entry_id, start, end, project_id, billable, project_billable in rows]
 
     def fee_charged(self, project_id: int, exclude_draft: str | None = None) -> bool:
@@ -182,8 +141,8 @@ class InvoiceDraftRepository:
 
     # Drafts
 
-    def save_draft(self, draft: DraftRecord, prefix: str, content_hash: str,
-                   link: LinkDraft | None = None) -> DraftRecord:
+    def save_draft(self, draft: InvoiceDraft, prefix: str, content_hash: str,
+                   link: LinkDraft | None = None) -> InvoiceDraft:
         """Store a new draft with the next local number and mark its entries invoiced, all in one transaction
         (with `link`: what made the draft records it in the same one)."""
         try:
@@ -202,7 +161,7 @@ class InvoiceDraftRepository:
                 raise ValidationError("Some of these entries were invoiced meanwhile; preview again") from None
             raise
 
-    def replace_draft(self, number: str, draft: DraftRecord, content_hash: str) -> DraftRecord:
+    def replace_draft(self, number: str, draft: InvoiceDraft, content_hash: str) -> InvoiceDraft:
         """New content for a stored draft; its revision grows only when the content really changed."""
         with self._db.session() as s:
             row = self._refreshable(s, number)
@@ -220,7 +179,7 @@ class InvoiceDraftRepository:
             self._write_lines(s, row.id or 0, draft)
             return self._load(s, row)
 
-    def refreshable(self, number: str) -> DraftRecord:
+    def refreshable(self, number: str) -> InvoiceDraft:
         """A draft whose lines come from its entries; retainer and progress invoices are refused with a sentence."""
         with self._db.session() as s:
             return self._load(s, self._refreshable(s, number))
@@ -233,16 +192,16 @@ class InvoiceDraftRepository:
                                   "entries, so it is not refreshed. Delete it and make it again if it is wrong.")
         return row
 
-    def drafts(self) -> list[DraftRecord]:
+    def drafts(self) -> list[InvoiceDraft]:
         with self._db.session() as s:
             rows = s.exec(select(InvoiceDraftRow).order_by(col(InvoiceDraftRow.id))).all()
             return [self._load(s, r) for r in rows]
 
-    def draft(self, number: str) -> DraftRecord:
+    def draft(self, number: str) -> InvoiceDraft:
         with self._db.session() as s:
             return self._load(s, self._row(s, number))
 
-    def delete_draft(self, number: str, give_back_number: bool = False, unanswered_ok: bool = False) -> DraftRecord:
+    def delete_draft(self, number: str, give_back_number: bool = False, unanswered_ok: bool = False) -> InvoiceDraft:
         """Remove a draft and give its entries back to review as approved, unbilled work.
 
         Refused while an accounting system holds the invoice (or may: a request left without an answer), in the
@@ -301,13 +260,13 @@ class InvoiceDraftRepository:
             s.add(seq)
 
     @staticmethod
-    def _draft_columns(draft: DraftRecord) -> dict[str, Any]:
+    def _draft_columns(draft: InvoiceDraft) -> dict[str, Any]:
         names = ("client_id", "project_id", "currency", "amounts_are", "grouping", "period_first", "period_last",
                  "issue_date", "due_date", *_MONEY_COLUMNS)
         return {name: as_text(getattr(draft, name)) for name in names}
 
     @staticmethod
-    def _write_lines(s: Session, draft_id: int, draft: DraftRecord) -> None:
+    def _write_lines(s: Session, draft_id: int, draft: InvoiceDraft) -> None:
         for position, line in enumerate(draft.lines):
             row = InvoiceLineRow(
                 draft_id=draft_id, position=position, taxes=json.dumps([[n, str(a)] for n, a in line.taxes]),
@@ -348,7 +307,7 @@ class InvoiceDraftRepository:
         return row
 
     @staticmethod
-    def _load(s: Session, row: InvoiceDraftRow) -> DraftRecord:
+    def _load(s: Session, row: InvoiceDraftRow) -> InvoiceDraft:
         client = s.get(ClientRow, row.client_id)
         projects = {p.id: p.name for p in s.exec(select(ProjectRow).where(ProjectRow.client_id == row.client_id))}
         line_rows = s.exec(select(InvoiceLineRow).where(InvoiceLineRow.draft_id == row.id)
@@ -375,9 +334,10 @@ class InvoiceDraftRepository:
         lasted = {e.id or 0: int(((e.end_utc or e.start_utc) - e.start_utc).total_seconds()) for e in entries}
         short = sorted((ShortEntry(e.id or 0, e.start_utc, lasted[e.id or 0]) for e in entries
                         if lasted[e.id or 0] < SHORT_ENTRY_SECONDS), key=lambda s: (s.start, s.entry_id))
-        return DraftRecord(
-            row.client_id, client.name if client else "", row.project_id, row.currency, row.amounts_are, row.grouping,
-            row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
-            Decimal(row.subtotal), Decimal(row.tax_total), Decimal(row.total), Decimal(row.cost_total), tuple(lasted),
-            row.number, row.uid, row.revision, tuple(short), expenses_billed_by(s, row.id or 0),
+        return InvoiceDraft(
+            row.client_id, client.name if client else "", row.project_id, row.currency, AmountsAre(row.amounts_are),
+            Grouping(row.grouping), row.period_first, row.period_last, row.issue_date, row.due_date, tuple(lines),
+            Decimal(row.subtotal), Decimal(row.tax_total), Decimal(row.total), Decimal(row.cost_total),
+            project_subtotals(tuple(lines)), tuple(lasted), row.number, row.uid, row.revision, tuple(short),
+            expenses_billed_by(s, row.id or 0),
         )

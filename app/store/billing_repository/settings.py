@@ -1,8 +1,10 @@
-"""Billing settings storage: client and project billing settings, rates and holidays, as plain records."""
+"""Billing settings storage: client and project billing settings, rates and holidays, as domain values.
+
+Values are stored as their text and read back into the domain's types here, so nothing above copies them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,43 +12,14 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from app.domain.billing_settings import ClientBilling, ProjectBilling
 from app.domain.errors import NotFoundError
+from app.domain.rates import Level, RateKind, RateRecord
+from app.domain.rounding import Rounding, parse_rounding
+from app.domain.tax import AmountsAre, TaxRate, parse_tax
 from app.store.db import Database
 from app.store.tables import ClientRow, ProjectRow
 from app.store.tables.billing import ClientBillingRow, HolidayRow, ProjectBillingRow, RateRow
-
-
-@dataclass(frozen=True, slots=True)
-class ClientBilling:
-    client_id: int
-    client_name: str
-    currency: str | None = None
-    rounding: str | None = None
-    minimum_seconds: int | None = None
-    terms_days: int | None = None
-    tax: str | None = None
-    amounts_are: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectBilling:
-    project_id: int
-    rounding: str | None = None
-    minimum_seconds: int | None = None
-    tax: str | None = None
-    fixed_fee: Decimal | None = None
-    budget_seconds: int | None = None
-    overage_rate: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RateRecord:
-    level: str
-    target_id: int | None
-    kind: str
-    amount: Decimal
-    effective_from: date | None
-
 
 _SETTING_FIELDS = {f.name for f in fields(ClientBilling)} - {"client_id", "client_name"}
 _PROJECT_FIELDS = {f.name for f in fields(ProjectBilling)} - {"project_id"}
@@ -61,8 +34,9 @@ def stored_decimal(text: str) -> Decimal:
 
 
 def as_text(value: Any) -> Any:
-    """Decimals are stored as text, so amounts keep every digit; other values pass through."""
-    return str(value) if isinstance(value, Decimal) else value
+    """Decimals, roundings and tax rates are stored as text (amounts keep every digit); other values pass
+    through (enums are `str` already)."""
+    return str(value) if isinstance(value, Decimal | Rounding | TaxRate) else value
 
 
 class BillingSettingsRepository:
@@ -89,7 +63,7 @@ class BillingSettingsRepository:
         with self._db.session() as s:
             row = s.get(ClientBillingRow, client_id) or ClientBillingRow(client_id=client_id)
             for key, value in changes.items():
-                setattr(row, key, value)
+                setattr(row, key, as_text(value))
             s.add(row)
 
     def project_billing(self) -> list[ProjectBilling]:
@@ -119,14 +93,15 @@ class BillingSettingsRepository:
     def rates(self) -> list[RateRecord]:
         with self._db.session() as s:
             rows = s.exec(select(RateRow).order_by(col(RateRow.id))).all()
-            return [RateRecord(r.level, r.target_id, r.kind, stored_decimal(r.amount), r.effective_from) for r in rows]
+            return [RateRecord(Level[r.level.upper()], r.target_id, RateKind(r.kind), stored_decimal(r.amount),
+                               r.effective_from) for r in rows]
 
     def set_rate(self, rate: RateRecord) -> None:
         """Store a rate; one already set for the same target, kind and start date is replaced."""
         with self._db.session() as s:
             s.execute(
                 delete(RateRow).where(
-                    col(RateRow.level) == rate.level,
+                    col(RateRow.level) == rate.level.name.lower(),
                     col(RateRow.kind) == rate.kind,
                     col(RateRow.target_id).is_(None) if rate.target_id is None
                     else col(RateRow.target_id) == rate.target_id,
@@ -134,7 +109,8 @@ class BillingSettingsRepository:
                     else col(RateRow.effective_from) == rate.effective_from,
                 )
             )
-            s.add(RateRow(level=rate.level, target_id=rate.target_id, kind=rate.kind, amount=str(rate.amount),
+            s.add(RateRow(level=rate.level.name.lower(), target_id=rate.target_id, kind=str(rate.kind),
+                          amount=str(rate.amount),
                           effective_from=rate.effective_from))
 
     def holidays(self) -> list[tuple[date, str]]:
@@ -155,13 +131,18 @@ class BillingSettingsRepository:
 def _client_billing(c: ClientRow, b: ClientBillingRow | None) -> ClientBilling:
     if b is None:
         return ClientBilling(c.id or 0, c.name)
-    return ClientBilling(c.id or 0, c.name, b.currency, b.rounding, b.minimum_seconds, b.terms_days, b.tax,
-                         b.amounts_are)
+    return ClientBilling(c.id or 0, c.name, b.currency, _rounding(b.rounding), b.minimum_seconds, b.terms_days,
+                         parse_tax(b.tax) if b.tax is not None else None,
+                         AmountsAre(b.amounts_are) if b.amounts_are else None)
 
 
 def _project_billing(r: ProjectBillingRow) -> ProjectBilling:
     return ProjectBilling(
-        r.project_id, r.rounding, r.minimum_seconds, r.tax,
+        r.project_id, _rounding(r.rounding), r.minimum_seconds, parse_tax(r.tax) if r.tax is not None else None,
         stored_decimal(r.fixed_fee) if r.fixed_fee is not None else None, r.budget_seconds,
         stored_decimal(r.overage_rate) if r.overage_rate is not None else None,
     )
+
+
+def _rounding(text: str | None) -> Rounding | None:
+    return parse_rounding(text) if text else None

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.billing.invoices import InvoiceDraft
-from app.domain.invoices import LineKind
+from app.domain.invoices import InvoiceDraft, LineKind
+from app.domain.work import WorkItem
 from app.settings import Settings
-from app.store.billing_repository import BillableEntry
 from app.sync.customers import resolve_customer
 from app.sync.matching import closest
 from app.sync.provider import RemoteKind, TimePush
@@ -114,7 +113,7 @@ def rate_of(amount: Decimal, seconds: int) -> Decimal | None:
     return Decimal(format(rate.normalize(), "f"))
 
 
-def activity(entry: BillableEntry, seconds: int, rate: Decimal | None, billable: bool, resolver: Resolver,
+def activity(entry: WorkItem, seconds: int, rate: Decimal | None, billable: bool, resolver: Resolver,
              customer_code: str, number: str = "") -> Activity:
     """`seconds` is the time billed for the entry; when it differs from the time worked the description says so
     (`number`: the invoice that bills it)."""
@@ -136,7 +135,7 @@ def worked_note(raw: int, billed: int, number: str = "") -> str:
     return f" · worked {worked // 60}:{worked % 60:02d}, billed {charged // 60}:{charged % 60:02d}{where}"
 
 
-def time_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,
+def time_mode(draft: InvoiceDraft, entries: Mapping[int, WorkItem], resolver: Resolver,
               customer_code: str) -> list[Activity]:
     """A preview draft grouped per entry: each entry once, for its billed (rounded) time at its effective rate."""
     seconds: dict[int, int] = defaultdict(int)
@@ -153,7 +152,7 @@ def time_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolve
             for e in sorted(seconds, key=lambda i: (entries[i].start, i))]
 
 
-def invoice_mode(draft: InvoiceDraft, entries: Mapping[int, BillableEntry], resolver: Resolver,
+def invoice_mode(draft: InvoiceDraft, entries: Mapping[int, WorkItem], resolver: Resolver,
                  customer_code: str) -> list[tuple[int, Activity]]:
     """(line index, activity) for every entry on a billed-by-the-hour line of a stored draft, at the line's rate,
     for the time the line bills for it: the activities of a line add up to the line's hours and amount, so
@@ -190,15 +189,15 @@ def _minutes(seconds: int) -> int:
     return hours * 60 + minutes
 
 
-def by_id(entries: Iterable[BillableEntry]) -> dict[int, BillableEntry]:
+def by_id(entries: Iterable[WorkItem]) -> dict[int, WorkItem]:
     return {e.entry_id: e for e in entries}
 
 
-def _raw(entry: BillableEntry) -> int:
+def _raw(entry: WorkItem) -> int:
     return max(0, int((entry.end - entry.start).total_seconds()))
 
 
-def _label(day: date, entry: BillableEntry, seconds: int) -> str:
+def _label(day: date, entry: WorkItem, seconds: int) -> str:
     hours, minutes = divmod(round(seconds / 60), 60)
     task = f"/{entry.task_name}" if entry.task_name else ""
     return f"{day.isoformat()} {entry.project_name}{task} {hours}:{minutes:02d}"

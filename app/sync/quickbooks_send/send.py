@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from app.billing.invoices import InvoiceDraft
+from app.domain.invoices import InvoiceDraft
 from app.domain.periods import Period
 from app.settings import Settings
 from app.store.billing_repository import BillingRepository

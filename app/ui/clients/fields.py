@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing.rounding import STEPS_MINUTES, parse_rounding
 from app.domain.money import MINOR_UNITS
+from app.domain.rounding import STEPS_MINUTES, parse_rounding
 
 NOT_SET = "not set"
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR")

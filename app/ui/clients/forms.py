@@ -94,7 +94,8 @@ class ClientForm(BillingForm):
     def show_client(self, summary: ClientSummary) -> None:
         b = summary.billing
         self.load({"rate": summary.rate, "cost_rate": summary.cost_rate, "currency": b.currency,
-                   "rounding": b.rounding, "terms": b.terms_days, "tax": b.tax, "amounts_are": b.amounts_are,
+                   "rounding": _spec(b.rounding), "terms": b.terms_days, "tax": _spec(b.tax),
+                   "amounts_are": b.amounts_are,
                    "minimum": None if b.minimum_seconds is None else b.minimum_seconds // 60})
 
     def changes(self) -> dict[str, Any]:
@@ -136,8 +137,8 @@ class ProjectForm(BillingForm):
 
     def show_project(self, summary: ProjectSummary) -> None:
         b = summary.billing
-        self.load({**_rates(summary.rates), "billable": summary.project.billable, "rounding": b.rounding,
-                   "minimum": None if b.minimum_seconds is None else b.minimum_seconds // 60, "tax": b.tax,
+        self.load({**_rates(summary.rates), "billable": summary.project.billable, "rounding": _spec(b.rounding),
+                   "minimum": None if b.minimum_seconds is None else b.minimum_seconds // 60, "tax": _spec(b.tax),
                    "fixed_fee": b.fixed_fee, "overage_rate": b.overage_rate,
                    "budget": None if b.budget_seconds is None else b.budget_seconds // 3600})
         show_budget(self.budget_bar, self.budget_note, summary)
@@ -177,3 +178,8 @@ class TaskForm(BillingForm):
 
     def show_task(self, summary: TaskSummary) -> None:
         self.load(_rates(summary.rates))
+
+
+def _spec(value: object | None) -> str | None:
+    """A stored rounding or tax as the text its field shows; None when the client or project has none."""
+    return None if value is None else str(value)

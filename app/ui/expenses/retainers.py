@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.billing.invoices import InvoiceDraft, hours
+from app.billing.invoices import hours
 from app.billing.retainers_service import RetainerState
 from app.core import Core
+from app.domain.invoices import InvoiceDraft
 from app.domain.models import Project
 from app.domain.money import format_money
 from app.ui.automation_page import fill, table

@@ -10,8 +10,8 @@ from PySide6.QtCore import QMarginsF, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from app.billing.client_document import LOGO, Business, TimesheetRow, client_invoice_html
-from app.billing.invoices import InvoiceDraft
 from app.domain.errors import ValidationError
+from app.domain.invoices import InvoiceDraft
 
 
 def write_client_pdf(path: Path, draft: InvoiceDraft, business: Business,

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
-from app.billing.terms import Grouping
+from app.domain.invoices import Grouping
 from app.domain.periods import Period
 
 GROUPING_LABELS = {Grouping.ENTRY: "one line per entry", Grouping.TASK: "one line per task",

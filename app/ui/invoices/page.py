@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.billing.client_document import Business
 from app.billing.export import drafts_csv
-from app.billing.invoices import InvoiceDraft
 from app.core import Core
+from app.domain.invoices import InvoiceDraft
 from app.domain.money import format_money
 from app.domain.periods import Period
 from app.sync.invoice_list import NOT_SENT, InvoiceBook, InvoiceListing, invoice_book

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.billing.rounding import parse_rounding
 from app.capture.options import TRACKING_HOURS
 from app.core import Core
 from app.domain.errors import ValidationError
 from app.domain.models import split_project_path
 from app.domain.money import check_currency, parse_amount
+from app.domain.rounding import parse_rounding
 from app.sync import mappings
 from app.sync.provider import RemoteKind, RemoteOption
 
