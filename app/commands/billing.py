@@ -1,4 +1,4 @@
-"""`timetally invoice preview|create|list|show|refresh|delete|void`, `timetally clients set|list`,
+"""`timetally invoice preview|create|list|show|refresh|delete|void|email`, `timetally clients set|list`,
 `timetally holidays`."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from app.commands.retainers import create_retainer_invoices
 from app.core import Core
 from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
+from app.sync.emailing import EmailResult
+from app.sync.lifecycle import VoidResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +55,13 @@ def _register_invoice(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         if name in ("show", "void"):
             parser.add_argument("--json", action="store_true")
         parser.set_defaults(handler=handler)
+    email = isub.add_parser("email", help="send an invoice to the client: the accounting system holding it e-mails "
+                                          "it (Xero: only approved, AUTHORISED invoices)")
+    email.add_argument("number", metavar="NUMBER")
+    email.add_argument("--to", metavar="ADDRESS", default="",
+                       help="e-mail it to this address instead of the customer's (QuickBooks only)")
+    email.add_argument("--json", action="store_true")
+    email.set_defaults(handler=_email)
 
 
 def _register_clients(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -172,8 +181,17 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
 
 def _void(core: Core, args: argparse.Namespace) -> int:
     """Exit 1 when refused (payments on it, or a send of it still unanswered): nothing was changed then."""
-    result = core.sync.void_invoice(args.number)
-    if args.json:
+    return _told(core.sync.void_invoice(args.number), args.json)
+
+
+def _email(core: Core, args: argparse.Namespace) -> int:
+    """Exit 1 when the accounting system did not e-mail it (refused, or no answer yet)."""
+    return _told(core.sync.email_invoice(args.number, args.to), args.json)
+
+
+def _told(result: VoidResult | EmailResult, as_json: bool) -> int:
+    """The result's JSON, or its sentence (on stderr when refused); exit 1 when refused."""
+    if as_json:
         print_json(result.to_json())
     elif result.ok:
         print(result.message)

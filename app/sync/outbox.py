@@ -39,6 +39,8 @@ class JobKind(StrEnum):
     INVOICE = "invoice"
     TIME = "time"
     CUSTOMER = "customer"
+    ATTACHMENT = "attachment"
+    EMAIL = "email"
 
 
 OPEN_STATES = (JobState.PENDING, JobState.SENT)

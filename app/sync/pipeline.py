@@ -44,7 +44,14 @@ def _push_invoices(provider: AccountingProvider, group: Sequence[Job], cancelled
                                   links=links or None)
 
 
-PUSHES: dict[JobKind, Push] = {JobKind.TIME: _push_time, JobKind.INVOICE: _push_invoices}
+def _push_emails(provider: AccountingProvider, group: Sequence[Job], cancelled: Cancel) -> list[PushResult]:
+    """One request per e-mail, each under its job's own key (an e-mail is one action on one invoice)."""
+    return [provider.email_invoice(str(j.payload["invoice_id"]), str(j.payload.get("to") or ""), j.key)
+            for j in group]
+
+
+PUSHES: dict[JobKind, Push] = {JobKind.TIME: _push_time, JobKind.INVOICE: _push_invoices,
+                               JobKind.EMAIL: _push_emails}
 """How each kind of document goes on the wire, in the order a resumed run sends them (time before invoices: an
 invoice may link time activities an interrupted run left open). A new kind adds its entry here."""
 
@@ -98,7 +105,8 @@ class Pipeline:
             return self.settled(self.outbox.get(job.id), result)
         updated = bool(job.payload.get("remote_id"))
         return InvoiceOutcome(job.label, job.local_ref, Outcome.UPDATED if updated else Outcome.SENT,
-                              result.remote_id, result.remote_number, client=str(job.payload.get("client", "")))
+                              result.remote_id, result.remote_number, str(result.status or ""),
+                              client=str(job.payload.get("client", "")))
 
     def settled(self, job: Job, result: PushResult | None = None) -> InvoiceOutcome:
         """A confirmed invoice job: remember the remote invoice against the draft and check its totals."""

@@ -29,6 +29,8 @@ class Capability(StrEnum):
     TAX_RATES = "tax_rates"
     UPDATE_DRAFTS = "update_drafts"
     """An invoice already sent may be replaced while it is still a draft at the provider."""
+    EMAIL_TO = "email_to"
+    """An invoice may be e-mailed to an address typed in (QuickBooks); Xero writes only to the contact's own."""
 
 
 class RemoteKind(StrEnum):
@@ -339,4 +341,10 @@ class AccountingProvider(Protocol):
     def void_invoice(self, remote_id: str) -> PaymentStatus:
         """Deletes the invoice while it is a draft, voids it once approved; one with payments is left alone.
         Returns where it stands afterwards (paid or part-paid when it was left alone)."""
+        ...
+
+    def email_invoice(self, remote_id: str, to: str, key: str) -> PushResult:
+        """Has the accounting system e-mail the invoice to its customer (to `to` instead, with
+        `Capability.EMAIL_TO`), under the idempotency key `key`. An invoice it will not e-mail (not approved there)
+        comes back refused, with the sentence in `errors`."""
         ...

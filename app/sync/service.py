@@ -31,6 +31,7 @@ from app.sync.audit import AuditLog
 from app.sync.connection import ConnectionStatus, connection_status
 from app.sync.customers import resolve_customer
 from app.sync.documents import codes_for, to_push
+from app.sync.emailing import EmailResult, email_invoice
 from app.sync.invoice_jobs import draft_outcome, job_payload, replacement, unmapped_note
 from app.sync.lifecycle import VoidResult, void_invoice
 from app.sync.matching import closest, normalise
@@ -319,6 +320,11 @@ class SyncService:
         only then release its entries. Refused (a REFUSED result with the sentence) when anything is paid on it.
         See `app.sync.lifecycle`."""
         return void_invoice(self, self._billing_repo, number)
+
+    def email_invoice(self, number: str, to: str = "") -> EmailResult:
+        """"Send to client": the accounting system holding the invoice e-mails it (Xero only when authorised;
+        QuickBooks to `to` when given). See `app.sync.emailing`."""
+        return email_invoice(self, self._billing_repo, number, to)
 
     def connected(self) -> list[str]:
         return [s.provider for s in self.accounts.status() if s.connected and s.provider in FACTORIES]

@@ -27,7 +27,7 @@ from tests.fakes.quickbooks_spec import entity_names, problems, type_problems
 ACCESS_TOKEN = "fake-qbo-access-token"
 REALM_ID = "9130357766900456"
 BATCH_LIMIT = 30
-_PATH = re.compile(r"^/v3/company/(\w+)/(\w+)(?:/(\w+))?$")
+_PATH = re.compile(r"^/v3/company/(\w+)/(\w+)(?:/(\w+))?(?:/(send))?$")
 _QUERY = re.compile(r"^\s*select \* from (\w+)(?: where (.+?))?(?: STARTPOSITION (\d+))?(?: MAXRESULTS (\d+))?\s*$",
                     re.IGNORECASE)
 _CONDITION = re.compile(r"\s*(\w+)\s*(=|in)\s*('(?:[^'\\]|\\.)*'|true|false|\((?:'(?:[^'\\]|\\.)*'|true|false|"
@@ -141,7 +141,10 @@ class FakeQuickBooks(LoopbackServer):
             self._see(method, resource, query, status, replayed=True)
             return status, body, {}, fault
         body_value = json.loads(raw, parse_float=Decimal) if raw else None
-        status, answer = self._route(method, found.group(2), found.group(3), query, body_value)
+        if found.group(4):
+            status, answer = self._send_invoice(method, found.group(2), found.group(3), query, raw)
+        else:
+            status, answer = self._route(method, found.group(2), found.group(3), query, body_value)
         body = to_json(answer)
         if len(key) > 50:
             status, body = 400, to_json(_fault(Refused("2010", "requestid is longer than 50 characters")))
@@ -194,6 +197,19 @@ class FakeQuickBooks(LoopbackServer):
         except Refused as refused:
             return 400, _fault(refused)
         return 404, {"Fault": {"Error": [{"Message": f"{method} {resource} is not served"}], "type": "SystemFault"}}
+
+    def _send_invoice(self, method: str, resource: str, ident: str, query: dict[str, str],
+                      raw: bytes) -> tuple[int, Any]:
+        """`POST /invoice/{id}/send[?sendTo=]`: no body; the invoice back with its EmailStatus and DeliveryInfo."""
+        unknown = set(query) - {"minorversion", "requestid", "sendTo"}
+        if method != "POST" or resource != "invoice" or raw or unknown:
+            found = f"POST /invoice/{{id}}/send takes no body and only sendTo (got {method} {sorted(unknown)})"
+            self.spec_problems.append(found)
+            return 400, _fault(Refused("2010", "Request has invalid or unsupported property", found))
+        try:
+            return 200, {"Invoice": self.company.email_invoice(ident, query.get("sendTo", ""))}
+        except Refused as refused:
+            return 400, _fault(refused)
 
     @staticmethod
     def _entity(resource: str) -> str:

@@ -54,6 +54,8 @@ class Books:
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_number: int = 1
+    emails: list[tuple[str, str]] = field(default_factory=list)
+    """(invoice id, address) of every invoice Xero e-mailed."""
 
     def add_contact(self, name: str, email: str = "") -> dict[str, Any]:
         with self.lock:
@@ -180,6 +182,19 @@ class Books:
             else:
                 invoice["Status"] = "AUTHORISED"
             self._touch(invoice)
+
+    def email_invoice(self, invoice_id: str) -> None:
+        """Xero's rules: an ACCREC invoice, AUTHORISED, whose contact has an e-mail address."""
+        with self.lock:
+            invoice = self.invoices.get(invoice_id)
+            if invoice is None or invoice["Status"] == "DELETED":
+                raise Refused("Invoice could not be found")
+            if invoice["Status"] != "AUTHORISED":
+                raise Refused(f"Invoice status must be AUTHORISED to be emailed, not {invoice['Status']}")
+            address = self.contacts[invoice["Contact"]["ContactID"]].get("EmailAddress")
+            if not address:
+                raise Refused("The contact does not have an email address")
+            self.emails.append((invoice_id, address))
 
     def set_status(self, invoice_id: str, status: str) -> None:
         """AUTHORISED (approve), VOIDED (an approved one) or DELETED (a draft)."""

@@ -218,6 +218,14 @@ class FakeXero(LoopbackServer):
         if resource == "/Invoices" and method in ("PUT", "POST"):
             action = books.create_invoice if method == "PUT" else books.update_invoice
             return self._each(body["Invoices"], "Invoices", lambda i: books.public(action(i)), query, "HasErrors")
+        email = re.fullmatch(r"/Invoices/([^/]+)/Email", resource)
+        if method == "POST" and email:
+            try:
+                books.email_invoice(email.group(1))
+            except Refused as refused:
+                return 400, to_json({"ErrorNumber": 10, "Type": "ValidationException",
+                                     "Message": "; ".join(refused.messages)})
+            return 204, b""
         if method == "GET" and resource == "/Invoices":
             return 200, to_json({"Invoices": self._invoice_query(query, headers.get("If-Modified-Since"))})
         return 404, to_json({"Title": "Not found", "Status": 404, "Detail": f"{method} {resource}"})

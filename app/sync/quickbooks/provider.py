@@ -31,7 +31,7 @@ from app.sync.provider import (
     TimePush,
     check_cancelled,
 )
-from app.sync.quickbooks import batch, payments, time
+from app.sync.quickbooks import batch, email, payments, time
 from app.sync.quickbooks import invoices as qbo_invoices
 from app.sync.quickbooks.batch import BATCH_SIZE, ItemResult, Operation
 from app.sync.quickbooks.client import QuickBooksClient, QuickBooksError
@@ -49,7 +49,7 @@ class QuickBooksProvider(ListedProvider):
     name = "quickbooks"
     title = "QuickBooks"
     capabilities = frozenset({Capability.TIME_ACTIVITIES, Capability.JOBS, Capability.ITEMS, Capability.TAX_RATES,
-                              Capability.UPDATE_DRAFTS})
+                              Capability.UPDATE_DRAFTS, Capability.EMAIL_TO})
     batch_size = BATCH_SIZE
     created_status = RemoteStatus.OPEN
     replaceable = frozenset({RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN})
@@ -145,6 +145,10 @@ class QuickBooksProvider(ListedProvider):
             problems = "; ".join(f.sentence() for f in answer.faults) or f"HTTP {answer.status}"
             raise QuickBooksError(f"QuickBooks did not void the invoice: {problems}", answer.status)
         return payments.status(voided, {})
+
+    def email_invoice(self, remote_id: str, to: str, key: str) -> PushResult:
+        return email.email_invoice(self.client, self._current("Invoice", [remote_id], None).get(remote_id),
+                                   remote_id, to, key)
 
     # Helpers
 
