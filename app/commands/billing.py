@@ -76,6 +76,8 @@ def _register_clients(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     cset.add_argument("--terms", type=int, metavar="DAYS", help="payment terms in days")
     cset.add_argument("--tax", metavar="NAME:PERCENT[:compound],...", help="e.g. GST:5,QST:9.975; 'none' clears")
     cset.add_argument("--tax-mode", choices=["exclusive", "inclusive", "none"], help="how line amounts hold tax")
+    cset.add_argument("--attach", action=argparse.BooleanOptionalAction, default=None,
+                      help="attach the timesheet PDF and expense receipts to its invoices in Xero or QuickBooks")
     cset.add_argument("--create", action="store_true", help="create the client when it does not exist yet")
     cset.set_defaults(handler=_client_set)
     clist = csub.add_parser("list", help="list clients with their billing settings")
@@ -206,6 +208,8 @@ def _client_set(core: Core, args: argparse.Namespace) -> int:
         rounding=args.rounding, minimum=args.minimum, terms=args.terms, tax=args.tax, amounts_are=args.tax_mode,
         create=args.create,
     )
+    if args.attach is not None:
+        core.sync.set_attach(args.name, args.attach)
     report_rates(changes, args.name)
     print(f"Saved billing settings of {args.name}.")
     return 0
@@ -223,12 +227,14 @@ def _client_list(core: Core, args: argparse.Namespace) -> int:
         "terms_days": s.billing.terms_days,
         "tax": s.billing.tax,
         "tax_mode": s.billing.amounts_are,
+        "attach": bool(s.billing.attach_proof),
     } for s in summaries]
     if args.json:
         print_json(rows)
         return 0
     for row in rows:
-        details = [f"{key}={value}" for key, value in row.items() if key != "client" and value not in (None, "")]
+        details = [f"{key}={value}" for key, value in row.items()
+                   if key != "client" and value not in (None, "") and value is not False]
         print(f"{row['client']}: {', '.join(details) or 'workspace defaults'}")
     return 0
 

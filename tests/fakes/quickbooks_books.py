@@ -48,11 +48,13 @@ class Company:
         self.lock = threading.RLock()
         self.records: dict[str, dict[str, dict[str, Any]]] = {
             "Customer": {}, "Vendor": {}, "Employee": {}, "Item": {}, "TimeActivity": {}, "Invoice": {},
-            "Payment": {}, "Account": {a["Id"]: {**a, "SyncToken": "0"} for a in ACCOUNTS},
+            "Payment": {}, "Attachable": {}, "Account": {a["Id"]: {**a, "SyncToken": "0"} for a in ACCOUNTS},
         }
         self.deleted: dict[str, dict[str, dict[str, Any]]] = {"Invoice": {}, "Payment": {}}
         self._next = 100
         self._doc = 1000
+        self.files: dict[str, bytes] = {}
+        """The bytes of each Attachable uploaded, by its id."""
         self.emails: list[tuple[str, str]] = []
         """(invoice id, address) of every invoice QuickBooks e-mailed."""
 

@@ -26,6 +26,7 @@ class ClientBilling:
     terms_days: int | None = None
     tax: str | None = None
     amounts_are: str | None = None
+    attach_proof: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,7 @@ def _client_billing(c: ClientRow, b: ClientBillingRow | None) -> ClientBilling:
     if b is None:
         return ClientBilling(c.id or 0, c.name)
     return ClientBilling(c.id or 0, c.name, b.currency, b.rounding, b.minimum_seconds, b.terms_days, b.tax,
-                         b.amounts_are)
+                         b.amounts_are, b.attach_proof)
 
 
 def _project_billing(r: ProjectBillingRow) -> ProjectBilling:

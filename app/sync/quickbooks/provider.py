@@ -8,6 +8,7 @@ with a sparse update carrying its current `SyncToken` (read just before). A refe
 from __future__ import annotations
 
 import json
+import mimetypes
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -30,8 +31,9 @@ from app.sync.provider import (
     RemoteStatus,
     TimePush,
     check_cancelled,
+    unanswered,
 )
-from app.sync.quickbooks import batch, email, payments, time
+from app.sync.quickbooks import attachments, batch, email, payments, time
 from app.sync.quickbooks import invoices as qbo_invoices
 from app.sync.quickbooks.batch import BATCH_SIZE, ItemResult, Operation
 from app.sync.quickbooks.client import QuickBooksClient, QuickBooksError
@@ -146,9 +148,15 @@ class QuickBooksProvider(ListedProvider):
             raise QuickBooksError(f"QuickBooks did not void the invoice: {problems}", answer.status)
         return payments.status(voided, {})
 
+    def attach_file(self, remote_id: str, name: str, content: bytes, include_online: bool, key: str) -> PushResult:
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return unanswered(key, lambda: attachments.attach(self.client, remote_id, name, content, mime, include_online,
+                                                          key), QuickBooksError)
+
     def email_invoice(self, remote_id: str, to: str, key: str) -> PushResult:
-        return email.email_invoice(self.client, self._current("Invoice", [remote_id], None).get(remote_id),
-                                   remote_id, to, key)
+        return unanswered(key, lambda: email.email_invoice(
+            self.client, self._current("Invoice", [remote_id], None).get(remote_id), remote_id, to, key),
+            QuickBooksError)
 
     # Helpers
 
