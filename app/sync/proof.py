@@ -19,11 +19,12 @@ from typing import Any
 
 from app.billing.invoices import InvoiceDraft
 from app.billing.proof_pdf import proof_pdf
+from app.sync.http import ApiError
 from app.sync.outbox import Job, JobKind
 from app.sync.parts import SendParts
 from app.sync.proof_files import digest
 from app.sync.provider import RemoteStatus
-from app.sync.reports import InvoiceOutcome
+from app.sync.reports import InvoiceOutcome, Outcome
 
 
 def timesheet_name(number: str) -> str:
@@ -39,7 +40,12 @@ def attach_proof(sync: SendParts, name: str, drafts: Sequence[InvoiceDraft], per
         sent = store.sent(draft.uid) if draft.client_id in wanted else None
         if sent is not None and not sent.released and not RemoteStatus(sent.remote_status).gone:
             jobs += plan(sync, name, draft, sent.remote_id, person)
-    return sync.pipeline(name).deliver(jobs) if jobs else []
+    if not jobs:
+        return []
+    try:
+        return sync.pipeline(name).deliver(jobs)
+    except ApiError as exc:  # the invoices are sent and recorded; their files wait for the next sync
+        return [InvoiceOutcome(j.label, j.local_ref, Outcome.PENDING, errors=(str(exc),)) for j in jobs]
 
 
 def plan(sync: SendParts, name: str, draft: InvoiceDraft, remote_id: str, person: str) -> list[Job]:

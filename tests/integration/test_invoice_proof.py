@@ -138,3 +138,18 @@ def test_quickbooks_gets_attachables_linked_to_the_invoice_and_a_refresh_replace
     core.sync.send("quickbooks", WEEK)
     [second] = attached()
     assert second["Id"] != first["Id"] and "300.00" in text_of(quickbooks.company.files[second["Id"]], tmp_path)
+
+
+def test_a_refused_permission_leaves_the_invoice_sent_and_the_file_waiting(core: Any, xero: FakeXero, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    connect(core, xero, monkeypatch)
+    xero.books.add_contact("Acme Ltd")
+    work(core, "NZD", tmp_path)
+    core.sync.send("xero", WEEK)
+    core.sync.set_attach("Acme Ltd", True)
+    xero.fail_next(status=403, method="GET")
+    [waiting] = core.sync.send("xero", WEEK).outcomes
+    assert waiting.outcome is Outcome.PENDING and "Reconnect Xero" in waiting.errors[0]
+    assert files(xero) == {}
+    [sent] = core.sync.send("xero", WEEK).outcomes
+    assert sent.outcome is Outcome.SENT and set(files(xero)) == {TIMESHEET}
