@@ -38,6 +38,12 @@ def work(core: Any, currency: str, tmp_path: Path, receipt_mb: int = 0) -> bytes
     return receipt.read_bytes()
 
 
+def in_xero(core: Any, xero: FakeXero, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    connect(core, xero, monkeypatch)
+    xero.books.add_contact("Acme Ltd")
+    work(core, "NZD", tmp_path)
+
+
 def files(xero: FakeXero) -> dict[str, dict[str, Any]]:
     [invoice] = xero.invoices()
     held = xero.books.files.get(invoice["InvoiceID"], [])
@@ -54,9 +60,7 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 
 def test_nothing_is_attached_unless_the_client_says_so(core: Any, xero: FakeXero, monkeypatch: pytest.MonkeyPatch,
                                                        tmp_path: Path) -> None:
-    connect(core, xero, monkeypatch)
-    xero.books.add_contact("Acme Ltd")
-    work(core, "NZD", tmp_path)
+    in_xero(core, xero, monkeypatch, tmp_path)
     [outcome] = core.sync.send("xero", WEEK).outcomes
     assert outcome.outcome is Outcome.SENT and files(xero) == {}
 
@@ -87,9 +91,7 @@ def test_xero_gets_the_timesheet_and_a_large_receipt_once(core: Any, xero: FakeX
 
 def test_a_lost_answer_leaves_one_attachment(core: Any, xero: FakeXero, monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
-    connect(core, xero, monkeypatch)
-    xero.books.add_contact("Acme Ltd")
-    work(core, "NZD", tmp_path)
+    in_xero(core, xero, monkeypatch, tmp_path)
     core.sync.send("xero", WEEK)
     core.sync.set_attach("Acme Ltd", True)
     xero.drop_after_commit(count=FAST.max_retries + 1, method="PUT")
@@ -103,9 +105,7 @@ def test_a_lost_answer_leaves_one_attachment(core: Any, xero: FakeXero, monkeypa
 
 def test_a_refreshed_invoice_sent_again_replaces_its_timesheet(core: Any, xero: FakeXero, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    connect(core, xero, monkeypatch)
-    xero.books.add_contact("Acme Ltd")
-    work(core, "NZD", tmp_path)
+    in_xero(core, xero, monkeypatch, tmp_path)
     core.sync.set_attach("Acme Ltd", True)
     core.sync.send("xero", WEEK)
     before = files(xero)[TIMESHEET]["_content"]
@@ -142,9 +142,7 @@ def test_quickbooks_gets_attachables_linked_to_the_invoice_and_a_refresh_replace
 
 def test_a_refused_permission_leaves_the_invoice_sent_and_the_file_waiting(core: Any, xero: FakeXero, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    connect(core, xero, monkeypatch)
-    xero.books.add_contact("Acme Ltd")
-    work(core, "NZD", tmp_path)
+    in_xero(core, xero, monkeypatch, tmp_path)
     core.sync.send("xero", WEEK)
     core.sync.set_attach("Acme Ltd", True)
     xero.fail_next(status=403, method="GET")
