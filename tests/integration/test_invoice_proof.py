@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.models import DescriptionOrigin, NewEntry
 from app.domain.periods import parse_week
 from app.sync.quickbooks_send.links import Mode
 from app.sync.reports import Outcome
@@ -71,6 +72,11 @@ def test_xero_gets_the_timesheet_and_a_large_receipt_once(core: Any, xero: FakeX
     xero.books.add_contact("Acme Ltd")
     receipt = work(core, "NZD", tmp_path, receipt_mb=5)
     assert len(receipt) > 5_000_000
+    project = core.projects.find("Acme Ltd/Web")
+    start = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    seen = core.entries.add(NewEntry(start, start + timedelta(hours=1), "Salary review.xlsx - Excel", project.id,
+                                     description_origin=DescriptionOrigin.TITLE))
+    core.entries.update(seen.id, status="approved", locked=True)
     code, out, err = timetally("clients", "set", "Acme Ltd", "--attach")
     assert code == 0, err
     code, out, _ = timetally("clients", "list")
@@ -82,8 +88,10 @@ def test_xero_gets_the_timesheet_and_a_large_receipt_once(core: Any, xero: FakeX
     assert all(a["IncludeOnline"] for a in held.values())
     assert held["Receipt hotel.pdf"]["_content"] == receipt
     text = text_of(held[TIMESHEET]["_content"], tmp_path)
-    for expected in ("INV-0001", "Jane Doe", "Homepage layout", "2026-11-16", "2:00", "200.00", "120.00"):
+    for expected in ("INV-0001", "Jane Doe", "Homepage layout", "2026-11-16", "2026-11-18", "2:00", "1:00",
+                     "300.00", "120.00"):
         assert expected in text
+    assert "Salary" not in text, "window titles never leave the computer"
     uploads = xero.calls("PUT") + xero.calls("POST")
     assert core.sync.send("xero", WEEK).outcomes == []
     assert xero.calls("PUT") + xero.calls("POST") == uploads, "nothing is uploaded a second time"
