@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from app.billing.tax import line_tax
@@ -50,6 +51,8 @@ class ExpenseSource(Protocol):
     def billable_items(self, period: Period) -> list[ExpenseItem]: ...
 
     def items_of(self, number: str) -> list[ExpenseItem]: ...
+
+    def receipts_of(self, number: str) -> list[tuple[str, Path]]: ...
 
 
 def billed_amount(expense: ExpenseItem, currency: str) -> Decimal:

@@ -139,6 +139,11 @@ class ExpenseService:
     def items_of(self, number: str) -> list[ExpenseItem]:
         return [expense_item(e) for e in self._repo.of_draft(number)]
 
+    def receipts_of(self, number: str) -> list[tuple[str, Path]]:
+        """(the name the user gave it, the kept file) of each receipt of the expenses a stored draft bills."""
+        return [(e.receipt_name or e.receipt, self._receipts / e.receipt) for e in self._repo.of_draft(number)
+                if e.receipt]
+
     # Accounts of categories
 
     def set_mapping(self, provider: str, category: str, code: str) -> None:

@@ -1,4 +1,4 @@
-"""`timetally invoice preview|create|list|show|refresh|delete|void`, `timetally clients set|list`,
+"""`timetally invoice preview|create|list|show|refresh|delete|void|email`, `timetally clients set|list`,
 `timetally holidays`."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from app.core import Core
 from app.domain.invoices import Grouping
 from app.domain.periods import parse_day
 from app.domain.timefmt import format_duration
+from app.sync.emailing import EmailResult
+from app.sync.lifecycle import VoidResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +55,13 @@ def _register_invoice(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         if name in ("show", "void"):
             parser.add_argument("--json", action="store_true")
         parser.set_defaults(handler=handler)
+    email = isub.add_parser("email", help="send an invoice to the client: the accounting system holding it e-mails "
+                                          "it (Xero: only approved, AUTHORISED invoices)")
+    email.add_argument("number", metavar="NUMBER")
+    email.add_argument("--to", metavar="ADDRESS", default="",
+                       help="e-mail it to this address instead of the customer's (QuickBooks only)")
+    email.add_argument("--json", action="store_true")
+    email.set_defaults(handler=_email)
 
 
 def _register_clients(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,6 +76,8 @@ def _register_clients(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     cset.add_argument("--terms", type=int, metavar="DAYS", help="payment terms in days")
     cset.add_argument("--tax", metavar="NAME:PERCENT[:compound],...", help="e.g. GST:5,QST:9.975; 'none' clears")
     cset.add_argument("--tax-mode", choices=["exclusive", "inclusive", "none"], help="how line amounts hold tax")
+    cset.add_argument("--attach", action=argparse.BooleanOptionalAction, default=None,
+                      help="attach the timesheet PDF and expense receipts to its invoices in Xero or QuickBooks")
     cset.add_argument("--create", action="store_true", help="create the client when it does not exist yet")
     cset.set_defaults(handler=_client_set)
     clist = csub.add_parser("list", help="list clients with their billing settings")
@@ -172,8 +183,17 @@ def _delete(core: Core, args: argparse.Namespace) -> int:
 
 def _void(core: Core, args: argparse.Namespace) -> int:
     """Exit 1 when refused (payments on it, or a send of it still unanswered): nothing was changed then."""
-    result = core.sync.void_invoice(args.number)
-    if args.json:
+    return _told(core.sync.void_invoice(args.number), args.json)
+
+
+def _email(core: Core, args: argparse.Namespace) -> int:
+    """Exit 1 when the accounting system did not e-mail it (refused, or no answer yet)."""
+    return _told(core.sync.email_invoice(args.number, args.to), args.json)
+
+
+def _told(result: VoidResult | EmailResult, as_json: bool) -> int:
+    """The result's JSON, or its sentence (on stderr when refused); exit 1 when refused."""
+    if as_json:
         print_json(result.to_json())
     elif result.ok:
         print(result.message)
@@ -188,6 +208,8 @@ def _client_set(core: Core, args: argparse.Namespace) -> int:
         rounding=args.rounding, minimum=args.minimum, terms=args.terms, tax=args.tax, amounts_are=args.tax_mode,
         create=args.create,
     )
+    if args.attach is not None:
+        core.sync.set_attach(args.name, args.attach)
     report_rates(changes, args.name)
     print(f"Saved billing settings of {args.name}.")
     return 0
@@ -205,12 +227,14 @@ def _client_list(core: Core, args: argparse.Namespace) -> int:
         "terms_days": s.billing.terms_days,
         "tax": str(s.billing.tax) if s.billing.tax is not None else None,
         "tax_mode": s.billing.amounts_are,
+        "attach": bool(s.billing.attach_proof),
     } for s in summaries]
     if args.json:
         print_json(rows)
         return 0
     for row in rows:
-        details = [f"{key}={value}" for key, value in row.items() if key != "client" and value not in (None, "")]
+        details = [f"{key}={value}" for key, value in row.items()
+                   if key != "client" and value not in (None, "") and value is not False]
         print(f"{row['client']}: {', '.join(details) or 'workspace defaults'}")
     return 0
 

@@ -19,6 +19,8 @@ class ClientBilling:
     terms_days: int | None = None
     tax: TaxRate | None = None
     amounts_are: AmountsAre | None = None
+    attach_proof: bool | None = None
+    """Attach the timesheet PDF and receipts to invoices sent for this client."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ class JobKind(StrEnum):
     INVOICE = "invoice"
     TIME = "time"
     CUSTOMER = "customer"
+    ATTACHMENT = "attachment"
+    EMAIL = "email"
 
 
 OPEN_STATES = (JobState.PENDING, JobState.SENT)

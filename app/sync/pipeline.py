@@ -20,10 +20,12 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 
+from app.domain.errors import TimeTallyError
 from app.sync import delivery
 from app.sync.audit import AuditLog
 from app.sync.invoice_jobs import settle
 from app.sync.outbox import Job, JobKind, JobState, Outbox, invoice_from_job, resume_batches, time_from_job
+from app.sync.proof_files import content
 from app.sync.provider import AccountingProvider, Cancelled, Progress, PushResult, request_key
 from app.sync.reports import InvoiceOutcome, Outcome
 from app.sync.store import SyncStore
@@ -44,9 +46,31 @@ def _push_invoices(provider: AccountingProvider, group: Sequence[Job], cancelled
                                   links=links or None)
 
 
-PUSHES: dict[JobKind, Push] = {JobKind.TIME: _push_time, JobKind.INVOICE: _push_invoices}
+def _push_emails(provider: AccountingProvider, group: Sequence[Job], cancelled: Cancel) -> list[PushResult]:
+    """One request per e-mail, each under its job's own key (an e-mail is one action on one invoice)."""
+    return [provider.email_invoice(str(j.payload["invoice_id"]), str(j.payload.get("to") or ""), j.key)
+            for j in group]
+
+
+def _push_attachments(provider: AccountingProvider, group: Sequence[Job], cancelled: Cancel) -> list[PushResult]:
+    """One upload per file, each under its job's key; a receipt that cannot be read fails alone, before it leaves."""
+    results = []
+    for job in group:
+        try:
+            data = content(job)
+        except TimeTallyError as exc:
+            results.append(PushResult(job.key, False, errors=(str(exc),), acted=False))
+            continue
+        results.append(provider.attach_file(str(job.payload["invoice_id"]), str(job.payload["name"]), data,
+                                            bool(job.payload.get("online")), job.key))
+    return results
+
+
+PUSHES: dict[JobKind, Push] = {JobKind.TIME: _push_time, JobKind.INVOICE: _push_invoices,
+                               JobKind.ATTACHMENT: _push_attachments, JobKind.EMAIL: _push_emails}
 """How each kind of document goes on the wire, in the order a resumed run sends them (time before invoices: an
-invoice may link time activities an interrupted run left open). A new kind adds its entry here."""
+invoice may link time activities an interrupted run left open; attachments and e-mails after the invoice they
+belong to). A new kind adds its entry here."""
 
 
 class Pipeline:
@@ -98,7 +122,8 @@ class Pipeline:
             return self.settled(self.outbox.get(job.id), result)
         updated = bool(job.payload.get("remote_id"))
         return InvoiceOutcome(job.label, job.local_ref, Outcome.UPDATED if updated else Outcome.SENT,
-                              result.remote_id, result.remote_number, client=str(job.payload.get("client", "")))
+                              result.remote_id, result.remote_number, str(result.status or ""),
+                              client=str(job.payload.get("client", "")))
 
     def settled(self, job: Job, result: PushResult | None = None) -> InvoiceOutcome:
         """A confirmed invoice job: remember the remote invoice against the draft and check its totals."""

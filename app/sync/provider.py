@@ -31,6 +31,8 @@ class Capability(StrEnum):
     TAX_RATES = "tax_rates"
     UPDATE_DRAFTS = "update_drafts"
     """An invoice already sent may be replaced while it is still a draft at the provider."""
+    EMAIL_TO = "email_to"
+    """An invoice may be e-mailed to an address typed in (QuickBooks); Xero writes only to the contact's own."""
 
 
 class RemoteKind(StrEnum):
@@ -233,6 +235,17 @@ class Cancelled(Exception):
         self.acted = acted
 
 
+def unanswered(key: str, call: Callable[[], PushResult], error: type[Exception]) -> PushResult:
+    """`call`'s result, or a retryable one when no answer came (`error` with `retryable`): the document stays open
+    and goes again, unchanged, with the next sync, instead of the failure ending the whole send."""
+    try:
+        return call()
+    except error as exc:
+        if not getattr(exc, "retryable", False):
+            raise
+        return PushResult(key, False, errors=(str(exc),), retryable=True, acted=bool(getattr(exc, "acted", True)))
+
+
 def check_cancelled(cancelled: Callable[[], bool] | None) -> None:
     """Raises `Cancelled` between requests once the user has cancelled, so no further call starts."""
     if cancelled is not None and cancelled():
@@ -340,4 +353,16 @@ class AccountingProvider(Protocol):
     def void_invoice(self, remote_id: str) -> PaymentStatus:
         """Deletes the invoice while it is a draft, voids it once approved; one with payments is left alone.
         Returns where it stands afterwards (paid or part-paid when it was left alone)."""
+        ...
+
+    def attach_file(self, remote_id: str, name: str, content: bytes, include_online: bool, key: str) -> PushResult:
+        """Attaches a file to the invoice under `name`, replacing one of that name it already holds, so a repeated
+        upload leaves one attachment; `include_online` shows it to the client with the invoice. The result's
+        `remote_id` is the attachment's id."""
+        ...
+
+    def email_invoice(self, remote_id: str, to: str, key: str) -> PushResult:
+        """Has the accounting system e-mail the invoice to its customer (to `to` instead, with
+        `Capability.EMAIL_TO`), under the idempotency key `key`. An invoice it will not e-mail (not approved there)
+        comes back refused, with the sentence in `errors`."""
         ...

@@ -31,6 +31,7 @@ from app.sync.audit import AuditLog
 from app.sync.connection import ConnectionStatus, connection_status
 from app.sync.customers import resolve_customer
 from app.sync.documents import codes_for, to_push
+from app.sync.emailing import EmailResult, email_invoice
 from app.sync.invoice_jobs import draft_outcome, job_payload, replacement, unmapped_note
 from app.sync.lifecycle import VoidResult, void_invoice
 from app.sync.matching import closest, normalise
@@ -39,6 +40,7 @@ from app.sync.oauth.flows import Organisation
 from app.sync.outbox import JobKind, Outbox
 from app.sync.payments_back import PaymentsBack
 from app.sync.pipeline import Pipeline
+from app.sync.proof import attach_proof
 from app.sync.provider import (
     AccountingProvider,
     InvoicePush,
@@ -214,8 +216,9 @@ class SyncService:
         if not dry_run:
             self.check_ready(name)
         if name == QUICKBOOKS:
-            return self.quickbooks().send(period, client, create_customers=create_contacts, dry_run=dry_run,
+            sent = self.quickbooks().send(period, client, create_customers=create_contacts, dry_run=dry_run,
                                           progress=progress, cancelled=cancelled)
+            return sent if dry_run else self._with_proof(name, sent, period, client)
         report = SendReport(name, dry_run=dry_run)
         if dry_run:
             report.outcomes += [self._dry(name, d) for d in self.billing.preview(period, client)]
@@ -241,6 +244,12 @@ class SyncService:
             report.outcomes = [o for o in report.outcomes if o.uid not in {j.local_ref for j in jobs}]
             report.outcomes += pipeline.deliver(jobs)
         report.outcomes = unit.report(report.outcomes)
+        return self._with_proof(name, report, period, client)
+
+    def _with_proof(self, name: str, report: SendReport, period: Period, client: str | None) -> SendReport:
+        """The report with the uploads of the proof of work the period's sent invoices carry (`app.sync.proof`)."""
+        person = str(self._settings.get("billing.person") or "")
+        report.outcomes += attach_proof(self, name, self.drafts_in(period, client, name), person)
         return report
 
     def resume(self, name: str, progress: Progress | None = None,
@@ -319,6 +328,19 @@ class SyncService:
         only then release its entries. Refused (a REFUSED result with the sentence) when anything is paid on it.
         See `app.sync.lifecycle`."""
         return void_invoice(self, self._billing_repo, number)
+
+    def set_attach(self, client: str, attach: bool) -> None:
+        """Whether the client's sent invoices carry their timesheet PDF and expense receipts (`app.sync.proof`)."""
+        found = next((c.billing for c in self.billing.clients() if normalise(c.billing.client_name) ==
+                      normalise(client)), None)
+        if found is None:
+            raise NotFoundError(f"There is no client '{client}'. Check the name with: timetally clients list")
+        self._billing_repo.set_client_billing(found.client_id, attach_proof=attach)
+
+    def email_invoice(self, number: str, to: str = "") -> EmailResult:
+        """"Send to client": the accounting system holding the invoice e-mails it (Xero only when authorised;
+        QuickBooks to `to` when given). See `app.sync.emailing`."""
+        return email_invoice(self, self._billing_repo, number, to)
 
     def connected(self) -> list[str]:
         return [s.provider for s in self.accounts.status() if s.connected and s.provider in FACTORIES]

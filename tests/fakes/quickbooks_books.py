@@ -48,11 +48,15 @@ class Company:
         self.lock = threading.RLock()
         self.records: dict[str, dict[str, dict[str, Any]]] = {
             "Customer": {}, "Vendor": {}, "Employee": {}, "Item": {}, "TimeActivity": {}, "Invoice": {},
-            "Payment": {}, "Account": {a["Id"]: {**a, "SyncToken": "0"} for a in ACCOUNTS},
+            "Payment": {}, "Attachable": {}, "Account": {a["Id"]: {**a, "SyncToken": "0"} for a in ACCOUNTS},
         }
         self.deleted: dict[str, dict[str, dict[str, Any]]] = {"Invoice": {}, "Payment": {}}
         self._next = 100
         self._doc = 1000
+        self.files: dict[str, bytes] = {}
+        """The bytes of each Attachable uploaded, by its id."""
+        self.emails: list[tuple[str, str]] = []
+        """(invoice id, address) of every invoice QuickBooks e-mailed."""
 
     # Set-up helpers for tests
 
@@ -98,6 +102,19 @@ class Company:
             self._touch(invoice, Balance=invoice["Balance"] - amount,
                         LinkedTxn=[*invoice.get("LinkedTxn", []), {"TxnId": payment["Id"], "TxnType": "Payment"}])
             return payment
+
+    def email_invoice(self, invoice_id: str, send_to: str) -> dict[str, Any]:
+        """To `send_to` (which becomes the invoice's BillEmail) or the invoice's BillEmail; a voided one too."""
+        with self.lock:
+            invoice = self.records["Invoice"].get(invoice_id)
+            if invoice is None:
+                raise Refused("610", "Object Not Found", f"Invoice {invoice_id} does not exist")
+            address = send_to or (invoice.get("BillEmail") or {}).get("Address", "")
+            if not address:
+                raise Refused("6140", "Invalid Email Address", "No email address to send to")
+            self.emails.append((invoice_id, address))
+            return self._touch(invoice, BillEmail={"Address": address}, EmailStatus="EmailSent",
+                               DeliveryInfo={"DeliveryType": "Email", "DeliveryTime": _now().isoformat()})
 
     def void(self, invoice_id: str) -> dict[str, Any]:
         with self.lock:

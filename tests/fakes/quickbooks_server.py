@@ -18,6 +18,8 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from email.parser import BytesParser
+from email.policy import default
 from typing import Any
 
 from tests.fakes.loopback import Answer, LoopbackServer, to_json
@@ -27,7 +29,7 @@ from tests.fakes.quickbooks_spec import entity_names, problems, type_problems
 ACCESS_TOKEN = "fake-qbo-access-token"
 REALM_ID = "9130357766900456"
 BATCH_LIMIT = 30
-_PATH = re.compile(r"^/v3/company/(\w+)/(\w+)(?:/(\w+))?$")
+_PATH = re.compile(r"^/v3/company/(\w+)/(\w+)(?:/(\w+))?(?:/(send))?$")
 _QUERY = re.compile(r"^\s*select \* from (\w+)(?: where (.+?))?(?: STARTPOSITION (\d+))?(?: MAXRESULTS (\d+))?\s*$",
                     re.IGNORECASE)
 _CONDITION = re.compile(r"\s*(\w+)\s*(=|in)\s*('(?:[^'\\]|\\.)*'|true|false|\((?:'(?:[^'\\]|\\.)*'|true|false|"
@@ -140,8 +142,14 @@ class FakeQuickBooks(LoopbackServer):
             status, body = self._replies[key]
             self._see(method, resource, query, status, replayed=True)
             return status, body, {}, fault
-        body_value = json.loads(raw, parse_float=Decimal) if raw else None
-        status, answer = self._route(method, found.group(2), found.group(3), query, body_value)
+        upload = found.group(2) == "upload"
+        body_value = None if upload else json.loads(raw, parse_float=Decimal) if raw else None
+        if upload:
+            status, answer = self._upload(method, headers.get("Content-Type") or "", raw)
+        elif found.group(4):
+            status, answer = self._send_invoice(method, found.group(2), found.group(3), query, raw)
+        else:
+            status, answer = self._route(method, found.group(2), found.group(3), query, body_value)
         body = to_json(answer)
         if len(key) > 50:
             status, body = 400, to_json(_fault(Refused("2010", "requestid is longer than 50 characters")))
@@ -194,6 +202,39 @@ class FakeQuickBooks(LoopbackServer):
         except Refused as refused:
             return 400, _fault(refused)
         return 404, {"Fault": {"Error": [{"Message": f"{method} {resource} is not served"}], "type": "SystemFault"}}
+
+    def _upload(self, method: str, content_type: str, raw: bytes) -> tuple[int, Any]:
+        """`POST /upload`: multipart with `file_metadata_01` (an Attachable, checked against the XSD) and
+        `file_content_01` (the file)."""
+        message = BytesParser(policy=default).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+        parts = {p.get_param("name", header="content-disposition"): p for p in message.iter_parts()} \
+            if message.is_multipart() else {}
+        if method != "POST" or set(parts) != {"file_metadata_01", "file_content_01"}:
+            found = f"POST /upload takes file_metadata_01 and file_content_01 (got {sorted(map(str, parts))})"
+            self.spec_problems.append(found)
+            return 400, _fault(Refused("2010", "Request has invalid or unsupported property", found))
+        metadata = json.loads(parts["file_metadata_01"].get_payload(decode=True))
+        content = parts["file_content_01"].get_payload(decode=True)
+        try:
+            made = self._write("Attachable", "create", {**metadata, "Size": len(content)})
+        except Refused as refused:
+            return 400, _fault(refused)
+        with self.company.lock:
+            self.company.files[made["Id"]] = content
+        return 200, {"AttachableResponse": [{"Attachable": made}]}
+
+    def _send_invoice(self, method: str, resource: str, ident: str, query: dict[str, str],
+                      raw: bytes) -> tuple[int, Any]:
+        """`POST /invoice/{id}/send[?sendTo=]`: no body; the invoice back with its EmailStatus and DeliveryInfo."""
+        unknown = set(query) - {"minorversion", "requestid", "sendTo"}
+        if method != "POST" or resource != "invoice" or raw or unknown:
+            found = f"POST /invoice/{{id}}/send takes no body and only sendTo (got {method} {sorted(unknown)})"
+            self.spec_problems.append(found)
+            return 400, _fault(Refused("2010", "Request has invalid or unsupported property", found))
+        try:
+            return 200, {"Invoice": self.company.email_invoice(ident, query.get("sendTo", ""))}
+        except Refused as refused:
+            return 400, _fault(refused)
 
     @staticmethod
     def _entity(resource: str) -> str:

@@ -54,6 +54,10 @@ class Books:
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     next_number: int = 1
+    emails: list[tuple[str, str]] = field(default_factory=list)
+    """(invoice id, address) of every invoice Xero e-mailed."""
+    files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Attachments by invoice id, each with its bytes under `_content`."""
 
     def add_contact(self, name: str, email: str = "") -> dict[str, Any]:
         with self.lock:
@@ -180,6 +184,35 @@ class Books:
             else:
                 invoice["Status"] = "AUTHORISED"
             self._touch(invoice)
+
+    def attach(self, invoice_id: str, name: str, content: bytes, online: bool | None) -> dict[str, Any]:
+        """`online` None replaces the attachment of that name (POST); otherwise a new one is added (PUT)."""
+        with self.lock:
+            held = self.files.setdefault(invoice_id, [])
+            current = next((a for a in held if a["FileName"] == name), None) if online is None else None
+            if current is None:
+                current = {"AttachmentID": str(uuid.uuid4()), "FileName": name, "IncludeOnline": bool(online),
+                           "Url": f"https://api.xero.com/api.xro/2.0/Invoices/{invoice_id}/Attachments/{name}"}
+                held.append(current)
+            current.update(_content=content, ContentLength=len(content), MimeType="application/octet-stream")
+            return self.public(current)
+
+    def attachments_of(self, invoice_id: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [self.public(a) for a in self.files.get(invoice_id, [])]
+
+    def email_invoice(self, invoice_id: str) -> None:
+        """Xero's rules: an ACCREC invoice, AUTHORISED, whose contact has an e-mail address."""
+        with self.lock:
+            invoice = self.invoices.get(invoice_id)
+            if invoice is None or invoice["Status"] == "DELETED":
+                raise Refused("Invoice could not be found")
+            if invoice["Status"] != "AUTHORISED":
+                raise Refused(f"Invoice status must be AUTHORISED to be emailed, not {invoice['Status']}")
+            address = self.contacts[invoice["Contact"]["ContactID"]].get("EmailAddress")
+            if not address:
+                raise Refused("The contact does not have an email address")
+            self.emails.append((invoice_id, address))
 
     def set_status(self, invoice_id: str, status: str) -> None:
         """AUTHORISED (approve), VOIDED (an approved one) or DELETED (a draft)."""

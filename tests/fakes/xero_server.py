@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import unquote
 
 from tests.fakes.loopback import Answer, LoopbackServer, to_json
 from tests.fakes.xero_books import ACCOUNTS, ITEMS, TAX_RATES, TRACKING, Books, Refused
@@ -177,7 +178,8 @@ class FakeXero(LoopbackServer):
             status, body = self._replies[(tenant, key)]
             self._seen(method, path, query, headers, status, replayed=True)
             return status, body, limits, fault
-        body_value = json.loads(raw, parse_float=Decimal) if raw else None
+        octets = (headers.get("Content-Type") or "").startswith("application/octet-stream")
+        body_value = raw if octets else json.loads(raw, parse_float=Decimal) if raw else None
         resource = path.removeprefix(API_PREFIX)
         problems = request_problems(method, resource, query, body_value)
         if len(key) > 128:
@@ -218,9 +220,34 @@ class FakeXero(LoopbackServer):
         if resource == "/Invoices" and method in ("PUT", "POST"):
             action = books.create_invoice if method == "PUT" else books.update_invoice
             return self._each(body["Invoices"], "Invoices", lambda i: books.public(action(i)), query, "HasErrors")
+        files = re.fullmatch(r"/Invoices/([^/]+)/Attachments(?:/([^/]+))?", resource)
+        if files:
+            return self._attachments(method, files.group(1), unquote(files.group(2) or ""), query, body)
+        email = re.fullmatch(r"/Invoices/([^/]+)/Email", resource)
+        if method == "POST" and email:
+            try:
+                books.email_invoice(email.group(1))
+            except Refused as refused:
+                return 400, to_json({"ErrorNumber": 10, "Type": "ValidationException",
+                                     "Message": "; ".join(refused.messages)})
+            return 204, b""
         if method == "GET" and resource == "/Invoices":
             return 200, to_json({"Invoices": self._invoice_query(query, headers.get("If-Modified-Since"))})
         return 404, to_json({"Title": "Not found", "Status": 404, "Detail": f"{method} {resource}"})
+
+    def _attachments(self, method: str, invoice_id: str, name: str, query: dict[str, str],
+                     body: Any) -> tuple[int, bytes]:
+        """GET lists them; PUT creates one (a second of the same name too, as Xero does); POST replaces by name."""
+        books = self.books
+        if invoice_id not in books.invoices:
+            return 404, to_json({"Title": "Not found", "Status": 404, "Detail": f"Invoice {invoice_id}"})
+        if method == "GET" and not name:
+            return 200, to_json({"Attachments": books.attachments_of(invoice_id)})
+        if method in ("PUT", "POST") and name:
+            online = query.get("IncludeOnline", "false").lower() == "true"
+            made = books.attach(invoice_id, name, body, online if method == "PUT" else None)
+            return 200, to_json({"Attachments": [made]})
+        return 404, to_json({"Title": "Not found", "Status": 404, "Detail": f"{method} attachments"})
 
     def _invoice_query(self, query: dict[str, str], since_header: str | None) -> list[dict[str, Any]]:
         with self.books.lock:

@@ -70,6 +70,10 @@ def request_problems(method: str, path: str, query: dict[str, str], body: Any) -
         return problems + (["this operation takes no body"] if body is not None else [])
     if body is None:
         return [*problems, "the body is missing"]
+    if "application/octet-stream" in request_body["content"]:
+        return problems + ([] if isinstance(body, bytes) and body else ["the body must be the file's bytes"])
+    if isinstance(body, bytes):
+        return [*problems, f"{method} {template} takes JSON, not raw bytes"]
     ref = request_body["content"]["application/json"]["schema"]["$ref"]
     pointer = ref.lstrip("#")
     problems += [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"

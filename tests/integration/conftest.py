@@ -1,15 +1,27 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import keyring
 import pytest
 
+from app.cli import main
 from tests.desktop import Desktop, available, x_desktop
 from tests.fakes.keyrings import MemoryKeyring
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import fake_company
 from tests.fakes.xero_server import FakeXero
+
+
+@pytest.fixture
+def timetally(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Runs the CLI in this process: (exit code, stdout, stderr)."""
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
 from app.domain.errors import LockedError
 from app.domain.models import EntryStatus
 from app.domain.periods import parse_week
@@ -40,16 +39,6 @@ def books(core: Any, fake: FakeXero, monkeypatch: pytest.MonkeyPatch) -> Any:
     core.billing.set_client("Acme Ltd", rate="100", currency="NZD")
     fake.books.add_contact("Acme Ltd")
     return core
-
-
-@pytest.fixture
-def timetally(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
 
 
 def approved(core: Any, day: int) -> int:

@@ -133,7 +133,7 @@ def _client_billing(c: ClientRow, b: ClientBillingRow | None) -> ClientBilling:
         return ClientBilling(c.id or 0, c.name)
     return ClientBilling(c.id or 0, c.name, b.currency, _rounding(b.rounding), b.minimum_seconds, b.terms_days,
                          parse_tax(b.tax) if b.tax is not None else None,
-                         AmountsAre(b.amounts_are) if b.amounts_are else None)
+                         AmountsAre(b.amounts_are) if b.amounts_are else None, b.attach_proof)
 
 
 def _project_billing(r: ProjectBillingRow) -> ProjectBilling:

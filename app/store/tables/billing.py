@@ -25,6 +25,8 @@ class ClientBillingRow(SQLModel, table=True):
     terms_days: int | None = None
     tax: str | None = None
     amounts_are: str | None = None
+    attach_proof: bool | None = None
+    """Whether sent invoices carry the timesheet PDF and expense receipts as attachments (None: no)."""
 
 
 class ProjectBillingRow(SQLModel, table=True):

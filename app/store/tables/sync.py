@@ -25,7 +25,7 @@ class SyncJobRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("provider", "key", name="uq_sync_job_key"),
         CheckConstraint("state IN ('pending', 'sent', 'confirmed', 'failed')", name="ck_sync_job_state"),
-        CheckConstraint("kind IN ('invoice', 'time', 'customer')", name="ck_sync_job_kind"),
+        CheckConstraint("kind IN ('invoice', 'time', 'customer', 'attachment', 'email')", name="ck_sync_job_kind"),
         Index("ix_sync_job_open", "provider", "state"),
         Index("ix_sync_job_ref", "provider", "kind", "local_ref"),
     )

@@ -30,7 +30,7 @@ USER_SETTINGS = ("xero.client_id", "quickbooks.client_id", "quickbooks.relay", "
 
 XERO_SCOPES = (
     "openid", "profile", "email", "offline_access", "accounting.invoices", "accounting.contacts",
-    "accounting.settings.read", "accounting.payments.read",
+    "accounting.settings.read", "accounting.payments.read", "accounting.attachments",
 )
 
 

@@ -85,13 +85,17 @@ class QuickBooksClient(ApiClient[Answer]):
 
     def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: Any = None,
                 requestid: str = "", transformed: str = "", remote_ids: Callable[[Any], tuple[str, ...]] | None = None,
-                batch: bool = False, cancelled: Callable[[], bool] | None = None) -> Answer:
-        """One logical call; returns the final answer (2xx, or a 400 Fault) or raises `QuickBooksError`."""
+                batch: bool = False, cancelled: Callable[[], bool] | None = None,
+                multipart: tuple[bytes, str] | None = None) -> Answer:
+        """One logical call; returns the final answer (2xx, or a 400 Fault) or raises `QuickBooksError`.
+        `multipart` (the body and its content type) is sent instead of `body` as JSON (uploads)."""
         query = {**(params or {}), "minorversion": MINOR_VERSION}
         if requestid:
             query["requestid"] = requestid
         content = dumps_exact(body, fixed=True) if body is not None else None
         headers = {"Content-Type": "application/json"} if content is not None else {}
+        if multipart is not None:
+            content, headers = multipart[0], {"Content-Type": multipart[1]}
         return self._send(method, f"{self._base}/{path.lstrip('/')}", path, params=query, content=content,
                           headers=headers, key=requestid, transformed=transformed, remote_ids=remote_ids,
                           cancelled=cancelled, turn=lambda: self._pacer.turn(batch, cancelled))

@@ -8,6 +8,7 @@ with a sparse update carrying its current `SyncToken` (read just before). A refe
 from __future__ import annotations
 
 import json
+import mimetypes
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -30,8 +31,9 @@ from app.sync.provider import (
     RemoteStatus,
     TimePush,
     check_cancelled,
+    unanswered,
 )
-from app.sync.quickbooks import batch, payments, time
+from app.sync.quickbooks import attachments, batch, email, payments, time
 from app.sync.quickbooks import invoices as qbo_invoices
 from app.sync.quickbooks.batch import BATCH_SIZE, ItemResult, Operation
 from app.sync.quickbooks.client import QuickBooksClient, QuickBooksError
@@ -49,7 +51,7 @@ class QuickBooksProvider(ListedProvider):
     name = "quickbooks"
     title = "QuickBooks"
     capabilities = frozenset({Capability.TIME_ACTIVITIES, Capability.JOBS, Capability.ITEMS, Capability.TAX_RATES,
-                              Capability.UPDATE_DRAFTS})
+                              Capability.UPDATE_DRAFTS, Capability.EMAIL_TO})
     batch_size = BATCH_SIZE
     created_status = RemoteStatus.OPEN
     replaceable = frozenset({RemoteStatus.DRAFT, RemoteStatus.SUBMITTED, RemoteStatus.OPEN})
@@ -145,6 +147,16 @@ class QuickBooksProvider(ListedProvider):
             problems = "; ".join(f.sentence() for f in answer.faults) or f"HTTP {answer.status}"
             raise QuickBooksError(f"QuickBooks did not void the invoice: {problems}", answer.status)
         return payments.status(voided, {})
+
+    def attach_file(self, remote_id: str, name: str, content: bytes, include_online: bool, key: str) -> PushResult:
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return unanswered(key, lambda: attachments.attach(self.client, remote_id, name, content, mime, include_online,
+                                                          key), QuickBooksError)
+
+    def email_invoice(self, remote_id: str, to: str, key: str) -> PushResult:
+        return unanswered(key, lambda: email.email_invoice(
+            self.client, self._current("Invoice", [remote_id], None).get(remote_id), remote_id, to, key),
+            QuickBooksError)
 
     # Helpers
 

@@ -62,13 +62,16 @@ class XeroClient(ApiClient[Answer]):
     def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: Any = None,
                 headers: Mapping[str, str] | None = None, idempotency_key: str = "", transformed: str = "",
                 remote_ids: Callable[[Any], tuple[str, ...]] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> Answer:
-        """One logical call; returns the final answer (2xx, 304 or 4xx other than 429) or raises `XeroError`."""
+                cancelled: Callable[[], bool] | None = None, file: bytes | None = None) -> Answer:
+        """One logical call; returns the final answer (2xx, 304 or 4xx other than 429) or raises `XeroError`.
+        `file` is sent as the raw body (attachments), instead of `body` as JSON."""
         send_headers = dict(headers or {})
         if idempotency_key:
             send_headers["Idempotency-Key"] = idempotency_key
-        content = None
-        if body is not None:
+        content = file
+        if file is not None:
+            send_headers["Content-Type"] = "application/octet-stream"
+        elif body is not None:
             content = dumps_exact(body)
             send_headers["Content-Type"] = "application/json"
         return self._send(method, f"{self._api_url}/{path.lstrip('/')}", path, params=params, content=content,

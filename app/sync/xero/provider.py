@@ -29,10 +29,11 @@ from app.sync.provider import (
     TimePush,
     check_cancelled,
     request_key,
+    unanswered,
 )
 from app.sync.ratelimit import RateLimiter
+from app.sync.xero import attachments, email, payments
 from app.sync.xero import invoices as xero_invoices
-from app.sync.xero import payments
 from app.sync.xero.client import XeroClient, XeroError, validation_messages
 from app.sync.xero.mapping import XeroLists
 
@@ -116,6 +117,17 @@ class XeroProvider(ListedProvider):
             raise XeroError(f"Xero did not {verb} the invoice: "
                             f"{'; '.join(messages) or f'HTTP {answer.status}'}", answer.status)
         return payments.status(invoice)
+
+    def email_invoice(self, remote_id: str, to: str, key: str) -> PushResult:
+        if to:
+            return PushResult(key, False, remote_id, errors=(
+                "Xero e-mails invoices only to the contact's own address; change it on the contact in Xero, or "
+                "send without an address.",))
+        return unanswered(key, lambda: email.email_invoice(self.client, remote_id, key), XeroError)
+
+    def attach_file(self, remote_id: str, name: str, content: bytes, include_online: bool, key: str) -> PushResult:
+        return unanswered(key, lambda: attachments.attach(self.client, remote_id, name, content, include_online, key),
+                          XeroError)
 
     def push_time(self, activities: Sequence[TimePush], remote_ids: Mapping[str, str] | None = None,
                   cancelled: Callable[[], bool] | None = None, own: Collection[str] = ()) -> list[PushResult]:

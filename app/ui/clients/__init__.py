@@ -18,5 +18,6 @@ def clients_page(core: Core, runner: TaskRunner, bus: ChangeBus, parent: QWidget
     def open_mapping() -> None:
         MappingDialog(runner, core.sync, parent=page).show()
 
-    page = ClientsPage(core.catalog, core.billing, runner, bus, parent=parent, open_mapping=open_mapping)
+    page = ClientsPage(core.catalog, core.billing, runner, bus, parent=parent, open_mapping=open_mapping,
+                       set_attach=core.sync.set_attach)
     return page

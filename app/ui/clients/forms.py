@@ -76,7 +76,8 @@ def _rates(rates: Rates) -> dict[str, Decimal | None]:
 
 
 class ClientForm(BillingForm):
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, attach: bool = False) -> None:
+        """`attach` offers the choice to attach the timesheet and receipts to invoices sent to Xero or QuickBooks."""
         super().__init__(today)
         self.currency = CurrencyPicker()
         self.rounding = RoundingField(self.inherited)
@@ -90,12 +91,17 @@ class ClientForm(BillingForm):
         self.add("terms", "Payment terms", self.terms, self.terms.number, self.terms.set_number)
         self.add("tax", "Tax", self.tax, self.tax.spec, self.tax.set_spec)
         self.add("amounts_are", "Amounts are", self.tax_mode, self.tax_mode.choice, self.tax_mode.set_choice)
+        self.attach = QCheckBox("attach the timesheet PDF and expense receipts")
+        self.attach.setToolTip("Sent invoices carry them in Xero (shown with the online invoice) or QuickBooks")
+        if attach:
+            self.add("attach", "In Xero / QuickBooks", self.attach, self.attach.isChecked,
+                     lambda on: self.attach.setChecked(bool(on)))
 
     def show_client(self, summary: ClientSummary) -> None:
         b = summary.billing
         self.load({"rate": summary.rate, "cost_rate": summary.cost_rate, "currency": b.currency,
                    "rounding": _spec(b.rounding), "terms": b.terms_days, "tax": _spec(b.tax),
-                   "amounts_are": b.amounts_are,
+                   "amounts_are": b.amounts_are, "attach": b.attach_proof,
                    "minimum": None if b.minimum_seconds is None else b.minimum_seconds // 60})
 
     def changes(self) -> dict[str, Any]:

@@ -47,8 +47,12 @@ class ClientsPage(QWidget):
 
     def __init__(self, catalog: Catalog, billing: BillingService, runner: TaskRunner, bus: ChangeBus, *,
                  today: Callable[[], date] = date.today,
-                 open_mapping: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
+                 open_mapping: Callable[[], None] | None = None,
+                 set_attach: Callable[[str, bool], None] | None = None, parent: QWidget | None = None) -> None:
+        """`set_attach` stores whether a client's sent invoices carry their proof of work (without it the choice
+        is not offered)."""
         super().__init__(parent)
+        self._set_attach = set_attach
         self.setWindowTitle("Clients & projects")
         self._catalog, self._billing, self._runner, self._bus = catalog, billing, runner, bus
         self.view: CatalogView | None = None
@@ -96,7 +100,7 @@ class ClientsPage(QWidget):
             extras.addWidget(mapping)
         left.addLayout(extras)
 
-        self.client_form = ClientForm(today())
+        self.client_form = ClientForm(today(), attach=set_attach is not None)
         self.project_form = ProjectForm(today())
         self.task_form = TaskForm(today())
         self.heading = QLabel()
@@ -267,8 +271,14 @@ class ClientsPage(QWidget):
             return
         changes = form.changes()
         if isinstance(found, ClientSummary):
-            name = found.billing.client_name
-            self._write(lambda: self._billing.set_client(name, create=False, **changes), f"Saved {name}.")
+            name, attach, set_attach = found.billing.client_name, changes.pop("attach", None), self._set_attach
+
+            def save_client() -> None:
+                if changes:
+                    self._billing.set_client(name, create=False, **changes)
+                if attach is not None and set_attach is not None:
+                    set_attach(name, attach)
+            self._write(save_client, f"Saved {name}.")
         elif isinstance(found, ProjectSummary):
             path = found.project.path
             self._write(lambda: self._billing.set_project(path, **changes), f"Saved {path}.")

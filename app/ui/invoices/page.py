@@ -1,5 +1,6 @@
 """Invoices: every local invoice with its client, period, total and where it stands in an accounting system, and
-what can be done with it: preview, export for the client, send, refresh, and void/release.
+what can be done with it: preview, export for the client, send, send to the client (e-mailed by the accounting
+system), refresh, and void/release.
 
 Everything is read and done on the task runner; the page shows the services' sentences, including the refusal to
 void an invoice that has payments.
@@ -32,12 +33,14 @@ from app.core import Core
 from app.domain.invoices import InvoiceDraft
 from app.domain.money import format_money
 from app.domain.periods import Period
+from app.sync.emailing import EmailResult
 from app.sync.invoice_list import NOT_SENT, InvoiceBook, InvoiceListing, invoice_book
 from app.sync.lifecycle import VoidResult
 from app.ui.events import ACCOUNTS, ENTRIES, INVOICES, ChangeBus, Changed, recorded
 from app.ui.invoice_preview import InvoicePreviewDialog
 from app.ui.invoices.client_pdf import write_client_pdf
 from app.ui.invoices.create_dialog import CreateDialog
+from app.ui.invoices.email_dialog import EmailDialog
 from app.ui.invoices.export_dialog import ExportDialog
 from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
@@ -77,19 +80,21 @@ class InvoicesPage(QWidget):
         self.empty.hide()  # until the list is read
         self.buttons = {key: QPushButton(text) for key, text in (
             ("create", "&Create invoices…"), ("preview", "&Preview…"), ("export", "&Export…"), ("send", "&Send…"),
-            ("refresh", "&Refresh"), ("void", "&Void / release…"))}
-        tips = {"refresh": "Rebuild the invoice from its entries with the current rates and settings",
+            ("email", "Send to c&lient…"), ("refresh", "&Refresh"), ("void", "&Void / release…"))}
+        tips = {"email": "Have Xero or QuickBooks e-mail the invoice to the client",
+                "refresh": "Rebuild the invoice from its entries with the current rates and settings",
                 "void": "Delete it where it is a draft, void it where it is approved and unpaid, then give its "
                         "time back as approved, unbilled work"}
         for key, tip in tips.items():
             self.buttons[key].setToolTip(tip)
         for key, action in (("create", self.create_invoices), ("preview", self.preview), ("export", self.export),
-                            ("send", self.send), ("refresh", self.refresh), ("void", self.void)):
+                            ("send", self.send), ("email", self.email), ("refresh", self.refresh),
+                            ("void", self.void)):
             self.buttons[key].clicked.connect(action)
         self.status = QLabel()
         self.status.setWordWrap(True)
         row = QHBoxLayout()
-        for key in ("create", "preview", "export", "send", "refresh", "void"):
+        for key in ("create", "preview", "export", "send", "email", "refresh", "void"):
             row.addWidget(self.buttons[key])
             if key == "create":
                 row.addSpacing(16)
@@ -148,6 +153,7 @@ class InvoicesPage(QWidget):
         listing = self.selected()
         for key in ("preview", "export", "send", "refresh", "void"):
             self.buttons[key].setEnabled(listing is not None and listing.status != "void")
+        self.buttons["email"].setEnabled(listing is not None and bool(listing.provider) and listing.status != "void")
 
     # Actions
 
@@ -191,6 +197,17 @@ class InvoicesPage(QWidget):
         self.dialogs.append(open_send_dialog(self.core.sync, self._runner, Period(d.period_first, d.period_last),
                                              d.client_name, provider, self))
 
+    def email(self) -> None:
+        listing = self.selected()
+        if listing is None or not listing.provider:
+            return
+        dialog = EmailDialog(listing.draft.number, listing.where, listing.provider, listing.status, self)
+        dialog.accepted.connect(lambda: self.email_to(listing.draft.number, dialog.address()))
+        self._open(dialog)
+
+    def email_to(self, number: str, to: str = "") -> None:
+        self._do(lambda: self.core.sync.email_invoice(number, to), self._told)
+
     def refresh(self) -> None:
         listing = self.selected()
         if listing is not None:
@@ -207,7 +224,7 @@ class InvoicesPage(QWidget):
         question = (f"Void {number}{where}? A draft there is deleted, an approved unpaid invoice is voided, and its "
                     "time becomes approved, unbilled work again. An invoice with payments is not changed.")
         if self.confirm(f"Void {number}", question):
-            self._do(lambda: self.core.sync.void_invoice(number), self._voided)
+            self._do(lambda: self.core.sync.void_invoice(number), self._told)
 
     def create_invoices(self) -> None:
         dialog = CreateDialog(self.clients, self.core.billing.zone(), self)
@@ -228,7 +245,7 @@ class InvoicesPage(QWidget):
 
     # Plumbing
 
-    def _voided(self, result: VoidResult) -> str | None:
+    def _told(self, result: VoidResult | EmailResult) -> str | None:
         if not result.ok:
             self._failed_text(result.message)
             return None
