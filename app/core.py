@@ -26,7 +26,13 @@ from app.store.catalog_repository import CatalogRepository
 from app.store.db import Database, open_database
 from app.store.expenses_repository import ExpenseRepository
 from app.store.reports_repository import ReportsRepository
-from app.store.repositories import EntryRepository, ProjectRepository, RunRepository, SettingsRepository
+from app.store.repositories import (
+    ChangeProbe,
+    EntryRepository,
+    ProjectRepository,
+    RunRepository,
+    SettingsRepository,
+)
 from app.store.retainers_repository import RetainersRepository
 from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
@@ -82,6 +88,10 @@ class Core:
     def save_pending(self) -> None:
         """On the writer: what reads kept in memory (rules' match statistics, a learned model) goes to the store."""
         self.classifier.save_pending()
+
+    def change_probe(self) -> ChangeProbe:
+        """A watch on this database for commits made by other processes, for the desktop app to refresh."""
+        return ChangeProbe(self.db)
 
     def close(self) -> None:
         self.automation.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
@@ -26,7 +26,6 @@ from app.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from app.capture.control import CaptureControl
     from app.core import Core
-    from app.store.repositories import ChangeProbe
     from app.timesheet.liveness import UncleanExit
     from app.ui.timer_model import TimerModel
     from app.ui.timer_window import TimerWindow
@@ -35,6 +34,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 POLL_MS = 2000
 
+
+
+class Probe(Protocol):
+    """Tells whether another process (the CLI, a headless capture) committed since the last look."""
+
+    def changed(self) -> bool: ...
+
+    def close(self) -> None: ...
 
 class Extensions:
     """What the features beyond the timer plug into the shell. This base adds nothing: a bare shell, as tests use.
@@ -121,7 +128,7 @@ class Shell(QObject):
         self.tray: TrayController | None = None
         self.dialog: QWidget | None = None
         """The start-up dialog on screen (store refused, database recovered, unclean exit), for tests."""
-        self._probe: ChangeProbe | None = None
+        self._probe: Probe | None = None
         self._polling = False
         self._shut_down = False
         self._beat = QTimer(self)
@@ -163,10 +170,8 @@ class Shell(QObject):
         box.open()
 
     def _core_built(self, core: Core) -> None:
-        from app.store.repositories import ChangeProbe
-
         self.core = core
-        self._probe = ChangeProbe(core.db)
+        self._probe = core.change_probe()
         if self._make_extensions is not None:
             self.extensions = self._make_extensions()
         if core.recovered_from is not None:

@@ -1,8 +1,6 @@
 """The import graph of `app/`, counting imports inside functions and under TYPE_CHECKING: the layers of
-docs/architecture.md hold, and no new cycle or new reach past the services into the store appears.
-
-The GUI and CLI modules that still open the store themselves are named here until they go through services;
-the list may only shrink."""
+docs/architecture.md hold: no cycle, nothing below the GUI imports it, the GUI and the CLI reach the data only
+through the services, and the connectors only talk HTTP."""
 
 from __future__ import annotations
 
@@ -12,7 +10,6 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
-STILL_OPEN_THE_STORE = frozenset({"app.ui.application"})  # its change probe, until services report changes
 
 
 def _modules() -> dict[str, Path]:
@@ -131,12 +128,10 @@ def test_layers() -> None:
 
 def test_ui_and_commands_go_through_the_core() -> None:
     front = [m for m in MODULES if m.startswith(("app.ui", "app.commands")) or m == "app.selftest"]
-    reaching = {m for m in front if any(i.startswith("app.store") for i in GRAPH[m])}
-    assert reaching <= STILL_OPEN_THE_STORE, sorted(reaching - STILL_OPEN_THE_STORE)
+    assert sorted(m for m in front if any(i.startswith(("app.store", "app.bootstrap")) for i in GRAPH[m])) == []
 
 
 REPOSITORIES = frozenset({"db", "projects", "entries"})
-STILL_READ_THE_DATABASE = frozenset({("app.ui.application", "db")})  # its change probe, until services report changes
 
 
 def _is_core(node: ast.expr) -> bool:
@@ -154,7 +149,7 @@ def test_ui_and_commands_use_services_not_repositories() -> None:
     """Nothing in app/ui or app/commands reads `core.db`, `core.projects` or `core.entries`: services are the door."""
     front = [m for m in MODULES if m.startswith(("app.ui", "app.commands"))]
     reads = {(m, attr) for m in front for attr in _repository_reads(MODULES[m].read_text(encoding="utf-8"))}
-    assert reads <= STILL_READ_THE_DATABASE, sorted(reads - STILL_READ_THE_DATABASE)
+    assert sorted(reads) == []
 
 
 def test_the_repository_check_sees_a_read_through_core() -> None:
