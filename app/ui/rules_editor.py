@@ -98,7 +98,7 @@ class RulesEditor(RulesFiles, QDialog):
         order_hint = QLabel("First match wins: drag a rule up or down to change the order.")
         order_hint.setWordWrap(True)
         add, delete = QPushButton("&New rule"), QPushButton("&Delete")
-        self.starter_button = QPushButton("Add &starter rules")
+        self.starter_button = QPushButton("Add starter r&ules")
         self.starter_button.setToolTip("Rules for lock screens, private chat, music and more, added after yours")
         self.starter_button.clicked.connect(self.add_starter_rules)
         self.import_button, self.export_button = QPushButton("&Import…"), QPushButton("E&xport…")
