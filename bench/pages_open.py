@@ -9,8 +9,9 @@ and budgets, 5 approved entries every weekday of 2026 (about 1,300), and an invo
 Two tables: the Clients & projects and Invoices pages on their own, built once (cold: import, first read, first
 paint) and then reloaded `--runs` times (warm) until their `loaded` signal; and every page of the main window (the
 app's own shell, no tray), opened from the sidebar the first time (cold) and then asked to read again `--runs`
-times (warm), each until no read is left on the workers and the page is painted. A 2 ms QTimer heartbeat records the longest gap between its ticks: the longest time the
-GUI thread was blocked. Targets: every page under 300 ms warm, no GUI stall over 50 ms.
+times (warm), each until no read is left on the workers and the page is painted. A 2 ms QTimer heartbeat records
+the longest gap between its ticks: the longest time the GUI thread was blocked. Targets: every page under 300 ms
+warm, no GUI stall over 50 ms.
 """
 
 from __future__ import annotations
