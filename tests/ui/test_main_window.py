@@ -177,3 +177,12 @@ def test_no_two_controls_of_a_page_share_an_alt_key(launch: Callable[..., Shell]
             claims.setdefault(menu.text().partition("&")[2][:1].lower(), []).append(menu.text())
         shared = {key: texts for key, texts in claims.items() if len(texts) > 1}
         assert not shared, f"{page.title}: {shared}"
+
+
+def test_the_sidebar_shows_every_title_whole(launch: Callable[..., Shell], qtbot: QtBot) -> None:
+    window = window_of(launch())
+    qtbot.waitExposed(window)
+    sidebar = window.sidebar
+    assert sidebar.horizontalScrollBar().maximum() == 0, "a title wider than the sidebar scrolls it sideways"
+    for row in range(sidebar.count()):
+        assert sidebar.visualItemRect(sidebar.item(row)).right() <= sidebar.viewport().width()

@@ -263,6 +263,7 @@ class ReviewWindow(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, flag.day)
             self.flags.addItem(item)
         self.flags_label.setText(f"Flags ({len(review.flags)})" if review.flags else "No flags: the week looks right")
+        self.flags.setVisible(bool(review.flags))  # an empty list under "No flags" would only take the grid's room
         if self.model.focus_index is None and self._today() in review.grid.days:
             self.day_index = review.grid.days.index(self._today())  # first open: today; later, the day chosen
         self.show_day(self.day_index)
