@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -11,39 +12,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import __version__
+from app.domain.changes import Changes, recording
 from app.domain.errors import TimeTallyError
 
 if TYPE_CHECKING:
     from app.core import Core
 
-# What a command may change, so a running app refreshes those views at once (names of `app.ui.events`).
-CHANGES = {
-    "timer": ("timer", "entries"),
-    "entries": ("entries", "timer"),
-    "projects": ("projects", "entries"),
-    "clients": ("projects", "invoices"),
-    "holidays": ("invoices",),
-    "invoice": ("invoices", "entries"),
-    "propose": ("entries",),
-    "rules": ("rules",),
-    "import": ("spans",),
-    "sync": ("invoices", "entries"),
-    "accounts": ("accounts",),
-    "settings": ("settings",),
-    "capture": ("settings",),  # a pause or resume: the running app's watcher reads the stored pause at once
-}
-READ_ONLY_ACTIONS = {"list", "status", "show", "preview", "log", "export", "get"}
+log = logging.getLogger(__name__)
 BROKEN_PIPE = 141
 """The status a shell reports for a program ended by SIGPIPE (128 + 13), as `head` leaves `ls` or `cat`."""
 
 
-def _tell_running_app(args: argparse.Namespace) -> None:
-    """A running TimeTally would notice within two seconds anyway; this makes the tray update at once."""
-    areas = CHANGES.get(args.command, ())
-    if areas and getattr(args, "action", None) not in READ_ONLY_ACTIONS:
+def _tell_running_app(changes: Changes) -> None:
+    """A running TimeTally would notice within two seconds anyway; this makes the views of what the command
+    changed (as the store saw it committed, app/store/work.py) update at once."""
+    if changes:
         from app.desktop.instance_client import notify_running_instance
 
-        notify_running_instance(areas)
+        notify_running_instance(sorted(changes.areas))
 
 
 def command_modules() -> list[str]:
@@ -105,16 +91,27 @@ def _main(argv: Sequence[str] | None) -> int:
         if core.recovered_from:
             print(f"timetally: the database was damaged; it was kept as {core.recovered_from} "
                   "and TimeTally started on a fresh one.", file=sys.stderr)
-        code = int(handler(core, args) or 0)
+        with recording() as recorded:
+            code = int(handler(core, args) or 0)
         if code == 0:
-            _tell_running_app(args)
+            _tell_running_app(recorded.changes)
         return code
     except TimeTallyError as exc:
         print(f"timetally: {exc}", file=sys.stderr)
         return 1
     finally:
+        _save_pending(core)
         _deliver_webhooks(core)
         core.close()
+
+
+def _save_pending(core: Core) -> None:
+    """What the command's reads kept in memory (rules' match statistics, a learned model) is stored on the way out;
+    a store that refuses it loses statistics only, so the command still succeeds."""
+    try:
+        core.save_pending()
+    except TimeTallyError as exc:
+        log.warning("could not store what the command's reads collected: %s", exc)
 
 
 def _deliver_webhooks(core: Core) -> None:

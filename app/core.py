@@ -77,6 +77,10 @@ class Core:
     def recovered_from(self) -> Path | None:
         return self.db.recovered_from
 
+    def save_pending(self) -> None:
+        """On the writer: what reads kept in memory (rules' match statistics, a learned model) goes to the store."""
+        self.classifier.save_pending()
+
     def close(self) -> None:
         self.automation.close()
         self.sync.close()

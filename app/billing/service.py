@@ -38,15 +38,10 @@ from app.domain.money import check_currency, parse_amount
 from app.domain.periods import Period
 from app.domain.timefmt import LOCAL_ZONE
 from app.settings import Settings
-from app.store.billing_repository import (
-    BillingRepository,
-    ClientBilling,
-    DraftRecord,
-    ProjectBilling,
-    RateRecord,
-)
+from app.store.billing_repository import BillingRepository, ClientBilling, DraftRecord, ProjectBilling, RateRecord
 from app.store.repositories import ProjectRepository
 from app.store.retainers_repository import LinkDraft
+from app.store.work import unit_of_work
 
 MINIMUM_HOURS = 8
 """The longest minimum billable time, as the workspace setting allows (billing.minimum_minutes up to 480)."""
@@ -106,10 +101,11 @@ class BillingService:
         if not create and self._client_id(name, missing_ok=True) is None:
             raise NotFoundError(f"There is no client '{name}'. Check the name with: timetally clients list; "
                                 "or create the client with these settings by adding --create")
-        client = self._projects.ensure_client(name)
-        if changes:
-            self._repo.set_client_billing(client.id, **changes)
-        return [self._set_rate(Level.CLIENT, client.id, kind, amount, effective_from) for kind, amount in rates]
+        with unit_of_work():
+            client = self._projects.ensure_client(name)
+            if changes:
+                self._repo.set_client_billing(client.id, **changes)
+            return [self._set_rate(Level.CLIENT, client.id, kind, amount, effective_from) for kind, amount in rates]
 
     def set_project(self, path: str, *, task: str | None = None, rate: str | None = None,
                     cost_rate: str | None = None, effective_from: date | None = None, rounding: str | None = None,
@@ -139,13 +135,14 @@ class BillingService:
                 raise ValidationError("A fixed fee needs --overage-rate, the hourly rate beyond its budget")
         if task is not None and (changes or billable is not None):
             raise ValidationError("Only rates can be set per task; leave out --task for the other settings")
-        target = self._projects.ensure_task(project.id, task).id if task is not None else project.id
-        if changes:
-            self._repo.set_project_billing(project.id, **changes)
-        if billable is not None:
-            self._repo.set_project_billable(project.id, billable)
-        level = Level.TASK if task is not None else Level.PROJECT
-        return [self._set_rate(level, target, kind, amount, effective_from) for kind, amount in rates]
+        with unit_of_work():
+            target = self._projects.ensure_task(project.id, task).id if task is not None else project.id
+            if changes:
+                self._repo.set_project_billing(project.id, **changes)
+            if billable is not None:
+                self._repo.set_project_billable(project.id, billable)
+            level = Level.TASK if task is not None else Level.PROJECT
+            return [self._set_rate(level, target, kind, amount, effective_from) for kind, amount in rates]
 
     def _set_rate(self, level: Level, target: int, kind: RateKind, amount: Decimal,
                   requested: date | None) -> RateChange:
@@ -190,7 +187,10 @@ class BillingService:
 
     def create(self, period: Period, client: str | None = None, *, per_project: bool = False,
                grouping: str | None = None) -> list[InvoiceDraft]:
-        return [self.store(d) for d in self.preview(period, client, per_project=per_project, grouping=grouping)]
+        """The drafts of the period, stored together or not at all."""
+        drafts = self.preview(period, client, per_project=per_project, grouping=grouping)
+        with unit_of_work():
+            return [self.store(d) for d in drafts]
 
     def store(self, draft: InvoiceDraft, link: LinkDraft | None = None) -> InvoiceDraft:
         """Store a draft under the next number; `link` records what made it, in the same transaction."""

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from app.domain.changes import SETTINGS, Changes, committed
 from app.domain.errors import StoreError
 from app.store.db import Database
 from app.store.spans import SpanStore
@@ -47,6 +48,7 @@ class PauseStore:
         with self._spans.connection() as conn:
             conn.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                          "value = excluded.value", (KEY, json.dumps(stored)))
+        committed(Changes.of(SETTINGS))  # a running app's watcher reads the stored pause at once
 
 
 def to_epoch(until: datetime | None) -> float:

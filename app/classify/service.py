@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,6 +77,9 @@ class ClassifierService:
         self._tz = tz
         self._engine: Engine | None = None
         self._fingerprint = ""
+        self._matched: dict[str, float] = {}
+        """Rules' latest matches (epoch seconds) seen by reads and not yet stored: reads never write."""
+        self._matched_lock = threading.Lock()  # reads run on a pool of workers
         self.learning = LearningService(learned, spans, entries, settings, self._rules_now) if learned else None
         """Proposals learned from the user's assignments for what no rule classifies; None without a store."""
 
@@ -116,8 +120,31 @@ class ClassifierService:
         return len(rules)
 
     def listing(self) -> list[RuleInfo]:
+        """The rules in order with when each last matched, counting matches seen since the last `save_pending`."""
         stats = self._repo.last_matched()
+        with self._matched_lock:
+            for name, epoch in self._matched.items():
+                seen, stored = datetime.fromtimestamp(epoch, UTC), stats.get(name.casefold())
+                stats[name.casefold()] = seen if stored is None or stored < seen else stored
         return [RuleInfo(i, r, stats.get(r.name.casefold())) for i, r in enumerate(self.rules(), start=1)]
+
+    def _matched_now(self, latest: dict[str, float]) -> None:
+        with self._matched_lock:
+            for name, epoch in latest.items():
+                self._matched[name] = max(epoch, self._matched.get(name, epoch))
+
+    def save_pending(self) -> None:
+        """On the writer: store the match statistics and the learned model that reads collected in memory."""
+        with self._matched_lock:
+            matched, self._matched = self._matched, {}
+        try:
+            if matched:
+                self._repo.record_matches(matched)
+        except Exception:
+            self._matched_now(matched)  # kept for the next try
+            raise
+        if self.learning is not None:
+            self.learning.save_pending()
 
     def options(self) -> ProposalOptions:
         get = self._settings.get
@@ -143,7 +170,7 @@ class ClassifierService:
         classified = self._classified(start.timestamp(), end.timestamp(), engine, known)
         spans, verdicts = classified.spans, classified.verdicts
         result = self.proposals_for(spans, verdicts, start, end, now)
-        self._repo.record_matches(engine.last_matched(spans, verdicts))
+        self._matched_now(engine.last_matched(spans, verdicts))
         return classified, result
 
     def proposals_for(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: datetime,
@@ -199,7 +226,7 @@ class ClassifierService:
         now = now or utcnow()
         spans = self._recent(now, timedelta(days=STALE_DAYS))
         engine = self.engine()
-        self._repo.record_matches(engine.last_matched(spans, engine.classify(spans)))
+        self._matched_now(engine.last_matched(spans, engine.classify(spans)))
         cutoff = now - timedelta(days=STALE_DAYS)
         return [i for i in self.listing() if i.rule.enabled and (i.last_matched is None or i.last_matched < cutoff)]
 

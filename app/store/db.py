@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from app.domain.errors import StoreError
 from app.private_files import private_file
+from app.store import work
 from app.store.migrate import upgrade
 
 BUSY_TIMEOUT_MS = 10_000
@@ -85,8 +86,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on error, SQLite failures made readable."""
+        """The current unit of work's transaction (flushed, not committed, at the end of the block), or outside
+        one a transaction of its own: committed on success, rolled back on error. SQLite failures made readable."""
+        current = work.current()
         try:
+            if current is not None:
+                session = current.session(self.engine, lambda exc: explain(exc, self.path))
+                yield session
+                session.flush()
+                return
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
                 session.commit()

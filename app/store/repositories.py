@@ -27,6 +27,7 @@ from app.domain.models import (
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables import AppRunRow, ClientRow, EntryRow, ProjectRow, SettingRow, TaskRow
+from app.store.work import unit_of_work
 
 
 def check_name(kind: str, name: str) -> str:
@@ -58,20 +59,22 @@ class ProjectRepository:
             return Client(row.id or 0, row.name, row.archived)
 
     def add_project(self, path: str, billable: bool = True) -> Project:
-        """Create `CLIENT/PROJECT`, creating the client too when it is new. An existing project is an error."""
+        """Create `CLIENT/PROJECT`, creating the client too when it is new (both or neither). An existing project
+        is an error."""
         client_name, project_name = split_project_path(path)
-        client = self.ensure_client(client_name)
         project_name = check_name("project", project_name)
-        try:
-            with self._db.session() as s:
-                row = ProjectRow(client_id=client.id, name=project_name, billable=billable)
-                s.add(row)
-                s.flush()
-                return Project(row.id or 0, client.id, client.name, row.name, row.billable, row.archived)
-        except StoreError as exc:
-            if isinstance(exc.__cause__, IntegrityError):
-                raise ValidationError(f"The project '{client.name}/{project_name}' already exists") from None
-            raise
+        with unit_of_work():
+            client = self.ensure_client(client_name)
+            try:
+                with self._db.session() as s:
+                    row = ProjectRow(client_id=client.id, name=project_name, billable=billable)
+                    s.add(row)
+                    s.flush()
+                    return Project(row.id or 0, client.id, client.name, row.name, row.billable, row.archived)
+            except StoreError as exc:
+                if isinstance(exc.__cause__, IntegrityError):
+                    raise ValidationError(f"The project '{client.name}/{project_name}' already exists") from None
+                raise
 
     def projects(self, include_archived: bool = False) -> list[Project]:
         with self._db.session() as s:

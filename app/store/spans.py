@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
+from app.domain.changes import SPANS, Changes, committed
 from app.domain.errors import StoreError
 from app.domain.models import MAX_SPAN_SECONDS, Span
 from app.store.db import Database, explain
@@ -133,14 +134,17 @@ class SpanStore:
         for (key,) in keys:
             self._cache.pop(key, None)
         with self.connection() as conn:
-            cur = conn.executemany("DELETE FROM capture_span WHERE id = ?", keys)
-            return cur.rowcount
+            deleted = int(conn.executemany("DELETE FROM capture_span WHERE id = ?", keys).rowcount)
+        committed(Changes.of(SPANS))
+        return deleted
 
     def purge(self, before: float) -> int:
         """Retention: delete spans that ended before `before`; the number deleted."""
         self._cache.clear()
         with self.connection() as conn:
-            return conn.execute("DELETE FROM capture_span WHERE end_ts < ?", (before,)).rowcount
+            deleted = int(conn.execute("DELETE FROM capture_span WHERE end_ts < ?", (before,)).rowcount)
+        committed(Changes.of(SPANS))
+        return deleted
 
     def add_many(self, spans: Sequence[Span]) -> list[int]:
         """Insert finished spans in one transaction (imports); their new ids."""
@@ -153,6 +157,7 @@ class SpanStore:
             longest = max((s.seconds for s in spans), default=0.0)
             if longest > _read_longest(conn):
                 _write_longest(conn, _round_up(longest))
+        committed(Changes.of(SPANS))
         return ids
 
     def writer(self, batch_writes: int = 50, batch_seconds: float = 10.0,

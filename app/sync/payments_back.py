@@ -16,6 +16,7 @@ from app.domain.errors import NotFoundError
 from app.domain.models import EntryStatus
 from app.domain.timefmt import utcnow
 from app.store.billing_repository import BillingRepository
+from app.store.work import atomic
 from app.sync.parts import SyncParts
 from app.sync.provider import PaymentStatus, RemoteStatus
 from app.sync.reports import PaymentOutcome
@@ -53,6 +54,7 @@ class PaymentsBack:
             store.set_cursor("payments", started - timedelta(minutes=1))
         return outcomes
 
+    @atomic  # the invoice's new state, its entries and the audit note together or not at all
     def apply(self, name: str, sent: SentInvoice, status: PaymentStatus) -> PaymentOutcome:
         store = self._sync.store(name)
         store.update_sent(sent.draft_uid, remote_status=str(status.status), total=status.total,

@@ -16,6 +16,7 @@ from types import TracebackType
 from app.billing.invoices import InvoiceDraft
 from app.domain.errors import NotFoundError
 from app.store.billing_repository import BillingRepository
+from app.store.work import unit_of_work
 from app.sync.delivery import CANCELLED
 from app.sync.outbox import JobKind, JobState, Outbox
 from app.sync.reports import InvoiceOutcome, Outcome
@@ -52,11 +53,12 @@ class SendUnit:
             jobs = [j for j in outbox.jobs(draft.uid) if j.kind is JobKind.INVOICE]
             if draft.uid in self.taken_back or any(j.state in KEPT for j in jobs):
                 continue
-            outbox.cancel(draft.uid, f"{draft.number} was not sent; the draft was taken back.")
-            try:
-                self._repo.delete_draft(draft.number, give_back_number=True)
-            except NotFoundError:
-                continue
+            with unit_of_work():  # the job cancelled and the draft gone, or neither
+                outbox.cancel(draft.uid, f"{draft.number} was not sent; the draft was taken back.")
+                try:
+                    self._repo.delete_draft(draft.number, give_back_number=True)
+                except NotFoundError:
+                    continue
             self.taken_back[draft.uid] = draft.number
         self._created = []
 

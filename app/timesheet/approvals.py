@@ -14,6 +14,7 @@ from app.domain.periods import Period
 from app.settings import Settings
 from app.store.repositories import EntryRepository
 from app.store.review_repository import AuditRecord, ReviewRepository, Submission
+from app.store.work import atomic
 
 
 def current_user(settings: Settings) -> Callable[[], str]:
@@ -81,6 +82,7 @@ class ApprovalService:
         """Every finished draft entry that starts in the period; the running timer stays a draft."""
         return self.approve([e.id for e in self._in(period) if e.status is EntryStatus.DRAFT and not e.running])
 
+    @atomic
     def unlock(self, entry_id: int, reason: str) -> Entry:
         """Back to a draft that can be edited; the reason, who and when are recorded with the before and after."""
         reason = " ".join(reason.split())

@@ -18,6 +18,7 @@ from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.store.review_repository import ReviewRepository
 from app.store.spans import SpanStore
+from app.store.work import atomic
 from app.timesheet.entries import EntryService
 from app.timesheet.timer import TimerService
 
@@ -61,6 +62,7 @@ class IdleService:
                 return True
         return False
 
+    @atomic
     def discard(self, since: datetime, continue_timer: bool) -> Entry | None:
         """Stop the running timer where the idle time began; optionally start it again now."""
         running = self._entries.running()
@@ -72,6 +74,7 @@ class IdleService:
             self._timer.stop(at=since)
         return self._timer.resume(running) if continue_timer else None
 
+    @atomic
     def assign(self, since: datetime, until: datetime, parts: Sequence[tuple[int | None, int]]) -> list[Entry]:
         """Give the time away to projects, (project id, seconds) in order, the last part taking what is left;
         the timer stops at `since` and goes on from now."""
@@ -94,6 +97,7 @@ class IdleService:
         self._timer.resume(running)
         return out
 
+    @atomic
     def drop(self, since: datetime, until: datetime) -> None:
         """Too long away to ask: the timer stops where the idle time began and the review offers the time."""
         running = self._entries.running()

@@ -13,6 +13,7 @@ from app.domain.models import Entry
 from app.domain.timefmt import utcnow
 from app.store.repositories import EntryRepository, RunRepository
 from app.store.tables import AppRunRow
+from app.store.work import atomic
 from app.timesheet.locks import PeriodLock
 
 SHORTEST_KEPT = 60
@@ -68,6 +69,7 @@ class Liveness:
             return None
         return UncleanExit(dead[0].last_alive_at, timer, tuple(r.id or 0 for r in dead))
 
+    @atomic
     def resolve(self, unclean: UncleanExit, stop_timer: bool) -> Entry | None:
         """Keep the timer running, or stop it at the last moment the app was known alive. None: stopping it there
         left under a minute (`UncleanExit.dropped` says so), and an entry of no time is deleted, not kept."""

@@ -25,6 +25,7 @@ from app.domain.timefmt import utcnow
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
 from app.store.review_repository import ReviewRepository
+from app.store.work import atomic
 from app.timesheet.entries import EntryService, check_target
 from app.timesheet.validation import clean_description, review_flags
 from app.timesheet.week import DayTimeline, ProposalItem, WeekReview, build_blocks, build_grid
@@ -166,6 +167,7 @@ class ReviewService:
 
     # Proposals
 
+    @atomic
     def accept(self, items: Sequence[ProposalItem]) -> list[Entry]:
         """Each proposal becomes a draft entry; projects and tasks a rule names are created when new. Nothing is
         added when any of them falls in settled time (a submitted week, a locked entry)."""
@@ -185,6 +187,7 @@ class ReviewService:
                 self._repo.delete_dropped(item.dropped_id)
         return out
 
+    @atomic
     def accept_edited(self, item: ProposalItem, *, start: datetime, end: datetime, description: str,
                       project_id: int | None, task_id: int | None = None) -> Entry:
         """Accept a proposal with the user's changes to project, task, description and times; without a task
@@ -201,6 +204,7 @@ class ReviewService:
     def accept_all(self, period: Period, now: datetime | None = None) -> list[Entry]:
         return self.accept(self.proposals(period, now))
 
+    @atomic
     def reject(self, items: Sequence[ProposalItem]) -> None:
         for item in items:
             if item.dropped_id is not None:
@@ -210,6 +214,7 @@ class ReviewService:
             else:
                 self._repo.reject(item.rule, item.start, item.end)
 
+    @atomic
     def split_proposal(self, item: ProposalItem, at: datetime) -> list[Entry]:
         """Split at `at` and accept both halves, so each can go its own way."""
         cut = at.timestamp()
@@ -217,6 +222,7 @@ class ReviewService:
             raise ValidationError("Split at a time inside the proposal.")
         return self.accept([replace(item, end=cut), replace(item, start=cut, dropped_id=None)])
 
+    @atomic
     def split_entry(self, entry_id: int, at: datetime) -> tuple[Entry, Entry]:
         entry = self._editable(entry_id)
         if entry.end is None or not entry.start < at < entry.end:
@@ -228,6 +234,7 @@ class ReviewService:
                                                   description_origin=entry.description_origin))
         return first, second
 
+    @atomic
     def merge(self, entry_ids: Sequence[int], items: Sequence[ProposalItem] = ()) -> Entry:
         """One entry from the earliest start to the latest end; the longest piece gives project and task."""
         entries = [self._editable(i) for i in entry_ids]
@@ -250,6 +257,7 @@ class ReviewService:
                 self._entry_service.delete(entry.id)
         return merged
 
+    @atomic
     def edit_entry(self, entry_id: int, **changes: object) -> tuple[Entry, list[Notice]]:
         """An edit; entries that were approved and unlocked before leave an audit record of it."""
         audited = self._repo.was_unlocked(entry_id)

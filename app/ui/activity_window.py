@@ -29,7 +29,7 @@ from app.domain.periods import day_epochs
 from app.domain.timefmt import format_clock
 from app.ui.activity_actions import ActivityActions
 from app.ui.banner import Banner
-from app.ui.events import ENTRIES, RULES, SETTINGS, SPANS, ChangeBus
+from app.ui.events import SPANS, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -149,7 +149,7 @@ class ActivityWindow(QWidget):
             return
         self.delete_button.setEnabled(False)
         spans = self._spans
-        self._tasks.write(lambda: spans.delete(ids), self._deleted, self._failed)
+        self._tasks.write(recorded(lambda: spans.delete(ids)), self._deleted, self._failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -191,9 +191,9 @@ class ActivityWindow(QWidget):
         self.delete_button.setEnabled(False)
         self.loaded.emit(len(spans))
 
-    def _deleted(self, _count: int) -> None:
+    def _deleted(self, done: Changed[int]) -> None:
         if self._bus is not None:
-            self._bus.announce(SPANS)
+            self._bus.publish(done.changes)
         else:
             self.reload()
 
@@ -242,7 +242,7 @@ class ActivityWindow(QWidget):
     def exclude_app(self, app: str) -> None:
         actions = self._actions
         if actions is not None:
-            self._act(lambda: actions.exclude_app(app), SETTINGS)
+            self._act(lambda: actions.exclude_app(app))
 
     def _with_project(self, job: Callable[[ActivityActions, Project], str]) -> None:
         actions = self._actions
@@ -252,18 +252,18 @@ class ActivityWindow(QWidget):
         def chosen(projects: list[Project]) -> None:
             project = self.pick_project(projects)
             if project is not None:
-                self._act(lambda: job(actions, project), ENTRIES, RULES)
+                self._act(lambda: job(actions, project))
 
         self._tasks.read(actions.projects, chosen, self._act_failed, owner=self)
 
-    def _act(self, job: Callable[[], str], *areas: str) -> None:
-        def ok(text: str) -> None:
-            self.summary.setText(text)
+    def _act(self, job: Callable[[], str]) -> None:
+        def ok(done: Changed[str]) -> None:
+            self.summary.setText(done.value)
             if self._bus is not None:
-                self._bus.announce(*areas)
-            self.done.emit(text)
+                self._bus.publish(done.changes)
+            self.done.emit(done.value)
 
-        self._tasks.write(job, ok, self._act_failed, owner=self)
+        self._tasks.write(recorded(job), ok, self._act_failed, owner=self)
 
     def _act_failed(self, error: BaseException) -> None:
         self.summary.setText(user_message(error))

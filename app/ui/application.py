@@ -248,7 +248,7 @@ class Shell(QObject):
             return kept, [] if kept is not None else [Notice("dropped", unclean.dropped())]
 
         def chosen(stop: bool) -> None:
-            model.perform(lambda: resolve(stop), TIMER, ENTRIES)
+            model.perform(lambda: resolve(stop))
 
         dialog.chosen.connect(chosen)
         self.dialog = dialog
@@ -311,6 +311,7 @@ class Shell(QObject):
     def _send_beat(self) -> None:
         if self.core is not None:
             self.runner.write(self.core.liveness.beat)
+            self.runner.write(self.core.save_pending)
 
     def _check_other_writers(self) -> None:
         """Other processes (the CLI) change the database too: a cheap read notices their commits."""
@@ -350,6 +351,7 @@ class Shell(QObject):
         core = self.core
         if core is not None:
             self.extensions.stopping(self)
+            self.runner.write(core.save_pending)
             self.runner.write(core.liveness.end)
         self.runner.shutdown()
         if self._probe is not None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.automation.courier import Report
 from app.automation.schedule import RunReport
 from app.automation.service import AutomationService
-from app.ui.events import ENTRIES, INVOICES, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.notifications import Notifier
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -68,13 +68,12 @@ class AutomationRunner(QObject):
         if self._checking:
             return
         self._checking = True
-        self._runner.read(self._automation.run_scheduled, self._checked, self._failed_check, owner=self)
+        self._runner.read(recorded(self._automation.run_scheduled), self._checked, self._failed_check, owner=self)
 
-    def _checked(self, result: tuple[Report, RunReport]) -> None:
+    def _checked(self, done: Changed[tuple[Report, RunReport]]) -> None:
         self._checking = False
-        delivered, ran = result
-        if ran.ran:
-            self._bus.announce(ENTRIES, INVOICES, "sync")
+        delivered, ran = done.value
+        self._bus.publish(done.changes)
         self._tell(ran.notices + delivered.notices())
 
     def _failed_check(self, error: BaseException) -> None:

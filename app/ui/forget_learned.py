@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from app.classify.learn.service import LearningService
-from app.ui.events import RULES, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -48,12 +48,12 @@ class ForgetLearnedButton(QPushButton):
         if learning is None or not self.confirm():
             return
 
-        def forgotten(_: None) -> None:
-            self._bus.announce(RULES)
+        def forgotten(done: Changed[None]) -> None:
+            self._bus.publish(done.changes)
             self._say("Forgot what was learned; what you assign from now on teaches again.", False)
             self.forgotten.emit()
 
-        self._runner.write(learning.forget, forgotten, lambda error: self._say(user_message(error), True),
+        self._runner.write(recorded(learning.forget), forgotten, lambda error: self._say(user_message(error), True),
                            owner=self)
 
     def confirm(self) -> bool:

@@ -18,7 +18,7 @@ from app.core import Core
 from app.domain.models import Entry
 from app.timesheet.idle import Away
 from app.ui.capture_bridge import CaptureBridge
-from app.ui.events import ENTRIES, TIMER, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.idle_dialog import ASSIGN, DISCARD, DISCARD_CONTINUE, KEEP, IdleDialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import label, user_message
@@ -110,13 +110,13 @@ class IdlePromptController(QObject):
             self._run(lambda: idle.assign(since, until, parts), ASSIGN)
 
     def _run(self, fn: Callable[[], object], outcome: str, then: Callable[[], None] | None = None) -> None:
-        def done(_: object) -> None:
-            self._bus.announce(TIMER, ENTRIES)
+        def done(finished: Changed[object]) -> None:
+            self._bus.publish(finished.changes)
             self.resolved.emit(outcome)
             if then is not None:
                 then()
 
-        self._runner.write(fn, done, self._fail, owner=self)
+        self._runner.write(recorded(fn), done, self._fail, owner=self)
 
     def _forget(self, dialog: IdleDialog) -> None:
         if self.dialog is dialog:

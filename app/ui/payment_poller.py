@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.settings import Settings
 from app.sync.reports import PaymentOutcome
 from app.sync.service import SyncService
-from app.ui.events import ChangeBus
+from app.ui.events import ENTRIES, INVOICES, SYNC, ChangeBus
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -62,7 +62,7 @@ class PaymentPoller(QObject):
         self._busy = False
         outcomes, billed = result
         if outcomes or billed:
-            self._bus.announce("entries", "invoices", "sync")
+            self._bus.announce(ENTRIES, INVOICES, SYNC)
         self.checked.emit(outcomes)
 
     def _failed(self, error: BaseException) -> None:

@@ -46,7 +46,7 @@ from app.commands.rules import starter_file
 from app.domain.errors import TimeTallyError
 from app.domain.models import Project
 from app.domain.timefmt import format_duration
-from app.ui.events import RULES, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.forget_learned import ForgetLearnedButton, LearnedStatus
 from app.ui.icons import Icon, icon
 from app.ui.rule_form import RuleForm
@@ -357,12 +357,12 @@ class RulesEditor(RulesFiles, QDialog):
             return
         self.save_button.setEnabled(False)
 
-        def saved(_: None) -> None:
+        def saved(done: Changed[None]) -> None:
             self.saved_rules = rules
             if then is not None:
                 then()
             self.save_button.setEnabled(True)
-            self._bus.announce(RULES)
+            self._bus.publish(done.changes)
             self._say(f"Saved {len(rules)} rules.")
             self.saved.emit()
 
@@ -370,7 +370,7 @@ class RulesEditor(RulesFiles, QDialog):
             self.save_button.setEnabled(True)
             self._fail(error)
 
-        self._runner.write(lambda: classifier.replace_rules(rules), saved, refused, owner=self)
+        self._runner.write(recorded(lambda: classifier.replace_rules(rules)), saved, refused, owner=self)
 
     def unsaved(self) -> bool:
         return self.rules != self.saved_rules

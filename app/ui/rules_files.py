@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.classify.rules import Rule
 from app.classify.ruleset_file import dumps
 from app.classify.service import ClassifierService, WouldRemoveAll
-from app.ui.events import RULES, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 
 
@@ -32,9 +32,9 @@ class RulesFiles:
         removes them all only once the user says so."""
         classifier = self._classifier
 
-        def imported(rules: list[Rule]) -> None:
-            self._bus.announce(RULES)
-            self._say(f"Imported {len(rules)} rules from {path.name}.")
+        def imported(done: Changed[list[Rule]]) -> None:
+            self._bus.publish(done.changes)
+            self._say(f"Imported {len(done.value)} rules from {path.name}.")
             self.reload()
 
         def refused(error: BaseException) -> None:
@@ -45,7 +45,7 @@ class RulesFiles:
             else:
                 self._fail(error)
 
-        self._runner.write(lambda: classifier.import_file(path, replace_all), imported, refused,
+        self._runner.write(recorded(lambda: classifier.import_file(path, replace_all)), imported, refused,
                            owner=cast(QWidget, self))
 
     def confirm_remove_all(self, path: Path, count: int) -> bool:

@@ -38,7 +38,7 @@ from app.domain.models import Project
 from app.settings import OPTIONS, Option, Settings
 from app.sync.oauth.config import USER_SETTINGS
 from app.ui.choices import CHOICES, choice_combo, currency_combo, select
-from app.ui.events import SETTINGS, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.icons import Icon, icon
 from app.ui.shortcuts import from_key_sequence, to_key_sequence
 from app.ui.tasks import TaskRunner
@@ -371,15 +371,15 @@ class SettingsDialog(QDialog):
             for key, value in checked.items():
                 settings.set(key, value)
 
-        def saved(_: None) -> None:
-            self._bus.announce(SETTINGS)
+        def saved(done: Changed[None]) -> None:
+            self._bus.publish(done.changes)
             self.accept()
 
         def refused(error: BaseException) -> None:
             self.save_button.setEnabled(True)
             self._show_error(user_message(error))
 
-        self._runner.write(write, saved, refused, owner=self)
+        self._runner.write(recorded(write), saved, refused, owner=self)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -19,7 +19,7 @@ from app.core import Core
 from app.domain.errors import TimeTallyError
 from app.domain.models import Entry, Notice, Project, Task
 from app.domain.timefmt import utcnow
-from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus
+from app.ui.events import ENTRIES, PROJECTS, TIMER, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner, alive
 
 log = logging.getLogger(__name__)
@@ -98,10 +98,10 @@ class TimerModel(QObject):
 
     def start(self, description: str = "", project_id: int | None = None, task_id: int | None = None) -> None:
         timer = self._core.timer
-        self.perform(lambda: timer.start(description, project_id, task_id), TIMER, ENTRIES)
+        self.perform(lambda: timer.start(description, project_id, task_id))
 
     def stop(self) -> None:
-        self.perform(self._core.timer.stop, TIMER, ENTRIES)
+        self.perform(self._core.timer.stop)
 
     def toggle(self) -> None:
         """Stop the running timer, or start one with the default project."""
@@ -111,18 +111,18 @@ class TimerModel(QObject):
             self.start()
 
     def continue_last(self) -> None:
-        self.perform(self._core.timer.continue_last, TIMER, ENTRIES)
+        self.perform(self._core.timer.continue_last)
 
     def resume(self, entry: Entry) -> None:
         timer = self._core.timer
-        self.perform(lambda: timer.resume(entry), TIMER, ENTRIES)
+        self.perform(lambda: timer.resume(entry))
 
     def switch_project(self, project_id: int) -> None:
         """Stop the running timer and go on with the same description on another project."""
         running = self.snapshot.running
         description = running.description if running else ""
         timer = self._core.timer
-        self.perform(lambda: timer.switch(description, project_id), TIMER, ENTRIES)
+        self.perform(lambda: timer.switch(description, project_id))
 
     def edit_running(self, *, description: str | None = None, project_id: Any = KEEP, task_id: Any = KEEP) -> None:
         """Change the running entry in place (the window's description, project and task fields)."""
@@ -137,7 +137,7 @@ class TimerModel(QObject):
         if task_id is not KEEP:
             changes["task_id"] = task_id
         service = self._core.entry_service
-        self.perform(lambda: service.edit(running.id, **changes), TIMER, ENTRIES)
+        self.perform(lambda: service.edit(running.id, **changes))
 
     def add_project(
         self,
@@ -146,25 +146,26 @@ class TimerModel(QObject):
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
         projects = self._core.projects
-        self.perform(lambda: projects.add_project(path), PROJECTS, on_done=on_added, on_failure=on_failure)
+        self.perform(lambda: projects.add_project(path), on_done=on_added, on_failure=on_failure)
 
     def perform(
         self,
         fn: Callable[[], T],
-        *areas: str,
+        *,
         on_done: Callable[[T], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
         owner: QObject | None = None,
     ) -> None:
-        """Run a change on the write worker, announce `areas`, and pass on notices such as overlaps.
+        """Run a change on the write worker, announce what it committed, and pass on notices such as overlaps.
 
         Failures go to `on_failure` when given (a dialog that stays open), else to the `failed` signal. When
         `owner` (that dialog) was deleted meanwhile, the change is still announced but its callbacks are skipped
         and a failure goes to the `failed` signal: nobody is left to show it.
         """
 
-        def done(result: T) -> None:
-            self._bus.announce(*areas)
+        def done(finished: Changed[T]) -> None:
+            self._bus.publish(finished.changes)
+            result = finished.value
             notices = result[1] if isinstance(result, tuple) and len(result) == 2 else ()
             if notices:
                 self.noticed.emit(tuple(notices))
@@ -174,7 +175,7 @@ class TimerModel(QObject):
         def refused(error: BaseException) -> None:
             (on_failure if on_failure is not None and alive(owner) else self.failed.emit)(user_message(error))
 
-        self._runner.write(fn, done, refused, owner=self)
+        self._runner.write(recorded(fn), done, refused, owner=self)
 
     def _fail(self, error: BaseException) -> None:
         self.failed.emit(user_message(error))

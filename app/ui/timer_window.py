@@ -367,7 +367,7 @@ class TimerWindow(QWidget):
             def job() -> object:
                 return service.edit(entry.id, start=values.start, end=values.end, description=values.description,
                                     project_id=values.project_id, task_id=values.task_id)
-        self._model.perform(job, ENTRIES, TIMER, on_done=lambda _: dialog.accept(), on_failure=dialog.show_error,
+        self._model.perform(job, on_done=lambda _: dialog.accept(), on_failure=dialog.show_error,
                             owner=dialog)
 
     def delete_selected(self) -> None:
@@ -375,7 +375,7 @@ class TimerWindow(QWidget):
         if entry is None or entry.locked or not self.confirm_delete(entry):
             return
         service = self._core.entry_service
-        self._model.perform(lambda: service.delete(entry.id), ENTRIES, TIMER)
+        self._model.perform(lambda: service.delete(entry.id))
 
     def confirm_delete(self, entry: Entry) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Delete entry",

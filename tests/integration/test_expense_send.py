@@ -8,11 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from app.sync.quickbooks.links import Mode
-from app.sync.quickbooks.send import QuickBooksSync
 
 from app.domain.models import NewEntry
 from app.domain.periods import parse_week
+from app.sync.quickbooks_send.links import Mode
 from app.sync.reports import Outcome
 from tests.fakes.quickbooks_server import FakeQuickBooks
 from tests.fakes.quickbooks_setup import connect as connect_quickbooks
@@ -61,7 +60,7 @@ def test_quickbooks_receives_expense_lines_with_the_category_item(core: Any, qui
     travel = quickbooks.company.add("Item", Name="Travel", Type="Service", IncomeAccountRef={"value": "79"})
     work_and_expenses(core, "USD")
     core.expenses.set_mapping("quickbooks", "Travel", travel["Id"])
-    report = QuickBooksSync(core.sync, core.db, core.settings).send(WEEK, mode=Mode.INVOICE)
+    report = core.sync.quickbooks().send(WEEK, mode=Mode.INVOICE)
     assert quickbooks.spec_problems == []
     assert report.outcomes[-1].outcome is Outcome.SENT, report.outcomes[-1].errors
     [invoice] = quickbooks.all("Invoice")

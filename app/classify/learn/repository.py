@@ -3,6 +3,8 @@ from, so it is rebuilt exactly when entries, rejections or a forgetting changed 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import col, delete, select
 
@@ -40,10 +42,10 @@ class LearnedRepository:
             row = s.get(LearnedModelRow, _ROW)
             return (row.fingerprint, row.body) if row and row.body else None
 
-    def save(self, fingerprint: str, body: str) -> None:
+    def save(self, fingerprint: str, body: str, built_at: datetime) -> None:
         with self._db.session() as s:
             row = s.get(LearnedModelRow, _ROW) or LearnedModelRow(id=_ROW)
-            row.fingerprint, row.body, row.built_at = fingerprint, body, utcnow()
+            row.fingerprint, row.body, row.built_at = fingerprint, body, built_at
             s.add(row)
 
     def built_at(self) -> str | None:

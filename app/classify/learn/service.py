@@ -70,6 +70,8 @@ class LearningService:
         self._fingerprint = ""
         self._verdicts: dict[tuple[str, ...], Verdict | None] = {}
         self._outcomes: dict[Label, Outcome] = {}
+        self._unsaved: tuple[str, Model, datetime] | None = None
+        """A model built on a read, kept until a writer stores it (fingerprint, model, built at)."""
         self._taught: tuple[str, dict[Piece, dict[Key, float]]] = ("", {})
         """What each entry taught, for the rules and day it was read with: after an entry changes, only its own
         spans are read again (a review reloads after every accept)."""
@@ -91,7 +93,7 @@ class LearningService:
         model = Model.loads(stored[1]) if stored and stored[0] == fingerprint else None
         if model is None:
             model = Model.build(self._lessons(now, classify, f"{rules}|{now.date()}"))
-            self._repo.save(fingerprint, model.dumps())
+            self._unsaved = (fingerprint, model, utcnow())  # reads never write: `save_pending` stores it
             log.info("learned from %d windows on %d projects", len(model.windows), len(model.labels) - 1)
         self._model, self._fingerprint, self._verdicts = model, fingerprint, {}
         return model
@@ -155,11 +157,19 @@ class LearningService:
     def forget(self, now: datetime | None = None) -> None:
         """Clear the model and rejections; only what the user assigns from now on teaches again."""
         self._repo.forget((now or utcnow()).timestamp())
-        self._model, self._fingerprint, self._verdicts = None, "", {}
+        self._model, self._fingerprint, self._verdicts, self._unsaved = None, "", {}, None
+
+    def save_pending(self) -> None:
+        """Store the model a read built, so the next start (or another process) need not build it again."""
+        unsaved, self._unsaved = self._unsaved, None
+        if unsaved is not None:
+            self._repo.save(unsaved[0], unsaved[1].dumps(), unsaved[2])
 
     def status(self) -> LearningStatus:
         model = self.model()
-        return LearningStatus(self.enabled, self._repo.built_at() if model else None,
+        unsaved = self._unsaved
+        built_at = unsaved[2].isoformat() if unsaved else self._repo.built_at()
+        return LearningStatus(self.enabled, built_at if model else None,
                               len(model.windows) if model else 0,
                               len(model.labels) - 1 if model else 0,
                               model.assigned_seconds if model else 0.0, self._repo.forgotten_before())

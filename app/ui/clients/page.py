@@ -32,7 +32,7 @@ from app.billing.service import BillingService, ClientSummary
 from app.domain.catalog import Kind
 from app.ui.clients.forms import BillingForm, ClientForm, ProjectForm, TaskForm
 from app.ui.clients.holidays import HolidaysDialog
-from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus
+from app.ui.events import ENTRIES, PROJECTS, SETTINGS, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -331,13 +331,13 @@ class ClientsPage(QWidget):
     def _write(self, job: Callable[[], object], done: str) -> None:
         self.save_button.setEnabled(False)
 
-        def ok(_: object) -> None:
+        def ok(finished: Changed[object]) -> None:
             self.status.setStyleSheet("")
-            self._bus.announce(PROJECTS)
+            self._bus.publish(finished.changes)
             self.status.setText(done)
             self.saved.emit(done)
 
-        self._runner.write(job, ok, self._failed, owner=self)
+        self._runner.write(recorded(job), ok, self._failed, owner=self)
 
     def _failed(self, error: BaseException) -> None:
         self._failed_text(user_message(error))

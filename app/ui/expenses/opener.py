@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core import Core
 from app.domain.models import Project
-from app.ui.events import EXPENSES, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.expenses.dialog import ExpenseDialog, ExpenseValues
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -37,8 +37,8 @@ def _save(dialog: ExpenseDialog, values: ExpenseValues, core: Core, runner: Task
                                  tax=values.tax, billable=values.billable, markup=values.markup,
                                  receipt=values.receipt, description=values.description)
 
-    def done(_: object) -> None:
+    def done(finished: Changed[object]) -> None:
         dialog.accept()
-        bus.announce(EXPENSES)
+        bus.publish(finished.changes)
 
-    runner.write(job, done, lambda error: dialog.show_error(user_message(error)), owner=dialog)
+    runner.write(recorded(job), done, lambda error: dialog.show_error(user_message(error)), owner=dialog)

@@ -18,7 +18,7 @@ from app.domain.money import ZERO, format_money
 from app.domain.periods import Period, iso_week_label, week_of
 from app.ui.automation_page import fill, table
 from app.ui.banner import Banner
-from app.ui.events import EXPENSES, INVOICES, ChangeBus
+from app.ui.events import EXPENSES, INVOICES, ChangeBus, Changed, recorded
 from app.ui.expenses.dialog import ExpenseDialog
 from app.ui.expenses.mapping import CategoryMappingDialog
 from app.ui.expenses.opener import open_expense_dialog
@@ -145,17 +145,21 @@ class ExpensesPage(QWidget):
                             opened=lambda dialog: setattr(self, "dialog", dialog))
 
     def _approve_week(self) -> None:
-        week = self._week
-        self._runner.write(lambda: self._core.expenses.approve_period(week), self._changed, self._failed, owner=self)
+        week, expenses = self._week, self._core.expenses
+
+        def approve() -> object:
+            return expenses.approve_period(week)
+
+        self._runner.write(recorded(approve), self._changed, self._failed, owner=self)
 
     def _change(self, action: Callable[[int], object]) -> None:
         chosen = self.selected()
         if chosen is not None:
-            self._runner.write(lambda: action(chosen.expense_id), self._changed, self._failed, owner=self)
+            self._runner.write(recorded(lambda: action(chosen.expense_id)), self._changed, self._failed, owner=self)
 
-    def _changed(self, _: object) -> None:
+    def _changed(self, done: Changed[object]) -> None:
         self.error.hide()
-        self._bus.announce(EXPENSES)
+        self._bus.publish(done.changes)
 
     def _failed(self, error: BaseException) -> None:
         self.error.show_messages([user_message(error)])

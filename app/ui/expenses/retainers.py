@@ -30,7 +30,7 @@ from app.core import Core
 from app.domain.models import Project
 from app.domain.money import format_money
 from app.ui.automation_page import fill, table
-from app.ui.events import INVOICES, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -148,12 +148,12 @@ class RetainersDialog(QDialog):
     def _run(self, job: Callable[[str], T], say: Callable[[T], str]) -> None:
         path = str(self.project.currentData() or "")
 
-        def done(result: T) -> None:
-            self.message.setText(say(result))
-            self._bus.announce(INVOICES)
+        def done(finished: Changed[T]) -> None:
+            self.message.setText(say(finished.value))
+            self._bus.publish(finished.changes)
             self.refresh()
 
-        self._runner.write(lambda: job(path), done, self._failed, owner=self)
+        self._runner.write(recorded(lambda: job(path)), done, self._failed, owner=self)
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(user_message(error))

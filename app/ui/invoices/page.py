@@ -34,7 +34,7 @@ from app.domain.money import format_money
 from app.domain.periods import Period
 from app.sync.invoice_list import NOT_SENT, InvoiceBook, InvoiceListing, invoice_book
 from app.sync.lifecycle import VoidResult
-from app.ui.events import ACCOUNTS, ENTRIES, INVOICES, ChangeBus
+from app.ui.events import ACCOUNTS, ENTRIES, INVOICES, ChangeBus, Changed, recorded
 from app.ui.invoice_preview import InvoicePreviewDialog
 from app.ui.invoices.client_pdf import write_client_pdf
 from app.ui.invoices.create_dialog import CreateDialog
@@ -235,15 +235,15 @@ class InvoicesPage(QWidget):
         return result.message
 
     def _do(self, job: Callable[[], T], said: Callable[[T], str | None]) -> None:
-        def ok(result: T) -> None:
-            text = said(result)
-            self._bus.announce(INVOICES, ENTRIES)
+        def ok(done: Changed[T]) -> None:
+            text = said(done.value)
+            self._bus.publish(done.changes)
             if text is not None:
                 self.status.setStyleSheet("")
                 self.status.setText(text)
                 self.done.emit(text)
 
-        self._runner.write(job, ok, self._failed, owner=self)
+        self._runner.write(recorded(job), ok, self._failed, owner=self)
 
     def _failed(self, error: BaseException) -> None:
         self._failed_text(user_message(error))

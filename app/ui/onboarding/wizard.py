@@ -29,7 +29,7 @@ from app.domain.errors import TimeTallyError
 from app.sync.connection import ConnectionStatus
 from app.ui.accounts_page import TITLES, accounts_dialog
 from app.ui.choices import ROUNDING, choice_combo, currency_combo, select
-from app.ui.events import PROJECTS, RULES, SETTINGS, ChangeBus
+from app.ui.events import ChangeBus, Changed, recorded
 from app.ui.icons import Icon, icon
 from app.ui.onboarding.setup import Answers, apply, import_customers
 from app.ui.tasks import TaskRunner
@@ -197,10 +197,11 @@ class OnboardingWizard(QWizard):
                 self.accounts.show()
                 return
             page.setSubTitle(f"Bringing in your {title} {'customers' if provider == 'quickbooks' else 'contacts'}…")
-            self._runner.write(lambda: import_customers(core, provider), imported, failed, owner=self)
+            self._runner.write(recorded(lambda: import_customers(core, provider)), imported, failed, owner=self)
 
-        def imported(names: list[str]) -> None:
-            self._bus.announce(PROJECTS)
+        def imported(done: Changed[list[str]]) -> None:
+            names = done.value
+            self._bus.publish(done.changes)
             page.setSubTitle(f"{len(names)} new client{'s' if len(names) != 1 else ''} from {title}"
                              + (f": {', '.join(names[:6])}{'…' if len(names) > 6 else ''}." if names else "."))
             self.imported.emit(names)
@@ -249,11 +250,11 @@ class OnboardingWizard(QWizard):
         answers, core, starter = self.answers(), self._core, self._starter
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
 
-        def stored(summary: str) -> None:
+        def stored(done: Changed[str]) -> None:
             self._tell_privacy_seen()
             self.capture_wanted.emit(self.record.isChecked())
-            self._bus.announce(SETTINGS, PROJECTS, RULES)
-            self.saved.emit(summary)
+            self._bus.publish(done.changes)
+            self.saved.emit(done.value)
             self._close(True)
 
         def refused(error: BaseException) -> None:
@@ -261,7 +262,7 @@ class OnboardingWizard(QWizard):
             self.error.setText(user_message(error))
             self.error.show()
 
-        self._runner.write(lambda: apply(core, answers, starter), stored, refused, owner=self)
+        self._runner.write(recorded(lambda: apply(core, answers, starter)), stored, refused, owner=self)
 
     def skip(self) -> None:
         """Skip (or close): the first page was on screen, so capture may start; nothing else changes."""

@@ -19,7 +19,7 @@ from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.approvals import Approval
 from app.timesheet.review import Assignment
 from app.timesheet.week import ProposalItem, WeekReview
-from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus
+from app.ui.events import ENTRIES, INVOICES, PROJECTS, RULES, SETTINGS, SPANS, TIMER, ChangeBus, Changed, recorded
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
@@ -136,21 +136,22 @@ class ReviewModel(QObject):
 
     # Actions. Jobs hold the services (`core`), never this QObject: they run on a worker thread.
 
-    def perform(self, fn: Callable[[], T], areas: Sequence[str], said: Callable[[T], str] | None = None,
+    def perform(self, fn: Callable[[], T], said: Callable[[T], str] | None = None,
                 then: Callable[[T], None] | None = None) -> None:
-        def finished(result: T) -> None:
-            self._bus.announce(*areas)
+        """Run a change on the write worker; the views hear what it committed."""
+        def finished(done: Changed[T]) -> None:
+            self._bus.publish(done.changes)
             if said is not None:
-                self.done.emit(said(result))
+                self.done.emit(said(done.value))
             if then is not None:
-                then(result)
+                then(done.value)
 
-        self._runner.write(fn, finished, self._fail, owner=self)
+        self._runner.write(recorded(fn), finished, self._fail, owner=self)
 
     def accept(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
         core = self._core
-        self.perform(lambda: core.review.accept(items), (ENTRIES, PROJECTS), lambda r: _count(r, "added"))
+        self.perform(lambda: core.review.accept(items), lambda r: _count(r, "added"))
 
     def accept_all(self) -> None:
         if self.review is not None:
@@ -160,38 +161,37 @@ class ReviewModel(QObject):
         core = self._core
         self.perform(lambda: core.review.accept_edited(
             item, start=values.start, end=values.end, description=values.description, project_id=values.project_id,
-            task_id=values.task_id),
-            (ENTRIES,), lambda _: "Proposal accepted with your changes.")
+            task_id=values.task_id), lambda _: "Proposal accepted with your changes.")
 
     def reject(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
         core = self._core
-        self.perform(lambda: core.review.reject(items), (ENTRIES,),
+        self.perform(lambda: core.review.reject(items),
                      lambda _: f"{len(items)} proposal{'s' if len(items) != 1 else ''} rejected.")
 
     def split_proposal(self, item: ProposalItem, at: datetime) -> None:
         core = self._core
-        self.perform(lambda: core.review.split_proposal(item, at), (ENTRIES, PROJECTS),
+        self.perform(lambda: core.review.split_proposal(item, at),
                      lambda _: "Split into two draft entries.")
 
     def split_entry(self, entry_id: int, at: datetime) -> None:
         core = self._core
-        self.perform(lambda: core.review.split_entry(entry_id, at), (ENTRIES,), lambda _: "Entry split.")
+        self.perform(lambda: core.review.split_entry(entry_id, at), lambda _: "Entry split.")
 
     def merge(self, entry_ids: Sequence[int], items: Sequence[ProposalItem]) -> None:
         ids, props = list(entry_ids), list(items)
         core = self._core
-        self.perform(lambda: core.review.merge(ids, props), (ENTRIES, PROJECTS), lambda _: "Merged.")
+        self.perform(lambda: core.review.merge(ids, props), lambda _: "Merged.")
 
     def edit_entry(self, entry_id: int, values: Any) -> None:
         core = self._core
         self.perform(lambda: core.review.edit_entry(
             entry_id, start=values.start, end=values.end, description=values.description,
-            project_id=values.project_id, task_id=values.task_id), (ENTRIES, TIMER), lambda _: "Entry saved.")
+            project_id=values.project_id, task_id=values.task_id), lambda _: "Entry saved.")
 
     def delete_entry(self, entry_id: int) -> None:
         core = self._core
-        self.perform(lambda: core.entry_service.delete(entry_id), (ENTRIES, TIMER),
+        self.perform(lambda: core.entry_service.delete(entry_id),
                      lambda _: "Entry deleted.")
 
     def assign_pieces(self, pieces: Sequence[tuple[datetime, datetime]], project_id: int,
@@ -203,42 +203,42 @@ class ReviewModel(QObject):
 
         review, now = self._core.review, self._clock()
         seconds = round(sum((b - a).total_seconds() for a, b in pieces))
-        self.perform(lambda: review.assign_pieces(pieces, project_id, description, now), (ENTRIES,),
+        self.perform(lambda: review.assign_pieces(pieces, project_id, description, now),
                      lambda r: f"Assigned {format_duration(seconds)} to {r.entry.project_path}.", then)
 
     def add_rule(self, rule: Rule) -> None:
         classifier = self._core.classifier
-        self.perform(lambda: classifier.replace_rules([*classifier.rules(), rule]), (RULES,),
+        self.perform(lambda: classifier.replace_rules([*classifier.rules(), rule]),
                      lambda _: f'Rule "{rule.name}" added.')
 
     def approve(self, entry_ids: Sequence[int]) -> None:
         ids = list(entry_ids)
         core = self._core
-        self.perform(lambda: core.approvals.approve(ids), (ENTRIES,), Approval.sentence)
+        self.perform(lambda: core.approvals.approve(ids), Approval.sentence)
 
     def approve_week(self) -> None:
         if self.review is not None:
             period = self.review.period
             core = self._core
-            self.perform(lambda: core.approvals.approve_period(period), (ENTRIES,), Approval.sentence)
+            self.perform(lambda: core.approvals.approve_period(period), Approval.sentence)
 
     def confirm_descriptions(self, entry_ids: Sequence[int]) -> None:
         ids = list(entry_ids)
         review = self._core.review
-        self.perform(lambda: review.confirm_descriptions(ids), (ENTRIES,),
+        self.perform(lambda: review.confirm_descriptions(ids),
                      lambda r: f"{len(r)} description{'' if len(r) == 1 else 's'} confirmed: "
                                f"{'it' if len(r) == 1 else 'they'} may now appear on invoices.")
 
     def unlock(self, entry_id: int, reason: str) -> None:
         core = self._core
-        self.perform(lambda: core.approvals.unlock(entry_id, reason), (ENTRIES,),
+        self.perform(lambda: core.approvals.unlock(entry_id, reason),
                      lambda e: f"Entry #{e.id} unlocked; the reason is in the audit trail.")
 
     def submit(self) -> None:
         if self.review is not None:
             period = self.review.period
             core = self._core
-            self.perform(lambda: core.approvals.submit(period), (ENTRIES, INVOICES),
+            self.perform(lambda: core.approvals.submit(period),
                          lambda _: "Week submitted: it is ready for billing.")
 
 
