@@ -73,7 +73,8 @@ def shoot(out: Path) -> None:
     preferences.resize(900, 640)
     wait_until(preferences.save_button.isEnabled)
     for title, name in (("General", "preferences"), ("Billing", "preferences-billing"),
-                        ("Shortcuts", "preferences-shortcuts"), ("Accounts", "accounts")):
+                        ("Shortcuts", "preferences-shortcuts"), ("Business", "preferences-business"),
+                        ("Accounts", "accounts")):
         preferences.show_page(title)
         wait_until(runner.idle)
         save(preferences, out / f"{name}.png")

@@ -22,7 +22,8 @@ class LearnedStatus(QLabel):
         self._learning, self._runner = learning, runner
         self.setObjectName("learnedStatus")
         self.setWordWrap(True)
-        self.setVisible(learning is not None)
+        if learning is None:  # never setVisible(True) here: unparented, that shows a window and steals the focus
+            self.hide()
         self.refresh()
 
     def refresh(self) -> None:
@@ -38,7 +39,8 @@ class ForgetLearnedButton(QPushButton):
         self._learning, self._runner, self._bus, self._say = learning, runner, bus, say
         self.setToolTip("Clear what TimeTally learned from your assignments on this computer; only what you "
                         "assign from now on teaches again")
-        self.setVisible(learning is not None)
+        if learning is None:  # as above: showing it unparented would open it as a window of its own
+            self.hide()
         self.clicked.connect(self.forget)
 
     def forget(self) -> None:

@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             self.stack.addWidget(self._placeholder())  # stands in until the first visit
         self.sidebar.currentRowChanged.connect(self._show_row)
+        # As wide as its longest title needs (with the item padding and spacing), so nothing scrolls sideways.
+        self.sidebar.setFixedWidth(max(SIDEBAR_WIDTH, self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.spacing()
+                                       + 2 * self.sidebar.frameWidth()))
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)

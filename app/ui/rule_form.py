@@ -37,9 +37,13 @@ class ConditionTable(QTableWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.verticalHeader().hide()
+        self.setTabKeyNavigation(False)  # Tab goes through each row's field, match, pattern and Not, not cells
         self.setMinimumHeight(130)
         self.setMaximumHeight(160)
         self.nested: list[Group] = []
+        self.tab_before: QWidget | None = None
+        self.tab_after: QWidget | None = None
+        """Where Tab comes from before the first row and goes after the last one."""
 
     def load(self, group: Group) -> None:
         self.setRowCount(0)
@@ -63,6 +67,11 @@ class ConditionTable(QTableWidget):
         negate.setChecked(cond.negate)
         for widget, column in ((field, 0), (matcher, 1), (pattern, 2), (negate, 3)):
             self.setCellWidget(row, column, widget)
+        previous = self.cellWidget(row - 1, 3) if row else self.tab_before
+        for first, second in zip((previous, field, matcher, pattern, negate),
+                                 (field, matcher, pattern, negate, self.tab_after), strict=True):
+            if first is not None and second is not None:
+                QWidget.setTabOrder(first, second)
         field.currentTextChanged.connect(self.changed)
         matcher.currentTextChanged.connect(self.changed)
         pattern.textChanged.connect(self.changed)
@@ -96,6 +105,7 @@ class RuleForm(QWidget):
         self.table = ConditionTable()
         add_condition, remove_condition = QPushButton("Add condition"), QPushButton("Remove condition")
         add_condition.clicked.connect(lambda: (self.table.add(), self._changed()))
+        self.table.tab_before, self.table.tab_after = self.mode, add_condition
         remove_condition.clicked.connect(self._remove_condition)
         self.client, self.project, self.task, self.description = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
         self.client.setPlaceholderText("e.g. Acme Corp")
@@ -116,7 +126,7 @@ class RuleForm(QWidget):
         self.problem.setWordWrap(True)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("&Name", self.name)
+        form.addRow("N&ame", self.name)
         form.addRow("&Match", self.mode)
         form.addRow(self.table)
         condition_buttons = QHBoxLayout()
@@ -134,7 +144,7 @@ class RuleForm(QWidget):
             days.addWidget(box)
         days.addStretch(1)
         form.addRow("Only on", days)
-        form.addRow("Only &between", self.hours)
+        form.addRow("Only bet&ween", self.hours)
         flags = QHBoxLayout()
         flags.addWidget(self.private)
         flags.addWidget(self.ignore)

@@ -1,8 +1,6 @@
 """The rules editor: the ordered list (drag to reorder; first match wins), a form for the selected rule with a live
-preview of what it would match over the last four weeks, a title tester, and import/export of the rules file.
-
-Edits stay in the dialog until Save stores the whole ordered list in one transaction.
-"""
+preview of what it would match over the last four weeks, a title tester, and import/export of the rules file;
+edits stay in the dialog until Save stores the whole ordered list in one transaction."""
 
 from __future__ import annotations
 
@@ -98,7 +96,7 @@ class RulesEditor(RulesFiles, QDialog):
         order_hint = QLabel("First match wins: drag a rule up or down to change the order.")
         order_hint.setWordWrap(True)
         add, delete = QPushButton("&New rule"), QPushButton("&Delete")
-        self.starter_button = QPushButton("Add &starter rules")
+        self.starter_button = QPushButton("Add starter r&ules")
         self.starter_button.setToolTip("Rules for lock screens, private chat, music and more, added after yours")
         self.starter_button.clicked.connect(self.add_starter_rules)
         self.import_button, self.export_button = QPushButton("&Import…"), QPushButton("E&xport…")
@@ -308,14 +306,16 @@ class RulesEditor(RulesFiles, QDialog):
         if rule is None:
             return
         self._generation += 1
-        generation, classifier = self._generation, self._classifier
+        turn, classifier = self._generation, self._classifier
         self.preview_text.setText("Checking the last weeks…")
         self._runner.read(lambda: classifier.preview(rule, position=position),
-                          lambda p: self._previewed(generation, p), self._fail, owner=self)
+                          lambda p: self._previewed(turn, p), lambda e: self._previewed(turn, e), owner=self)
 
-    def _previewed(self, generation: int, preview: Preview) -> None:
+    def _previewed(self, generation: int, preview: Preview | BaseException) -> None:
         if generation != self._generation:
             return
+        if isinstance(preview, BaseException):  # a rule still being typed: said in the preview, not as an error
+            return self.preview_text.setText(f"No preview yet: {user_message(preview)}")
         share = (f" Unclassified time would go from {preview.unclassified_before / preview.captured_seconds:.0%} to "
                  f"{preview.unclassified_share:.0%}." if preview.captured_seconds else "")
         self.preview_text.setText(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QStackedWidget,
@@ -102,6 +104,8 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         recorder.setMinimumWidth(200)
         return Editor(recorder, lambda v: recorder.setKeySequence(_recorded(str(v))),
                       lambda: from_key_sequence(recorder.keySequence()))
+    if option.key == "business.logo":
+        return _image_picker()
     default = option.default
     if isinstance(default, bool):
         check = QCheckBox()
@@ -136,6 +140,29 @@ def editor_for(option: Option[Any], projects: Sequence[Project]) -> Editor:
         line.setPlaceholderText("× the rate, e.g. 1.5" if option.key.endswith("_multiplier")
                                 else "e.g. 95.00 per hour")
     return Editor(line, lambda v: line.setText(str(v)), line.text)
+
+
+def _image_picker() -> Editor:
+    """A path typed or chosen with a file dialog (PNG or JPEG), so the logo need not be typed by hand."""
+    row = QWidget()
+    line = QLineEdit()
+    line.setMinimumWidth(240)
+    line.setPlaceholderText("No logo")
+    choose = QPushButton("Choose…")
+
+    def chosen() -> None:
+        path, _ = QFileDialog.getOpenFileName(row, "Logo for client invoices", line.text(),
+                                              "Images (*.png *.jpg *.jpeg)")
+        if path:
+            line.setText(path)
+
+    choose.clicked.connect(chosen)
+    box = QHBoxLayout(row)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(line, 1)
+    box.addWidget(choose)
+    row.setFocusProxy(line)
+    return Editor(row, lambda v: line.setText(str(v)), line.text)
 
 
 def _recorded(combo: str) -> QKeySequence:

@@ -1,5 +1,6 @@
-"""Onboarding brings the contacts of a connected Xero in as clients, each mapped to its contact; with no
-connection it opens Accounts and brings in nothing."""
+"""Onboarding brings the contacts of a connected Xero in as clients, each mapped to its contact, and its items as
+the tasks of a Services project of each new client, each mapped to its item; with no connection it opens Accounts
+and brings in nothing."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def test_contacts_of_a_connected_xero_come_in_as_mapped_clients(
     for client in clients.values():
         mapping = store.mapping(RemoteKind.CUSTOMER, client.id)
         assert mapping is not None and mapping.name.casefold() == client.name.casefold()
+    services = core.projects.require("Acme Ltd/Services")
+    tasks = {t.name: t for t in core.projects.tasks(services.id)}
+    assert set(tasks) == {"Development", "Consulting"}, "the items come in as tasks of the new client"
+    assert {n: store.mapping(RemoteKind.ITEM, t.id).code for n, t in tasks.items()} == {  # type: ignore[union-attr]
+        "Development": "DEV", "Consulting": "CONSULT"}
+    assert core.projects.find("globex/Services") is None, "a client already here keeps its own projects"
 
 
 def test_without_a_connection_accounts_open_and_nothing_comes_in(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core import build_core
@@ -138,3 +138,51 @@ def test_unknown_remembered_page_opens_the_timer(launch: Callable[..., Shell]) -
     window.open_page("rules")
     window.restore("", "someday")
     assert window.current_key() == "timer"
+
+
+def test_opening_a_page_opens_no_window_of_its_own(launch: Callable[..., Shell], qtbot: QtBot) -> None:
+    """A part of a page shown before it has a parent flashes up as a window and takes the keyboard away."""
+    shell = launch()
+    window = window_of(shell)
+    for page in PAGES:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        window.open_page(page.key)
+        drain(qtbot, shell.runner)
+        assert window.isActiveWindow(), f"the {page.title} page took the focus from the window"
+        assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [window], page.title
+
+
+def mnemonics(page: QWidget) -> dict[str, list[str]]:
+    """Alt+letter -> the visible buttons and labels that claim it on `page`."""
+    claims: dict[str, list[str]] = {}
+    for widget in page.findChildren(QAbstractButton) + page.findChildren(QLabel):
+        if not widget.isVisibleTo(page) or (isinstance(widget, QLabel) and widget.buddy() is None):
+            continue
+        text = widget.text().replace("&&", "")
+        if "&" in text[:-1] and not text.lstrip().startswith("<"):
+            claims.setdefault(text[text.index("&") + 1].lower(), []).append(text)
+    return claims
+
+
+def test_no_two_controls_of_a_page_share_an_alt_key(launch: Callable[..., Shell], qtbot: QtBot) -> None:
+    """Shared, Alt+letter only moves the focus between them instead of pressing the button."""
+    shell = launch()
+    window = window_of(shell)
+    for page in PAGES:
+        window.open_page(page.key)
+        drain(qtbot, shell.runner)
+        claims = mnemonics(window.page(page.key))
+        for menu in window.menuBar().actions():  # the menu bar's Alt keys are live on every page
+            claims.setdefault(menu.text().partition("&")[2][:1].lower(), []).append(menu.text())
+        shared = {key: texts for key, texts in claims.items() if len(texts) > 1}
+        assert not shared, f"{page.title}: {shared}"
+
+
+def test_the_sidebar_shows_every_title_whole(launch: Callable[..., Shell], qtbot: QtBot) -> None:
+    window = window_of(launch())
+    qtbot.waitExposed(window)
+    sidebar = window.sidebar
+    assert sidebar.horizontalScrollBar().maximum() == 0, "a title wider than the sidebar scrolls it sideways"
+    for row in range(sidebar.count()):
+        assert sidebar.visualItemRect(sidebar.item(row)).right() <= sidebar.viewport().width()

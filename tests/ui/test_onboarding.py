@@ -4,21 +4,29 @@ TimeTally records) was seen, the keyboard alone sets up a client with a rate, Sk
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core import build_core
+from app.domain.models import EntryStatus, Span
+from app.store.spans import SpanStore
 from app.ui.application import Shell
 from app.ui.events import ChangeBus
 from app.ui.features import DesktopFeatures
+from app.ui.invoice_preview import InvoicePreviewDialog
 from app.ui.onboarding import OnboardingWizard
 from app.ui.onboarding.wizard import CAPTURE, CLIENT, FINISH, PRIVACY
+from app.ui.review.window import ReviewWindow
+from app.ui.rules_editor import RulesEditor
 from app.ui.tasks import TaskRunner
+from tests.conftest import WallClock
 from tests.ui.conftest import drain
 
 Started = tuple[Shell, DesktopFeatures]
@@ -176,3 +184,99 @@ def test_help_opens_the_welcome_again(launch: Callable[[], Started], qtbot: QtBo
     shell.window.welcome_action.trigger()
     reopened = wizard_of(features)
     assert reopened.isVisible() and reopened.currentId() == PRIVACY
+
+
+def tab_to(qtbot: QtBot, target: QWidget, limit: int = 40) -> None:
+    """Tab (as a user would) until `target` has the keyboard focus."""
+    for _ in range(limit):
+        if target.hasFocus():
+            return
+        press(qtbot, Qt.Key.Key_Tab)
+    assert target.hasFocus(), f"Tab never reached {target.objectName() or type(target).__name__}"
+
+
+def shortcut(qtbot: QtBot, keys: str) -> None:
+    """Pressed where the keyboard is: the focused widget, or the active window when a page change left none."""
+    sequence = QKeySequence(keys)[0]
+    target = QApplication.focusWidget() or QApplication.activeWindow()
+    assert isinstance(target, QWidget)
+    qtbot.keyClick(target, sequence.key(), sequence.keyboardModifiers())
+
+
+def test_keyboard_only_from_the_first_start_to_the_invoice_preview(
+    launch: Callable[[], Started], qtbot: QtBot, wall_clock: WallClock
+) -> None:
+    """The newcomer's first hour: welcome, a client with a rate, a rule for its windows, ten minutes of work
+    captured, its proposal accepted, the week approved and the invoice previewed, with no mouse."""
+    thursday = datetime(2026, 11, 19, 16, 0).astimezone()
+    wall_clock.set(thursday)
+    shell, features = launch()
+    wizard = wizard_of(features)
+    wizard.activateWindow()
+    press(qtbot, Qt.Key.Key_Return)  # what is recorded: seen
+    press(qtbot, Qt.Key.Key_Return)  # recording: on, at any hour
+    for text in ("Acme Corp", "Website", "95.50"):
+        qtbot.keyClicks(QApplication.focusWidget(), text)
+        press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Return)
+    with qtbot.waitSignal(wizard.saved, timeout=10_000):
+        press(qtbot, Qt.Key.Key_Return)
+    drain(qtbot, shell.runner)
+    core, window = shell.core, shell.window
+    assert core is not None and window is not None
+    starter = len(core.classifier.rules())
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    shortcut(qtbot, "Ctrl+7")
+    rules = window.page("rules")
+    assert isinstance(rules, RulesEditor)
+    qtbot.waitUntil(lambda: len(rules.rules) == starter)
+
+    shortcut(qtbot, "Alt+N")  # New rule (a button pressed by its Alt key clicks a moment later)
+    qtbot.waitUntil(rules.form.name.hasFocus)
+    qtbot.keyClicks(rules.form.name, "Acme website")
+    pattern = rules.form.table.cellWidget(0, 2)
+    tab_to(qtbot, pattern)
+    qtbot.keyClicks(pattern, "acme-web")
+    tab_to(qtbot, rules.form.client)
+    qtbot.keyClicks(rules.form.client, "Acme Corp")
+    tab_to(qtbot, rules.form.project)
+    qtbot.keyClicks(rules.form.project, "Website")
+    press(qtbot, Qt.Key.Key_Return)  # Save, the page's default button
+    qtbot.waitUntil(lambda: len(core.classifier.rules()) == starter + 1, timeout=10_000)
+
+    start = thursday - timedelta(minutes=40)
+    SpanStore(core.db).add_many([  # ten minutes of work in the editor, as capture records it
+        Span((start + timedelta(minutes=m)).timestamp(), (start + timedelta(minutes=m + 2)).timestamp(),
+             "code", f"page{m}.html - acme-web - Code") for m in range(0, 10, 2)])
+
+    shortcut(qtbot, "Ctrl+2")
+    review = window.page("review")
+    assert isinstance(review, ReviewWindow)
+    review.model.refresh()
+    qtbot.waitUntil(lambda: review.model.review is not None and bool(review.model.review.proposals), timeout=10_000)
+    drain(qtbot, shell.runner)
+    shortcut(qtbot, "Alt+L")  # Accept all
+    qtbot.waitUntil(lambda: review.model.review is not None and not review.model.review.proposals
+                    and bool(review.model.review.entries), timeout=10_000)
+    drain(qtbot, shell.runner)
+    shortcut(qtbot, "Ctrl+Shift+A")
+    box = review.dialogs[-1]
+    assert isinstance(box, QMessageBox) and box.text().startswith("Approve 1 entry of week 47?")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: review.model.review is not None
+                    and all(e.status is EntryStatus.APPROVED for e in review.model.review.entries), timeout=10_000)
+    drain(qtbot, shell.runner)
+
+    shortcut(qtbot, "Alt+I")  # Invoice preview…
+    qtbot.waitUntil(lambda: any(isinstance(w, InvoicePreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()))
+    [preview] = [w for w in QApplication.topLevelWidgets() if isinstance(w, InvoicePreviewDialog) and w.isVisible()]
+    qtbot.waitUntil(lambda: bool(preview.drafts), timeout=10_000)
+    assert "Acme Corp · 2026-11-16 – 2026-11-22" in preview.picker.currentText()
+    assert preview.table.rowCount() == 1 and preview.table.item(0, 2).text() == "0:10"
+    assert preview.table.item(0, 6).text() == "15.92 USD"  # ten minutes at 95.50 an hour
+    preview.close()
+    drain(qtbot, shell.runner)

@@ -19,7 +19,7 @@ from app.store.spans import SpanStore
 from app.ui.events import ChangeBus
 from app.ui.review.assign_dialog import AssignDialog
 from app.ui.review.dialogs import CellEntriesDialog
-from app.ui.review.window import ReviewWindow
+from app.ui.review.window import DAY_PANEL_MIN, ReviewWindow
 from app.ui.tasks import TaskRunner
 
 TODAY = date(2026, 11, 19)  # Thursday of ISO week 47
@@ -248,3 +248,23 @@ def test_at_the_main_windows_page_size_no_header_or_total_is_clipped(window: Rev
         for column in range(1, 9):
             text = str(model.index(row, column).data())
             assert header.sectionSize(column) >= QFontMetrics(font).horizontalAdvance(text) + 4, (row, column, text)
+
+
+def test_at_the_main_windows_page_size_no_name_is_cut(window: ReviewWindow, qtbot: QtBot, core: Core,
+                                                      runner: TaskRunner) -> None:
+    """The grid takes room from the day panel for long names; what still does not fit wraps, never cut."""
+    project = core.projects.add_project("Acme Corp/Mobile app")
+    for name in ("Code review", "Code review, release notes and the store listing for the autumn update"):
+        task = core.projects.ensure_task(project.id, name)
+        core.entries.add(NewEntry(at(16), at(17), "Review", project.id, task_id=task.id))
+    window.model.refresh()
+    settle(qtbot, runner, window)
+    window.resize(1104, 770)  # the main window's default size less its sidebar
+    grid, header = window.grid, window.grid.horizontalHeader()
+    metrics = QFontMetrics(grid.font())
+    smallest = max(DAY_PANEL_MIN, window.splitter.widget(1).minimumSizeHint().width())
+    qtbot.waitUntil(lambda: window.splitter.sizes()[1] <= smallest)
+    for row in range(len(window.grid_model.rows)):
+        text = str(window.grid_model.index(row, 0).data())
+        lines = -(-metrics.horizontalAdvance(text) // (header.sectionSize(0) - 8))
+        assert grid.rowHeight(row) >= lines * metrics.lineSpacing(), text

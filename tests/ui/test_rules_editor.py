@@ -216,3 +216,15 @@ def test_starter_rules_are_added_after_the_users_own(editor: RulesEditor, qtbot:
     editor.add_starter_rules()
     qtbot.waitUntil(lambda: "already" in editor.status.text())
     assert len(editor.rules) == count
+
+
+def test_a_new_rule_being_typed_shows_no_stale_error(editor: RulesEditor, qtbot: QtBot) -> None:
+    """Its empty pattern cannot be previewed yet: the preview says so, and the first preview that works replaces it."""
+    editor.new_rule()
+    qtbot.waitUntil(lambda: editor.preview_text.text().startswith("No preview yet: "), timeout=5000)
+    assert editor.status.text() == ""
+    pattern = editor.form.table.cellWidget(0, 2)
+    assert isinstance(pattern, QLineEdit)
+    with qtbot.waitSignal(editor.previewed, timeout=5000):
+        pattern.setText("acme-web")
+    assert editor.preview_text.text().startswith("Matches") and editor.status.text() == ""

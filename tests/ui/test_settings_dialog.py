@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QKeySequenceEdit, QLabel, QLineEdit, QSpinBox
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 
 from app.core import Core
@@ -175,3 +188,23 @@ def test_every_number_has_a_unit(core: Core, runner: TaskRunner, bus: ChangeBus,
     amounts = [e.widget for page in dialog.option_pages for key, e in page.editors.items()
                if OPTIONS[key].kind == "decimal"]
     assert amounts and all(isinstance(a, QLineEdit) and a.placeholderText() for a in amounts)
+
+
+def test_the_logo_is_chosen_with_a_file_picker_and_saved(
+    core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logo = tmp_path / "logo.png"
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(0x3366CC)
+    assert image.save(str(logo))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args: (str(logo), "Images (*.png *.jpg *.jpeg)"))
+    dialog = open_dialog(core, runner, bus, qtbot)
+    [page] = [p for p in dialog.option_pages if "business.logo" in p.editors]
+    picker = page.editors["business.logo"].widget
+    [choose] = picker.findChildren(QPushButton)
+    assert choose.text() == "Choose…"
+    choose.click()
+    assert page.editors["business.logo"].get_value() == str(logo)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.save_button.click()
+    assert core.settings.get("business.logo") == str(logo)

@@ -14,7 +14,7 @@ from app.domain.models import split_project_path
 from app.domain.money import check_currency, parse_amount
 from app.domain.rounding import parse_rounding
 from app.sync import mappings
-from app.sync.provider import RemoteKind, RemoteOption
+from app.sync.provider import Capability, RemoteKind, RemoteOption
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +66,19 @@ def apply(core: Core, answers: Answers, starter: Path) -> str:
     return f"Set up {', '.join(done)}." if done else "TimeTally is ready."
 
 
+ITEMS_PROJECT = "Services"
+"""The project the import creates under each new client to hold the accounting system's items as tasks."""
+
+
 def import_customers(core: Core, provider: str) -> list[str]:
     """Each customer of the connected system (QuickBooks jobs aside) becomes a client mapped to it, so invoices go
-    to that customer; a client of that name already there is mapped if it was not. Runs on the write worker (it
-    fetches the list); returns the names of the clients created."""
+    to that customer; a client of that name already there is mapped if it was not. Each new client gets a
+    "Services" project whose tasks are the system's items, each mapped to its item so invoice lines name it.
+    Runs on the write worker (it fetches the lists); returns the names of the clients created."""
     core.sync.check_ready(provider)
-    customers = [c for c in core.sync.provider(provider).remote_list(RemoteKind.CUSTOMER, refresh=True)
-                 if not c.parent]
+    remote = core.sync.provider(provider)
+    customers = [c for c in remote.remote_list(RemoteKind.CUSTOMER, refresh=True) if not c.parent]
+    items = remote.remote_list(RemoteKind.ITEM, refresh=True) if Capability.ITEMS in remote.capabilities else []
     store = core.sync.store(provider)
     existing = {c.name.casefold(): c for c in core.catalog.clients()}
     created: list[str] = []
@@ -83,8 +89,17 @@ def import_customers(core: Core, provider: str) -> list[str]:
             client = core.catalog.ensure_client(option.name.strip())
             existing[client.name.casefold()] = client
             created.append(client.name)
+            links.update(_item_tasks(core, client.name, items))
         if store.mapping(RemoteKind.CUSTOMER, client.id) is None:
             links[(RemoteKind.CUSTOMER, client.id)] = option
     mappings.save(core.sync, provider, links)
     return created
 
+
+def _item_tasks(core: Core, client: str, items: list[RemoteOption]) -> dict[tuple[RemoteKind, int], RemoteOption]:
+    """The client's Services project with a task per item (none without items), each task mapped to its item."""
+    if not items:
+        return {}
+    path = f"{client}/{ITEMS_PROJECT}"
+    project = core.projects.find(path) or core.projects.add_project(path)
+    return {(RemoteKind.ITEM, core.projects.ensure_task(project.id, item.name.strip()).id): item for item in items}

@@ -35,6 +35,10 @@ def _key(cell: Cell) -> tuple[int, Decimal | str]:
     return 2 if cell not in (None, "") else 3, text(cell).casefold()
 
 
+SIZED_ROWS = 200
+"""Columns are as wide as their widest cell among this many rows (and the last total)."""
+
+
 class ReportTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,7 +46,10 @@ class ReportTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the contents once per fill: kept to its contents, every cell set and every layout measured all
+        # rows again (a GUI stall of a third of a second for a year of reports).
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.horizontalHeader().setStretchLastSection(False)
         self.table: Table | None = None
 
@@ -68,6 +75,7 @@ class ReportTable(QTableWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.setItem(r, c, item)
+        self.resizeColumnsToContents()
         self.setSortingEnabled(table.total_rows == 0)
 
     def _say_empty(self, table: Table) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -45,6 +45,8 @@ from app.ui.send_dialog import open_send_dialog
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
 
+DAY_PANEL_MIN, LABEL_PADDING = 460, 16
+"""The day panel keeps room for its timeline and table; a label's room beyond its text."""
 LEGEND = " &nbsp; ".join(f'<span style="color:{c}">■</span> {n}' for n, c in (
     ("Unclassified", KIND_COLOURS["unclassified"]), ("Private", KIND_COLOURS["private"]),
     ("Idle", KIND_COLOURS["idle"]))) + (" &nbsp; Work in its project's colour · proposals dashed, learned ones "
@@ -160,7 +162,7 @@ class ReviewWindow(QWidget):
         self.learned.rule_opened.connect(self._track)
         right_box.addWidget(self.learned)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 5)
@@ -210,6 +212,21 @@ class ReviewWindow(QWidget):
             QShortcut(QKeySequence(keys), self, slot)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.panel.tree, self.panel.reject)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self.fit_labels)  # once the splitter has its new size
+
+    def fit_labels(self) -> None:
+        """Widen the grid, taking room from the day panel down to DAY_PANEL_MIN, until no client / project / task
+        label is cut short."""
+        sizes = self.splitter.sizes()
+        header = self.grid.horizontalHeader()
+        short = self.grid.sizeHintForColumn(0) + LABEL_PADDING - header.sectionSize(0)
+        room = sizes[1] - DAY_PANEL_MIN if len(sizes) == 2 else 0
+        if short > 0 and room > 0:
+            grow = min(short, room)
+            self.splitter.setSizes([sizes[0] + grow, sizes[1] - grow])
+
     def show_review(self, review: WeekReview) -> None:
         period = review.period
         week = period.first.isocalendar()
@@ -229,6 +246,7 @@ class ReviewWindow(QWidget):
         current = self.grid.currentIndex()
         use_projects(review.projects)
         self.grid_model.set_review(review)
+        self.fit_labels()
         if current.isValid():
             self.grid.setCurrentIndex(self.grid_model.index(min(current.row(), self.grid_model.rowCount() - 1),
                                                             current.column()))
@@ -245,6 +263,7 @@ class ReviewWindow(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, flag.day)
             self.flags.addItem(item)
         self.flags_label.setText(f"Flags ({len(review.flags)})" if review.flags else "No flags: the week looks right")
+        self.flags.setVisible(bool(review.flags))  # an empty list under "No flags" would only take the grid's room
         if self.model.focus_index is None and self._today() in review.grid.days:
             self.day_index = review.grid.days.index(self._today())  # first open: today; later, the day chosen
         self.show_day(self.day_index)
