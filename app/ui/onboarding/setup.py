@@ -101,5 +101,5 @@ def _item_tasks(core: Core, client: str, items: list[RemoteOption]) -> dict[tupl
     if not items:
         return {}
     path = f"{client}/{ITEMS_PROJECT}"
-    project = core.projects.find(path) or core.projects.add_project(path)
-    return {(RemoteKind.ITEM, core.projects.ensure_task(project.id, item.name.strip()).id): item for item in items}
+    project = core.catalog.find(path) or core.catalog.add_path(path)
+    return {(RemoteKind.ITEM, core.catalog.ensure_task(project.id, item.name.strip()).id): item for item in items}
