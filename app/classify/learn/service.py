@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.classify.engine import Verdict
@@ -17,6 +17,7 @@ from app.classify.learn.rule import LearnedRule, smallest_rule
 from app.classify.options import LEARNING
 from app.classify.rules import Outcome
 from app.domain.errors import ValidationError
+from app.domain.instants import Instant, instant, moment
 from app.domain.models import Span, split_project_path
 from app.domain.timefmt import utcnow
 from app.settings import Settings
@@ -100,12 +101,12 @@ class LearningService:
         return model
 
     def _lessons(self, now: datetime, classify: Classify, generation: str) -> list[tuple[Key, Label, float, int]]:
-        start = max((now - timedelta(days=HORIZON_DAYS)).timestamp(), self._repo.forgotten_before())
-        lo = datetime.fromtimestamp(start, UTC)
+        start = max(instant(now - timedelta(days=HORIZON_DAYS)), self._repo.forgotten_before())
+        lo = moment(start)
         pieces: list[Piece] = [
-            (max(e.start.timestamp(), start), e.end.timestamp(), label_of(e.project_path, e.task_name), e.id)
+            (max(instant(e.start), start), instant(e.end), label_of(e.project_path, e.task_name), e.id)
             for e in self._entries.between(lo, now) if e.end is not None and e.project_path]
-        pieces += [(s, e, REJECTED, -ident) for s, e, _, ident in self._repo.rejections(start, now.timestamp())]
+        pieces += [(s, e, REJECTED, -ident) for s, e, _, ident in self._repo.rejections(start, instant(now))]
         known = self._taught[1] if self._taught[0] == generation else {}
         taught = {p: known[p] for p in pieces if p in known}
         missing = sorted(p for p in pieces if p not in taught)
@@ -152,12 +153,12 @@ class LearningService:
         self._verdicts[window] = verdict
         return verdict
 
-    def reject(self, start: float, end: float, label: Label) -> None:
+    def reject(self, start: Instant, end: Instant, label: Label) -> None:
         self._repo.reject(start, end, label)
 
     def forget(self, now: datetime | None = None) -> None:
         """Clear the model and rejections; only what the user assigns from now on teaches again."""
-        self._repo.forget((now or utcnow()).timestamp())
+        self._repo.forget(instant(now or utcnow()))
         self._model, self._fingerprint, self._verdicts, self._unsaved = None, "", {}, None
 
     def save_pending(self) -> None:
