@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TypeAlias
 
 from app.domain.models import Entry
+from app.domain.periods import Period
 
 Instant: TypeAlias = float
 """Seconds since 1970-01-01 00:00 UTC."""
@@ -27,3 +28,9 @@ def moment(at: Instant, tz: tzinfo | None = UTC) -> datetime:
 def entry_span(entry: Entry, now: Instant) -> tuple[Instant, Instant]:
     """An entry's [start, end) as instants; a running entry runs up to `now`."""
     return entry.start.timestamp(), now if entry.end is None else entry.end.timestamp()
+
+
+def period_span(period: Period, tz: tzinfo | None = None) -> tuple[Instant, Instant]:
+    """The instants a period of local days starts and ends at (see `Period.utc_range`)."""
+    start, end = period.utc_range(tz)
+    return start.timestamp(), end.timestamp()

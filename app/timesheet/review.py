@@ -19,7 +19,7 @@ from app.classify.proposals import Proposal
 from app.classify.service import Classified, ClassifierService
 from app.classify.suggest import Suggestion
 from app.domain.errors import LockedError, ValidationError
-from app.domain.instants import Instant, entry_span, instant, moment
+from app.domain.instants import Instant, entry_span, instant, moment, period_span
 from app.domain.models import DescriptionOrigin, Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period, week_of
 from app.domain.timefmt import utcnow
@@ -122,8 +122,8 @@ class ReviewService:
                 ) -> tuple[WeekReview, Classified | None]:
         """The review, with the activity of `activity`'s days classified (reusing `known`, see
         `ClassifierService.classified_between`); and that classified activity."""
-        start, end = period.utc_range(self._tz)
-        low, high = activity.utc_range(self._tz) if activity else (start, start)
+        start, end = period.utc_range(self._tz)  # the entry repository's edge
+        low, high = period_span(activity, self._tz) if activity else (0.0, 0.0)
         classified, proposals = self._classifier.classified_between(low, high, now, known) if activity else (None, None)
         spans, verdicts = (classified.spans, classified.verdicts) if classified else ([], [])
         entries = self._entries.between(start, end)
@@ -134,7 +134,7 @@ class ReviewService:
         too_short: dict[date, list[tuple[str, float]]] = {}
         at = instant(now)
         for day in period.days():
-            lo, hi = map(instant, Period(day, day).utc_range(self._tz))
+            lo, hi = period_span(Period(day, day), self._tz)
             first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
             first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
             blocks = build_blocks(spans[first:last], verdicts[first:last], lo, hi)
@@ -157,11 +157,10 @@ class ReviewService:
                           self._projects.tasks_by_project(), tuple(activity.days()) if activity else ()), classified
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
-        start, end = period.utc_range(self._tz)
+        start, end = period_span(period, self._tz)
         return self._items(self._classifier.propose_between(start, end, now).proposals, start, end)
 
-    def _items(self, proposals: Sequence[Proposal], start: datetime, end: datetime) -> list[ProposalItem]:
-        lo, hi = instant(start), instant(end)
+    def _items(self, proposals: Sequence[Proposal], lo: Instant, hi: Instant) -> list[ProposalItem]:
         rejected = self._repo.rejected_between(lo, hi)
         items = [i for i in map(_item, proposals) if not _hidden(i, rejected)]
         for d in self._repo.dropped_between(lo, hi):
