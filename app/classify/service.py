@@ -155,17 +155,17 @@ class ClassifierService:
 
     def propose(self, period: Period, now: datetime | None = None) -> ProposalSet:
         """Proposals for a period of local days, leaving out time that timer or manual entries already hold."""
-        return self.propose_between(*period_span(period, self._tz), now)
+        return self.propose_between(*period_span(period, self._tz), None if now is None else instant(now))
 
-    def propose_between(self, start: Instant, end: Instant, now: datetime | None = None) -> ProposalSet:
+    def propose_between(self, start: Instant, end: Instant, now: Instant | None = None) -> ProposalSet:
         return self.classified_between(start, end, now)[1]
 
-    def classified_between(self, start: Instant, end: Instant, now: datetime | None = None,
+    def classified_between(self, start: Instant, end: Instant, now: Instant | None = None,
                            known: Classified | None = None) -> tuple[Classified, ProposalSet]:
         """The spans of [start, end), their verdicts and the proposals: the review colours its timeline by the
         verdicts, so it gets them from the same pass instead of classifying twice. `known` is a part of the range
         classified just before (the day a review shows first): it is neither read nor classified again."""
-        now = now or utcnow()
+        now = instant(utcnow()) if now is None else now
         engine = self.engine()
         classified = self._classified(start, end, engine, known)
         spans, verdicts = classified.spans, classified.verdicts
@@ -174,11 +174,11 @@ class ClassifierService:
         return classified, result
 
     def proposals_for(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: Instant,
-                      end: Instant, now: datetime | None = None) -> ProposalSet:
+                      end: Instant, now: Instant | None = None) -> ProposalSet:
         """Proposals for [start, end) from classified spans, day by local day, around the entries there: the one
         way every screen counts proposals and the unclassified share."""
-        now = now or utcnow()
-        covered = [entry_span(e, instant(now)) for e in self._entries.between(moment(start), moment(end))]
+        now = instant(utcnow()) if now is None else now
+        covered = [entry_span(e, now) for e in self._entries.between(moment(start), moment(end))]
         if self.learning is not None:
             verdicts = self.learning.fill(spans, verdicts, start, end, now)
         return propose_days(spans, verdicts, self.day_bounds(start, end), covered, self.options())
@@ -218,7 +218,7 @@ class ClassifierService:
         end = (now or utcnow()).astimezone(UTC)
         lo, hi = instant(end - timedelta(weeks=PREVIEW_WEEKS)), instant(end)
         spans = self._spans.between(lo, hi)
-        return preview(rule, self.rules(), spans, lambda verdicts: self.proposals_for(spans, verdicts, lo, hi, now),
+        return preview(rule, self.rules(), spans, lambda verdicts: self.proposals_for(spans, verdicts, lo, hi, hi),
                        position, self._tz)
 
     def stale(self, now: datetime | None = None) -> list[RuleInfo]:

@@ -124,7 +124,8 @@ class ReviewService:
         `ClassifierService.classified_between`); and that classified activity."""
         start, end = period.utc_range(self._tz)  # the entry repository's edge
         low, high = period_span(activity, self._tz) if activity else (0.0, 0.0)
-        classified, proposals = self._classifier.classified_between(low, high, now, known) if activity else (None, None)
+        at = instant(now)
+        classified, proposals = self._classifier.classified_between(low, high, at, known) if activity else (None, None)
         spans, verdicts = (classified.spans, classified.verdicts) if classified else ([], [])
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
@@ -132,7 +133,6 @@ class ReviewService:
         timelines: list[DayTimeline] = []
         shares: dict[date, float] = {}
         too_short: dict[date, list[tuple[str, float]]] = {}
-        at = instant(now)
         for day in period.days():
             lo, hi = period_span(Period(day, day), self._tz)
             first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
@@ -158,7 +158,7 @@ class ReviewService:
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
         start, end = period_span(period, self._tz)
-        return self._items(self._classifier.propose_between(start, end, now).proposals, start, end)
+        return self._items(self._classifier.propose_between(start, end, instant(now or utcnow())).proposals, start, end)
 
     def _items(self, proposals: Sequence[Proposal], lo: Instant, hi: Instant) -> list[ProposalItem]:
         rejected = self._repo.rejected_between(lo, hi)
