@@ -196,7 +196,7 @@ class ReviewService:
         return out
 
     @atomic
-    def accept_edited(self, item: ProposalItem, *, start: datetime, end: datetime, description: str,
+    def accept_edited(self, item: ProposalItem, *, start: Instant, end: Instant, description: str,
                       project_id: int | None, task_id: int | None = None) -> Entry:
         """Accept a proposal with the user's changes to project, task, description and times; without a task
         chosen, the rule's task stays while the project does."""
@@ -205,7 +205,7 @@ class ReviewService:
         path = self._projects.get(project_id).path if project_id else ""
         check_target(self._projects, project_id, task_id)
         task = self._projects.task(task_id).name if task_id else item.task if path == item.project_path else ""
-        changed = replace(item, start=instant(start), end=instant(end), description=description,
+        changed = replace(item, start=start, end=end, description=description,
                           project_path=path, task=task, project_id=project_id)
         return self._accept([(changed, DescriptionOrigin.TYPED)])[0]  # the user saw and saved this text
 
@@ -223,9 +223,8 @@ class ReviewService:
                 self._repo.reject(item.rule, item.start, item.end)
 
     @atomic
-    def split_proposal(self, item: ProposalItem, at: datetime) -> list[Entry]:
-        """Split at `at` and accept both halves, so each can go its own way."""
-        cut = instant(at)
+    def split_proposal(self, item: ProposalItem, cut: Instant) -> list[Entry]:
+        """Split at `cut` and accept both halves, so each can go its own way."""
         if not item.start < cut < item.end:
             raise ValidationError("Split at a time inside the proposal.")
         return self.accept([replace(item, end=cut), replace(item, start=cut, dropped_id=None)])
