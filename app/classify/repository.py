@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import tomli_w
 from sqlmodel import col, delete, select
 
 from app.classify.rules import Rule
 from app.classify.ruleset_file import loads, rule_to_dict
+from app.domain.instants import Instant, moment
 from app.domain.timefmt import utcnow
 from app.store.db import Database
 from app.store.tables.rules import RuleRow, RuleStatRow
@@ -47,15 +48,15 @@ class RuleRepository:
         with self._db.session() as s:
             return {r.name.casefold(): r.last_matched_at for r in s.exec(select(RuleStatRow))}
 
-    def record_matches(self, latest: Mapping[str, float]) -> None:
-        """Move each rule's last-matched instant forward (never back) to the epoch seconds given."""
+    def record_matches(self, latest: Mapping[str, Instant]) -> None:
+        """Move each rule's last-matched instant forward (never back); the database keeps datetimes."""
         with self._db.session() as s:
             rows = {r.name.casefold(): r for r in s.exec(select(RuleStatRow))}
             for name, epoch in latest.items():
-                moment = datetime.fromtimestamp(epoch, UTC)
+                at = moment(epoch)
                 row = rows.get(name.casefold())
                 if row is None:
-                    s.add(RuleStatRow(name=name, last_matched_at=moment))
-                elif row.last_matched_at is None or row.last_matched_at < moment:
-                    row.last_matched_at = moment
+                    s.add(RuleStatRow(name=name, last_matched_at=at))
+                elif row.last_matched_at is None or row.last_matched_at < at:
+                    row.last_matched_at = at
                     s.add(row)

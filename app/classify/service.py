@@ -23,6 +23,7 @@ from app.classify.rules import Rule
 from app.classify.ruleset_file import MAX_FILE_BYTES, dumps, loads
 from app.classify.suggest import Suggestion, suggest_rule
 from app.domain.errors import ValidationError
+from app.domain.instants import Instant, entry_span, instant, moment, period_span
 from app.domain.models import Span, split_project_path
 from app.domain.periods import Period
 from app.domain.timefmt import utcnow
@@ -125,7 +126,7 @@ class ClassifierService:
         stats = self._repo.last_matched()
         with self._matched_lock:
             for name, epoch in self._matched.items():
-                seen, stored = datetime.fromtimestamp(epoch, UTC), stats.get(name.casefold())
+                seen, stored = moment(epoch), stats.get(name.casefold())
                 stats[name.casefold()] = seen if stored is None or stored < seen else stored
         return [RuleInfo(i, r, stats.get(r.name.casefold())) for i, r in enumerate(self.rules(), start=1)]
 
@@ -154,48 +155,47 @@ class ClassifierService:
 
     def propose(self, period: Period, now: datetime | None = None) -> ProposalSet:
         """Proposals for a period of local days, leaving out time that timer or manual entries already hold."""
-        start, end = period.utc_range(self._tz)
-        return self.propose_between(start, end, now)
+        return self.propose_between(*period_span(period, self._tz), None if now is None else instant(now))
 
-    def propose_between(self, start: datetime, end: datetime, now: datetime | None = None) -> ProposalSet:
+    def propose_between(self, start: Instant, end: Instant, now: Instant | None = None) -> ProposalSet:
         return self.classified_between(start, end, now)[1]
 
-    def classified_between(self, start: datetime, end: datetime, now: datetime | None = None,
+    def classified_between(self, start: Instant, end: Instant, now: Instant | None = None,
                            known: Classified | None = None) -> tuple[Classified, ProposalSet]:
         """The spans of [start, end), their verdicts and the proposals: the review colours its timeline by the
         verdicts, so it gets them from the same pass instead of classifying twice. `known` is a part of the range
         classified just before (the day a review shows first): it is neither read nor classified again."""
-        now = now or utcnow()
+        now = instant(utcnow()) if now is None else now
         engine = self.engine()
-        classified = self._classified(start.timestamp(), end.timestamp(), engine, known)
+        classified = self._classified(start, end, engine, known)
         spans, verdicts = classified.spans, classified.verdicts
         result = self.proposals_for(spans, verdicts, start, end, now)
         self._matched_now(engine.last_matched(spans, verdicts))
         return classified, result
 
-    def proposals_for(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: datetime,
-                      end: datetime, now: datetime | None = None) -> ProposalSet:
+    def proposals_for(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: Instant,
+                      end: Instant, now: Instant | None = None) -> ProposalSet:
         """Proposals for [start, end) from classified spans, day by local day, around the entries there: the one
         way every screen counts proposals and the unclassified share."""
-        now = now or utcnow()
-        covered = [(e.start.timestamp(), (e.end or now).timestamp()) for e in self._entries.between(start, end)]
+        now = instant(utcnow()) if now is None else now
+        covered = [entry_span(e, now) for e in self._entries.between(moment(start), moment(end))]
         if self.learning is not None:
-            verdicts = self.learning.fill(spans, verdicts, start.timestamp(), end.timestamp(), now)
+            verdicts = self.learning.fill(spans, verdicts, start, end, now)
         return propose_days(spans, verdicts, self.day_bounds(start, end), covered, self.options())
 
-    def day_bounds(self, start: datetime, end: datetime) -> list[float]:
-        """`start`, each local midnight after it and before `end`, and `end`, as epoch seconds."""
-        bounds = [start.timestamp()]
-        day = start.astimezone(self._tz).date()
+    def day_bounds(self, start: Instant, end: Instant) -> list[Instant]:
+        """`start`, each local midnight after it and before `end`, and `end`."""
+        bounds = [start]
+        day = moment(start, self._tz).date()
         while True:
             day += timedelta(days=1)
-            midnight = Period(day, day).utc_range(self._tz)[0]
+            midnight = period_span(Period(day, day), self._tz)[0]
             if midnight >= end:
                 break
-            bounds.append(midnight.timestamp())
-        return [*bounds, end.timestamp()]
+            bounds.append(midnight)
+        return [*bounds, end]
 
-    def _classified(self, start: float, end: float, engine: Engine, known: Classified | None) -> Classified:
+    def _classified(self, start: Instant, end: Instant, engine: Engine, known: Classified | None) -> Classified:
         """Spans overlapping [start, end) in start order, as one read would return them; with `known` (classified
         by the same rules) only the time before and after it is read, each span coming from the part it starts in
         (a span of no length exactly on one of `known`'s bounds is left out: it holds no time)."""
@@ -216,9 +216,9 @@ class ClassifierService:
     def preview(self, rule: Rule, now: datetime | None = None, position: int | None = None) -> Preview:
         """What `rule` would match over the last four weeks, and the unclassified share with it in place."""
         end = (now or utcnow()).astimezone(UTC)
-        start = end - timedelta(weeks=PREVIEW_WEEKS)
-        spans = self._spans.between(start.timestamp(), end.timestamp())
-        return preview(rule, self.rules(), spans, lambda verdicts: self.proposals_for(spans, verdicts, start, end, now),
+        lo, hi = instant(end - timedelta(weeks=PREVIEW_WEEKS)), instant(end)
+        spans = self._spans.between(lo, hi)
+        return preview(rule, self.rules(), spans, lambda verdicts: self.proposals_for(spans, verdicts, lo, hi, hi),
                        position, self._tz)
 
     def stale(self, now: datetime | None = None) -> list[RuleInfo]:
@@ -234,7 +234,7 @@ class ClassifierService:
                 now: datetime | None = None) -> tuple[Suggestion, Preview] | None:
         """A rule for the unclassified time in [start, end) the user assigns to `project_path`, with its preview."""
         client, project = split_project_path(project_path)
-        lo, hi = start.timestamp(), end.timestamp()
+        lo, hi = instant(start), instant(end)
         engine = self.engine()
         assigned: dict[str, float] = {}
         picked: set[int] = set()
@@ -257,7 +257,7 @@ class ClassifierService:
 
     def _recent(self, now: datetime | None, length: timedelta) -> list[Span]:
         end = (now or utcnow()).astimezone(UTC)
-        return self._spans.between((end - length).timestamp(), end.timestamp())
+        return self._spans.between(instant(end - length), instant(end))
 
 
 def build_classifier(db: Database, entries: EntryRepository, settings: Settings) -> ClassifierService:

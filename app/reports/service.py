@@ -145,7 +145,7 @@ class ReportService:
         spans = self._spans.between(lo, hi)
         if not spans:
             return []
-        found = self._classifier.proposals_for(spans, self._classifier.engine().classify(spans), start, end)
+        found = self._classifier.proposals_for(spans, self._classifier.engine().classify(spans), lo, hi)
         return [TrackedTime(datetime.fromtimestamp(s.start, UTC), datetime.fromtimestamp(s.end, UTC), assigned=False,
                             active_seconds=round(s.active_seconds)) for s in found.unclassified]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.domain.instants import Instant, entry_span
 from app.domain.models import Entry, Project
 from app.domain.timefmt import format_duration
 from app.timesheet.week import UNCLASSIFIED, WORK, Block
@@ -58,8 +59,8 @@ def _without(pieces: list[Piece], lo: float, hi: float) -> list[Piece]:
     return out
 
 
-def take(start: float, end: float, blocks: Sequence[Block], entries: Sequence[Entry], project: Project | None,
-         now: float) -> Take:
+def take(start: Instant, end: Instant, blocks: Sequence[Block], entries: Sequence[Entry], project: Project | None,
+         now: Instant) -> Take:
     end = min(end, now)
     if end <= start:
         return Take(start, max(start, end), ())
@@ -68,8 +69,7 @@ def take(start: float, end: float, blocks: Sequence[Block], entries: Sequence[En
     if inside:
         pieces = [(max(b.start, start), min(b.end, end)) for b in inside if _ours(b, project)]
     for entry in entries:
-        finish = entry.end.timestamp() if entry.end is not None else now
-        pieces = _without(pieces, entry.start.timestamp(), finish)
+        pieces = _without(pieces, *entry_span(entry, now))
     joined: list[Piece] = []
     for a, b in sorted(p for p in pieces if p[1] > p[0]):
         if joined and a <= joined[-1][1]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.errors import ValidationError
+from app.domain.instants import instant
 from app.domain.models import DescriptionOrigin, Entry, Project
 from app.settings import Settings
 from app.store.repositories import EntryRepository, ProjectRepository
@@ -57,7 +58,7 @@ class IdleService:
     def in_meeting(self, since: datetime, until: datetime, patterns: Sequence[str]) -> bool:
         """A meeting or call application (by name or title) was in front when input stopped, or since."""
         checks = [re.compile(p, re.IGNORECASE) for p in patterns]
-        for span in self._spans.between(since.timestamp() - LOOK_BACK, until.timestamp()):
+        for span in self._spans.between(instant(since) - LOOK_BACK, instant(until)):
             if any(c.search(span.app) or c.search(span.title) for c in checks):
                 return True
         return False
@@ -107,4 +108,4 @@ class IdleService:
         self.discard(since, continue_timer=False)
         # The review offers dropped time back as typed text: unconfirmed title text is left behind.
         text = "" if running.description_origin is DescriptionOrigin.TITLE else running.description
-        self._repo.add_dropped(since.timestamp(), until.timestamp(), text, running.project_id)
+        self._repo.add_dropped(instant(since), instant(until), text, running.project_id)

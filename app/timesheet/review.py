@@ -9,7 +9,7 @@ import time as time_module
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from operator import attrgetter
 from typing import Any
 
@@ -19,6 +19,7 @@ from app.classify.proposals import Proposal
 from app.classify.service import Classified, ClassifierService
 from app.classify.suggest import Suggestion
 from app.domain.errors import LockedError, ValidationError
+from app.domain.instants import Instant, entry_span, instant, moment, period_span
 from app.domain.models import DescriptionOrigin, Entry, EntrySource, NewEntry, Notice
 from app.domain.periods import Period, week_of
 from app.domain.timefmt import utcnow
@@ -50,8 +51,9 @@ def release(items: list[Any], chunk: int = 20_000) -> None:
         time_module.sleep(0)
 
 
-def _instant(epoch: float) -> datetime:
-    return datetime.fromtimestamp(round(epoch), UTC)
+def _whole(at: Instant) -> datetime:
+    """An entry starts and ends on whole seconds."""
+    return moment(round(at))
 
 
 def _item(p: Proposal) -> ProposalItem:
@@ -60,12 +62,16 @@ def _item(p: Proposal) -> ProposalItem:
                         source=p.source, confidence=p.confidence)
 
 
+def _overlaps(span: tuple[Instant, Instant], lo: Instant, hi: Instant) -> bool:
+    return span[0] < hi and span[1] > lo
+
+
 def _origin(item: ProposalItem) -> DescriptionOrigin:
     """Away time comes back with the timer's (typed) text; a proposal's text is its rule's, if it has any."""
     return DescriptionOrigin.RULE if item.description and item.dropped_id is None else DescriptionOrigin.TYPED
 
 
-def _hidden(item: ProposalItem, rejected: Sequence[tuple[str, float, float]]) -> bool:
+def _hidden(item: ProposalItem, rejected: Sequence[tuple[str, Instant, Instant]]) -> bool:
     """Rejected: the same rule over a range that holds most of the proposal, so a rejection survives the small
     boundary shifts new capture causes."""
     return any(rule == item.rule and min(hi, item.end) - max(lo, item.start) > 0.5 * (item.end - item.start)
@@ -116,9 +122,10 @@ class ReviewService:
                 ) -> tuple[WeekReview, Classified | None]:
         """The review, with the activity of `activity`'s days classified (reusing `known`, see
         `ClassifierService.classified_between`); and that classified activity."""
-        start, end = period.utc_range(self._tz)
-        low, high = activity.utc_range(self._tz) if activity else (start, start)
-        classified, proposals = self._classifier.classified_between(low, high, now, known) if activity else (None, None)
+        start, end = period.utc_range(self._tz)  # the entry repository's edge
+        low, high = period_span(activity, self._tz) if activity else (0.0, 0.0)
+        at = instant(now)
+        classified, proposals = self._classifier.classified_between(low, high, at, known) if activity else (None, None)
         spans, verdicts = (classified.spans, classified.verdicts) if classified else ([], [])
         entries = self._entries.between(start, end)
         projects = self._projects.projects(include_archived=True)
@@ -127,7 +134,7 @@ class ReviewService:
         shares: dict[date, float] = {}
         too_short: dict[date, list[tuple[str, float]]] = {}
         for day in period.days():
-            lo, hi = (moment.timestamp() for moment in Period(day, day).utc_range(self._tz))
+            lo, hi = period_span(Period(day, day), self._tz)
             first, last = bisect_left(spans, lo, key=_START), bisect_left(spans, hi, key=_START)
             first -= first > 0 and spans[first - 1].end > lo  # the span running past midnight
             blocks = build_blocks(spans[first:last], verdicts[first:last], lo, hi)
@@ -136,7 +143,7 @@ class ReviewService:
                 too_short[day] = [(s.label, s.active_seconds) for s in proposals.too_short if lo <= s.start < hi]
             timelines.append(DayTimeline(
                 day, lo, hi, tuple(blocks), tuple(i for i in items if i.start < hi and i.end > lo),
-                tuple(e for e in entries if e.start.timestamp() < hi and (e.end or now).timestamp() > lo)))
+                tuple(e for e in entries if _overlaps(entry_span(e, at), lo, hi))))
         value = self._settings.snapshot().value  # one read of the table
         flags = review_flags(entries, now, daily_limit_hours=value("review.daily_hours_limit"),
                              long_timer_hours=value("timer.long_running_hours"),
@@ -150,16 +157,16 @@ class ReviewService:
                           self._projects.tasks_by_project(), tuple(activity.days()) if activity else ()), classified
 
     def proposals(self, period: Period, now: datetime | None = None) -> list[ProposalItem]:
-        start, end = period.utc_range(self._tz)
-        return self._items(self._classifier.propose_between(start, end, now).proposals, start, end)
+        start, end = period_span(period, self._tz)
+        return self._items(self._classifier.propose_between(start, end, instant(now or utcnow())).proposals, start, end)
 
-    def _items(self, proposals: Sequence[Proposal], start: datetime, end: datetime) -> list[ProposalItem]:
-        rejected = self._repo.rejected_between(start.timestamp(), end.timestamp())
+    def _items(self, proposals: Sequence[Proposal], lo: Instant, hi: Instant) -> list[ProposalItem]:
+        rejected = self._repo.rejected_between(lo, hi)
         items = [i for i in map(_item, proposals) if not _hidden(i, rejected)]
-        for d in self._repo.dropped_between(start.timestamp(), end.timestamp()):
+        for d in self._repo.dropped_between(lo, hi):
             path = self._projects.get(d.project_id).path if d.project_id else ""
             minutes = round((d.end - d.start) / 60)
-            stopped = datetime.fromtimestamp(d.start, self._tz)
+            stopped = moment(d.start, self._tz)
             items.append(ProposalItem(d.start, d.end, path, "", d.description, "",
                                       f"Timer stopped at {stopped:%H:%M} without asking: away {minutes // 60} h "
                                       f"{minutes % 60:02d} min while it ran", dropped_id=d.id,
@@ -176,12 +183,12 @@ class ReviewService:
 
     def _accept(self, items: Sequence[tuple[ProposalItem, DescriptionOrigin]]) -> list[Entry]:
         for item, _ in items:
-            self._entry_service.lock.check(_instant(item.start), _instant(item.end))
+            self._entry_service.lock.check(_whole(item.start), _whole(item.end))
         out = []
         for item, origin in items:
             project_id, task_id, billable = self._target(item)
             out.append(self._entry_service.add(NewEntry(
-                start=_instant(item.start), end=_instant(item.end), description=clean_description(item.description),
+                start=_whole(item.start), end=_whole(item.end), description=clean_description(item.description),
                 project_id=project_id, task_id=task_id, source=EntrySource.CAPTURE, billable=billable,
                 description_origin=origin)))
             if item.dropped_id is not None:
@@ -189,7 +196,7 @@ class ReviewService:
         return out
 
     @atomic
-    def accept_edited(self, item: ProposalItem, *, start: datetime, end: datetime, description: str,
+    def accept_edited(self, item: ProposalItem, *, start: Instant, end: Instant, description: str,
                       project_id: int | None, task_id: int | None = None) -> Entry:
         """Accept a proposal with the user's changes to project, task, description and times; without a task
         chosen, the rule's task stays while the project does."""
@@ -198,7 +205,7 @@ class ReviewService:
         path = self._projects.get(project_id).path if project_id else ""
         check_target(self._projects, project_id, task_id)
         task = self._projects.task(task_id).name if task_id else item.task if path == item.project_path else ""
-        changed = replace(item, start=start.timestamp(), end=end.timestamp(), description=description,
+        changed = replace(item, start=start, end=end, description=description,
                           project_path=path, task=task, project_id=project_id)
         return self._accept([(changed, DescriptionOrigin.TYPED)])[0]  # the user saw and saved this text
 
@@ -216,9 +223,8 @@ class ReviewService:
                 self._repo.reject(item.rule, item.start, item.end)
 
     @atomic
-    def split_proposal(self, item: ProposalItem, at: datetime) -> list[Entry]:
-        """Split at `at` and accept both halves, so each can go its own way."""
-        cut = at.timestamp()
+    def split_proposal(self, item: ProposalItem, cut: Instant) -> list[Entry]:
+        """Split at `cut` and accept both halves, so each can go its own way."""
         if not item.start < cut < item.end:
             raise ValidationError("Split at a time inside the proposal.")
         return self.accept([replace(item, end=cut), replace(item, start=cut, dropped_id=None)])

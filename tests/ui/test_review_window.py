@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -114,6 +115,22 @@ def test_accept_reject_and_merge_proposals(window: ReviewWindow, qtbot: QtBot, r
     merged = window.model.review.timelines[3].entries[0]
     assert (merged.start, merged.end) == (at(13), at(16))
     settle(qtbot, runner, window)
+
+
+def test_split_and_edited_accept_take_the_dialogs_times(window: ReviewWindow, qtbot: QtBot,
+                                                        runner: TaskRunner) -> None:
+    """The dialogs give datetimes; proposals are instants: the window converts at its edge."""
+    first, second = window.model.review.proposals  # type: ignore[union-attr]
+    window.model.split_proposal(first, at(9.75))
+    qtbot.waitUntil(lambda: window.model.review is not None and len(window.model.review.timelines[3].entries) == 3)
+    settle(qtbot, runner, window)
+    edited = SimpleNamespace(start=at(13.25), end=at(14), description="Checkout", project_id=None, task_id=None)
+    window.model.accept_edited(second, edited)
+    qtbot.waitUntil(lambda: window.model.review is not None and len(window.model.review.timelines[3].entries) == 4)
+    settle(qtbot, runner, window)
+    entries = window.model.review.timelines[3].entries  # type: ignore[union-attr]
+    assert [(e.start, e.end) for e in entries if e.end != at(16)] == [
+        (at(9), at(9.75)), (at(9.75), at(10.5)), (at(13.25), at(14))]
 
 
 def test_drag_on_timeline_assigns_range_and_offers_a_rule(window: ReviewWindow, qtbot: QtBot,

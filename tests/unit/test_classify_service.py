@@ -93,8 +93,7 @@ def test_proposals_skip_entered_time_and_record_statistics(core: Core, tmp_path:
     project = core.projects.add_project("Acme Corp/Website")
     core.entries.add(NewEntry(datetime.fromtimestamp(at(13.5), UTC), datetime.fromtimestamp(at(15), UTC),
                               "manual", project.id))
-    result = core.classifier.propose_between(datetime.fromtimestamp(at(0), UTC), datetime.fromtimestamp(at(24), UTC),
-                                             NOW)
+    result = core.classifier.propose_between(at(0), at(24), NOW.timestamp())
     got = [(p.start, p.end, p.outcome.task) for p in result.proposals]
     assert got == [(at(9), at(10), "Ticket 12"), (at(10.01), at(11), "Ticket 12"), (at(13), at(13.5), "Ticket 7")]
     assert result.seconds("private") == pytest.approx(36)

@@ -93,12 +93,12 @@ def test_the_review_offers_each_projects_tasks_and_keeps_the_chosen_one(acme: Co
     assert review.tasks == {web.id: (design,)}
     item = ProposalItem(datetime(2026, 11, 20, 9, tzinfo=UTC).timestamp(),
                         datetime(2026, 11, 20, 10, tzinfo=UTC).timestamp(), "Acme/Web", "Build", "", "Acme rule", "")
-    entry = acme.review.accept_edited(item, start=datetime(2026, 11, 20, 9, tzinfo=UTC),
-                                      end=datetime(2026, 11, 20, 10, tzinfo=UTC), description="", project_id=web.id,
+    entry = acme.review.accept_edited(item, start=item.start, end=item.end, description="", project_id=web.id,
                                       task_id=design.id)
     assert entry.task_name == "Design"
-    kept = acme.review.accept_edited(item, start=datetime(2026, 11, 20, 11, tzinfo=UTC),
-                                     end=datetime(2026, 11, 20, 12, tzinfo=UTC), description="", project_id=web.id)
+    kept = acme.review.accept_edited(item, start=datetime(2026, 11, 20, 11, tzinfo=UTC).timestamp(),
+                                     end=datetime(2026, 11, 20, 12, tzinfo=UTC).timestamp(), description="",
+                                     project_id=web.id)
     assert kept.task_name == "Build"  # no task chosen: the rule's stays on its project
     grid = acme.review.load(week, datetime(2026, 11, 21, tzinfo=UTC), entries_only=True).grid
     assert [row.label for row in grid.rows] == ["Acme / Web / Build", "Acme / Web / Design"]

@@ -176,7 +176,7 @@ def test_the_model_is_kept_in_the_database_and_rebuilt_when_missing(assigned: Co
 def test_after_a_new_entry_only_its_own_spans_are_read(assigned: Core) -> None:
     learning = assigned.classifier.learning
     assert learning is not None
-    now = datetime(2026, 11, 20, 18, tzinfo=UTC)
+    now = datetime(2026, 11, 20, 18, tzinfo=UTC).timestamp()
     before = learning.model(now)
     reads: list[tuple[float, float]] = []
     spans = learning._spans

@@ -105,14 +105,15 @@ def test_rejected_proposals_stay_hidden_and_edited_ones_keep_the_changes(core: C
     first, second = core.review.proposals(WEEK, NOW)
     core.review.reject([first])
     assert core.review.proposals(WEEK, NOW) == [second]
-    entry = core.review.accept_edited(second, start=at(13.25), end=at(14), description="Checkout", project_id=other.id)
+    entry = core.review.accept_edited(second, start=at(13.25).timestamp(), end=at(14).timestamp(),
+                                      description="Checkout", project_id=other.id)
     assert (entry.project_path, entry.description, entry.start) == ("Globex/Support", "Checkout", at(13.25))
 
 
 def test_split_and_merge(core: Core) -> None:
     seed(core)
     first, second = core.review.proposals(WEEK, NOW)
-    a, b = core.review.split_proposal(first, at(10))
+    a, b = core.review.split_proposal(first, at(10).timestamp())
     assert (a.end, b.start) == (at(10), at(10))
     with pytest.raises(ValidationError):
         core.review.split_entry(a.id, at(12))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from app.classify.engine import Verdict
@@ -17,6 +17,7 @@ from app.classify.learn.rule import LearnedRule, smallest_rule
 from app.classify.options import LEARNING
 from app.classify.rules import Outcome
 from app.domain.errors import ValidationError
+from app.domain.instants import Instant, instant, moment
 from app.domain.models import Span, split_project_path
 from app.domain.timefmt import utcnow
 from app.settings import Settings
@@ -81,31 +82,31 @@ class LearningService:
     def enabled(self) -> bool:
         return self._settings.snapshot().get(LEARNING)
 
-    def model(self, now: datetime | None = None) -> Model | None:
+    def model(self, now: Instant | None = None) -> Model | None:
         """The model for the current entries (None with learning off): from memory, from the database, or built."""
         if not self.enabled:
             return None
-        now = now or utcnow()
+        now = instant(utcnow()) if now is None else now
         classify, rules = self._rules()
-        fingerprint = f"{self._repo.fingerprint()}|{rules}|{now.date()}"
+        day = moment(now).date()
+        fingerprint = f"{self._repo.fingerprint()}|{rules}|{day}"
         if self._model is not None and fingerprint == self._fingerprint:
             return self._model
         stored = self._repo.load()
         model = Model.loads(stored[1]) if stored and stored[0] == fingerprint else None
         if model is None:
-            model = Model.build(self._lessons(now, classify, f"{rules}|{now.date()}"))
+            model = Model.build(self._lessons(now, classify, f"{rules}|{day}"))
             self._unsaved = (fingerprint, model, utcnow())  # reads never write: `save_pending` stores it
             log.info("learned from %d windows on %d projects", len(model.windows), len(model.labels) - 1)
         self._model, self._fingerprint, self._verdicts = model, fingerprint, {}
         return model
 
-    def _lessons(self, now: datetime, classify: Classify, generation: str) -> list[tuple[Key, Label, float, int]]:
-        start = max((now - timedelta(days=HORIZON_DAYS)).timestamp(), self._repo.forgotten_before())
-        lo = datetime.fromtimestamp(start, UTC)
+    def _lessons(self, now: Instant, classify: Classify, generation: str) -> list[tuple[Key, Label, float, int]]:
+        start = max(now - HORIZON_DAYS * 86_400, self._repo.forgotten_before())
         pieces: list[Piece] = [
-            (max(e.start.timestamp(), start), e.end.timestamp(), label_of(e.project_path, e.task_name), e.id)
-            for e in self._entries.between(lo, now) if e.end is not None and e.project_path]
-        pieces += [(s, e, REJECTED, -ident) for s, e, _, ident in self._repo.rejections(start, now.timestamp())]
+            (max(instant(e.start), start), instant(e.end), label_of(e.project_path, e.task_name), e.id)
+            for e in self._entries.between(moment(start), moment(now)) if e.end is not None and e.project_path]
+        pieces += [(s, e, REJECTED, -ident) for s, e, _, ident in self._repo.rejections(start, now)]
         known = self._taught[1] if self._taught[0] == generation else {}
         taught = {p: known[p] for p in pieces if p in known}
         missing = sorted(p for p in pieces if p not in taught)
@@ -116,7 +117,7 @@ class LearningService:
         return examples(taught)
 
     def fill(self, spans: Sequence[Span], verdicts: Sequence[Verdict | None], start: float, end: float,
-             now: datetime | None = None) -> list[Verdict | None]:
+             now: Instant | None = None) -> list[Verdict | None]:
         """The rule verdicts with learned ones for the unclassified spans the model is sure enough about; rules
         always win, and a range the user rejected for a project is not proposed to it again. Hot: a busy week
         is 600,000 spans, so a span's window is read as one slice and runs of one window share one lookup."""
@@ -152,12 +153,12 @@ class LearningService:
         self._verdicts[window] = verdict
         return verdict
 
-    def reject(self, start: float, end: float, label: Label) -> None:
+    def reject(self, start: Instant, end: Instant, label: Label) -> None:
         self._repo.reject(start, end, label)
 
     def forget(self, now: datetime | None = None) -> None:
         """Clear the model and rejections; only what the user assigns from now on teaches again."""
-        self._repo.forget((now or utcnow()).timestamp())
+        self._repo.forget(instant(now or utcnow()))
         self._model, self._fingerprint, self._verdicts, self._unsaved = None, "", {}, None
 
     def save_pending(self) -> None:

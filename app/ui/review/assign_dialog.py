@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QLabel, QLineEdit, QWidget
 
+from app.domain.instants import instant, moment
 from app.domain.models import Entry, Project
 from app.timesheet.assign_range import Take, take
 from app.timesheet.week import Block
@@ -26,12 +27,12 @@ class AssignDialog(QDialog):
         self.setWindowTitle("Assign time to a project")
         self.setMinimumWidth(480)  # room for the title and a long project path
         self._projects, self._blocks, self._entries = list(projects), blocks, entries
-        self._now = now if now is not None else datetime.now(UTC).timestamp()
+        self._now = now if now is not None else instant(datetime.now(UTC))
         self._start, self._end = start, end
         self._create = create_project
         self.ask_name: Callable[[], str | None] = self._ask_name
         shown_end = min(end, self._now)
-        a, b = (datetime.fromtimestamp(t, UTC).astimezone() for t in (start, shown_end))
+        a, b = (moment(t, None) for t in (start, shown_end))
         until = " (until now)" if end > self._now else ""
         self.project = project_combo(projects, None)
         self.project.removeItem(0)  # a range is assigned to a project, never to none
@@ -61,7 +62,7 @@ class AssignDialog(QDialog):
         return take(self._start, self._end, self._blocks, self._entries, self.chosen(), self._now)
 
     def pieces(self) -> list[tuple[datetime, datetime]]:
-        return [(datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC)) for a, b in self.take().pieces]
+        return [(moment(a), moment(b)) for a, b in self.take().pieces]
 
     def _update(self) -> None:
         taken = self.take()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.instants import Instant, entry_span, instant, moment
 from app.domain.models import Entry, EntryStatus
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.week import DayTimeline, ProposalItem, WeekReview
@@ -34,10 +33,6 @@ PROPOSED = QColor(90, 98, 112)
 
 def _count(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
-
-
-def _at(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
 
 
 class DayItemsPanel(QWidget):
@@ -97,9 +92,9 @@ class DayItemsPanel(QWidget):
                              f"{_count(len(day.entries), 'entry', 'entries')} · "
                              + (f"{_count(len(review.proposals), 'proposal')} this week" if review.activity
                                 else "reading captured activity…"))
-        items: list[tuple[float, ProposalItem | Entry]] = [(p.start, p) for p in day.proposals]
-        items += [(e.start.timestamp(), e) for e in day.entries]
-        now = utcnow().timestamp()
+        items: list[tuple[Instant, ProposalItem | Entry]] = [(p.start, p) for p in day.proposals]
+        items += [(instant(e.start), e) for e in day.entries]
+        now = instant(utcnow())
         for _, thing in sorted(items, key=lambda pair: pair[0]):
             row = QTreeWidgetItem(self._cells(thing, now))
             row.setData(0, Qt.ItemDataRole.UserRole, thing)
@@ -131,14 +126,14 @@ class DayItemsPanel(QWidget):
     def _cells(thing: ProposalItem | Entry, now: float) -> list[str]:
         if isinstance(thing, ProposalItem):
             start, end = thing.start, thing.end
-            return [f"{_at(start).astimezone():%H:%M}–{_at(end).astimezone():%H:%M}",
+            return [f"{moment(start, None):%H:%M}–{moment(end, None):%H:%M}",
                     format_duration(int(end - start)), thing.label, thing.description or "(no description)",
                     f"Rule: {thing.rule}" if thing.rule else status_text(thing) if thing.learned
                     else "Away time dropped from the timer"]
-        end_epoch = thing.end.timestamp() if thing.end else now
+        start, end = entry_span(thing, now)
         until = "now" if thing.end is None else f"{thing.end.astimezone():%H:%M}"
         status = "running" if thing.running else str(thing.status).capitalize()
-        return [f"{thing.start.astimezone():%H:%M}–{until}", format_duration(int(end_epoch - thing.start.timestamp())),
+        return [f"{thing.start.astimezone():%H:%M}–{until}", format_duration(int(end - start)),
                 thing.project_path or "No project", thing.description or "(no description)",
                 status + (" · locked" if thing.locked else "")]
 
@@ -194,7 +189,7 @@ class DayItemsPanel(QWidget):
         if isinstance(thing, ProposalItem):
             project = next((p for p in projects if p.path == thing.project_path), None)
             task = next((t for t in tasks.get(project.id, ()) if t.name == thing.task), None) if project else None
-            draft = Entry(0, _at(thing.start), _at(thing.end), thing.description, project.id if project else None,
+            draft = Entry(0, moment(thing.start), moment(thing.end), thing.description, project.id if project else None,
                           thing.project_path, task.id if task else None)
             dialog = EntryDialog(projects, draft, utcnow(), self, tasks)
             dialog.setWindowTitle(f"Edit proposal ({thing.rule or 'away time'})")
@@ -214,7 +209,7 @@ class DayItemsPanel(QWidget):
             return
         thing = selected[0]
         if isinstance(thing, ProposalItem):
-            at = ask_time(self, "Split proposal", _at(thing.start), _at(thing.end))
+            at = ask_time(self, "Split proposal", moment(thing.start), moment(thing.end))
             if at is not None:
                 self.model.split_proposal(thing, at)
         elif thing.end is not None:

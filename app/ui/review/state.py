@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.classify.rules import Rule
 from app.core import Core
+from app.domain.instants import instant
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.approvals import Approval
@@ -160,8 +161,8 @@ class ReviewModel(QObject):
     def accept_edited(self, item: ProposalItem, values: Any) -> None:
         core = self._core
         self.perform(lambda: core.review.accept_edited(
-            item, start=values.start, end=values.end, description=values.description, project_id=values.project_id,
-            task_id=values.task_id), lambda _: "Proposal accepted with your changes.")
+            item, start=instant(values.start), end=instant(values.end), description=values.description,
+            project_id=values.project_id, task_id=values.task_id), lambda _: "Proposal accepted with your changes.")
 
     def reject(self, items: Sequence[ProposalItem]) -> None:
         items = list(items)
@@ -171,7 +172,7 @@ class ReviewModel(QObject):
 
     def split_proposal(self, item: ProposalItem, at: datetime) -> None:
         core = self._core
-        self.perform(lambda: core.review.split_proposal(item, at),
+        self.perform(lambda: core.review.split_proposal(item, instant(at)),
                      lambda _: "Split into two draft entries.")
 
     def split_entry(self, entry_id: int, at: datetime) -> None:

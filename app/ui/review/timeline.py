@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from app.domain.instants import entry_span, instant, moment
 from app.domain.models import Entry, EntryStatus, Project
 from app.timesheet.week import IDLE, IGNORED, PRIVATE, UNCLASSIFIED, Block, DayTimeline, ProposalItem
 
@@ -53,7 +54,7 @@ def block_colour(block: Block) -> QColor:
 
 
 def _clock(epoch: float) -> str:
-    return f"{datetime.fromtimestamp(epoch, UTC).astimezone():%H:%M}"
+    return f"{moment(epoch, None):%H:%M}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +93,13 @@ class TimelineWidget(QWidget):
         self.reading = reading
         self.hits = []
         if day is not None:
-            now = datetime.now(UTC).timestamp()
+            now = instant(datetime.now(UTC))
             for block in day.blocks:
                 self.hits.append(Hit(0, block.start, block.end, block))
             for item in day.proposals:
                 self.hits.append(Hit(1, item.start, item.end, item))
             for entry in day.entries:
-                self.hits.append(Hit(2, entry.start.timestamp(), (entry.end.timestamp() if entry.end else now), entry))
+                self.hits.append(Hit(2, *entry_span(entry, now), entry))
             self.view = self._range(day)
         self.update()
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import Core
+from app.domain.instants import instant
 from app.domain.models import EntryStatus, Project
 from app.domain.timefmt import format_duration, utcnow
 from app.timesheet.review import Assignment
@@ -295,7 +296,7 @@ class ReviewWindow(QWidget):
             return
         day = next((d for d in review.timelines if d.start <= start < d.end), None)
         dialog = AssignDialog(review.projects, start, end, self, blocks=day.blocks if day else (),
-                              entries=day.entries if day else (), now=self._clock().timestamp(),
+                              entries=day.entries if day else (), now=instant(self._clock()),
                               create_project=self._create_project)
         dialog.accepted.connect(lambda: self.model.assign_pieces(dialog.pieces(), dialog.project.currentData(),
                                                                  dialog.description.text()))
