@@ -7,8 +7,10 @@ changing elsewhere (the change bus) reload the figures; a result older than the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
 
 from PySide6.QtCharts import QChart, QChartView
@@ -54,6 +56,8 @@ TABS = ("Profitability", "Utilisation", "Work in progress", "Receivables")
 CHART_HEIGHT = 300
 TABLE_HEIGHT = 420
 RELOAD_DELAY_MS = 250
+SLICE_SECONDS = 0.008
+"""Filling done in one turn of the event loop before the next; under the 50 ms a stall may take."""
 
 
 def preset_period(name: str, today: date) -> Period:
@@ -112,20 +116,23 @@ class _Page(QScrollArea):
         self.setWidget(body)
         self.shown: list[Table] = []
 
-    def show_report(self, charts: list[QChart], tables: list[Table], note: str = "") -> None:
-        for view, chart in zip(self.views, charts, strict=True):
+    def fill(self, charts: Callable[[], list[QChart]], tables: list[Table], note: str = "") -> Iterator[None]:
+        """Shows one report, pausing (yielding) between its charts and slices of its tables."""
+        for view, chart in zip(self.views, charts(), strict=True):
             old = view.chart()
             view.setChart(chart)
             old.deleteLater()
+        yield
         for n, (title, grid) in enumerate(zip(self.titles, self.tables, strict=True)):
             present = n < len(tables)
             title.setVisible(present)
             grid.setVisible(present)
             if present:
                 title.setText(tables[n].title)
-                grid.show_table(tables[n])
+                yield from grid.fill(tables[n])
                 grid.setFixedHeight(min(TABLE_HEIGHT, grid.verticalHeader().length()
                                         + grid.horizontalHeader().height() + 2 * grid.frameWidth()))
+                yield
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.shown = tables
@@ -268,30 +275,32 @@ class ReportsWindow(QMainWindow):
         self.reports = reports
         profit, use, wip, owed = reports.profitability, reports.utilisation, reports.wip, reports.receivables
         unpriced = sum(r.unpriced_seconds for r in profit.rows)
-        fills: list[Callable[[], None]] = [
-            lambda: self.pages[TABS[0]].show_report(
-                [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
+        fills = [
+            lambda: self.pages[TABS[0]].fill(
+                lambda: [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
                 f"{format_duration(unpriced)} of billable work has no rate yet and counts as worth nothing."
                 if unpriced else ""),
-            lambda: self.pages[TABS[1]].show_report([utilisation_chart(use)], utilisation_tables(use)),
-            lambda: self.pages[TABS[2]].show_report([wip_chart(wip)], wip_tables(wip),
-                                                    "" if wip.rows else "No approved work waits to be invoiced."),
-            lambda: self.pages[TABS[3]].show_report([ageing_chart(owed)], receivables_tables(owed),
-                                                    "Amounts owed come from the payment status Xero and QuickBooks "
-                                                    "report; sync payments for the latest."),
+            lambda: self.pages[TABS[1]].fill(lambda: [utilisation_chart(use)], utilisation_tables(use)),
+            lambda: self.pages[TABS[2]].fill(lambda: [wip_chart(wip)], wip_tables(wip),
+                                             "" if wip.rows else "No approved work waits to be invoiced."),
+            lambda: self.pages[TABS[3]].fill(lambda: [ageing_chart(owed)], receivables_tables(owed),
+                                             "Amounts owed come from the payment status Xero and QuickBooks "
+                                             "report; sync payments for the latest."),
         ]
         current = self.tabs.currentIndex()
-        self._fill([fills[current], *fills[:current], *fills[current + 1:]], generation, reports)
+        order = [fills[current], *fills[:current], *fills[current + 1:]]
+        self._step(chain.from_iterable(fill() for fill in order), generation, reports)
 
-    def _fill(self, fills: list[Callable[[], None]], generation: int, reports: ReportSet) -> None:
-        """The tab in view first, then one tab per turn of the event loop: filling all four at once held the GUI
-        for a tenth of a second and more with a year of data."""
+    def _step(self, steps: Iterator[None], generation: int, reports: ReportSet) -> None:
+        """The tab in view first, then the others, a few milliseconds of filling per turn of the event loop:
+        filling all four at once held the GUI for a tenth of a second and more with a year of data."""
         if generation != self._generation:
             return
-        fills[0]()
-        if len(fills) > 1:
-            QTimer.singleShot(0, self, lambda: self._fill(fills[1:], generation, reports))
-            return
+        began = time.perf_counter()
+        for _ in steps:
+            if time.perf_counter() - began > SLICE_SECONDS:
+                QTimer.singleShot(0, self, lambda: self._step(steps, generation, reports))
+                return
         for button in (self.csv_button, self.xlsx_button, self.pdf_button):
             button.setEnabled(True)
         period = self.period()
