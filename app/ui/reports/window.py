@@ -275,7 +275,7 @@ class ReportsWindow(QMainWindow):
         self.reports = reports
         profit, use, wip, owed = reports.profitability, reports.utilisation, reports.wip, reports.receivables
         unpriced = sum(r.unpriced_seconds for r in profit.rows)
-        fills = [
+        fills: list[Callable[[], Iterator[None]]] = [
             lambda: self.pages[TABS[0]].fill(
                 lambda: [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
                 f"{format_duration(unpriced)} of billable work has no rate yet and counts as worth nothing."
