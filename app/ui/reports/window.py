@@ -1,7 +1,8 @@
 """The Reports window: a period picker, one tab per report with its charts above its tables, and CSV, XLSX and
 PDF export of the report on show.
 
-Reports are built on a reader thread through the task runner; the window only shows them. Entries or invoices
+Reports and their tables are built on a reader thread through the task runner; the window makes the charts (QtCharts
+objects belong to the GUI thread) and fills the tabs a few milliseconds per turn of the event loop. Entries or invoices
 changing elsewhere (the change bus) reload the figures; a result older than the latest request is dropped.
 """
 
@@ -58,6 +59,15 @@ TABLE_HEIGHT = 420
 RELOAD_DELAY_MS = 250
 SLICE_SECONDS = 0.008
 """Filling done in one turn of the event loop before the next; under the 50 ms a stall may take."""
+
+
+TabTables = tuple[list[Table], list[Table], list[Table], list[Table]]
+
+
+def _with_tables(reports: ReportSet) -> tuple[ReportSet, TabTables]:
+    """The reports and the tables of each tab, built on the worker that read them (plain values, no Qt)."""
+    return reports, (profitability_tables(reports.profitability), utilisation_tables(reports.utilisation),
+                     wip_tables(reports.wip), receivables_tables(reports.receivables))
 
 
 def preset_period(name: str, today: date) -> Period:
@@ -247,8 +257,8 @@ class ReportsWindow(QMainWindow):
         self._generation += 1
         generation, level = self._generation, self.level_chosen()
         self.status.setText("Loading…")
-        self._runner.read(lambda: self._load(period, level),
-                          lambda result: self._loaded(generation, result),
+        self._runner.read(lambda: _with_tables(self._load(period, level)),
+                          lambda result: self._loaded(generation, *result),
                           lambda error: self._failed(generation, error), owner=self)
 
     def _changed(self, areas: frozenset[str]) -> None:
@@ -269,7 +279,7 @@ class ReportsWindow(QMainWindow):
         if generation == self._generation:
             self.failed.emit(user_message(error))
 
-    def _loaded(self, generation: int, reports: ReportSet) -> None:
+    def _loaded(self, generation: int, reports: ReportSet, tables: TabTables) -> None:
         if generation != self._generation:
             return
         self.reports = reports
@@ -277,13 +287,13 @@ class ReportsWindow(QMainWindow):
         unpriced = sum(r.unpriced_seconds for r in profit.rows)
         fills: list[Callable[[], Iterator[None]]] = [
             lambda: self.pages[TABS[0]].fill(
-                lambda: [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
+                lambda: [weekly_chart(profit), margin_chart(profit)], tables[0],
                 f"{format_duration(unpriced)} of billable work has no rate yet and counts as worth nothing."
                 if unpriced else ""),
-            lambda: self.pages[TABS[1]].fill(lambda: [utilisation_chart(use)], utilisation_tables(use)),
-            lambda: self.pages[TABS[2]].fill(lambda: [wip_chart(wip)], wip_tables(wip),
+            lambda: self.pages[TABS[1]].fill(lambda: [utilisation_chart(use)], tables[1]),
+            lambda: self.pages[TABS[2]].fill(lambda: [wip_chart(wip)], tables[2],
                                              "" if wip.rows else "No approved work waits to be invoiced."),
-            lambda: self.pages[TABS[3]].fill(lambda: [ageing_chart(owed)], receivables_tables(owed),
+            lambda: self.pages[TABS[3]].fill(lambda: [ageing_chart(owed)], tables[3],
                                              "Amounts owed come from the payment status Xero and QuickBooks "
                                              "report; sync payments for the latest."),
         ]
