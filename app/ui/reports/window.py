@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration
-from app.reports.export import write_csv, write_xlsx
 from app.reports.profitability import Level
 from app.reports.service import ReportSet
 from app.reports.tables import (
@@ -46,7 +45,6 @@ from app.reports.tables import (
 )
 from app.ui.events import ENTRIES, INVOICES, ChangeBus
 from app.ui.reports.charts import ageing_chart, margin_chart, utilisation_chart, weekly_chart, wip_chart
-from app.ui.reports.pdf import write_pdf
 from app.ui.reports.table_view import ReportTable
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -334,13 +332,19 @@ class ReportsWindow(QMainWindow):
                            lambda error: self.failed.emit(user_message(error)), owner=self)
 
     def export_csv(self, path: Path) -> None:
+        from app.reports.export import write_csv  # the writers load on the first export, not with the page
+
         self._write(path, write_csv)
 
     def export_xlsx(self, path: Path) -> None:
+        from app.reports.export import write_xlsx
+
         self._write(path, write_xlsx)
 
     def export_pdf(self, path: Path) -> None:
         """The tab on show, charts included, laid out by Qt here on the GUI thread."""
+        from app.ui.reports.pdf import write_pdf
+
         page = self.current_page()
         charts = [view.grab().toImage() for view in page.views]
         period = self.period()
