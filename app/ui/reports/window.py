@@ -162,7 +162,9 @@ class ReportsWindow(QMainWindow):
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(RELOAD_DELAY_MS)
-        self._soon.timeout.connect(self.reload)
+        self._soon.timeout.connect(self._reload_changed)
+        self._in_flight: int | None = None
+        self._again = False
         self.reports: ReportSet | None = None
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)
@@ -254,6 +256,7 @@ class ReportsWindow(QMainWindow):
             return
         self._generation += 1
         generation, level = self._generation, self.level_chosen()
+        self._in_flight, self._again = generation, False
         self.status.setText("Loading…")
         self._runner.read(lambda: _with_tables(self._load(period, level)),
                           lambda result: self._loaded(generation, *result),
@@ -267,6 +270,24 @@ class ReportsWindow(QMainWindow):
             else:
                 self._stale = True
 
+    def _reload_changed(self) -> None:
+        """Changes that arrive while a read is under way wait for it, then read once: a read started for each
+        would compete with it for the workers and every one but the last be thrown away."""
+        if self._in_flight is not None:
+            self._again = True
+        else:
+            self.reload()
+
+    def _landed(self, generation: int) -> bool:
+        """Whether the read `generation` is the latest and nothing changed meanwhile (else it reads again)."""
+        if generation != self._generation:
+            return False
+        self._in_flight = None
+        if self._again:
+            self.reload()
+            return False
+        return True
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
@@ -274,11 +295,11 @@ class ReportsWindow(QMainWindow):
             self.reload()
 
     def _failed(self, generation: int, error: BaseException) -> None:
-        if generation == self._generation:
+        if self._landed(generation):
             self.failed.emit(user_message(error))
 
     def _loaded(self, generation: int, reports: ReportSet, tables: TabTables) -> None:
-        if generation != self._generation:
+        if not self._landed(generation):
             return
         self.reports = reports
         profit, use, wip, owed = reports.profitability, reports.utilisation, reports.wip, reports.receivables
