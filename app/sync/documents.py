@@ -67,7 +67,8 @@ def _explicit(draft: InvoiceDraft, codes: Codes, rates: Sequence[RemoteOption], 
         known = ", ".join(f"{r.code} {r.detail}".strip() for r in rates[:8]) or "none"
         raise ValidationError(
             f"{draft.client_name} is billed with tax, but no tax type is mapped for it, so the accounting system "
-            f"would pick its own. Map one in the mapping window or with: timetally sync map {provider} --client "
+            f"would pick its own. Map one in Clients & projects → Accounting mapping… or with: "
+            f"timetally sync map {provider} --client "
             f"\"{draft.client_name}\" --tax-type CODE (revenue tax types: {known}).")
     if len(taxed) < len(draft.lines) and no_tax is None:
         raise ValidationError("The organisation has no tax rate of 0 % for revenue, so lines without tax cannot be "

@@ -176,7 +176,8 @@ class SyncService:
         if code:
             return code, ""
         found = closest(matches)
-        hint = f" Closest: {found}; confirm one in the mapping window" if found else " Map it in the mapping window"
+        where = "Clients & projects → Accounting mapping…"
+        hint = f" Closest: {found}; confirm one in {where}" if found else f" Map it in {where}"
         return "", (f"No {provider.title} contact is named '{client_name}'.{hint}, or send with "
                     "--create-contacts to create it.")
 

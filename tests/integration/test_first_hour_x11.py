@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from app.option_registry import OPTIONS
 from app.paths import Paths
 from app.settings import Settings
 from app.store.db import open_database
@@ -46,7 +47,7 @@ def test_a_newcomer_reaches_an_invoice_preview_with_real_windows(desktop: Deskto
     database = Paths.from_env({"TIMETALLY_HOME": str(home)}).database
     database.parent.mkdir(parents=True)
     db = open_database(database)
-    Settings(SettingsRepository(db)).set("classify.minimum_seconds", 10)
+    Settings(SettingsRepository(db), OPTIONS).set("classify.minimum_seconds", 10)
     db.close()
     env = dict(desktop.env, TIMETALLY_HOME=str(home), QT_QPA_PLATFORM="xcb")
     log = (tmp_path / "app.log").open("w")

@@ -100,7 +100,8 @@ class QuickBooksLists:
                 return self._remember(RemoteKind.CUSTOMER, _customer(created))
         what = f"job '{wanted}' under '{parent.name}'" if parent else f"customer '{wanted}'"
         raise QuickBooksError(f"QuickBooks did not create the {what}: the name is used by another customer, vendor or "
-                              "employee. Rename one of them, or map the client in the mapping window.")
+                              "employee. Rename one of them, or map the client in Clients & projects → "
+                              "Accounting mapping….")
 
     # Items and people
 
