@@ -84,10 +84,19 @@ class ReportsRepository:
         """Every finished entry of these projects, whenever it was done."""
         return self._entries(col(EntryRow.project_id).in_(list(project_ids))) if project_ids else []
 
+    def waiting(self, start: datetime, end: datetime) -> list[EntryRecord]:
+        """Finished, approved entries starting in [start, end) that no draft bills: work waiting to be invoiced."""
+        return self._entries(EntryRow.start_utc >= start, EntryRow.start_utc < end, col(EntryRow.status) == "approved",
+                             col(InvoiceDraftRow.number).is_(None))
+
     def _entries(self, *conditions: Any) -> list[EntryRecord]:
+        """Plain columns, not mapped rows: building an ORM object per entry, project, client and task was most of
+        the time a year of reports took."""
         with self._db.session() as s:
             rows = s.exec(
-                select(EntryRow, ProjectRow, ClientRow, TaskRow, InvoiceDraftRow.number)  # type: ignore[call-overload]
+                select(EntryRow.id, EntryRow.start_utc, EntryRow.end_utc, EntryRow.status,  # type: ignore[call-overload, misc]
+                       EntryRow.billable, ProjectRow.billable, ProjectRow.id, ProjectRow.name, ClientRow.id,
+                       ClientRow.name, EntryRow.task_id, TaskRow.name, InvoiceDraftRow.number)
                 .join(ProjectRow, col(EntryRow.project_id) == ProjectRow.id, isouter=True)
                 .join(ClientRow, col(ProjectRow.client_id) == ClientRow.id, isouter=True)
                 .join(TaskRow, col(EntryRow.task_id) == TaskRow.id, isouter=True)
@@ -97,10 +106,11 @@ class ReportsRepository:
                 .order_by(col(EntryRow.start_utc), col(EntryRow.id))
             ).all()
             return [
-                EntryRecord(e.id or 0, e.start_utc, e.end_utc or e.start_utc, e.status,
-                            e.billable and (p.billable if p else False), p.id if p else None, p.name if p else "",
-                            c.id if c else None, c.name if c else "", e.task_id, t.name if t else "", number or "")
-                for e, p, c, t, number in rows
+                EntryRecord(entry_id or 0, start, end or start, status, bool(billable and project_billable),
+                            project_id, project_name or "", client_id, client_name or "", task_id, task_name or "",
+                            number or "")
+                for (entry_id, start, end, status, billable, project_billable, project_id, project_name, client_id,
+                     client_name, task_id, task_name, number) in rows
             ]
 
     def lines(self, numbers: Collection[str]) -> list[LineRecord]:

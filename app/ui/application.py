@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 
 from app.domain.errors import TimeTallyError
 from app.ui.events import ENTRIES, PROJECTS, SETTINGS, TIMER, ChangeBus
+from app.ui.heap import settle
 from app.ui.icons import Icon, icon
 from app.ui.main_window import MainWindow
 from app.ui.pages import PAGES
@@ -238,6 +239,7 @@ class Shell(QObject):
         self.extensions.started(self)
         if first_start and self.dialog is None:
             self.open_welcome()
+        settle()  # the core, the window and the model live as long as the app
         self.ready.emit()
 
     def _ask_about_unclean_exit(self, unclean: UncleanExit) -> None:

@@ -89,6 +89,18 @@ def test_work_in_progress_of_the_sample_book(core: Core) -> None:
     assert core.reports.wip(date(2026, 11, 30), since=date(2026, 11, 6)).rows[0].entries == 2
 
 
+def test_work_in_progress_leaves_out_drafts_and_what_is_invoiced(core: Core) -> None:
+    """Only approved work no invoice bills waits; the filter runs in the query, so it is checked on its own."""
+    seed(core)
+    project = core.projects.find("Globex/App")
+    start = datetime(2026, 11, 9, 9, tzinfo=UTC)
+    core.entries.add(NewEntry(start, start + timedelta(hours=1), "draft", project.id))
+    waiting = core.reports.wip(date(2026, 11, 30)).rows
+    assert [(r.client, r.entries) for r in waiting] == [("Acme", 6), ("Globex", 3)]
+    core.billing.create(Period(date(2026, 11, 4), date(2026, 11, 6)))
+    assert core.reports.wip(date(2026, 11, 30)).rows == ()
+
+
 def test_receivables_from_the_payment_status_brought_back(core: Core) -> None:
     seed(core)
     acme_invoice, globex_invoice = core.billing.drafts()

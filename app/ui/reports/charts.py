@@ -93,12 +93,15 @@ def weekly_chart(report: Profitability) -> QChart:
         return chart
     bars = QBarSeries()
     top = Decimal(0)
+    revenue = {(w.label, w.currency): w.revenue for w in reversed(report.weeks)}  # a dict: a year has 53 weeks
+    seconds = dict.fromkeys(labels, 0)
+    for week in report.weeks:
+        seconds[week.label] += week.raw_seconds
     for n, currency in enumerate(currencies):
-        values = [next(w.revenue for w in report.weeks if w.label == label and w.currency == currency)
-                  for label in labels]
+        values = [revenue[label, currency] for label in labels]
         top = max(top, *values)
         bars.append(_bar_set(f"Revenue ({currency})", values, PALETTE[n % len(PALETTE)]))
-    hours = [sum(w.raw_seconds for w in report.weeks if w.label == label) / 3600 for label in labels]
+    hours = [seconds[label] / 3600 for label in labels]
     line = QLineSeries()
     line.setName("Hours tracked (all currencies)")
     line.setPen(QPen(QColor(HOURS_COLOUR), 2.5))

@@ -3,10 +3,12 @@ spreadsheets), totals in bold and last; a table without totals sorts by a column
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from app.domain.timefmt import format_duration
@@ -35,6 +37,8 @@ def _key(cell: Cell) -> tuple[int, Decimal | str]:
     return 2 if cell not in (None, "") else 3, text(cell).casefold()
 
 
+SLICE_ROWS = 8
+"""Rows set between two turns of the event loop."""
 SIZED_ROWS = 200
 """Columns are as wide as their widest cell among this many rows (and the last total)."""
 
@@ -53,8 +57,11 @@ class ReportTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(False)
         self.table: Table | None = None
 
-    def show_table(self, table: Table) -> None:
-        """Sorting is off for a table with totals, so they stay beneath the rows they add up."""
+    def fill(self, table: Table) -> Iterator[None]:
+        """Shows `table` a few rows at a time, pausing (yielding) after each slice so the caller can hand the event
+        loop a turn: items for a year's profitability held the GUI for tens of milliseconds in one go.
+
+        Sorting is off for a table with totals, so they stay beneath the rows they add up."""
         self.table = table
         self.setSortingEnabled(False)
         self.clear()
@@ -65,16 +72,20 @@ class ReportTable(QTableWidget):
             self._say_empty(table)
             return
         first_total = len(table.rows) - table.total_rows
+        hours = [column.endswith(" h") for column in table.columns]
+        bold = QFont()
+        bold.setBold(True)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
-                item = _Item(cell, hours=table.columns[c].endswith(" h"))
+                item = _Item(cell, hours=hours[c])
                 if isinstance(cell, int | Decimal):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(right)
                 if r >= first_total:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
+                    item.setFont(bold)
                 self.setItem(r, c, item)
+            if r % SLICE_ROWS == SLICE_ROWS - 1:
+                yield
         self.resizeColumnsToContents()
         self.setSortingEnabled(table.total_rows == 0)
 

@@ -1,14 +1,17 @@
 """The Reports window: a period picker, one tab per report with its charts above its tables, and CSV, XLSX and
 PDF export of the report on show.
 
-Reports are built on a reader thread through the task runner; the window only shows them. Entries or invoices
+Reports and their tables are built on a reader thread through the task runner; the window makes the charts (QtCharts
+objects belong to the GUI thread) and fills the tabs a few milliseconds per turn of the event loop. Entries or invoices
 changing elsewhere (the change bus) reload the figures; a result older than the latest request is dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
 
 from PySide6.QtCharts import QChart, QChartView
@@ -31,7 +34,6 @@ from PySide6.QtWidgets import (
 from app.core import Core
 from app.domain.periods import Period
 from app.domain.timefmt import format_duration
-from app.reports.export import write_csv, write_xlsx
 from app.reports.profitability import Level
 from app.reports.service import ReportSet
 from app.reports.tables import (
@@ -43,7 +45,6 @@ from app.reports.tables import (
 )
 from app.ui.events import ENTRIES, INVOICES, ChangeBus
 from app.ui.reports.charts import ageing_chart, margin_chart, utilisation_chart, weekly_chart, wip_chart
-from app.ui.reports.pdf import write_pdf
 from app.ui.reports.table_view import ReportTable
 from app.ui.tasks import TaskRunner
 from app.ui.timer_model import user_message
@@ -54,6 +55,17 @@ TABS = ("Profitability", "Utilisation", "Work in progress", "Receivables")
 CHART_HEIGHT = 300
 TABLE_HEIGHT = 420
 RELOAD_DELAY_MS = 250
+SLICE_SECONDS = 0.008
+"""Filling done in one turn of the event loop before the next; under the 50 ms a stall may take."""
+
+
+TabTables = tuple[list[Table], list[Table], list[Table], list[Table]]
+
+
+def _with_tables(reports: ReportSet) -> tuple[ReportSet, TabTables]:
+    """The reports and the tables of each tab, built on the worker that read them (plain values, no Qt)."""
+    return reports, (profitability_tables(reports.profitability), utilisation_tables(reports.utilisation),
+                     wip_tables(reports.wip), receivables_tables(reports.receivables))
 
 
 def preset_period(name: str, today: date) -> Period:
@@ -112,20 +124,23 @@ class _Page(QScrollArea):
         self.setWidget(body)
         self.shown: list[Table] = []
 
-    def show_report(self, charts: list[QChart], tables: list[Table], note: str = "") -> None:
-        for view, chart in zip(self.views, charts, strict=True):
+    def fill(self, charts: Callable[[], list[QChart]], tables: list[Table], note: str = "") -> Iterator[None]:
+        """Shows one report, pausing (yielding) between its charts and slices of its tables."""
+        for view, chart in zip(self.views, charts(), strict=True):
             old = view.chart()
             view.setChart(chart)
             old.deleteLater()
+        yield
         for n, (title, grid) in enumerate(zip(self.titles, self.tables, strict=True)):
             present = n < len(tables)
             title.setVisible(present)
             grid.setVisible(present)
             if present:
                 title.setText(tables[n].title)
-                grid.show_table(tables[n])
+                yield from grid.fill(tables[n])
                 grid.setFixedHeight(min(TABLE_HEIGHT, grid.verticalHeader().length()
                                         + grid.horizontalHeader().height() + 2 * grid.frameWidth()))
+                yield
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.shown = tables
@@ -147,7 +162,9 @@ class ReportsWindow(QMainWindow):
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(RELOAD_DELAY_MS)
-        self._soon.timeout.connect(self.reload)
+        self._soon.timeout.connect(self._reload_changed)
+        self._in_flight: int | None = None
+        self._again = False
         self.reports: ReportSet | None = None
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)
@@ -239,9 +256,10 @@ class ReportsWindow(QMainWindow):
             return
         self._generation += 1
         generation, level = self._generation, self.level_chosen()
+        self._in_flight, self._again = generation, False
         self.status.setText("Loading…")
-        self._runner.read(lambda: self._load(period, level),
-                          lambda result: self._loaded(generation, result),
+        self._runner.read(lambda: _with_tables(self._load(period, level)),
+                          lambda result: self._loaded(generation, *result),
                           lambda error: self._failed(generation, error), owner=self)
 
     def _changed(self, areas: frozenset[str]) -> None:
@@ -252,6 +270,24 @@ class ReportsWindow(QMainWindow):
             else:
                 self._stale = True
 
+    def _reload_changed(self) -> None:
+        """Changes that arrive while a read is under way wait for it, then read once: a read started for each
+        would compete with it for the workers and every one but the last be thrown away."""
+        if self._in_flight is not None:
+            self._again = True
+        else:
+            self.reload()
+
+    def _landed(self, generation: int) -> bool:
+        """Whether the read `generation` is the latest and nothing changed meanwhile (else it reads again)."""
+        if generation != self._generation:
+            return False
+        self._in_flight = None
+        if self._again:
+            self.reload()
+            return False
+        return True
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
@@ -259,39 +295,41 @@ class ReportsWindow(QMainWindow):
             self.reload()
 
     def _failed(self, generation: int, error: BaseException) -> None:
-        if generation == self._generation:
+        if self._landed(generation):
             self.failed.emit(user_message(error))
 
-    def _loaded(self, generation: int, reports: ReportSet) -> None:
-        if generation != self._generation:
+    def _loaded(self, generation: int, reports: ReportSet, tables: TabTables) -> None:
+        if not self._landed(generation):
             return
         self.reports = reports
         profit, use, wip, owed = reports.profitability, reports.utilisation, reports.wip, reports.receivables
         unpriced = sum(r.unpriced_seconds for r in profit.rows)
-        fills: list[Callable[[], None]] = [
-            lambda: self.pages[TABS[0]].show_report(
-                [weekly_chart(profit), margin_chart(profit)], profitability_tables(profit),
+        fills: list[Callable[[], Iterator[None]]] = [
+            lambda: self.pages[TABS[0]].fill(
+                lambda: [weekly_chart(profit), margin_chart(profit)], tables[0],
                 f"{format_duration(unpriced)} of billable work has no rate yet and counts as worth nothing."
                 if unpriced else ""),
-            lambda: self.pages[TABS[1]].show_report([utilisation_chart(use)], utilisation_tables(use)),
-            lambda: self.pages[TABS[2]].show_report([wip_chart(wip)], wip_tables(wip),
-                                                    "" if wip.rows else "No approved work waits to be invoiced."),
-            lambda: self.pages[TABS[3]].show_report([ageing_chart(owed)], receivables_tables(owed),
-                                                    "Amounts owed come from the payment status Xero and QuickBooks "
-                                                    "report; sync payments for the latest."),
+            lambda: self.pages[TABS[1]].fill(lambda: [utilisation_chart(use)], tables[1]),
+            lambda: self.pages[TABS[2]].fill(lambda: [wip_chart(wip)], tables[2],
+                                             "" if wip.rows else "No approved work waits to be invoiced."),
+            lambda: self.pages[TABS[3]].fill(lambda: [ageing_chart(owed)], tables[3],
+                                             "Amounts owed come from the payment status Xero and QuickBooks "
+                                             "report; sync payments for the latest."),
         ]
         current = self.tabs.currentIndex()
-        self._fill([fills[current], *fills[:current], *fills[current + 1:]], generation, reports)
+        order = [fills[current], *fills[:current], *fills[current + 1:]]
+        self._step(chain.from_iterable(fill() for fill in order), generation, reports)
 
-    def _fill(self, fills: list[Callable[[], None]], generation: int, reports: ReportSet) -> None:
-        """The tab in view first, then one tab per turn of the event loop: filling all four at once held the GUI
-        for a tenth of a second and more with a year of data."""
+    def _step(self, steps: Iterator[None], generation: int, reports: ReportSet) -> None:
+        """The tab in view first, then the others, a few milliseconds of filling per turn of the event loop:
+        filling all four at once held the GUI for a tenth of a second and more with a year of data."""
         if generation != self._generation:
             return
-        fills[0]()
-        if len(fills) > 1:
-            QTimer.singleShot(0, self, lambda: self._fill(fills[1:], generation, reports))
-            return
+        began = time.perf_counter()
+        for _ in steps:
+            if time.perf_counter() - began > SLICE_SECONDS:
+                QTimer.singleShot(0, self, lambda: self._step(steps, generation, reports))
+                return
         for button in (self.csv_button, self.xlsx_button, self.pdf_button):
             button.setEnabled(True)
         period = self.period()
@@ -315,13 +353,19 @@ class ReportsWindow(QMainWindow):
                            lambda error: self.failed.emit(user_message(error)), owner=self)
 
     def export_csv(self, path: Path) -> None:
+        from app.reports.export import write_csv  # the writers load on the first export, not with the page
+
         self._write(path, write_csv)
 
     def export_xlsx(self, path: Path) -> None:
+        from app.reports.export import write_xlsx
+
         self._write(path, write_xlsx)
 
     def export_pdf(self, path: Path) -> None:
         """The tab on show, charts included, laid out by Qt here on the GUI thread."""
+        from app.ui.reports.pdf import write_pdf
+
         page = self.current_page()
         charts = [view.grab().toImage() for view in page.views]
         period = self.period()
