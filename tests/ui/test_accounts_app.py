@@ -57,5 +57,5 @@ def test_the_quickbooks_relay_is_a_choice_with_a_url(page: AccountsPage, core: C
     assert core.settings.get("quickbooks.relay") is False, "a refused URL stores nothing"
     app.relay_url.setText("https://relay.example.com/token")
     app.save.click()
-    qtbot.waitUntil(lambda: core.settings.get("quickbooks.relay") is True)
-    assert core.settings.get("quickbooks.relay_url") == "https://relay.example.com/token"
+    qtbot.waitUntil(lambda: core.settings.get("quickbooks.relay_url") == "https://relay.example.com/token")
+    assert core.settings.get("quickbooks.relay") is True

@@ -52,7 +52,7 @@ def test_merge_that_fails_between_its_writes_changes_nothing(core: Core) -> None
     assert snapshot(core) == [(merged.id, at(9), at(12), "design; build", merged.project_id)]
 
 
-def test_accept_that_fails_between_its_writes_creates_no_entry_client_or_project(core: Core) -> None:
+def test_accept_that_fails_between_its_writes_creates_no_entry_client_or_project(core: Core, utc_zone: None) -> None:
     core.classifier.replace_rules(loads(RULES))
     SpanStore(core.db).add_many([Span(at(9).timestamp(), at(10).timestamp(), "code", "main.py - acme-web"),
                                  Span(at(13).timestamp(), at(14).timestamp(), "code", "app.py - acme-web")])
