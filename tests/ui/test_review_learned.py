@@ -41,7 +41,7 @@ def seed(core: Core) -> None:
 
 
 @pytest.fixture
-def window(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot, wall_clock: WallClock
+def window(core: Core, runner: TaskRunner, bus: ChangeBus, qtbot: QtBot, wall_clock: WallClock, utc_zone: None
            ) -> Iterator[ReviewWindow]:
     wall_clock.set(at(18))
     seed(core)
