@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -69,3 +70,16 @@ def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def cycles_collected_on_the_main_thread() -> Iterator[None]:
+    """Python's cycle collector runs on whichever thread happens to allocate. When it frees a Qt object on a task
+    runner's worker, PySide can deadlock (the worker holds a Qt connection mutex and waits for the interpreter lock
+    that the GUI thread, waiting for that mutex, will not give up). During a test the collector is off; between
+    tests, when only the main thread runs, it works as usual."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
