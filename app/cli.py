@@ -74,7 +74,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run_self_test()
     if args.command is None:
-        from app.gui import run_gui
+        from app.ui.start import run_gui
 
         return run_gui()
     if handler is None:

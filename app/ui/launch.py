@@ -1,4 +1,4 @@
-"""Running the desktop app (`app/gui.py` calls it): the one place a `QApplication` is created.
+"""Running the desktop app (`app/ui/start.py` calls it): the one place a `QApplication` is created.
 
 The core and the desktop features are imported only once Qt runs: the core on the write worker as the shell
 builds it, the features when the core is up. So where the main window shows at once (no tray) it appears at

@@ -138,7 +138,7 @@ def test_no_graphical_session_is_explained(
 
 
 def test_a_display_or_platform_lets_the_app_start() -> None:
-    from app.gui import missing_display
+    from app.ui.start import missing_display
 
     assert missing_display({"DISPLAY": ":0"}, "linux") is None
     assert missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
